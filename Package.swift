@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// mailtls: TLS facts from mail-server logs, stored in SQLite.
+///
+/// Stages, with dependencies pointing one way:
+///   mailtls (CLI) -> MailTLSReports / MailTLSIngest -> MailTLSStore / MailTLSParser
+let package = Package(
+    name: "mailtls",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mailtls", targets: ["mailtls"]),
+        .executable(name: "mailtls-synth", targets: ["mailtls-synth"]),
+        .library(name: "MailTLSParser", targets: ["MailTLSParser"]),
+        .library(name: "MailTLSStore", targets: ["MailTLSStore"]),
+        .library(name: "MailTLSIngest", targets: ["MailTLSIngest"]),
+        .library(name: "MailTLSReports", targets: ["MailTLSReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System C libraries, through module maps.
+        .systemLibrary(name: "CSQLite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"])]),
+
+        // Parsing: bytes in, records out. No I/O, no SQLite.
+        .target(name: "MailTLSParser"),
+        // Store: schema, migrations, writer, queries.
+        .target(name: "MailTLSStore", dependencies: ["CSQLite3", "MailTLSParser"]),
+        // Ingest: files, decompression, checkpoints; drives parser -> linker -> store.
+        .target(name: "MailTLSIngest", dependencies: ["MailTLSParser", "MailTLSStore", "CZlib", "CBzip2", "CLzma"]),
+        // Reports: run the SQL in Queries/ and render tables, CSV, JSON.
+        .target(name: "MailTLSReports", dependencies: ["MailTLSStore"]),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "mailtls",
+            dependencies: [
+                "MailTLSIngest", "MailTLSReports", "MailTLSStore", "MailTLSParser",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Deterministic generator of realistic sendmail logs plus the truth it counted.
+        .executableTarget(name: "mailtls-synth"),
+
+        .testTarget(name: "MailTLSParserTests", dependencies: ["MailTLSParser"]),
+        .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
+        .testTarget(
+            name: "MailTLSIngestTests",
+            dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
