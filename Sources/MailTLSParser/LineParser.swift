@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The outcome of parsing one log line.
+public enum LineOutcome: Sendable, Equatable {
+    case record(LogRecord)
+    /// Another program's line, or an MTA line of no interest.
+    case skipped
+    /// A line that could not be read: no syslog envelope, or a recognised line with broken fields.
+    case malformed(reason: String)
+}
+
+/// Parses whole syslog lines: envelope, timestamp, then the MTA parser chosen by the tag.
+///
+/// One per input stream; it keeps the timestamp resolver and a cache of the last host name so the
+/// hot path creates no String for the envelope.
+public struct LineParser: Sendable {
+    public var resolver: TimestampResolver
+    private let sendmail = SendmailParser()
+    private var lastHostBytes: [UInt8] = []
+    private var lastHost = ""
+
+    public init(resolver: TimestampResolver) {
+        self.resolver = resolver
+    }
+
+    public mutating func parse(_ line: ByteSpan, origin: LineOrigin) -> LineOutcome {
+        guard let env = EnvelopeParser.parse(line) else {
+            return line.trimmed.isEmpty ? .skipped : .malformed(reason: "no syslog header (tag[pid]:) found")
+        }
+        // Other MTAs get their own parsers (a later issue); until then their lines are skipped.
+        if env.tag.hasPrefix("postfix") || env.tag.hasPrefix("exim") { return .skipped }
+        switch sendmail.parse(message: env.message) {
+        case .skipped:
+            return .skipped
+        case .malformed(let reason):
+            return .malformed(reason: reason)
+        case .event(let qid, let event):
+            let time = resolver.resolve(env.timestamp) ?? resolver.referenceUTC
+            return .record(LogRecord(time: time, host: host(env.host), pid: env.pid, queueID: qid, origin: origin,
+                                     event: event))
+        }
+    }
+
+    private mutating func host(_ span: ByteSpan) -> String {
+        if span.count == lastHostBytes.count,
+           lastHostBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, span.base, span.count) == 0 }) || span.count == 0 {
+            return lastHost
+        }
+        lastHostBytes = Array(UnsafeBufferPointer(start: span.base, count: span.count))
+        lastHost = span.lowercasedString
+        return lastHost
+    }
+}

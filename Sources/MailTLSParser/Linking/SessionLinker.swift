@@ -1,0 +1,214 @@
+/// Links TLS handshakes to the AUTH, `from=` and `to=` lines they protected (log-formats.md §2.9).
+///
+/// Sessions are keyed on (syslog host, pid):
+/// - Inbound: a STARTTLS=server line applies to the AUTH and `from=` lines that follow in the same
+///   session while their relay matches.
+/// - Outbound: a STARTTLS=client line applies to the following `to=` lines whose relay name matches
+///   (names shortened with `...` included). Several `to=` lines share one handshake (connection
+///   caching); with MX fallback the last matching handshake wins.
+/// - A new STARTTLS line, a failed handshake, `connect from`, or an idle gap (`sessionGap`) starts a
+///   new session, because pids are reused.
+///
+/// The linker assigns each TLS session its row id, so later rows can point at it without a database
+/// round trip. It is a value type: copy it to snapshot the state before a file, restore the copy if
+/// the file fails. It is `Codable` so the open sessions can be saved between runs.
+public struct SessionLinker: Sendable, Codable {
+    /// Seconds without a line from a (host, pid) after which its session is over.
+    public var sessionGap: Int64
+    /// The id the next TLS session gets.
+    public private(set) var nextSessionID: Int64
+    private var states: [SessionKey: SessionState] = [:]
+    private var newestTime: Int64 = .min
+    private var sinceSweep = 0
+
+    static let maxClientSessions = 8
+    static let sweepInterval = 16_384
+
+    public init(sessionGap: Int64 = 30 * 60, firstSessionID: Int64 = 1) {
+        self.sessionGap = sessionGap
+        self.nextSessionID = firstSessionID
+    }
+
+    /// Number of (host, pid) keys currently remembered.
+    public var openKeys: Int { states.count }
+
+    /// Moves the id counter forward (never back), e.g. after reading the store's highest id.
+    public mutating func reserveSessionIDs(from id: Int64) {
+        nextSessionID = max(nextSessionID, id)
+    }
+
+    /// Links one record and passes it (and any rows it completes) to `emit`, in order.
+    public mutating func link(_ record: LogRecord, emit: (LogRecord) -> Void) {
+        newestTime = max(newestTime, record.time)
+        sinceSweep += 1
+        if sinceSweep >= Self.sweepInterval { sweep(emit: emit) }
+
+        var record = record
+        let key = SessionKey(host: record.host, pid: record.pid)
+        var st = states[key] ?? SessionState(lastSeen: record.time)
+        if record.time - st.lastSeen > sessionGap {
+            Self.flushPending(&st, emit: emit)
+            st = SessionState(lastSeen: record.time)
+        }
+        st.lastSeen = max(st.lastSeen, record.time)
+
+        switch record.event {
+        case .connect:
+            Self.flushPending(&st, emit: emit)
+            st.server = nil
+            st.clients.removeAll()
+
+        case .tlsSession(var s):
+            Self.flushFailure(&st, emit: emit)
+            s.id = nextSessionID
+            nextSessionID += 1
+            switch s.role {
+            case .server:
+                st.server = .init(id: s.id, relay: s.relay)
+            case .client:
+                st.clients.append(.init(id: s.id, name: s.relay.name ?? s.relay.ip ?? s.relay.raw))
+                if st.clients.count > Self.maxClientSessions { st.clients.removeFirst() }
+            }
+            record.event = .tlsSession(s)
+            emit(record)
+
+        case .certificate(var c):
+            Self.flushFailure(&st, emit: emit)
+            c.sessionID = c.role == .server ? st.server?.id : st.clients.last?.id
+            record.event = .certificate(c)
+            emit(record)
+
+        case .failure(var f):
+            switch f.kind {
+            case .acceptFailed, .connectFailed:
+                Self.flushFailure(&st, emit: emit)
+                if f.role == .server { st.server = nil } else { st.clients.removeAll() }
+                st.pendingFailure = record
+            case .rulesetReject:
+                if var pending = st.pendingFailure, case .failure(var p) = pending.event {
+                    // The reject that follows a failed handshake is the same failure, not another.
+                    if p.relay == nil { p.relay = f.relay }
+                    p.ruleset = f.ruleset
+                    p.rulesetArg = f.rulesetArg
+                    p.reject = f.reject
+                    pending.event = .failure(p)
+                    st.pendingFailure = nil
+                    emit(pending)
+                } else {
+                    emit(record)
+                }
+            case .readError, .writeError:
+                Self.flushFailure(&st, emit: emit)
+                if let s = st.server {
+                    f.sessionID = s.id
+                    f.role = .server
+                    f.relay = s.relay
+                } else if let c = st.clients.last {
+                    f.sessionID = c.id
+                    f.role = .client
+                }
+                record.event = .failure(f)
+                emit(record)
+            }
+
+        case .auth(var a):
+            Self.flushFailure(&st, emit: emit)
+            switch a.role {
+            case .server:
+                if let s = st.server, Self.sameConnection(s.relay, a.relay) { a.tlsSessionID = s.id }
+            case .client:
+                if let name = a.relay.flatMap({ $0.name ?? $0.ip }) {
+                    a.tlsSessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
+                }
+            }
+            record.event = .auth(a)
+            emit(record)
+
+        case .message(var m):
+            Self.flushFailure(&st, emit: emit)
+            if let s = st.server {
+                if Self.sameConnection(s.relay, m.relay) {
+                    m.tlsSessionID = s.id
+                } else {
+                    st.server = nil   // another connection on a reused pid
+                }
+            }
+            record.event = .message(m)
+            emit(record)
+
+        case .delivery(var d):
+            if var pending = st.pendingFailure, case .failure(var p) = pending.event {
+                // A connect failure names no peer; the delivery that follows does.
+                if p.relay == nil, let r = d.relay { p.relay = Relay(raw: r.raw, name: r.name, ip: r.ip) }
+                pending.event = .failure(p)
+                st.pendingFailure = nil
+                emit(pending)
+            }
+            if let more = st.pendingMore, case .delivery(let first) = more.event {
+                st.pendingMore = nil
+                if more.queueID == record.queueID {
+                    d.recipients = first.recipients + "," + d.recipients
+                    d.recipientCount += first.recipientCount
+                    record.origin = more.origin
+                } else {
+                    emit(more)
+                }
+            }
+            if d.continued {
+                record.event = .delivery(d)
+                st.pendingMore = record
+                break
+            }
+            if let r = d.relay, let name = r.name ?? r.ip {
+                d.tlsSessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
+            }
+            record.event = .delivery(d)
+            emit(record)
+        }
+        states[key] = st
+    }
+
+    /// Emits every pending row and forgets all open sessions (end of input).
+    public mutating func flush(emit: (LogRecord) -> Void) {
+        for key in states.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) }) {
+            Self.flushPending(&states[key]!, emit: emit)
+        }
+        states.removeAll()
+    }
+
+    /// Drops sessions idle for longer than the gap, emitting what they held: keeps memory bounded.
+    private mutating func sweep(emit: (LogRecord) -> Void) {
+        sinceSweep = 0
+        let limit = newestTime - sessionGap
+        let stale = states.filter { $0.value.lastSeen < limit }.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) })
+        for key in stale {
+            Self.flushPending(&states[key]!, emit: emit)
+            states[key] = nil
+        }
+    }
+
+    private static func flushFailure(_ st: inout SessionState, emit: (LogRecord) -> Void) {
+        if let p = st.pendingFailure {
+            st.pendingFailure = nil
+            emit(p)
+        }
+    }
+
+    private static func flushPending(_ st: inout SessionState, emit: (LogRecord) -> Void) {
+        flushFailure(&st, emit: emit)
+        if var m = st.pendingMore {
+            st.pendingMore = nil
+            if case .delivery(var d) = m.event { d.continued = false; m.event = .delivery(d) }
+            emit(m)
+        }
+    }
+
+    /// True when two server-side relays are the same connection: same IP when both have one,
+    /// else the same peer; an unknown side matches.
+    static func sameConnection(_ a: Relay, _ b: Relay?) -> Bool {
+        guard let b else { return true }
+        if let ia = a.ip, let ib = b.ip { return ia == ib }
+        if let pa = a.peer, let pb = b.peer { return pa == pb || pb.hasPrefix(pa) }
+        return true
+    }
+}

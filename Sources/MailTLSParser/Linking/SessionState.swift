@@ -1,0 +1,29 @@
+/// What the linker remembers about one (host, pid) between lines.
+struct SessionState: Sendable, Codable {
+    /// A STARTTLS=server handshake whose SMTP session is still open.
+    struct OpenServer: Sendable, Codable {
+        var id: Int64
+        var relay: Relay
+    }
+    /// A STARTTLS=client handshake that later `to=` lines of the same relay name may use.
+    struct OpenClient: Sendable, Codable {
+        var id: Int64
+        var name: String
+    }
+
+    /// Newest line time seen for this key (UTC seconds).
+    var lastSeen: Int64
+    var server: OpenServer?
+    /// Most recent last; bounded by `SessionLinker.maxClientSessions`.
+    var clients: [OpenClient] = []
+    /// A handshake failure waiting for the ruleset line (or `to=` line) that names its peer.
+    var pendingFailure: LogRecord?
+    /// A `to=… [more]` piece waiting for the rest of its recipient list.
+    var pendingMore: LogRecord?
+
+    init(lastSeen: Int64) {
+        self.lastSeen = lastSeen
+    }
+
+    var isIdle: Bool { server == nil && clients.isEmpty && pendingFailure == nil && pendingMore == nil }
+}

@@ -1,0 +1,226 @@
+/// One fact a mail-server log line carries, independent of which MTA wrote it.
+///
+/// MTA parsers (sendmail today; Postfix and Exim later) turn a message into one `LogEvent`;
+/// the `SessionLinker` then fills in the links between them (which TLS session carried which
+/// message) and the store writes each event to its table.
+public enum LogEvent: Sendable, Equatable, Codable {
+    /// A completed TLS handshake (sendmail's `STARTTLS=server|client, relay=…, version=…` line).
+    case tlsSession(TLSSession)
+    /// Certificate details of the handshake just logged (`cert-subject=…, cert-issuer=…, verifymsg=…`).
+    case certificate(Certificate)
+    /// A handshake that failed, a TLS ruleset reject, or an I/O error on an established TLS session.
+    case failure(TLSFailure)
+    /// An AUTH success or failure.
+    case auth(AuthEvent)
+    /// A message accepted (`from=` line).
+    case message(InboundMessage)
+    /// A delivery attempt (`to=` line).
+    case delivery(Delivery)
+    /// A new SMTP connection (`NOQUEUE: connect from …`): the session boundary on the server side.
+    case connect(Relay)
+}
+
+/// A completed TLS handshake.
+public struct TLSSession: Sendable, Equatable, Codable {
+    /// Assigned by the `SessionLinker`: the row id in `tls_sessions`.
+    public var id: Int64 = 0
+    public var role: Role
+    public var relay: Relay
+    /// As logged: `TLSv1.3`, `TLSv1/SSLv3`, `SSLv3`, `UNKNOWN`, …
+    public var version: String
+    /// As logged: `OK`, `NO`, `NOT`, `FAIL`, `TRUSTED`, `DANE_FAIL`, …
+    public var verify: String
+    public var cipher: String
+    /// sendmail's `bits=alg/cipher`: the algorithm's bits first.
+    public var algBits: Int?
+    public var cipherBits: Int?
+    /// DANE suffixes (sendmail 8.16+).
+    public var danePubkeyFP: String?
+    public var daneStatus: String?
+    public var daneNote: String?
+
+    public init(role: Role, relay: Relay, version: String, verify: String, cipher: String,
+                algBits: Int?, cipherBits: Int?, danePubkeyFP: String? = nil, daneStatus: String? = nil,
+                daneNote: String? = nil) {
+        self.role = role
+        self.relay = relay
+        self.version = version
+        self.verify = verify
+        self.cipher = cipher
+        self.algBits = algBits
+        self.cipherBits = cipherBits
+        self.danePubkeyFP = danePubkeyFP
+        self.daneStatus = daneStatus
+        self.daneNote = daneNote
+    }
+}
+
+/// The peer certificate of a handshake (LogLevel 12+), xtext-decoded.
+public struct Certificate: Sendable, Equatable, Codable {
+    /// The session it belongs to, set by the linker (nil when no session was open).
+    public var sessionID: Int64?
+    public var role: Role
+    public var subject: String
+    public var issuer: String
+    public var verifyMessage: String?
+
+    public init(role: Role, subject: String, issuer: String, verifyMessage: String?) {
+        self.role = role
+        self.subject = subject
+        self.issuer = issuer
+        self.verifyMessage = verifyMessage
+    }
+}
+
+/// A TLS problem: failed handshake, ruleset reject, or read/write error.
+public struct TLSFailure: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        /// `STARTTLS=server, error: accept failed=…`
+        case acceptFailed = "accept_failed"
+        /// `STARTTLS=client, error: connect failed=…`
+        case connectFailed = "connect_failed"
+        /// `ruleset=tls_server|tls_client|tls_rcpt, …, reject=…` with no handshake failure before it.
+        case rulesetReject = "ruleset_reject"
+        /// `STARTTLS: read error=…` on an established session.
+        case readError = "read_error"
+        /// `STARTTLS: write error=…` on an established session.
+        case writeError = "write_error"
+    }
+    public var kind: Kind
+    public var role: Role?
+    public var relay: Relay?
+    /// `reason=` of handshake failures, or the `error=` text of I/O errors.
+    public var reason: String?
+    public var sslError: Int?
+    public var errno: Int?
+    /// The ruleset (`tls_server`, `tls_client`, `tls_rcpt`) and its `arg1` (the `${verify}` value).
+    public var ruleset: String?
+    public var rulesetArg: String?
+    /// The reject text (`403 4.7.0 TLS handshake failed.`).
+    public var reject: String?
+    /// The TLS session it happened on (I/O errors), set by the linker.
+    public var sessionID: Int64?
+
+    public init(kind: Kind, role: Role?, relay: Relay? = nil, reason: String? = nil, sslError: Int? = nil,
+                errno: Int? = nil, ruleset: String? = nil, rulesetArg: String? = nil, reject: String? = nil) {
+        self.kind = kind
+        self.role = role
+        self.relay = relay
+        self.reason = reason
+        self.sslError = sslError
+        self.errno = errno
+        self.ruleset = ruleset
+        self.rulesetArg = rulesetArg
+        self.reject = reject
+    }
+}
+
+/// SMTP AUTH, as server (a client logged in to us) or as client (we logged in to a smarthost).
+public struct AuthEvent: Sendable, Equatable, Codable {
+    public var role: Role
+    /// True for `AUTH=…` success lines, false for `AUTH failure (…)`.
+    public var success: Bool
+    public var relay: Relay?
+    public var authid: String?
+    public var mechanism: String?
+    /// The SASL security layer (`bits=`), not TLS bits.
+    public var bits: Int?
+    /// The failure text of `AUTH failure` lines.
+    public var reason: String?
+    /// The TLS session active when AUTH happened, set by the linker; nil means AUTH in clear.
+    public var tlsSessionID: Int64?
+
+    public init(role: Role, success: Bool, relay: Relay?, authid: String?, mechanism: String?, bits: Int?,
+                reason: String? = nil) {
+        self.role = role
+        self.success = success
+        self.relay = relay
+        self.authid = authid
+        self.mechanism = mechanism
+        self.bits = bits
+        self.reason = reason
+    }
+}
+
+/// Fields some builds (`_FFR_LOG_MORE`, e.g. Proofpoint) add to `from=` and `to=` lines.
+public struct LoggedTLS: Sendable, Equatable, Codable {
+    public var verify: String?
+    public var version: String?
+    public var cipher: String?
+    public init(verify: String? = nil, version: String? = nil, cipher: String? = nil) {
+        self.verify = verify
+        self.version = version
+        self.cipher = cipher
+    }
+    public var isEmpty: Bool { verify == nil && version == nil && cipher == nil }
+}
+
+/// A message accepted by the MTA (`from=` line).
+public struct InboundMessage: Sendable, Equatable, Codable {
+    public var sender: String
+    public var size: Int?
+    public var nrcpts: Int?
+    public var messageID: String?
+    /// `SMTP`, `ESMTP`, `ESMTPS`, `ESMTPSA`, … ; nil for command-line submissions.
+    public var proto: String?
+    public var daemon: String?
+    public var relay: Relay?
+    public var loggedTLS: LoggedTLS?
+    /// `auth=` (LOG_MORE builds).
+    public var auth: String?
+    /// The STARTTLS=server session of the same SMTP session, set by the linker.
+    public var tlsSessionID: Int64?
+
+    public init(sender: String, size: Int?, nrcpts: Int?, messageID: String?, proto: String?, daemon: String?,
+                relay: Relay?, loggedTLS: LoggedTLS? = nil, auth: String? = nil) {
+        self.sender = sender
+        self.size = size
+        self.nrcpts = nrcpts
+        self.messageID = messageID
+        self.proto = proto
+        self.daemon = daemon
+        self.relay = relay
+        self.loggedTLS = loggedTLS
+        self.auth = auth
+    }
+}
+
+/// A delivery attempt (`to=` line).
+public struct Delivery: Sendable, Equatable, Codable {
+    /// How the attempt ended, from `stat=` (and `dsn=`).
+    public enum Status: String, Sendable, Codable {
+        case sent, deferred, bounced, other
+    }
+    public var recipients: String
+    /// Number of addresses in `recipients`.
+    public var recipientCount: Int
+    /// True while a `to=… [more]` piece waits for the rest of its list.
+    public var continued: Bool
+    public var mailer: String?
+    public var relay: Relay?
+    public var dsn: String?
+    public var status: Status
+    /// The `stat=` text as logged.
+    public var statusText: String
+    public var delay: String?
+    public var xdelay: String?
+    public var loggedTLS: LoggedTLS?
+    /// The STARTTLS=client session that carried it, set by the linker.
+    public var tlsSessionID: Int64?
+
+    public init(recipients: String, recipientCount: Int, continued: Bool, mailer: String?, relay: Relay?,
+                dsn: String?, status: Status, statusText: String, delay: String?, xdelay: String?,
+                loggedTLS: LoggedTLS? = nil) {
+        self.recipients = recipients
+        self.recipientCount = recipientCount
+        self.continued = continued
+        self.mailer = mailer
+        self.relay = relay
+        self.dsn = dsn
+        self.status = status
+        self.statusText = statusText
+        self.delay = delay
+        self.xdelay = xdelay
+        self.loggedTLS = loggedTLS
+    }
+}

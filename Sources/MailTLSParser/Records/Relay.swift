@@ -1,0 +1,112 @@
+/// A peer as sendmail writes it in `relay=`, split into its parts.
+///
+/// Shapes handled (log-formats.md §2.4): `host [ip]`, `[ip]`, `[IPv6:…]`, `host [ip] (may be forged)`,
+/// `IDENT:user@host [ip]`, `user@localhost`, `name.` (client side, trailing dot), ` [ip]` (empty name),
+/// `[127.0.0.1] [127.0.0.1]` (to= lines for a literal address), and `local`.
+public struct Relay: Sendable, Hashable, Codable {
+    /// The value exactly as logged (trimmed).
+    public var raw: String
+    /// The host name as logged (case kept, trailing dot kept), nil when the relay is only an address.
+    public var name: String?
+    /// The IP address without brackets or the `IPv6:` tag, nil when the line has none.
+    public var ip: String?
+    /// The `(may be forged)` marker: the PTR name's forward lookup did not match.
+    public var forged: Bool
+    /// The IDENT (RFC 1413) or local user before `@`, if any.
+    public var user: String?
+
+    public init(raw: String, name: String?, ip: String?, forged: Bool = false, user: String? = nil) {
+        self.raw = raw
+        self.name = name
+        self.ip = ip
+        self.forged = forged
+        self.user = user
+    }
+
+    /// The normalised peer: the name lowercased without its trailing dot, or the IP when there is no name.
+    public var peer: String? {
+        if let name, !name.isEmpty { return Relay.normalise(name) }
+        return ip
+    }
+
+    /// The name used to match a client STARTTLS line with its `to=` lines: lowercased, no trailing dot;
+    /// for a literal address, the address.
+    public var matchName: String? { peer }
+
+    /// True for 127.0.0.0/8, ::1 and `localhost` peers (MSP -> MTA hops).
+    public var isLoopback: Bool {
+        if let ip, Relay.isLoopbackAddress(ip) { return true }
+        if let p = peer { return p == "localhost" || p.hasPrefix("localhost.") || Relay.isLoopbackAddress(p) }
+        return false
+    }
+
+    public static func isLoopbackAddress(_ s: String) -> Bool {
+        s.hasPrefix("127.") || s == "::1" || s == "0:0:0:0:0:0:0:1" || s.hasPrefix("::ffff:127.")
+    }
+
+    /// Lowercase ASCII and drop one trailing dot.
+    public static func normalise(_ name: String) -> String {
+        var s = name.lowercased()
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+
+    /// Parses a `relay=` value.
+    public static func parse(_ value: ByteSpan) -> Relay {
+        var v = value.trimmed
+        let raw = v.string
+        var forged = false
+        if v.hasSuffix("(may be forged)") {
+            forged = true
+            v = v.prefix(v.count - 15).trimmed
+        }
+        var name: ByteSpan? = v
+        var ip: ByteSpan?
+        if v.count >= 2, v[v.count - 1] == UInt8(ascii: "]") {
+            // Either "name [ip]" or "[ip]" (or "[ip] [ip]").
+            if let open = v.lastIndex(of: UInt8(ascii: "[")) {
+                ip = v.slice(open + 1, v.count - 1)
+                let before = v.prefix(open).trimmed
+                name = before.isEmpty ? nil : before
+            }
+        }
+        // A bracketed literal as the name ("[127.0.0.1] [127.0.0.1]" or "[ip]" in STARTTLS=client lines).
+        if let n = name, n.count >= 2, n[0] == UInt8(ascii: "["), n[n.count - 1] == UInt8(ascii: "]") {
+            if ip == nil { ip = n.slice(1, n.count - 1) }
+            name = nil
+        }
+        var user: String?
+        if var n = name {
+            if n.hasPrefix("IDENT:") { n = n.suffix(from: 6) }
+            if let at = n.lastIndex(of: UInt8(ascii: "@")) {
+                user = n.prefix(at).string
+                n = n.suffix(from: at + 1)
+            }
+            name = n
+        }
+        var ipString: String?
+        if var i = ip {
+            if i.hasPrefix("IPv6:") || i.hasPrefix("ipv6:") { i = i.suffix(from: 5) }
+            ipString = i.isEmpty ? nil : i.lowercasedString
+        }
+        let nameString = name.flatMap { $0.isEmpty ? nil : $0.string }
+        return Relay(raw: raw, name: nameString, ip: ipString, forged: forged, user: user)
+    }
+
+    /// True when a client-side name from a `to=` line matches the name from a STARTTLS=client line.
+    ///
+    /// `to=` lines pass the host through `shortenstring(host, 40)`: names of 40 or more characters
+    /// become the first 18 + `...` + the last 18. Both sides are compared lowercased with any
+    /// trailing dot removed from the full name only where the shortened one has none.
+    public static func clientNamesMatch(deliveryName d: String, sessionName s: String) -> Bool {
+        if d == s { return true }
+        let dl = d.lowercased(), sl = s.lowercased()
+        if dl == sl { return true }
+        if let r = dl.range(of: "...") {
+            let pre = dl[dl.startIndex..<r.lowerBound]
+            let suf = dl[r.upperBound...]
+            if sl.count >= 40 && sl.hasPrefix(pre) && sl.hasSuffix(suf) { return true }
+        }
+        return normalise(dl) == normalise(sl)
+    }
+}
