@@ -1,0 +1,25 @@
+/// Errors of the store, with messages a user can act on.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// The database file could not be opened or created.
+    case cannotOpen(path: String, message: String)
+    /// SQLite refused a statement.
+    case sqlite(code: Int32, message: String, sql: String?)
+    /// The store was written by a newer mailtls.
+    case schemaTooNew(path: String, found: Int32, supported: Int32)
+    /// Another process holds the store's write lock.
+    case locked(path: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let message):
+            return "cannot open store \(path): \(message)"
+        case .sqlite(_, let message, let sql):
+            if let sql { return "SQLite error: \(message) (in: \(sql.prefix(120)))" }
+            return "SQLite error: \(message)"
+        case .schemaTooNew(let path, let found, let supported):
+            return "store \(path) has schema version \(found), this mailtls supports up to \(supported): upgrade mailtls"
+        case .locked(let path):
+            return "store \(path) is locked by another mailtls process"
+        }
+    }
+}

@@ -1,0 +1,183 @@
+/// The store's schema: documented SQL that users query with `sqlite3` directly.
+///
+/// `mailtls schema` prints `Schema.documentation`. Versions live in `PRAGMA user_version`; each entry
+/// of `migrations` brings a store from version `index` to `index + 1`, so old stores move forward.
+public enum Schema {
+    /// The newest schema version this build writes.
+    public static var version: Int32 { Int32(migrations.count) }
+
+    /// Forward migrations, oldest first.
+    static let migrations: [String] = [v1]
+
+    /// The schema as a user reads it (all migrations applied, in order).
+    public static var documentation: String {
+        """
+        -- mailtls store schema, version \(version) (PRAGMA user_version).
+        -- Times are UTC, ISO 8601 text 'YYYY-MM-DDTHH:MM:SSZ'. Peers are lowercased, without a trailing
+        -- dot or '(may be forged)' (kept in the forged column); the IP when the relay has no name.
+        -- Every row knows its input: source_id (sources.id) and source_offset (byte offset of its line).
+
+        """ + migrations.joined(separator: "\n")
+    }
+
+    static let v1 = """
+        -- Input files read into the store.
+        CREATE TABLE sources (
+            id            INTEGER PRIMARY KEY,
+            path          TEXT NOT NULL,          -- as given on the command line ('-' for standard input)
+            device        INTEGER,                -- st_dev / st_ino: recognise the file after a rename
+            inode         INTEGER,
+            size          INTEGER,                -- bytes when last read
+            offset        INTEGER,                -- byte offset after the last complete line read
+            head_hash     TEXT,                   -- fingerprint of the first bytes
+            tail_hash     TEXT,                   -- fingerprint of the bytes before offset
+            compression   TEXT,                   -- 'none', 'gzip', 'bzip2', 'xz'
+            lines         INTEGER NOT NULL DEFAULT 0,
+            first_ingest  TEXT,
+            last_ingest   TEXT
+        );
+
+        -- One row per completed TLS handshake (sendmail's STARTTLS=server|client main line).
+        CREATE TABLE tls_sessions (
+            id              INTEGER PRIMARY KEY,
+            ts              TEXT NOT NULL,        -- UTC, YYYY-MM-DDTHH:MM:SSZ
+            host            TEXT NOT NULL,        -- syslog host that logged it
+            pid             INTEGER NOT NULL,     -- syslog pid
+            role            TEXT NOT NULL CHECK (role IN ('server', 'client')),  -- server = inbound, client = outbound
+            peer            TEXT,                 -- normalised peer name, or its IP when unnamed
+            peer_ip         TEXT,                 -- NULL where the line has none (client lines carry no IP)
+            relay           TEXT,                 -- relay= as logged
+            forged          INTEGER NOT NULL DEFAULT 0,  -- 1 when logged '(may be forged)'
+            version         TEXT,                 -- as logged: TLSv1.3, TLSv1.2, TLSv1, SSLv3, TLSv1/SSLv3 (old sendmail: unknown), ...
+            verify          TEXT,                 -- OK, NO, NOT, FAIL, TRUSTED, DANE_FAIL, ...
+            cipher          TEXT,
+            alg_bits        INTEGER,              -- sendmail bits=alg/cipher: the first number
+            cipher_bits     INTEGER,              -- the second number (effective bits)
+            dane_pubkey_fp  TEXT,                 -- DANE suffixes (sendmail 8.16+)
+            dane_status     TEXT,
+            dane_note       TEXT,
+            cert_subject    TEXT,                 -- certificate line (LogLevel 12+), xtext-decoded
+            cert_issuer     TEXT,
+            verifymsg       TEXT,                 -- why verification failed, e.g. 'unable to get local issuer certificate'
+            source_id       INTEGER REFERENCES sources(id),
+            source_offset   INTEGER
+        );
+        CREATE INDEX tls_sessions_ts ON tls_sessions(ts);
+        CREATE INDEX tls_sessions_peer ON tls_sessions(peer);
+
+        -- One row per accepted message (from= line).
+        CREATE TABLE messages (
+            id              INTEGER PRIMARY KEY,
+            ts              TEXT NOT NULL,
+            host            TEXT NOT NULL,
+            pid             INTEGER NOT NULL,
+            queue_id        TEXT,
+            sender          TEXT,
+            size            INTEGER,
+            nrcpts          INTEGER,
+            msgid           TEXT,
+            proto           TEXT,                 -- SMTP, ESMTP, ESMTPS, ESMTPSA, ...; NULL for command-line submission
+            daemon          TEXT,
+            peer            TEXT,
+            peer_ip         TEXT,
+            relay           TEXT,
+            forged          INTEGER NOT NULL DEFAULT 0,
+            auth            TEXT,                 -- auth= (LOG_MORE builds)
+            tls_verify      TEXT,                 -- tls_verify= / tls_version= / cipher= (LOG_MORE builds)
+            tls_version     TEXT,
+            tls_cipher      TEXT,
+            tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- the STARTTLS=server session it came over, or NULL
+            source_id       INTEGER REFERENCES sources(id),
+            source_offset   INTEGER
+        );
+        CREATE INDEX messages_ts ON messages(ts);
+        CREATE INDEX messages_tls ON messages(tls_session_id);
+
+        -- One row per delivery attempt (to= line; a to= ... [more] list is joined into one row).
+        CREATE TABLE deliveries (
+            id              INTEGER PRIMARY KEY,
+            ts              TEXT NOT NULL,
+            host            TEXT NOT NULL,
+            pid             INTEGER NOT NULL,
+            queue_id        TEXT,
+            recipients      TEXT,
+            nrcpts          INTEGER,              -- addresses in recipients
+            mailer          TEXT,                 -- esmtp, relay, smtp, local, prog, *file*, ...
+            peer            TEXT,
+            peer_ip         TEXT,
+            relay           TEXT,
+            dsn             TEXT,
+            status          TEXT NOT NULL CHECK (status IN ('sent', 'deferred', 'bounced', 'other')),
+            stat            TEXT,                 -- stat= as logged
+            delay           TEXT,
+            xdelay          TEXT,
+            tls_verify      TEXT,                 -- LOG_MORE builds
+            tls_version     TEXT,
+            tls_cipher      TEXT,
+            tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- the STARTTLS=client session that carried it, or NULL
+            source_id       INTEGER REFERENCES sources(id),
+            source_offset   INTEGER
+        );
+        CREATE INDEX deliveries_ts ON deliveries(ts);
+        CREATE INDEX deliveries_tls ON deliveries(tls_session_id);
+
+        -- AUTH=server / AUTH=client successes and AUTH failure lines.
+        CREATE TABLE auth_events (
+            id              INTEGER PRIMARY KEY,
+            ts              TEXT NOT NULL,
+            host            TEXT NOT NULL,
+            pid             INTEGER NOT NULL,
+            queue_id        TEXT,
+            role            TEXT NOT NULL CHECK (role IN ('server', 'client')),
+            success         INTEGER NOT NULL,     -- 1 for AUTH=..., 0 for 'AUTH failure (...)'
+            peer            TEXT,
+            peer_ip         TEXT,
+            relay           TEXT,
+            authid          TEXT,                 -- authid= (success) or user= (failure)
+            mech            TEXT,                 -- PLAIN, LOGIN, CRAM-MD5, ...
+            bits            INTEGER,              -- SASL security layer, not TLS bits
+            reason          TEXT,                 -- failure text
+            tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- NULL: AUTH happened without TLS
+            source_id       INTEGER REFERENCES sources(id),
+            source_offset   INTEGER
+        );
+        CREATE INDEX auth_events_ts ON auth_events(ts);
+
+        -- Handshake failures, TLS ruleset rejects and TLS read/write errors.
+        CREATE TABLE tls_failures (
+            id              INTEGER PRIMARY KEY,
+            ts              TEXT NOT NULL,
+            host            TEXT NOT NULL,
+            pid             INTEGER NOT NULL,
+            queue_id        TEXT,
+            kind            TEXT NOT NULL,        -- accept_failed, connect_failed (handshake failures; the
+                                                  -- ruleset reject that follows is merged in), ruleset_reject,
+                                                  -- read_error, write_error
+            role            TEXT,
+            peer            TEXT,
+            peer_ip         TEXT,
+            relay           TEXT,
+            reason          TEXT,                 -- reason= / error= text
+            ssl_error       INTEGER,
+            errno           INTEGER,
+            ruleset         TEXT,                 -- tls_server, tls_client, tls_rcpt, try_tls
+            ruleset_arg     TEXT,                 -- arg1= (the ${verify} value: SOFTWARE, FAIL, NONE, ...)
+            reject          TEXT,                 -- reject= text
+            tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- read/write errors: the session
+            source_id       INTEGER REFERENCES sources(id),
+            source_offset   INTEGER
+        );
+        CREATE INDEX tls_failures_ts ON tls_failures(ts);
+
+        -- One row per `mailtls ingest` run.
+        CREATE TABLE ingest_runs (
+            id          INTEGER PRIMARY KEY,
+            started     TEXT NOT NULL,
+            finished    TEXT,
+            files       INTEGER, files_failed INTEGER, bytes INTEGER, lines INTEGER,
+            sessions    INTEGER, messages INTEGER, deliveries INTEGER, auth INTEGER, failures INTEGER,
+            skipped     INTEGER, malformed INTEGER,
+            summary     TEXT
+        );
+        """
+}

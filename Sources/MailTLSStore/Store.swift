@@ -1,0 +1,77 @@
+import Foundation
+
+/// The mailtls store: one SQLite file in WAL mode, migrated to the current schema on open.
+public final class Store {
+    /// `--db PATH`, else `$MAILTLS_DB`, else `./mailtls.db`.
+    public static func defaultPath(explicit: String?) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let env = ProcessInfo.processInfo.environment["MAILTLS_DB"], !env.isEmpty { return env }
+        return "mailtls.db"
+    }
+
+    public let database: Database
+    public var path: String { database.path }
+
+    /// Opens or creates the store and brings its schema up to date.
+    public init(path: String, readOnly: Bool = false) throws {
+        if readOnly && path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path: path, message: "no such file (run `mailtls ingest` first)")
+        }
+        database = try Database(path: path, readOnly: readOnly)
+        database.setBusyTimeout(milliseconds: 5000)
+        if readOnly {
+            let v = try database.userVersion
+            if v > Schema.version { throw StoreError.schemaTooNew(path: path, found: v, supported: Schema.version) }
+            return
+        }
+        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        try migrate()
+    }
+
+    private func migrate() throws {
+        let current = try database.userVersion
+        if current > Schema.version {
+            throw StoreError.schemaTooNew(path: path, found: current, supported: Schema.version)
+        }
+        guard current < Schema.version else { return }
+        try database.transaction {
+            for v in Int(current)..<Schema.migrations.count {
+                try database.execute(Schema.migrations[v])
+            }
+            try database.execute("PRAGMA user_version = \(Schema.version)")
+        }
+    }
+
+    /// The id the next TLS session row must get.
+    public func nextSessionID() throws -> Int64 {
+        (try database.scalarInt("SELECT max(id) FROM tls_sessions") ?? 0) + 1
+    }
+
+    /// Row counts per data table.
+    public func rowCounts() throws -> [(table: String, rows: Int64)] {
+        try ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures", "sources"].map {
+            ($0, try database.scalarInt("SELECT count(*) FROM \($0)") ?? 0)
+        }
+    }
+
+    /// Registers an input and returns its source id (the row is reused when the path is known).
+    public func sourceID(path: String, compression: String) throws -> Int64 {
+        let find = try database.prepare("SELECT id FROM sources WHERE path = ? ORDER BY id DESC LIMIT 1")
+        find.bind(1, path)
+        if path != "-", try find.step() { return find.int64(0) }
+        let ins = try database.prepare("INSERT INTO sources(path, compression, first_ingest) VALUES (?, ?, ?)")
+        ins.bind(1, path)
+        ins.bind(2, compression)
+        ins.bind(3, ISO8601.now())
+        try ins.run()
+        return database.lastInsertRowID
+    }
+}
+
+/// UTC timestamps as text.
+enum ISO8601 {
+    static func now() -> String {
+        let t = Int64(Date().timeIntervalSince1970)
+        return TimeText.iso(t)
+    }
+}

@@ -1,0 +1,215 @@
+import MailTLSParser
+
+/// Counts of rows a writer inserted.
+public struct WriteCounts: Sendable, Equatable {
+    public var sessions = 0
+    public var certificates = 0
+    public var messages = 0
+    public var deliveries = 0
+    public var auth = 0
+    public var failures = 0
+    /// Certificate lines with no session to attach to.
+    public var orphanCertificates = 0
+
+    public init() {}
+
+    public var rows: Int { sessions + messages + deliveries + auth + failures }
+
+    public static func + (a: WriteCounts, b: WriteCounts) -> WriteCounts {
+        var r = a
+        r.sessions += b.sessions
+        r.certificates += b.certificates
+        r.messages += b.messages
+        r.deliveries += b.deliveries
+        r.auth += b.auth
+        r.failures += b.failures
+        r.orphanCertificates += b.orphanCertificates
+        return r
+    }
+}
+
+/// Writes linked `LogRecord`s into the store with one prepared statement per table.
+///
+/// The caller owns transactions (`begin`/`commit`/`rollback`), so a whole input file commits or
+/// none of it does.
+public final class StoreWriter {
+    let db: Database
+    private let insertSession: Statement
+    private let updateCertificate: Statement
+    private let insertMessage: Statement
+    private let insertDelivery: Statement
+    private let insertAuth: Statement
+    private let insertFailure: Statement
+    private var time = TimeText()
+    public private(set) var counts = WriteCounts()
+
+    public init(store: Store) throws {
+        db = store.database
+        insertSession = try db.prepare("""
+            INSERT INTO tls_sessions(id, ts, host, pid, role, peer, peer_ip, relay, forged, version, verify, cipher,
+                alg_bits, cipher_bits, dane_pubkey_fp, dane_status, dane_note, source_id, source_offset)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        updateCertificate = try db.prepare(
+            "UPDATE tls_sessions SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
+        insertMessage = try db.prepare("""
+            INSERT INTO messages(ts, host, pid, queue_id, sender, size, nrcpts, msgid, proto, daemon, peer, peer_ip,
+                relay, forged, auth, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        insertDelivery = try db.prepare("""
+            INSERT INTO deliveries(ts, host, pid, queue_id, recipients, nrcpts, mailer, peer, peer_ip, relay, dsn,
+                status, stat, delay, xdelay, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        insertAuth = try db.prepare("""
+            INSERT INTO auth_events(ts, host, pid, queue_id, role, success, peer, peer_ip, relay, authid, mech, bits,
+                reason, tls_session_id, source_id, source_offset)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        insertFailure = try db.prepare("""
+            INSERT INTO tls_failures(ts, host, pid, queue_id, kind, role, peer, peer_ip, relay, reason, ssl_error,
+                errno, ruleset, ruleset_arg, reject, tls_session_id, source_id, source_offset)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+    }
+
+    public func begin() throws { try db.execute("BEGIN IMMEDIATE") }
+    public func commit() throws { try db.execute("COMMIT") }
+    public func rollback() { try? db.execute("ROLLBACK") }
+
+    /// Clears the counters (e.g. after a rolled-back file).
+    public func resetCounts() { counts = WriteCounts() }
+
+    /// Binds ts, host, pid, queue_id at 1...4.
+    private func bindHead(_ s: Statement, _ r: LogRecord) {
+        time.withISO(r.time) { s.bind(1, bytes: $0) }
+        s.bind(2, r.host)
+        s.bind(3, Int64(r.pid))
+        s.bind(4, r.queueID)
+    }
+
+    private func bindRelay(_ s: Statement, _ i: Int32, _ relay: Relay?) {
+        s.bind(i, relay?.peer)
+        s.bind(i + 1, relay?.ip)
+        s.bind(i + 2, relay?.raw)
+    }
+
+    /// Inserts one linked record.
+    public func write(_ r: LogRecord) throws {
+        switch r.event {
+        case .tlsSession(let t):
+            let s = insertSession
+            s.bind(1, t.id)
+            time.withISO(r.time) { s.bind(2, bytes: $0) }
+            s.bind(3, r.host)
+            s.bind(4, Int64(r.pid))
+            s.bind(5, t.role.rawValue)
+            s.bind(6, t.relay.peer)
+            s.bind(7, t.relay.ip)
+            s.bind(8, t.relay.raw)
+            s.bind(9, t.relay.forged)
+            s.bind(10, t.version)
+            s.bind(11, t.verify)
+            s.bind(12, t.cipher)
+            s.bind(13, t.algBits)
+            s.bind(14, t.cipherBits)
+            s.bind(15, t.danePubkeyFP)
+            s.bind(16, t.daneStatus)
+            s.bind(17, t.daneNote)
+            s.bind(18, r.origin.source)
+            s.bind(19, r.origin.offset)
+            try s.run()
+            counts.sessions += 1
+
+        case .certificate(let c):
+            guard let id = c.sessionID else { counts.orphanCertificates += 1; return }
+            let s = updateCertificate
+            s.bind(1, c.subject)
+            s.bind(2, c.issuer)
+            s.bind(3, c.verifyMessage)
+            s.bind(4, id)
+            try s.run()
+            counts.certificates += 1
+
+        case .message(let m):
+            let s = insertMessage
+            bindHead(s, r)
+            s.bind(5, m.sender)
+            s.bind(6, m.size)
+            s.bind(7, m.nrcpts)
+            s.bind(8, m.messageID)
+            s.bind(9, m.proto)
+            s.bind(10, m.daemon)
+            bindRelay(s, 11, m.relay)
+            s.bind(14, m.relay?.forged ?? false)
+            s.bind(15, m.auth)
+            s.bind(16, m.loggedTLS?.verify)
+            s.bind(17, m.loggedTLS?.version)
+            s.bind(18, m.loggedTLS?.cipher)
+            s.bind(19, m.tlsSessionID)
+            s.bind(20, r.origin.source)
+            s.bind(21, r.origin.offset)
+            try s.run()
+            counts.messages += 1
+
+        case .delivery(let d):
+            let s = insertDelivery
+            bindHead(s, r)
+            s.bind(5, d.recipients)
+            s.bind(6, d.recipientCount)
+            s.bind(7, d.mailer)
+            bindRelay(s, 8, d.relay)
+            s.bind(11, d.dsn)
+            s.bind(12, d.status.rawValue)
+            s.bind(13, d.statusText)
+            s.bind(14, d.delay)
+            s.bind(15, d.xdelay)
+            s.bind(16, d.loggedTLS?.verify)
+            s.bind(17, d.loggedTLS?.version)
+            s.bind(18, d.loggedTLS?.cipher)
+            s.bind(19, d.tlsSessionID)
+            s.bind(20, r.origin.source)
+            s.bind(21, r.origin.offset)
+            try s.run()
+            counts.deliveries += 1
+
+        case .auth(let a):
+            let s = insertAuth
+            bindHead(s, r)
+            s.bind(5, a.role.rawValue)
+            s.bind(6, a.success)
+            bindRelay(s, 7, a.relay)
+            s.bind(10, a.authid)
+            s.bind(11, a.mechanism)
+            s.bind(12, a.bits)
+            s.bind(13, a.reason)
+            s.bind(14, a.tlsSessionID)
+            s.bind(15, r.origin.source)
+            s.bind(16, r.origin.offset)
+            try s.run()
+            counts.auth += 1
+
+        case .failure(let f):
+            let s = insertFailure
+            bindHead(s, r)
+            s.bind(5, f.kind.rawValue)
+            s.bind(6, f.role?.rawValue)
+            bindRelay(s, 7, f.relay)
+            s.bind(10, f.reason)
+            s.bind(11, f.sslError)
+            s.bind(12, f.errno)
+            s.bind(13, f.ruleset)
+            s.bind(14, f.rulesetArg)
+            s.bind(15, f.reject)
+            s.bind(16, f.sessionID)
+            s.bind(17, r.origin.source)
+            s.bind(18, r.origin.offset)
+            try s.run()
+            counts.failures += 1
+
+        case .connect:
+            break
+        }
+    }
+}
