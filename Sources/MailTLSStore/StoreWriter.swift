@@ -78,8 +78,8 @@ public final class StoreWriter {
     public func commit() throws { try db.execute("COMMIT") }
     public func rollback() { try? db.execute("ROLLBACK") }
 
-    /// Clears the counters (e.g. after a rolled-back file).
-    public func resetCounts() { counts = WriteCounts() }
+    /// Puts the counters back (after a rolled-back file).
+    public func restoreCounts(_ saved: WriteCounts) { counts = saved }
 
     /// Binds ts, host, pid, queue_id at 1...4.
     private func bindHead(_ s: Statement, _ r: LogRecord) {

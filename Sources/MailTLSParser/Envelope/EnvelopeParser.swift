@@ -34,6 +34,7 @@ public enum EnvelopeParser {
         }
 
         if rfc5424 { return parse5424(s, from: i) }
+        if i == 0 && (s.hasPrefix("date=") || s.hasPrefix("time=")) { return parseKeyValue(s) }
 
         var timestamp = SyslogTimestamp.none
         if let (ts, next) = parseISO(s, i) {
@@ -44,6 +45,11 @@ public enum EnvelopeParser {
             i = next
         }
         while i < n && s[i] == 0x20 { i += 1 }
+        // syslog-ng "<facility.priority>" after the timestamp.
+        if i < n && s[i] == UInt8(ascii: "<"), let close = s.firstIndex(of: UInt8(ascii: ">"), from: i), close - i < 24,
+           close + 1 < n, s[close + 1] == 0x20 {
+            i = close + 2
+        }
 
         // Host, unless the next token already is the tag ("tag[pid]:").
         var host = s.slice(i, i)
@@ -59,6 +65,48 @@ public enum EnvelopeParser {
         }
         return parseTag(s, from: i, timestamp: timestamp, host: host)
     }
+
+    /// FortiMail-style `key=value` records whose `msg="…"` holds the sendmail text
+    /// (`date=2024-03-01 time=18:33:36.601 devname=fm1 … msg="STARTTLS=server, …"`).
+    /// Without `date=` the timestamp is unknown; there is no pid, so such lines are not linked.
+    static func parseKeyValue(_ s: ByteSpan) -> SyslogEnvelope? {
+        guard let m = s.firstIndex(of: " msg=\"") else { return nil }
+        let start = m + 6
+        var end = s.count
+        while end > start && s[end - 1] != UInt8(ascii: "\"") { end -= 1 }
+        guard end > start else { return nil }
+        let message = s.slice(start, end - 1)
+        let head = s.prefix(m)
+        func value(_ key: StaticString) -> ByteSpan? {
+            var from = 0
+            while let k = head.firstIndex(of: key, from: from) {
+                if k == 0 || head[k - 1] == 0x20 {
+                    let vs = k + key.utf8CodeUnitCount
+                    let ve = head.firstIndex(of: 0x20, from: vs) ?? head.count
+                    var v = head.slice(vs, ve)
+                    if v.count >= 2 && v[0] == UInt8(ascii: "\"") { v = v.slice(1, v.count - 1) }
+                    return v
+                }
+                from = k + 1
+            }
+            return nil
+        }
+        var timestamp = SyslogTimestamp.none
+        if let d = value("date="), let t = value("time="), d.count == 10, t.count >= 8,
+           let y1 = two(d, 0), let y2 = two(d, 2), let mo = two(d, 5), let dd = two(d, 8),
+           let hh = two(t, 0), let mi = two(t, 3), let ss = two(t, 6) {
+            timestamp = .local(LocalDateTime(year: y1 * 100 + y2, month: mo, day: dd, hour: hh, minute: mi, second: ss))
+        }
+        let host = value("devname=") ?? value("device_id=") ?? s.slice(0, 0)
+        return SyslogEnvelope(timestamp: timestamp, host: host, tag: fortiMailTag, pid: 0, message: message)
+    }
+
+    static let fortiMailTag: ByteSpan = {
+        let bytes = Array("sendmail".utf8)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        p.initialize(from: bytes, count: bytes.count)
+        return ByteSpan(base: p, count: bytes.count)
+    }()
 
     // MARK: - Pieces
 

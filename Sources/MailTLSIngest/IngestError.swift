@@ -1,0 +1,26 @@
+/// Why an input (or the run) failed, naming the file so the user can act.
+public enum IngestError: Error, CustomStringConvertible, Equatable {
+    /// The file could not be opened (missing, permission denied, a directory, …).
+    case cannotOpen(path: String, reason: String)
+    /// Reading failed part way (I/O error).
+    case readFailed(path: String, reason: String)
+    /// A compressed file is damaged or truncated.
+    case corrupt(path: String, format: String, detail: String)
+    /// The store refused a write (disk full, read-only, …).
+    case store(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): return "\(path): cannot open: \(reason)"
+        case .readFailed(let path, let reason): return "\(path): read error: \(reason)"
+        case .corrupt(let path, let format, let detail): return "\(path): corrupt \(format) data: \(detail)"
+        case .store(let path, let message): return "\(path): not stored: \(message)"
+        }
+    }
+
+    public var path: String {
+        switch self {
+        case .cannotOpen(let p, _), .readFailed(let p, _), .corrupt(let p, _, _), .store(let p, _): return p
+        }
+    }
+}

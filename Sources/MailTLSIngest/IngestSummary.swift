@@ -1,0 +1,34 @@
+import MailTLSStore
+
+/// A line that could not be parsed, kept to show the user where and why.
+public struct MalformedSample: Sendable, Equatable {
+    public var path: String
+    public var line: Int64
+    public var reason: String
+    public var text: String
+}
+
+/// What an ingest run did.
+public struct IngestSummary: Sendable {
+    public var files = 0
+    public var failedFiles: [IngestError] = []
+    public var bytes: Int64 = 0
+    public var lines: Int64 = 0
+    public var rows = WriteCounts()
+    public var skipped: Int64 = 0
+    public var malformed: Int64 = 0
+    public var samples: [MalformedSample] = []
+    public var seconds: Double = 0
+
+    public init() {}
+
+    /// The one-line summary printed on stderr.
+    public var line: String {
+        var s = "\(files) file\(files == 1 ? "" : "s")"
+        if !failedFiles.isEmpty { s += " (\(failedFiles.count) failed)" }
+        s += ", \(lines) lines, \(rows.sessions) TLS sessions, \(rows.messages) messages, \(rows.deliveries) deliveries"
+        s += ", \(rows.auth) auth, \(rows.failures) TLS failures, \(skipped) skipped, \(malformed) unparsed"
+        s += String(format: " in %.2fs", seconds)
+        return s
+    }
+}
