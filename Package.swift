@@ -51,6 +51,10 @@ let package = Package(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports"]
         ),
+        .testTarget(
+            name: "MailTLSReportsTests",
+            dependencies: ["MailTLSReports", "MailTLSIngest", "MailTLSStore", "MailTLSParser"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

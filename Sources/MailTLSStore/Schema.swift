@@ -29,6 +29,7 @@ public enum Schema {
             inode         INTEGER,
             size          INTEGER,                -- bytes when last read
             offset        INTEGER,                -- byte offset after the last complete line read
+            head_length   INTEGER,                -- bytes covered by head_hash (up to 4096)
             head_hash     TEXT,                   -- fingerprint of the first bytes
             tail_hash     TEXT,                   -- fingerprint of the bytes before offset
             compression   TEXT,                   -- 'none', 'gzip', 'bzip2', 'xz'
@@ -168,6 +169,13 @@ public enum Schema {
             source_offset   INTEGER
         );
         CREATE INDEX tls_failures_ts ON tls_failures(ts);
+
+        -- Ingest state kept between runs (e.g. the open SMTP sessions, so a session split across two
+        -- cron runs links as in one run). Internal: key/value, value is JSON.
+        CREATE TABLE ingest_state (
+            key    TEXT PRIMARY KEY,
+            value  TEXT NOT NULL
+        );
 
         -- One row per `mailtls ingest` run.
         CREATE TABLE ingest_runs (

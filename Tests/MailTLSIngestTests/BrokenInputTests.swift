@@ -1,0 +1,75 @@
+import Foundation
+import MailTLSIngest
+import MailTLSParser
+import MailTLSStore
+import Testing
+
+@Suite struct BrokenInputTests {
+    @Test func nonUTF8NulLongLinesAndNoFinalNewline() throws {
+        let dir = try TempDir()
+        var bytes: [UInt8] = []
+        // A STARTTLS line whose peer name holds invalid UTF-8 (0xFF 0xFE) bytes.
+        bytes += Array("Nov 29 10:00:01 mx1 sm-mta[1]: STARTTLS=server, relay=bad".utf8) + [0xFF, 0xFE]
+        bytes += Array(".example [192.0.2.1], version=TLSv1.2, verify=NO, cipher=AES128-SHA, bits=128/128\n".utf8)
+        // NUL bytes inside a line of another program.
+        bytes += Array("Nov 29 10:00:02 mx1 kernel: a\u{0}b\u{0}c\n".utf8)
+        // A 1 MiB line.
+        bytes += Array("Nov 29 10:00:03 mx1 sm-mta[2]: ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20) + [0x0A]
+        // Garbage without a header.
+        bytes += Array("%%% not a syslog line %%%\n".utf8)
+        // The last line has no newline.
+        bytes += Array("Nov 29 10:00:04 mx1 sm-mta[3]: STARTTLS=client, relay=mx.example.net., version=TLSv1.3, verify=OK, cipher=TLS_AES_128_GCM_SHA256, bits=128/128".utf8)
+        let log = try dir.write("broken.log", bytes: bytes)
+        let s = try ingest([log], db: dir.path("t.db"))
+        #expect(s.failedFiles.isEmpty)
+        #expect(s.lines == 5)
+        #expect(s.rows.sessions == 2)
+        #expect(s.malformed == 1)
+        #expect(s.skipped == 2)
+        #expect(s.samples.first?.line == 4)
+        #expect(s.samples.first?.path == log)
+        let peers = try rows(dir.path("t.db"), "SELECT peer FROM tls_sessions ORDER BY id")
+        #expect(peers == ["bad\u{FFFD}\u{FFFD}.example", "mx.example.net"])
+    }
+
+    @Test func overlongLineIsCountedNotFatal() throws {
+        let dir = try TempDir()
+        var bytes = Array("Nov 29 10:00:03 mx1 sm-mta[2]: to=".utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: 5 << 20) + [0x0A]
+        bytes += Array(smallLog.utf8)
+        let log = try dir.write("long.log", bytes: bytes)
+        let s = try ingest([log], db: dir.path("t.db"))
+        #expect(s.failedFiles.isEmpty)
+        #expect(s.malformed == 1)
+        #expect(s.samples.first?.reason.contains("longer than") == true)
+        #expect(s.rows.sessions == 2)
+        #expect(s.lines == 6)
+    }
+
+    @Test func lineReaderHandlesChunkBoundariesAndCRLF() throws {
+        let dir = try TempDir()
+        // Lines of varying length so some straddle the 1 MiB read boundary.
+        var text = ""
+        var expected: [String] = []
+        var i = 0
+        while text.utf8.count < 3 << 20 {
+            let line = "line \(i) " + String(repeating: "z", count: (i * 7919) % 3000)
+            expected.append(line)
+            text += line + (i % 5 == 0 ? "\r\n" : "\n")
+            i += 1
+        }
+        let path = try dir.write("lines.txt", text)
+        let reader = LineReader(source: try FileSource(path: path))
+        var got: [String] = []
+        var offsets: [Int64] = []
+        try reader.forEachLine { line in
+            got.append(line.bytes.string)
+            offsets.append(line.offset)
+        }
+        #expect(got == expected)
+        // Each offset points at the start of its line in the file.
+        let data = Array(text.utf8)
+        for (n, off) in offsets.enumerated().prefix(50) {
+            #expect(String(decoding: data[Int(off)..<Int(off) + expected[n].utf8.count], as: UTF8.self) == expected[n])
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import MailTLSIngest
+import MailTLSParser
+import MailTLSStore
+import Testing
+
+/// A temporary directory removed when the value goes away.
+final class TempDir {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let p = path(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) throws -> String {
+        let p = path(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+}
+
+/// Runs a command and returns its stdout; fails the test on a non-zero exit.
+@discardableResult
+func shell(_ command: String) throws -> String {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "command failed: \(command)")
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Ingests `paths` into the store at `db` (UTC, year 2026 unless given).
+@discardableResult
+func ingest(_ paths: [String], db: String, year: Int? = 2026) throws -> IngestSummary {
+    let store = try Store(path: db)
+    let options = IngestOptions(year: year, timeZone: TimeZone(identifier: "UTC")!)
+    return try Ingester(store: store, options: options).ingest(paths: paths)
+}
+
+/// All rows of a query, each column as text ("NULL" for NULL), joined by "|".
+func rows(_ db: String, _ sql: String) throws -> [String] {
+    let store = try Store(path: db, readOnly: true)
+    let s = try store.database.prepare(sql)
+    var out: [String] = []
+    while try s.step() {
+        out.append((0..<s.columnCount).map { s.value($0).text ?? "NULL" }.joined(separator: "|"))
+    }
+    return out
+}
+
+func scalar(_ db: String, _ sql: String) throws -> Int64 {
+    let store = try Store(path: db, readOnly: true)
+    return try store.database.scalarInt(sql) ?? -1
+}
+
+/// The repository root (two levels above this file's folder).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
