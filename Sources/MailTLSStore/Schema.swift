@@ -24,14 +24,16 @@ public enum Schema {
         -- Input files read into the store.
         CREATE TABLE sources (
             id            INTEGER PRIMARY KEY,
-            path          TEXT NOT NULL,          -- as given on the command line ('-' for standard input)
-            device        INTEGER,                -- st_dev / st_ino: recognise the file after a rename
-            inode         INTEGER,
-            size          INTEGER,                -- bytes when last read
-            offset        INTEGER,                -- byte offset after the last complete line read
-            head_length   INTEGER,                -- bytes covered by head_hash (up to 4096)
-            head_hash     TEXT,                   -- fingerprint of the first bytes
-            tail_hash     TEXT,                   -- fingerprint of the bytes before offset
+            path          TEXT NOT NULL,          -- where it was last seen ('-' for standard input)
+            device        INTEGER,                -- st_dev, st_ino, st_size, st_mtime of the file when last read:
+            inode         INTEGER,                -- unchanged means nothing new, without reading it
+            size          INTEGER,
+            mtime         INTEGER,
+            offset        INTEGER NOT NULL DEFAULT 0,  -- bytes of (decompressed) content read: after the last complete line
+            head_length   INTEGER,                -- content bytes covered by head_hash (up to 4096)
+            head_hash     TEXT,                   -- fingerprint of the first content bytes: identifies the file
+                                                  -- after a rename or compression by logrotate
+            tail_hash     TEXT,                   -- fingerprint of the 4096 content bytes before offset
             compression   TEXT,                   -- 'none', 'gzip', 'bzip2', 'xz'
             lines         INTEGER NOT NULL DEFAULT 0,
             first_ingest  TEXT,
@@ -64,6 +66,7 @@ public enum Schema {
             source_offset   INTEGER
         );
         CREATE INDEX tls_sessions_ts ON tls_sessions(ts);
+        CREATE INDEX tls_sessions_source ON tls_sessions(source_id);
         CREATE INDEX tls_sessions_peer ON tls_sessions(peer);
 
         -- One row per accepted message (from= line).
@@ -92,6 +95,7 @@ public enum Schema {
             source_offset   INTEGER
         );
         CREATE INDEX messages_ts ON messages(ts);
+        CREATE INDEX messages_source ON messages(source_id);
         CREATE INDEX messages_tls ON messages(tls_session_id);
 
         -- One row per delivery attempt (to= line; a to= ... [more] list is joined into one row).
@@ -120,6 +124,7 @@ public enum Schema {
             source_offset   INTEGER
         );
         CREATE INDEX deliveries_ts ON deliveries(ts);
+        CREATE INDEX deliveries_source ON deliveries(source_id);
         CREATE INDEX deliveries_tls ON deliveries(tls_session_id);
 
         -- AUTH=server / AUTH=client successes and AUTH failure lines.
