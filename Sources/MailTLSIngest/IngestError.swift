@@ -8,6 +8,8 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
     case corrupt(path: String, format: String, detail: String)
     /// The store refused a write (disk full, read-only, …).
     case store(path: String, message: String)
+    /// Another ingest holds the store's lock.
+    case locked(path: String, waited: Double)
 
     public var description: String {
         switch self {
@@ -15,12 +17,15 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
         case .readFailed(let path, let reason): return "\(path): read error: \(reason)"
         case .corrupt(let path, let format, let detail): return "\(path): corrupt \(format) data: \(detail)"
         case .store(let path, let message): return "\(path): not stored: \(message)"
+        case .locked(let path, let waited):
+            let w = waited > 0 ? "after waiting \(Int(waited))s" : "(use --wait SECONDS to wait for it)"
+            return "\(path): another mailtls ingest is writing to this store; giving up \(w)"
         }
     }
 
     public var path: String {
         switch self {
-        case .cannotOpen(let p, _), .readFailed(let p, _), .corrupt(let p, _, _), .store(let p, _): return p
+        case .cannotOpen(let p, _), .readFailed(let p, _), .corrupt(let p, _, _), .store(let p, _), .locked(let p, _): return p
         }
     }
 }

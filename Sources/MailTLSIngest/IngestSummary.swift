@@ -11,6 +11,8 @@ public struct MalformedSample: Sendable, Equatable {
 /// What an ingest run did.
 public struct IngestSummary: Sendable {
     public var files = 0
+    /// Files with nothing new since the last run.
+    public var unchangedFiles = 0
     public var failedFiles: [IngestError] = []
     public var bytes: Int64 = 0
     public var lines: Int64 = 0
@@ -25,7 +27,10 @@ public struct IngestSummary: Sendable {
     /// The one-line summary printed on stderr.
     public var line: String {
         var s = "\(files) file\(files == 1 ? "" : "s")"
-        if !failedFiles.isEmpty { s += " (\(failedFiles.count) failed)" }
+        var notes: [String] = []
+        if unchangedFiles > 0 { notes.append("\(unchangedFiles) unchanged") }
+        if !failedFiles.isEmpty { notes.append("\(failedFiles.count) failed") }
+        if !notes.isEmpty { s += " (" + notes.joined(separator: ", ") + ")" }
         s += ", \(lines) lines, \(rows.sessions) TLS sessions, \(rows.messages) messages, \(rows.deliveries) deliveries"
         s += ", \(rows.auth) auth, \(rows.failures) TLS failures, \(skipped) skipped, \(malformed) unparsed"
         s += String(format: " in %.2fs", seconds)

@@ -1,48 +1,80 @@
 import Foundation
 import MailTLSParser
 import MailTLSStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads log files into the store: decompress, split lines, parse, link, write.
 ///
-/// Each file is one transaction: it is committed whole, or (on a read error, corrupt compressed
-/// data, or a store error) rolled back with the linker restored to its state before the file, so
-/// the store is as it was and the other files still go in. Sessions may span files (a rotated
-/// `maillog.1` then `maillog`): the linker carries them over and is flushed at the end of the run.
+/// Incremental and idempotent: each source remembers how far it was read (an offset after the last
+/// complete line) and fingerprints of its content, so a rerun reads only what is new, a file renamed
+/// or compressed by logrotate is recognised, and a truncated or replaced file is read from the start.
+///
+/// Crash-safe: each file is one transaction holding its rows, its new checkpoint and the linker's
+/// open sessions, so a run killed at any point leaves the store as it was before that file. A file
+/// that fails (read error, corrupt compressed data, store error) is rolled back alone, with the
+/// linker restored; the other files still go in.
 public final class Ingester {
     public let store: Store
     public let options: IngestOptions
     private let writer: StoreWriter
     private var linker: SessionLinker
     private var linked: [LogRecord] = []
+    private var rowsWritten = 0
+    static let linkerStateKey = "linker"
 
     public init(store: Store, options: IngestOptions) throws {
         self.store = store
         self.options = options
         writer = try StoreWriter(store: store)
-        linker = SessionLinker(sessionGap: options.sessionGap, firstSessionID: try store.nextSessionID())
+        let next = try store.nextSessionID()
+        if let json = try store.state(Self.linkerStateKey),
+           var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
+            saved.sessionGap = options.sessionGap
+            saved.reserveSessionIDs(from: next)
+            linker = saved
+        } else {
+            linker = SessionLinker(sessionGap: options.sessionGap, firstSessionID: next)
+        }
     }
 
-    /// Ingests `paths` in order (`-` is standard input) and returns what happened.
-    public func ingest(paths: [String]) -> IngestSummary {
+    /// Ingests `paths` (files, directories, `-` for standard input) oldest first, and returns what
+    /// happened. Paths in `reingest` have their earlier rows removed and are read from the start.
+    public func ingest(paths: [String], reingest: Set<String> = [],
+                       progress: ((IngestProgress) -> Void)? = nil) -> IngestSummary {
         let started = Date()
         var summary = IngestSummary()
-        for path in paths {
+        let ordered = RotationOrder.expand(paths)
+        let total = ordered.reduce(Int64(0)) { $0 + (FileStatus.of($1)?.size ?? 0) }
+        var done: Int64 = 0
+        for path in ordered {
             summary.files += 1
+            let report = progress.map { callback in
+                { (bytes: Int64) in
+                    callback(IngestProgress(bytesDone: done + bytes, bytesTotal: total,
+                                            seconds: Date().timeIntervalSince(started), path: path))
+                }
+            }
             do {
-                try ingestFile(path, into: &summary)
+                try ingestFile(path, reingest: reingest.contains(path), into: &summary, progress: report)
             } catch let e as IngestError {
                 summary.failedFiles.append(e)
             } catch {
                 summary.failedFiles.append(.store(path: path, message: "\(error)"))
             }
+            done += FileStatus.of(path)?.size ?? 0
         }
-        do {
-            try writer.begin()
-            try drain { linker.flush(emit: $0) }
-            try writer.commit()
-        } catch {
-            writer.rollback()
-            summary.failedFiles.append(.store(path: store.path, message: "\(error)"))
+        if options.flushOpenSessions {
+            do {
+                try writer.begin()
+                try drain { linker.flush(emit: $0) }
+                try saveLinker()
+                try writer.commit()
+            } catch {
+                writer.rollback()
+                summary.failedFiles.append(.store(path: store.path, message: "\(error)"))
+            }
         }
         summary.rows = writer.counts
         summary.seconds = Date().timeIntervalSince(started)
@@ -54,28 +86,82 @@ public final class Ingester {
     private func drain(_ produce: (_ emit: (LogRecord) -> Void) -> Void) throws {
         linked.removeAll(keepingCapacity: true)
         produce { linked.append($0) }
-        for r in linked { try writer.write(r) }
+        for r in linked {
+            try writer.write(r)
+            rowsWritten += 1
+            if let limit = options.faultAfterRows, rowsWritten >= limit {
+                kill(getpid(), SIGKILL)   // fault injection: die like kill -9, mid-transaction
+            }
+        }
     }
 
-    private func ingestFile(_ path: String, into summary: inout IngestSummary) throws {
-        let file = try FileSource(path: path)
-        let compression = Compression.detect(try file.peek(6))
-        let source: ByteSource
-        switch compression {
-        case .none: source = file
-        case .gzip: source = try GzipSource(upstream: file, path: path)
-        case .bzip2: source = try Bzip2Source(upstream: file, path: path)
-        case .xz: source = try XzSource(upstream: file, path: path)
+    private func saveLinker() throws {
+        let json = try JSONEncoder().encode(linker)
+        try store.setState(Self.linkerStateKey, String(decoding: json, as: UTF8.self))
+    }
+
+    /// An input opened for reading: the file, its compression, and its content stream.
+    private struct OpenInput {
+        var file: FileSource
+        var compression: Compression
+        var content: LookaheadSource
+        var tail: TailWindowSource?
+
+        init(path: String) throws {
+            file = try FileSource(path: path)
+            let raw = LookaheadSource(file)
+            compression = Compression.detect(try raw.peek(6))
+            switch compression {
+            case .none:
+                content = raw
+            case .gzip:
+                let t = TailWindowSource(try GzipSource(upstream: raw, path: path))
+                tail = t
+                content = LookaheadSource(t)
+            case .bzip2:
+                let t = TailWindowSource(try Bzip2Source(upstream: raw, path: path))
+                tail = t
+                content = LookaheadSource(t)
+            case .xz:
+                let t = TailWindowSource(try XzSource(upstream: raw, path: path))
+                tail = t
+                content = LookaheadSource(t)
+            }
         }
-        let resolver: TimestampResolver
-        if let year = options.year {
-            resolver = TimestampResolver(year: year, timeZone: options.timeZone)
-        } else if path != "-", let st = file.status() {
-            resolver = TimestampResolver(referenceTime: Int64(st.st_mtim.tv_sec), timeZone: options.timeZone)
-        } else {
-            resolver = TimestampResolver(referenceTime: Int64(Date().timeIntervalSince1970), timeZone: options.timeZone)
+    }
+
+    /// Finds the source this content continues, if any: same head fingerprint, and the bytes before
+    /// its offset unchanged. Consumes `input` up to that offset when it returns a match.
+    private func resumePoint(for input: OpenInput, head: [UInt8], path: String, consumed: inout Bool) throws -> SourceRecord? {
+        var candidates: [SourceRecord] = []
+        for length in try store.headLengths() where length <= head.count && length > 0 {
+            candidates += try store.sources(headHash: Fingerprint.of(head.prefix(length)), headLength: length)
         }
-        var parser = LineParser(resolver: resolver)
+        // The same path first, then the one read furthest.
+        candidates.sort { ($0.path == path ? 1 : 0, $0.offset) > ($1.path == path ? 1 : 0, $1.offset) }
+        guard let c = candidates.first else { return nil }
+        if c.offset == 0 { return c }
+        if let size = input.file.status?.size, input.compression == .none, size < c.offset { return nil }
+        let window = Int64(min(Int64(Fingerprint.window), c.offset))
+        consumed = true
+        let skipped = try input.content.skip(c.offset - window)
+        guard skipped == c.offset - window else { return nil }
+        let tail = try input.content.readExactly(Int(window))
+        guard tail.count == Int(window), Fingerprint.of(tail) == c.tailHash else { return nil }
+        return c
+    }
+
+    private func ingestFile(_ path: String, reingest: Bool, into summary: inout IngestSummary,
+                            progress: ((Int64) -> Void)?) throws {
+        let isStdin = path == "-"
+        // Nothing new: the very file read last time, unchanged.
+        if !isStdin && !reingest, let st = FileStatus.of(path), st.isRegular,
+           try store.source(device: st.device, inode: st.inode, size: st.size, mtime: st.mtime) != nil {
+            summary.unchangedFiles += 1
+            return
+        }
+        var input = try OpenInput(path: path)
+        let head = try input.content.peek(Fingerprint.window)
 
         let savedLinker = linker
         let savedCounts = writer.counts
@@ -83,9 +169,43 @@ public final class Ingester {
         var samples: [MalformedSample] = []
         do {
             try writer.begin()
-            let sourceID = try store.sourceID(path: path, compression: compression.rawValue)
-            let reader = LineReader(source: source)
-            let bytes = try reader.forEachLine { line in
+            var source: SourceRecord
+            var start: Int64 = 0
+            var consumed = false
+            if !isStdin, let known = try resumePoint(for: input, head: head, path: path, consumed: &consumed) {
+                source = known
+                if reingest {
+                    try store.deleteRows(sourceID: known.id)
+                    source.offset = 0
+                    source.lines = 0
+                    input = try OpenInput(path: path)
+                } else {
+                    start = known.offset
+                }
+            } else {
+                if consumed { input = try OpenInput(path: path) }  // a failed match read ahead
+                source = SourceRecord(path: path, compression: input.compression.rawValue)
+                source.id = try store.insertSource(source)
+            }
+
+            let resolver: TimestampResolver
+            if let year = options.year {
+                resolver = TimestampResolver(year: year, timeZone: options.timeZone)
+            } else if let st = input.file.status {
+                resolver = TimestampResolver(referenceTime: st.mtime, timeZone: options.timeZone)
+            } else {
+                resolver = TimestampResolver(referenceTime: Int64(Date().timeIntervalSince1970), timeZone: options.timeZone)
+            }
+            var parser = LineParser(resolver: resolver)
+            // A plain file's unterminated last line may still be being written: leave it for next time.
+            let keepPartialLine = input.compression != .none || isStdin
+            var consumedEnd = start
+            let sourceID = source.id
+            let file = input.file
+            let reader = LineReader(source: input.content, startOffset: start)
+            try reader.forEachLine { line in
+                if !line.terminated && !keepPartialLine { return }
+                consumedEnd = line.offset + Int64(line.length)
                 lines += 1
                 let outcome: LineOutcome = line.truncated
                     ? .malformed(reason: "line longer than \(LineReader.maxLineLength) bytes")
@@ -102,21 +222,36 @@ public final class Ingester {
                                                        text: String(line.bytes.prefix(200).string)))
                     }
                 }
+                if let progress, lines & 0x3FFF == 0 { progress(file.bytesRead) }
             }
-            let upd = try store.database.prepare(
-                "UPDATE sources SET lines = lines + ?, size = ?, last_ingest = ? WHERE id = ?")
-            upd.bind(1, lines)
-            upd.bind(2, bytes)
-            upd.bind(3, CivilTime.iso8601(Int64(Date().timeIntervalSince1970)))
-            upd.bind(4, sourceID)
-            try upd.run()
+
+            // The new checkpoint.
+            source.path = path
+            source.offset = consumedEnd
+            source.lines += lines
+            source.compression = input.compression.rawValue
+            source.headLength = head.count
+            source.headHash = Fingerprint.of(head)
+            if let st = input.file.status {
+                source.device = st.device
+                source.inode = st.inode
+                source.size = st.size
+                source.mtime = st.mtime
+            }
+            let window = Int(min(Int64(Fingerprint.window), consumedEnd))
+            if let tail = input.tail {
+                source.tailHash = Fingerprint.of(tail.tail.suffix(window))
+            } else if !isStdin {
+                source.tailHash = Fingerprint.of(try input.file.bytes(at: consumedEnd - Int64(window), count: window))
+            }
+            try store.updateSource(source)
+            try saveLinker()
             try writer.commit()
-            summary.bytes += bytes
+            summary.bytes += consumedEnd - start
         } catch {
             writer.rollback()
             linker = savedLinker
             writer.restoreCounts(savedCounts)
-            summary.lines += lines
             if let e = error as? IngestError { throw e }
             throw IngestError.store(path: path, message: "\(error)")
         }

@@ -53,19 +53,6 @@ public final class Store {
             ($0, try database.scalarInt("SELECT count(*) FROM \($0)") ?? 0)
         }
     }
-
-    /// Registers an input and returns its source id (the row is reused when the path is known).
-    public func sourceID(path: String, compression: String) throws -> Int64 {
-        let find = try database.prepare("SELECT id FROM sources WHERE path = ? ORDER BY id DESC LIMIT 1")
-        find.bind(1, path)
-        if path != "-", try find.step() { return find.int64(0) }
-        let ins = try database.prepare("INSERT INTO sources(path, compression, first_ingest) VALUES (?, ?, ?)")
-        ins.bind(1, path)
-        ins.bind(2, compression)
-        ins.bind(3, ISO8601.now())
-        try ins.run()
-        return database.lastInsertRowID
-    }
 }
 
 /// UTC timestamps as text.

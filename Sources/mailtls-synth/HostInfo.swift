@@ -46,11 +46,11 @@ struct HostInfo {
         let w: [(Int, Double)]
         if isOut {
             w = [(Int(SessionKind.inbound.rawValue), 38), (Int(SessionKind.outbound.rawValue), 44),
-                 (Int(SessionKind.local.rawValue), 3), (Int(SessionKind.mspHop.rawValue), 10),
+                 (Int(SessionKind.local.rawValue), 8), (Int(SessionKind.mspHop.rawValue), 10),
                  (Int(SessionKind.mspQueue.rawValue), 5)]
         } else {
             w = [(Int(SessionKind.inbound.rawValue), 50), (Int(SessionKind.outbound.rawValue), 32),
-                 (Int(SessionKind.local.rawValue), 10), (Int(SessionKind.mspHop.rawValue), 5),
+                 (Int(SessionKind.local.rawValue), 26), (Int(SessionKind.mspHop.rawValue), 5),
                  (Int(SessionKind.mspQueue.rawValue), 3)]
         }
         kinds = WeightedTable(w)

@@ -23,7 +23,7 @@ extension LogGenerator {
 
     private mutating func messageCount() -> Int {
         let r = rng.below(100)
-        return r < 80 ? 1 : (r < 95 ? 2 : 3)
+        return r < 68 ? 1 : (r < 88 ? 2 : 3)
     }
 
     private mutating func planInbound(_ s: inout Session) {
@@ -81,7 +81,7 @@ extension LogGenerator {
             } else {
                 for _ in 0 ..< messageCount() {
                     s.prog.push(.fromMessage)
-                    if rng.chance(0.2) { s.prog.push(.milter) }
+                    if rng.chance(0.5) { s.prog.push(.milter) }
                 }
             }
         case .bot:
@@ -116,7 +116,7 @@ extension LogGenerator {
 
     private mutating func pushDeliveries(_ s: inout Session) {
         let r = rng.below(100)
-        let n = r < 75 ? 1 : (r < 90 ? 2 : 3)
+        let n = r < 55 ? 1 : (r < 80 ? 2 : 3)
         for _ in 0 ..< n {
             let x = rng.below(100)
             if x < 2 {
@@ -181,8 +181,8 @@ extension LogGenerator {
 
     private mutating func planLocal(_ s: inout Session) {
         s.tag = 0
-        s.prog.push(.toLocal)
-        if rng.chance(0.3) { s.prog.push(.toLocal) }
+        let r = rng.below(100)
+        for _ in 0 ..< (r < 60 ? 1 : (r < 90 ? 2 : 3)) { s.prog.push(.toLocal) }
     }
 
     private mutating func planMSP(_ s: inout Session) {

@@ -12,7 +12,7 @@ import Darwin
 struct LogGenerator {
     static let slotCount = 10
     static let fifoCapacity = 4096
-    static let noiseProbability = 0.10
+    static let noiseProbability = 0.15
     /// Mean gap between two log lines at hour factor 1.0 (ms).
     static let baseGapMs = 430.0
     static let hourFactor: [Double] = [
@@ -80,7 +80,9 @@ struct LogGenerator {
         fifo = Array(repeating: QueueID(sec: 0, seq: 0, pid: 0), count: options.hosts * LogGenerator.fifoCapacity)
         fifoHead = Array(repeating: 0, count: options.hosts)
         fifoCount = Array(repeating: 0, count: options.hosts)
-        qidSeq = (0 ..< options.hosts).map { _ in Int32(rng.below(3600)) }
+        var seqs: [Int32] = []
+        for _ in 0 ..< options.hosts { seqs.append(Int32(rng.below(3600))) }
+        qidSeq = seqs
     }
 
     // MARK: - Main loop

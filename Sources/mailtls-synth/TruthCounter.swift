@@ -115,7 +115,7 @@ struct TruthCounter {
         }
         let nv = TLSProfile.verifies.count
         var ppc: [JSONValue] = []
-        for (role, roleName) in [(0, "server"), (1, "client")] {
+        for (role, roleName) in [(1, "client"), (0, "server")] {  // sorted by role name, then cipher
             let order = (0 ..< TLSProfile.ciphers.count).sorted { TLSProfile.ciphers[$0].name < TLSProfile.ciphers[$1].name }
             for c in order {
                 let s = cipherSessions[role * TLSProfile.ciphers.count + c]

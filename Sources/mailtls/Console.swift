@@ -7,11 +7,16 @@ import Darwin
 /// Writing to the terminal's streams.
 enum Console {
     static func error(_ text: String) {
-        var line = text + "\n"
+        write(text + "\n")
+    }
+
+    /// Writes `text` to stderr as is.
+    static func write(_ text: String) {
+        var line = text
         line.withUTF8 { buf in
             var off = 0
             while off < buf.count {
-                let n = write(2, buf.baseAddress! + off, buf.count - off)
+                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
                 if n <= 0 { break }
                 off += n
             }

@@ -8,15 +8,21 @@ extension MailTLS {
         static let configuration = CommandConfiguration(
             abstract: "Read sendmail logs (plain, gzip, bzip2, xz; '-' for stdin) into the store.",
             discussion: """
-                Files are read in the order given; compression is detected from the content.
-                Every STARTTLS handshake becomes a tls_sessions row, linked to the AUTH, from= and
-                to= lines of its SMTP session. Lines from other programs are skipped; lines that
-                cannot be parsed are counted and a few are shown.
+                Incremental: each file's read position and fingerprints are kept, so a rerun reads only
+                what is new; rotated (renamed or compressed) files are recognised, truncated or replaced
+                files are read again from the start. Files (or a directory) may be given in any order:
+                a rotation chain (maillog.2.gz, maillog.1, maillog; or dated names) is read oldest first.
+                A last line without a newline is left for the next run. Every STARTTLS handshake becomes a
+                tls_sessions row linked to the AUTH, from= and to= lines of its SMTP session.
 
                 Examples:
-                  mailtls ingest /var/log/maillog.1.gz /var/log/maillog
+                  mailtls ingest /var/log/maillog*
                   zcat old.gz | mailtls ingest --db /srv/mailtls.db -
                   mailtls ingest --year 2025 --timezone Europe/Berlin archive/maillog-2025
+                  mailtls ingest --reingest /var/log/maillog.1
+
+                Exit codes: 0 ok, 1 some input failed (named on stderr; the others were read),
+                75 the store is locked by another ingest, 2 usage.
                 """
         )
 
@@ -31,31 +37,50 @@ extension MailTLS {
         @Option(name: .customLong("session-gap"), help: ArgumentHelp("Minutes of silence from a (host, pid) that end its SMTP session.", valueName: "minutes"))
         var sessionGap: Int = 30
 
+        @Option(help: ArgumentHelp("Seconds to wait for another ingest's lock before giving up (exit 75).", valueName: "seconds"))
+        var wait: Double = 0
+
+        @Option(help: ArgumentHelp("Remove this file's rows and read it again from the start (repeatable).", valueName: "file"))
+        var reingest: [String] = []
+
         @Flag(name: .shortAndLong, help: "Print nothing on success.")
         var quiet = false
 
-        @Argument(help: ArgumentHelp("Log files to read, or '-' for standard input.", valueName: "file"))
-        var files: [String]
+        @Argument(help: ArgumentHelp("Log files or directories to read, or '-' for standard input.", valueName: "file"))
+        var files: [String] = []
 
         func validate() throws {
-            if files.isEmpty { throw ValidationError("give at least one FILE (or '-' for standard input)") }
+            if files.isEmpty && reingest.isEmpty { throw ValidationError("give at least one FILE (or '-' for standard input)") }
             if let timezone, TimeZone(identifier: timezone) == nil {
                 throw ValidationError("unknown time zone '\(timezone)' (use a name such as UTC or Europe/Berlin)")
             }
             if sessionGap <= 0 { throw ValidationError("--session-gap must be a positive number of minutes") }
+            if wait < 0 { throw ValidationError("--wait must not be negative") }
         }
 
         func run() throws {
+            let env = ProcessInfo.processInfo.environment
             let options = IngestOptions(year: year, timeZone: timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
-                                        sessionGap: Int64(sessionGap) * 60)
+                                        sessionGap: Int64(sessionGap) * 60,
+                                        faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init))
             let summary: IngestSummary
+            let progress = ProgressLine(enabled: !quiet && Console.stderrIsTerminal)
             do {
+                let lock = try StoreLock(storePath: store.path, wait: wait)
                 let s = try Store(path: store.path)
-                summary = try Ingester(store: s, options: options).ingest(paths: files)
+                summary = try Ingester(store: s, options: options)
+                    .ingest(paths: files + reingest, reingest: Set(reingest),
+                            progress: progress.enabled ? { progress.show($0) } : nil)
+                withExtendedLifetime(lock) {}
+            } catch let e as IngestError {
+                Console.error("mailtls: \(e)")
+                if case .locked = e { throw ExitCode(75) }
+                throw ExitCode(1)
             } catch {
                 Console.error("mailtls: \(error)")
                 throw ExitCode(1)
             }
+            progress.clear()
             for e in summary.failedFiles { Console.error("mailtls: \(e)") }
             if !quiet || !summary.failedFiles.isEmpty {
                 Console.error("mailtls: \(summary.line)")

@@ -22,12 +22,21 @@ import Testing
         let log = try dir.write("broken.log", bytes: bytes)
         let s = try ingest([log], db: dir.path("t.db"))
         #expect(s.failedFiles.isEmpty)
-        #expect(s.lines == 5)
-        #expect(s.rows.sessions == 2)
+        // The unterminated last line of a plain file may still be being written: left for next time.
+        #expect(s.lines == 4)
+        #expect(s.rows.sessions == 1)
         #expect(s.malformed == 1)
         #expect(s.skipped == 2)
         #expect(s.samples.first?.line == 4)
         #expect(s.samples.first?.path == log)
+        // Once the line is complete, the next run reads it whole.
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        h.seekToEndOfFile()
+        h.write(Data("\n".utf8))
+        try h.close()
+        let s2 = try ingest([log], db: dir.path("t.db"))
+        #expect(s2.lines == 1)
+        #expect(s2.rows.sessions == 1)
         let peers = try rows(dir.path("t.db"), "SELECT peer FROM tls_sessions ORDER BY id")
         #expect(peers == ["bad\u{FFFD}\u{FFFD}.example", "mx.example.net"])
     }

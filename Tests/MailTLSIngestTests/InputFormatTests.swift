@@ -85,10 +85,24 @@ let smallLog = """
         #expect(s.rows.sessions == 2)
     }
 
-    @Test func directoryIsAnErrorNamingIt() throws {
+    @Test func directoryIsReadAsItsFiles() throws {
         let dir = try TempDir()
-        let s = try ingest([dir.url.path], db: dir.path("t.db"))
+        let logs = try TempDir()
+        try logs.write("maillog", smallLog)
+        try logs.write(".hidden", smallLog + smallLog)
+        let s = try ingest([logs.url.path], db: dir.path("t.db"))
+        #expect(s.failedFiles.isEmpty)
+        #expect(s.files == 1)
+        #expect(s.rows.sessions == 2)
+    }
+
+    @Test func unreadableFileIsAnErrorNamingIt() throws {
+        guard getuid() != 0 else { return }  // root reads everything
+        let dir = try TempDir()
+        let log = try dir.write("secret.log", smallLog)
+        chmod(log, 0)
+        let s = try ingest([log], db: dir.path("t.db"))
         #expect(s.failedFiles.count == 1)
-        #expect("\(s.failedFiles[0])".contains("is a directory"))
+        #expect("\(s.failedFiles[0])".contains("secret.log"))
     }
 }

@@ -11,6 +11,8 @@ public struct Line {
     public var bytes: ByteSpan
     /// Byte offset of the line's first byte in the (decompressed) stream.
     public var offset: Int64
+    /// Bytes the line occupies in the stream, newline included.
+    public var length: Int
     /// 1-based line number.
     public var number: Int64
     /// False for a last line with no newline after it.
@@ -29,8 +31,12 @@ public final class LineReader {
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
 
-    public init(source: ByteSource) {
+    private let startOffset: Int64
+
+    /// - Parameter startOffset: the stream offset of the source's first byte (when resuming).
+    public init(source: ByteSource, startOffset: Int64 = 0) {
         self.source = source
+        self.startOffset = startOffset
         capacity = 2 * LineReader.chunkSize
         buffer = .allocate(capacity: capacity)
     }
@@ -45,7 +51,7 @@ public final class LineReader {
         var start = 0          // first byte of the current line in the buffer
         var end = 0            // end of valid data
         var scan = 0           // where to look for the next newline
-        var offset: Int64 = 0  // stream offset of buffer[start]
+        var offset = startOffset  // stream offset of buffer[start]
         var number: Int64 = 0
         var skippingLongLine = false
         var eof = false
@@ -59,8 +65,8 @@ public final class LineReader {
                     var len = i - start
                     if len > 0 && buffer[start + len - 1] == 0x0D { len -= 1 }
                     number += 1
-                    try body(Line(bytes: ByteSpan(base: buffer + start, count: len), offset: offset, number: number,
-                                  terminated: true, truncated: false))
+                    try body(Line(bytes: ByteSpan(base: buffer + start, count: len), offset: offset,
+                                  length: i + 1 - start, number: number, terminated: true, truncated: false))
                 }
                 offset += Int64(i + 1 - start)
                 start = i + 1
@@ -71,7 +77,7 @@ public final class LineReader {
                 if end > start && !skippingLongLine {
                     number += 1
                     try body(Line(bytes: ByteSpan(base: buffer + start, count: end - start), offset: offset,
-                                  number: number, terminated: false, truncated: false))
+                                  length: end - start, number: number, terminated: false, truncated: false))
                 }
                 return offset + Int64(end - start)
             }
@@ -87,8 +93,8 @@ public final class LineReader {
                     // Hand out the cut line, then skip to its end.
                     if !skippingLongLine {
                         number += 1
-                        try body(Line(bytes: ByteSpan(base: buffer, count: end), offset: offset, number: number,
-                                      terminated: true, truncated: true))
+                        try body(Line(bytes: ByteSpan(base: buffer, count: end), offset: offset, length: end,
+                                      number: number, terminated: true, truncated: true))
                     }
                     skippingLongLine = true
                     offset += Int64(end)

@@ -1,0 +1,120 @@
+/// Checkpoints and per-source row management.
+extension Store {
+    static let sourceColumns = """
+        id, path, device, inode, size, mtime, offset, head_length, head_hash, tail_hash, compression, lines, last_ingest
+        """
+
+    private func readSources(_ s: Statement) throws -> [SourceRecord] {
+        var out: [SourceRecord] = []
+        while try s.step() {
+            out.append(SourceRecord(
+                id: s.int64(0), path: s.string(1) ?? "", device: s.value(2).int, inode: s.value(3).int,
+                size: s.value(4).int, mtime: s.value(5).int, offset: s.int64(6), headLength: s.value(7).int.map(Int.init),
+                headHash: s.string(8), tailHash: s.string(9), compression: s.string(10), lines: s.int64(11),
+                lastIngest: s.string(12)))
+        }
+        return out
+    }
+
+    /// Every source, oldest first.
+    public func sources() throws -> [SourceRecord] {
+        try readSources(try database.prepare("SELECT \(Self.sourceColumns) FROM sources ORDER BY id"))
+    }
+
+    /// The source last read from exactly this file (same device, inode, size and mtime): nothing new.
+    public func source(device: Int64, inode: Int64, size: Int64, mtime: Int64) throws -> SourceRecord? {
+        let s = try database.prepare("""
+            SELECT \(Self.sourceColumns) FROM sources
+            WHERE device = ? AND inode = ? AND size = ? AND mtime = ? ORDER BY id DESC LIMIT 1
+            """)
+        s.bind(1, device)
+        s.bind(2, inode)
+        s.bind(3, size)
+        s.bind(4, mtime)
+        return try readSources(s).first
+    }
+
+    /// Sources whose first `headLength` content bytes hash to `headHash`.
+    public func sources(headHash: String, headLength: Int) throws -> [SourceRecord] {
+        let s = try database.prepare("""
+            SELECT \(Self.sourceColumns) FROM sources WHERE head_hash = ? AND head_length = ? ORDER BY id DESC
+            """)
+        s.bind(1, headHash)
+        s.bind(2, headLength)
+        return try readSources(s)
+    }
+
+    /// The head lengths in use (files shorter than the fingerprint window have their own).
+    public func headLengths() throws -> [Int] {
+        let s = try database.prepare("SELECT DISTINCT head_length FROM sources WHERE head_length IS NOT NULL ORDER BY 1 DESC")
+        var out: [Int] = []
+        while try s.step() { out.append(Int(s.int64(0))) }
+        return out
+    }
+
+    /// Inserts a new source and returns its id.
+    public func insertSource(_ r: SourceRecord) throws -> Int64 {
+        let s = try database.prepare("""
+            INSERT INTO sources(path, device, inode, size, mtime, offset, head_length, head_hash, tail_hash, compression,
+                lines, first_ingest, last_ingest)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        bindSource(s, r)
+        s.bind(12, ISO8601.now())
+        s.bind(13, ISO8601.now())
+        try s.run()
+        return database.lastInsertRowID
+    }
+
+    /// Saves a source's new checkpoint.
+    public func updateSource(_ r: SourceRecord) throws {
+        let s = try database.prepare("""
+            UPDATE sources SET path = ?, device = ?, inode = ?, size = ?, mtime = ?, offset = ?, head_length = ?,
+                head_hash = ?, tail_hash = ?, compression = ?, lines = ?, last_ingest = ?
+            WHERE id = ?
+            """)
+        bindSource(s, r)
+        s.bind(12, ISO8601.now())
+        s.bind(13, r.id)
+        try s.run()
+    }
+
+    private func bindSource(_ s: Statement, _ r: SourceRecord) {
+        s.bind(1, r.path)
+        s.bind(2, r.device)
+        s.bind(3, r.inode)
+        s.bind(4, r.size)
+        s.bind(5, r.mtime)
+        s.bind(6, r.offset)
+        s.bind(7, r.headLength)
+        s.bind(8, r.headHash)
+        s.bind(9, r.tailHash)
+        s.bind(10, r.compression)
+        s.bind(11, r.lines)
+    }
+
+    /// The tables whose rows carry `source_id`.
+    public static let dataTables = ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures"]
+
+    /// Removes every row read from a source (for `--reingest`).
+    public func deleteRows(sourceID: Int64) throws {
+        for t in Self.dataTables {
+            try database.execute("DELETE FROM \(t) WHERE source_id = \(sourceID)")
+        }
+    }
+
+    /// Internal state saved between runs (JSON text).
+    public func state(_ key: String) throws -> String? {
+        let s = try database.prepare("SELECT value FROM ingest_state WHERE key = ?")
+        s.bind(1, key)
+        return try s.step() ? s.string(0) : nil
+    }
+
+    public func setState(_ key: String, _ value: String) throws {
+        let s = try database.prepare(
+            "INSERT INTO ingest_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        s.bind(1, key)
+        s.bind(2, value)
+        try s.run()
+    }
+}

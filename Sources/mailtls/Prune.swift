@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import MailTLSIngest
+import MailTLSParser
+import MailTLSStore
+
+extension MailTLS {
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove rows older than a given age, so a store run for years stays bounded.",
+            discussion: """
+                Deletes TLS sessions, messages, deliveries, AUTH events and TLS failures whose time is
+                before the cutoff. The record of which files were read is kept, so pruned lines are not
+                read again.
+
+                Example (keep 400 days):
+                  mailtls prune --older-than 400d
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Age cutoff: Nd (days), Nw (weeks), or a date YYYY-MM-DD.", valueName: "age"))
+        var olderThan: String
+
+        @Option(help: ArgumentHelp("Seconds to wait for an ingest's lock (exit 75 after).", valueName: "seconds"))
+        var wait: Double = 0
+
+        @Flag(help: "Compact the file afterwards (VACUUM).")
+        var vacuum = false
+
+        @Flag(name: .shortAndLong, help: "Print nothing on success.")
+        var quiet = false
+
+        func validate() throws {
+            if Self.cutoff(olderThan, now: Date()) == nil {
+                throw ValidationError("--older-than takes Nd, Nw or YYYY-MM-DD, e.g. 400d")
+            }
+        }
+
+        /// The UTC cutoff text for an age (`400d`, `8w`) or a date.
+        static func cutoff(_ text: String, now: Date) -> String? {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            if let unit = t.last, let n = Int(t.dropLast()), n >= 0 {
+                let days: Int
+                switch unit {
+                case "d": days = n
+                case "w": days = n * 7
+                default: return nil
+                }
+                let secs = Int64(now.timeIntervalSince1970) - Int64(days) * 86400
+                return CivilTime.iso8601(secs)
+            }
+            if t.count == 10, t.dropFirst(4).first == "-" { return t + "T00:00:00Z" }
+            return nil
+        }
+
+        func run() throws {
+            guard let cutoff = Self.cutoff(olderThan, now: Date()) else { throw ExitCode(2) }
+            do {
+                let lock = try StoreLock(storePath: store.path, wait: wait)
+                let s = try Store(path: store.path)
+                var removed: [(String, Int)] = []
+                try s.database.transaction {
+                    for t in Store.dataTables {
+                        try s.database.execute("DELETE FROM \(t) WHERE ts < '\(cutoff)'")
+                        removed.append((t, s.database.changes))
+                    }
+                }
+                if vacuum { try s.database.execute("VACUUM") }
+                withExtendedLifetime(lock) {}
+                if !quiet {
+                    let parts = removed.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+                    Console.error("mailtls: removed rows before \(cutoff): \(parts)")
+                }
+            } catch let e as IngestError {
+                Console.error("mailtls: \(e)")
+                if case .locked = e { throw ExitCode(75) }
+                throw ExitCode(1)
+            } catch {
+                Console.error("mailtls: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
