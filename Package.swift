@@ -33,7 +33,10 @@ let package = Package(
         // Ingest: files, decompression, checkpoints; drives parser -> linker -> store.
         .target(name: "MailTLSIngest", dependencies: ["MailTLSParser", "MailTLSStore", "CZlib", "CBzip2", "CLzma"]),
         // Reports: run the SQL in Queries/ and render tables, CSV, JSON.
-        .target(name: "MailTLSReports", dependencies: ["MailTLSStore"]),
+        .target(name: "MailTLSReports", dependencies: ["MailTLSStore"], plugins: ["EmbedQueries"]),
+        // Build-time embedding of Queries/*.sql into MailTLSReports (the binary needs no files at run time).
+        .plugin(name: "EmbedQueries", capability: .buildTool(), dependencies: ["mailtls-embed-queries"]),
+        .executableTarget(name: "mailtls-embed-queries", path: "Plugins/EmbedQueriesTool"),
         // The thin command-line front end.
         .executableTarget(
             name: "mailtls",
@@ -51,6 +54,8 @@ let package = Package(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports"]
         ),
+        // End-to-end tests that run the built `mailtls` binary (crash injection, locking, exit codes).
+        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "MailTLSStore"]),
         .testTarget(
             name: "MailTLSReportsTests",
             dependencies: ["MailTLSReports", "MailTLSIngest", "MailTLSStore", "MailTLSParser"]

@@ -20,14 +20,14 @@ public final class Ingester {
     public let options: IngestOptions
     private let writer: StoreWriter
     private var linker: SessionLinker
-    private var linked: [LogRecord] = []
-    private var rowsWritten = 0
+    private let pipeline: WriterThread
     static let linkerStateKey = "linker"
 
     public init(store: Store, options: IngestOptions) throws {
         self.store = store
         self.options = options
         writer = try StoreWriter(store: store)
+        pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows)
         let next = try store.nextSessionID()
         if let json = try store.state(Self.linkerStateKey),
            var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
@@ -68,10 +68,12 @@ public final class Ingester {
         if options.flushOpenSessions {
             do {
                 try writer.begin()
-                try drain { linker.flush(emit: $0) }
+                linker.flush { pipeline.append($0) }
+                try pipeline.flush()
                 try saveLinker()
                 try writer.commit()
             } catch {
+                pipeline.discard()
                 writer.rollback()
                 summary.failedFiles.append(.store(path: store.path, message: "\(error)"))
             }
@@ -80,19 +82,6 @@ public final class Ingester {
         summary.seconds = Date().timeIntervalSince(started)
         recordRun(summary, started: started)
         return summary
-    }
-
-    /// Runs `produce` with an emitter that collects linked rows, then writes them.
-    private func drain(_ produce: (_ emit: (LogRecord) -> Void) -> Void) throws {
-        linked.removeAll(keepingCapacity: true)
-        produce { linked.append($0) }
-        for r in linked {
-            try writer.write(r)
-            rowsWritten += 1
-            if let limit = options.faultAfterRows, rowsWritten >= limit {
-                kill(getpid(), SIGKILL)   // fault injection: die like kill -9, mid-transaction
-            }
-        }
     }
 
     private func saveLinker() throws {
@@ -212,7 +201,7 @@ public final class Ingester {
                     : parser.parse(line.bytes, origin: LineOrigin(source: sourceID, offset: line.offset))
                 switch outcome {
                 case .record(let r):
-                    try drain { linker.link(r, emit: $0) }
+                    linker.link(r) { pipeline.append($0) }
                 case .skipped:
                     skipped += 1
                 case .malformed(let reason):
@@ -244,11 +233,14 @@ public final class Ingester {
             } else if !isStdin {
                 source.tailHash = Fingerprint.of(try input.file.bytes(at: consumedEnd - Int64(window), count: window))
             }
+            linker.compact { pipeline.append($0) }
+            try pipeline.flush()
             try store.updateSource(source)
             try saveLinker()
             try writer.commit()
             summary.bytes += consumedEnd - start
         } catch {
+            pipeline.discard()
             writer.rollback()
             linker = savedLinker
             writer.restoreCounts(savedCounts)

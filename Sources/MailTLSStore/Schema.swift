@@ -66,8 +66,6 @@ public enum Schema {
             source_offset   INTEGER
         );
         CREATE INDEX tls_sessions_ts ON tls_sessions(ts);
-        CREATE INDEX tls_sessions_source ON tls_sessions(source_id);
-        CREATE INDEX tls_sessions_peer ON tls_sessions(peer);
 
         -- One row per accepted message (from= line).
         CREATE TABLE messages (
@@ -95,8 +93,6 @@ public enum Schema {
             source_offset   INTEGER
         );
         CREATE INDEX messages_ts ON messages(ts);
-        CREATE INDEX messages_source ON messages(source_id);
-        CREATE INDEX messages_tls ON messages(tls_session_id);
 
         -- One row per delivery attempt (to= line; a to= ... [more] list is joined into one row).
         CREATE TABLE deliveries (
@@ -124,8 +120,6 @@ public enum Schema {
             source_offset   INTEGER
         );
         CREATE INDEX deliveries_ts ON deliveries(ts);
-        CREATE INDEX deliveries_source ON deliveries(source_id);
-        CREATE INDEX deliveries_tls ON deliveries(tls_session_id);
 
         -- AUTH=server / AUTH=client successes and AUTH failure lines.
         CREATE TABLE auth_events (

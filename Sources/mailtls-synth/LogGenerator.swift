@@ -206,7 +206,7 @@ struct LogGenerator {
         let d = day == curDay ? curDate : CivilDate(daysSinceEpoch: day)
         let rem = Int(id.sec % 86400)
         let c = QueueID.chars
-        sink.byte(c[d.year % 60])
+        sink.byte(c[(d.year - 1900) % 60])
         sink.byte(c[d.month - 1])
         sink.byte(c[d.day])
         sink.byte(c[rem / 3600])

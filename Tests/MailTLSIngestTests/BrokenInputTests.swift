@@ -82,3 +82,17 @@ import Testing
         }
     }
 }
+
+@Suite struct NoRecordTests {
+    /// Regression: a file without a single sendmail record crashed the end-of-file sweep (Int64 overflow).
+    @Test func fileWithoutSendmailLinesIsFine() throws {
+        let dir = try TempDir()
+        let log = try dir.write("notes.md", "# Notes\n\nNothing to see here.\n")
+        let s = try ingest([log], db: dir.path("t.db"))
+        #expect(s.failedFiles.isEmpty)
+        #expect(s.lines == 3)
+        #expect(s.rows.rows == 0)
+        #expect(s.malformed == 2)
+        #expect(s.skipped == 1)
+    }
+}

@@ -176,10 +176,17 @@ public struct SessionLinker: Sendable, Codable {
         states.removeAll()
     }
 
+    /// Drops sessions idle for longer than the gap (relative to the newest line seen), emitting what
+    /// they held. Call before saving the state: such sessions would be reset on their next line anyway.
+    public mutating func compact(emit: (LogRecord) -> Void) {
+        sweep(emit: emit)
+    }
+
     /// Drops sessions idle for longer than the gap, emitting what they held: keeps memory bounded.
     private mutating func sweep(emit: (LogRecord) -> Void) {
         sinceSweep = 0
-        let limit = newestTime - sessionGap
+        guard newestTime != .min else { return }
+        let limit = newestTime &- sessionGap
         let stale = states.filter { $0.value.lastSeen < limit }.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) })
         for key in stale {
             Self.flushPending(&states[key]!, emit: emit)

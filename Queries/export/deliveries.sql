@@ -1,0 +1,25 @@
+-- export deliveries: the rows of deliveries (one per to= line), in the order they were stored, for `mailtls export deliveries`.
+--
+--   sqlite3 -header -csv mailtls.db < Queries/export/deliveries.sql > deliveries.csv
+--
+-- Parameters (all optional; unset means no filter):
+--   :since :until    UTC times 'YYYY-MM-DDTHH:MM:SSZ' or dates; since <= ts < until
+--   :host            syslog host, GLOB pattern
+--   :role            'server' or 'client' (deliveries are outbound: 'server' gives none)
+--   :peer            peer name or IP, lowercase GLOB pattern
+--   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
+--   :limit           at most this many rows
+WITH
+loopback(pattern) AS (
+    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
+)
+SELECT *
+FROM deliveries
+WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
+  AND host GLOB coalesce(:host, '*')
+  AND (:role IS NULL OR :role = 'client')
+  AND (:peer IS NULL OR peer GLOB :peer)
+  AND (coalesce(:include_local, 0)
+       OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+ORDER BY id
+LIMIT coalesce(:limit, -1);

@@ -1,0 +1,25 @@
+-- export sessions: the rows of tls_sessions (one per completed TLS handshake), in the order they were stored, for `mailtls export sessions`.
+--
+--   sqlite3 -header -csv mailtls.db < Queries/export/sessions.sql > sessions.csv
+--
+-- Parameters (all optional; unset means no filter):
+--   :since :until    UTC times 'YYYY-MM-DDTHH:MM:SSZ' or dates; since <= ts < until
+--   :host            syslog host, GLOB pattern
+--   :role            'server' or 'client'
+--   :peer            peer name or IP, lowercase GLOB pattern
+--   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
+--   :limit           at most this many rows
+WITH
+loopback(pattern) AS (
+    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
+)
+SELECT *
+FROM tls_sessions
+WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
+  AND host GLOB coalesce(:host, '*')
+  AND (:role IS NULL OR role = :role)
+  AND (:peer IS NULL OR peer GLOB :peer)
+  AND (coalesce(:include_local, 0)
+       OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+ORDER BY id
+LIMIT coalesce(:limit, -1);

@@ -1,0 +1,85 @@
+import Foundation
+import MailTLSParser
+import MailTLSStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the SQLite inserts on a second thread while the first one reads, decompresses, parses and
+/// links: the two halves of an ingest take similar time, so they overlap.
+///
+/// Rows are handed over in batches through a bounded queue (memory stays flat). `flush()` waits until
+/// every batch is written and rethrows the first error; the caller flushes before it touches the
+/// database itself (source rows, checkpoints, commit), so the connection is never used by two threads
+/// at once.
+final class WriterThread: @unchecked Sendable {
+    private let writer: StoreWriter
+    private let queue = DispatchQueue(label: "mailtls.writer")
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var failure: Error?
+    private var batch: [LogRecord] = []
+    private var written = 0
+    private let faultAfterRows: Int?
+    static let batchSize = 2048
+
+    init(writer: StoreWriter, maxBatchesInFlight: Int = 8, faultAfterRows: Int?) {
+        self.writer = writer
+        self.slots = DispatchSemaphore(value: maxBatchesInFlight)
+        self.faultAfterRows = faultAfterRows
+    }
+
+    /// Queues one row.
+    func append(_ r: LogRecord) {
+        batch.append(r)
+        if batch.count >= Self.batchSize { submit() }
+    }
+
+    private func submit() {
+        guard !batch.isEmpty else { return }
+        let rows = batch
+        batch = []
+        batch.reserveCapacity(Self.batchSize)
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            lock.lock()
+            let failed = failure != nil
+            lock.unlock()
+            if failed { return }
+            do {
+                for r in rows {
+                    try writer.write(r)
+                    written += 1
+                    if let limit = faultAfterRows, written >= limit {
+                        kill(getpid(), SIGKILL)   // fault injection: die like kill -9, mid-transaction
+                    }
+                }
+            } catch {
+                lock.lock()
+                failure = error
+                lock.unlock()
+            }
+        }
+    }
+
+    /// Waits until every queued row is written; throws the first write error (and clears it).
+    func flush() throws {
+        submit()
+        queue.sync {}
+        lock.lock()
+        let e = failure
+        failure = nil
+        lock.unlock()
+        if let e { throw e }
+    }
+
+    /// Drops rows not yet handed to the writer (after a failure).
+    func discard() {
+        batch.removeAll(keepingCapacity: true)
+        queue.sync {}
+        lock.lock()
+        failure = nil
+        lock.unlock()
+    }
+}
