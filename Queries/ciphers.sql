@@ -13,9 +13,6 @@
 -- peers is the number of distinct peer values per (role, cipher). bits is the effective (second)
 -- number of sendmail's bits=alg/cipher, the smallest seen; share is of the role's sessions.
 WITH
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
-),
 sessions AS (
     SELECT role, peer, ifnull(cipher, 'unknown') AS cipher, cipher_bits
     FROM tls_sessions
@@ -24,7 +21,8 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 )
 SELECT role, cipher,
        min(cipher_bits) AS bits,

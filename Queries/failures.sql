@@ -18,9 +18,6 @@
 -- requirements); read_error and write_error happened on an established session.
 -- reason is the OpenSSL reason, else the reject text, else the error text.
 WITH
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
-),
 failures AS (
     SELECT ts, kind, role, peer, coalesce(reason, reject, ruleset_arg) AS reason
     FROM tls_failures
@@ -29,7 +26,8 @@ failures AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 )
 SELECT kind, role, reason, peer,
        count(*) AS failures,

@@ -18,9 +18,6 @@
 -- definitions of rates.sql. Versions rank SSLv2 < SSLv3 < TLSv1/SSLv3 (unknown, old sendmail) <
 -- TLSv1 < TLSv1.1 < TLSv1.2 < TLSv1.3; other values are not ranked.
 WITH
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
-),
 sessions AS (
     SELECT ts, role, peer, version, cipher, verify,
            CASE version
@@ -35,7 +32,8 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 inbound AS (
     SELECT ts, peer, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
@@ -46,7 +44,8 @@ inbound AS (
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 outbound AS (
     SELECT ts, peer, tls_session_id IS NOT NULL AS encrypted
@@ -58,7 +57,8 @@ outbound AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 -- With :cipher or :version, only the peers that had such a session.
 selected AS (

@@ -21,12 +21,10 @@
 --                       any *smtp* mailer) to a non-loopback relay; encrypted when linked to a
 --                       STARTTLS=client session. Deferred and bounced attempts are not counted.
 --   rate                encrypted / total, 4 decimals; NULL when there is nothing to count
+--   loopback peer       peer_ip in 127.0.0.0/8 or ::1, or the peer named localhost (MSP -> MTA hops)
 WITH
 options AS (
     SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz
-),
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
 ),
 inbound AS (
     SELECT ts, host, peer, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
@@ -37,7 +35,8 @@ inbound AS (
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 outbound AS (
     SELECT ts, host, peer, tls_session_id IS NOT NULL AS encrypted
@@ -49,7 +48,8 @@ outbound AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 traffic AS (
     SELECT ts, host, peer, 1 AS inbound, encrypted FROM inbound

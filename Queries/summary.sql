@@ -21,9 +21,6 @@ WITH
 options AS (
     SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz
 ),
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
-),
 sessions AS (
     SELECT ts, role, peer, ifnull(version, 'unknown') AS version, ifnull(cipher, 'unknown') AS cipher,
            cipher_bits,
@@ -35,7 +32,8 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 inbound AS (
     SELECT ts, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
@@ -46,7 +44,8 @@ inbound AS (
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 outbound AS (
     SELECT ts, tls_session_id IS NOT NULL AS encrypted
@@ -58,7 +57,8 @@ outbound AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 failures AS (
     SELECT ts, kind
@@ -68,7 +68,8 @@ failures AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 handshake_failures AS (
     SELECT ts FROM failures WHERE kind IN ('accept_failed', 'connect_failed')

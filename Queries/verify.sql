@@ -13,9 +13,6 @@
 -- verify is OK, FAIL, NO, NOT, TRUSTED, a DANE_* result, or 'other' for anything else.
 -- share is the fraction of the role's sessions (4 decimals); peers counts distinct peers.
 WITH
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
-),
 sessions AS (
     SELECT role, peer,
            CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
@@ -26,7 +23,8 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 )
 SELECT role, verify,
        CASE verify

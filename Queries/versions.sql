@@ -13,9 +13,6 @@
 -- version is as logged. 'TLSv1/SSLv3' is what sendmail before 8.15 with OpenSSL before 1.1 logs for
 -- any SSLv3-or-later session: the exact version is unknown. Rows are newest version first.
 WITH
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
-),
 sessions AS (
     SELECT role, peer, ifnull(version, 'unknown') AS version
     FROM tls_sessions
@@ -24,7 +21,8 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 )
 SELECT role, version,
        count(*) AS sessions,

@@ -9,10 +9,6 @@
 --   :peer            peer name or IP, lowercase GLOB pattern
 --   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
-WITH
-loopback(pattern) AS (
-    VALUES ('localhost'), ('localhost.*'), ('127.*'), ('::1'), ('0:0:0:0:0:0:0:1'), ('::ffff:127.*')
-)
 SELECT *
 FROM tls_sessions
 WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
@@ -20,6 +16,7 @@ WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
   AND (:role IS NULL OR role = :role)
   AND (:peer IS NULL OR peer GLOB :peer)
   AND (coalesce(:include_local, 0)
-       OR NOT EXISTS (SELECT 1 FROM loopback WHERE peer GLOB pattern OR peer_ip GLOB pattern))
+       OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+               OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ORDER BY id
 LIMIT coalesce(:limit, -1);

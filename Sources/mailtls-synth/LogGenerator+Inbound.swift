@@ -1,36 +1,5 @@
 /// Lines of inbound sessions (we are the SMTP server).
 extension LogGenerator {
-    mutating func emit(_ op: SessionOp, _ s: inout Session) {
-        switch op {
-        case .acceptFailed, .starttlsServer, .certServer, .readError, .lostInput, .authServer, .authFailure,
-             .relayDenied, .fromZero, .fromMessage, .milter, .didNotIssue:
-            emitInbound(op, &s)
-        case .starttlsClient, .starttlsClientFallback, .certClient, .authClient, .toSent, .toDeferred, .toBounce,
-             .dsn, .connectFailed, .rulesetTLS, .toDeferred403, .toDeferredNoConnect:
-            emitOutbound(op, &s)
-        case .toLocal:
-            emitLocal(&s)
-        case .mspFrom, .mspStarttls, .loopStarttlsServer, .loopFrom, .mspTo:
-            emitMSP(op, &s)
-        }
-    }
-
-    /// The main STARTTLS line; also counts it.
-    mutating func starttlsLine(role: Int, relay: Tok, profile: Int, verify: Int, peer: Int) {
-        if role == TruthCounter.server { w("STARTTLS=server, relay=") } else { w("STARTTLS=client, relay=") }
-        t(relay)
-        w(", version=")
-        let p = TLSProfile.all[profile]
-        t(versionTok[p.version])
-        w(", verify=")
-        t(verifyTok[verify])
-        w(", cipher=")
-        t(cipherTok[p.cipher])
-        w(", bits=")
-        t(bitsTok[p.cipher])
-        truth.session(role: role, profile: profile, verify: verify, peer: peer)
-    }
-
     private mutating func sender(_ p: ServerPeer) {
         w("<")
         switch p.kind {
@@ -66,7 +35,7 @@ extension LogGenerator {
         }
     }
 
-    private mutating func emitInbound(_ op: SessionOp, _ s: inout Session) {
+    mutating func emitInbound(_ op: SessionOp, _ s: inout Session) {
         let host = hosts[s.host]
         let p = pop.peers[s.peer]
         begin(host.tagPrefix[0], s.pid)

@@ -92,13 +92,10 @@ struct LogGenerator {
             if !draining && sink.total >= target { draining = true }
             advanceClock()
             if draining {
-                var i = -1
-                for k in 0 ..< LogGenerator.slotCount where slots[k].active { i = k; break }
-                if i < 0 { break }
-                // Keep interleaving while draining: pick a random active slot.
-                var j = rng.below(LogGenerator.slotCount)
-                while !slots[j].active { j = (j + 1) % LogGenerator.slotCount }
-                i = j
+                // Size reached: start nothing new, let the open sessions finish (still interleaved).
+                guard slots.contains(where: \.active) else { break }
+                var i = rng.below(LogGenerator.slotCount)
+                while !slots[i].active { i = (i + 1) % LogGenerator.slotCount }
                 stepSlot(i)
                 continue
             }
@@ -124,6 +121,39 @@ struct LogGenerator {
             s.active = false
         }
         slots[i] = s
+    }
+
+    // MARK: - Dispatch
+
+    mutating func emit(_ op: SessionOp, _ s: inout Session) {
+        switch op {
+        case .acceptFailed, .starttlsServer, .certServer, .readError, .lostInput, .authServer, .authFailure,
+             .relayDenied, .fromZero, .fromMessage, .milter, .didNotIssue:
+            emitInbound(op, &s)
+        case .starttlsClient, .starttlsClientFallback, .certClient, .authClient, .toSent, .toDeferred, .toBounce,
+             .dsn, .connectFailed, .rulesetTLS, .toDeferred403, .toDeferredNoConnect:
+            emitOutbound(op, &s)
+        case .toLocal:
+            emitLocal(&s)
+        case .mspFrom, .mspStarttls, .loopStarttlsServer, .loopFrom, .mspTo:
+            emitMSP(op, &s)
+        }
+    }
+
+    /// The main STARTTLS line; also counts it.
+    mutating func starttlsLine(role: Int, relay: Tok, profile: Int, verify: Int, peer: Int) {
+        if role == TruthCounter.server { w("STARTTLS=server, relay=") } else { w("STARTTLS=client, relay=") }
+        t(relay)
+        w(", version=")
+        let p = TLSProfile.all[profile]
+        t(versionTok[p.version])
+        w(", verify=")
+        t(verifyTok[verify])
+        w(", cipher=")
+        t(cipherTok[p.cipher])
+        w(", bits=")
+        t(bitsTok[p.cipher])
+        truth.session(role: role, profile: profile, verify: verify, peer: peer)
     }
 
     // MARK: - Clock

@@ -46,8 +46,6 @@ struct OpProgram {
     private var hi: UInt64 = 0
     private(set) var count = 0
 
-    var isFull: Bool { count >= 16 }
-
     mutating func push(_ op: SessionOp) {
         guard count < 16 else { return }
         let v = UInt64(op.rawValue)

@@ -44,7 +44,6 @@ struct SynthOptions {
         var o = SynthOptions()
         var sizeSeen = false
         var year: Int?
-        var startSeen = false
         var i = 0
         func value(_ name: String, _ inline: String?) throws(UsageError) -> String {
             if let inline { return inline }
@@ -79,7 +78,6 @@ struct SynthOptions {
                 let v = try value(name, inline)
                 guard let d = CivilDate.parse(v), d.year >= 1970 else { throw UsageError(message: "bad --start (want YYYY-MM-DD): \(v)") }
                 o.start = d
-                startSeen = true
             case "--hosts":
                 let v = try value(name, inline)
                 guard let n = Int(v), (1 ... 64).contains(n) else { throw UsageError(message: "bad --hosts (1...64): \(v)") }
@@ -99,7 +97,6 @@ struct SynthOptions {
             o.start.year = y
             o.start.day = min(o.start.day, CivilDate.daysInMonth(y, o.start.month))
         }
-        _ = startSeen
         if o.truth == nil {
             guard let out = o.out else { throw UsageError(message: "--truth FILE is required when writing to standard output") }
             o.truth = out + ".truth.json"

@@ -15,6 +15,6 @@ struct MailTLS: ParsableCommand {
             Exit codes: 0 ok, 1 some input failed, 2 usage error.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Status.self, Prune.self, Schema.self]
+        subcommands: [Ingest.self, Report.self, Export.self, Status.self, Prune.self, Schema.self]
     )
 }

@@ -168,11 +168,9 @@ struct EnvelopeParserTests {
         // abbreviation and must still be recognised as a `name  | ` prefix.
         let line = "marvin_1  | Mar  4 23:20:52 mydomain sm-mta[2564]: " + Self.startTLS
         let e = envelope(line)
-        withKnownIssue("bug: docker prefix skipped when the service name starts with a month abbreviation") {
-            #expect(e?.host == "mydomain")
-            #expect(e?.tag == "sm-mta")
-            #expect(e?.pid == 2564)
-            #expect(e?.message == Self.startTLS)
-        }
+        #expect(e?.host == "mydomain")
+        #expect(e?.tag == "sm-mta")
+        #expect(e?.pid == 2564)
+        #expect(e?.message == Self.startTLS)
     }
 }

@@ -218,14 +218,12 @@ struct ToLineTests {
     }
 
     @Test("reply= (and stage=) come before stat= (§2.8 format) and must not swallow it")
-    func replyBeforeStat() {
+    func replyBeforeStat() throws {
         let r = parseMessage("u3B9o3lY012347: to=<user@example.org>, delay=00:00:02, xdelay=00:00:02, mailer=esmtp, pri=120532, relay=mx.example.org. [192.0.2.25], dsn=5.1.1, reply=550 5.1.1 <user@example.org>: Recipient address rejected: User unknown, stat=User unknown")
-        withKnownIssue("bug: reply= is treated as rest-of-line, so the to= line loses stat= and is reported malformed") {
-            let d = try #require(r.parsedEvent?.asDelivery)
-            #expect(d.status == .bounced)
-            #expect(d.statusText == "User unknown")
-            #expect(d.dsn == "5.1.1")
-        }
+        let d = try #require(r.parsedEvent?.asDelivery)
+        #expect(d.status == .bounced)
+        #expect(d.statusText == "User unknown")
+        #expect(d.dsn == "5.1.1")
     }
 
     @Test("to= lines without recipients or without stat= are malformed", arguments: [

@@ -67,9 +67,7 @@ struct RelayTests {
     func loopbackByName() {
         let r = ByteSpan.with("127.15.pool.example.net [198.51.100.15]") { Relay.parse($0) }
         #expect(r.ip == "198.51.100.15")
-        withKnownIssue("bug: isLoopback applies the 127./::1 address test to the host name") {
-            #expect(!r.isLoopback)
-        }
+        #expect(!r.isLoopback)
     }
 
     @Test("normalise lowercases and drops exactly one trailing dot")
@@ -124,4 +122,15 @@ extension String {
         while s.last == " " { s.removeLast() }
         return String(s)
     }
+}
+
+/// Regression (found by the generator's truth): a shortened name whose 18-byte head ends in a dot
+/// (`driftlabs-de.mail.` + `...`) was split at the first "..." and never linked.
+@Test func shortenedNameWhoseHeadEndsInADot() {
+    let full = "driftlabs-de.mail.protection.outlook.com."
+    #expect(full.utf8.count >= 40)
+    let shortened = String(full.prefix(18)) + "..." + String(full.suffix(18))
+    #expect(shortened == "driftlabs-de.mail....ction.outlook.com.")
+    #expect(Relay.clientNamesMatch(deliveryName: shortened, sessionName: full))
+    #expect(!Relay.clientNamesMatch(deliveryName: shortened, sessionName: "driftlabs-de.mail.protection.outlook.org."))
 }

@@ -156,10 +156,8 @@ struct SessionLinkerTests {
         ])
         #expect(p.sessions.count == 2)
         #expect(p.messages.count == 2)
-        withKnownIssue("bug: a STARTTLS relay cut inside ' [ip]' or '(may be forged)' never matches the from= relay") {
-            #expect(p.messages.first?.tlsSessionID == 1)
-            #expect(p.messages.last?.tlsSessionID == 2)
-        }
+        #expect(p.messages.first?.tlsSessionID == 1)
+        #expect(p.messages.last?.tlsSessionID == 2)
     }
 
     // MARK: Outbound
@@ -483,11 +481,9 @@ struct SessionLinkerTests {
         #expect(a.deliveries.last?.tlsSessionID == 1)
         #expect(b.deliveries.count == 1)
         #expect(b.deliveries.first?.continued == false)
-        withKnownIssue("bug: an unmerged [more] piece is emitted without tlsSessionID (and with continued=true when another to= pushes it out)") {
-            #expect(a.deliveries.first?.continued == false)
-            #expect(a.deliveries.first?.tlsSessionID == 1)
-            #expect(b.deliveries.first?.tlsSessionID == 1)
-        }
+        #expect(a.deliveries.first?.continued == false)
+        #expect(a.deliveries.first?.tlsSessionID == 1)
+        #expect(b.deliveries.first?.tlsSessionID == 1)
     }
 
     @Test("the linker survives a Codable round trip between two files")
@@ -525,5 +521,33 @@ struct SessionLinkerTests {
         p.feed([Self.startTLSServer("Mar  4 17:10:00", "mx1", 9300, relay: "[192.0.2.7]")])
         #expect(p.sessions.map(\.id) == [50])
         #expect(p.linker.nextSessionID == 51)
+    }
+
+    @Test("compact emits and forgets sessions idle longer than the gap, and keeps the others")
+    func compact() {
+        let relay = "client.example.net [192.0.2.50]"
+        var p = Pipeline()
+        p.feed([
+            "Mar  4 10:00:00 mx1 sm-mta[100]: STARTTLS=client, error: connect failed=0, SSL_error=5, errno=104, retry=-1",
+            Self.startTLSServer("Mar  4 11:00:00", "mx1", 200, relay: relay),
+            "Mar  4 11:00:00 mx1 sm-mta[300]: STARTTLS=client, error: connect failed=0, SSL_error=1, errno=0, retry=-1",
+        ])
+        #expect(p.records.count == 1, "only the handshake is out; both failures wait")
+        var emitted: [LogRecord] = []
+        p.linker.compact { emitted.append($0) }
+        #expect(emitted.map(\.pid) == [100])
+        #expect(p.linker.openKeys == 2)
+        p.feed([Self.from("Mar  4 11:00:05", "mx1", 200, qid: "u24B05aa000200", relay: relay)])
+        #expect(p.messages.first?.tlsSessionID == 1)
+    }
+
+    @Test("compact on a linker that has seen no line does nothing")
+    func compactEmpty() {
+        var l = SessionLinker()
+        var emitted = 0
+        l.compact { _ in emitted += 1 }
+        #expect(emitted == 0)
+        #expect(l.openKeys == 0)
+        #expect(l.nextSessionID == 1)
     }
 }

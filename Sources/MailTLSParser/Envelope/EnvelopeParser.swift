@@ -12,7 +12,8 @@ public enum EnvelopeParser {
         guard n > 0 else { return nil }
 
         // docker-compose prefix: "mail_1  | Jul 24 …"
-        if !ByteSpan.isDigit(s[0]) && s[0] != UInt8(ascii: "<") && monthNumber(s, 0) == nil,
+        let startsWithMonth = monthNumber(s, 0) != nil && n > 3 && s[3] == 0x20
+        if !ByteSpan.isDigit(s[0]) && s[0] != UInt8(ascii: "<") && !startsWithMonth,
            let sp = s.firstIndex(of: 0x20), sp < 64 {
             var k = sp
             while k < n && s[k] == 0x20 { k += 1 }

@@ -32,7 +32,8 @@ public struct TimestampResolver: Sendable {
     public init(year: Int, timeZone: TimeZone) {
         self.timeZone = timeZone
         self.reference = LocalDateTime(year: year, month: 12, day: 31, hour: 23, minute: 59, second: 59)
-        self.referenceUTC = CivilTime.seconds(year: year, month: 12, day: 31, hour: 23, minute: 59, second: 59)
+        let wall = CivilTime.seconds(year: year, month: 12, day: 31, hour: 23, minute: 59, second: 59)
+        self.referenceUTC = wall - Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall))))
     }
 
     /// UTC seconds for a timestamp; nil for `.none`.

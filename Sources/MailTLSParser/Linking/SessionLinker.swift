@@ -139,7 +139,7 @@ public struct SessionLinker: Sendable, Codable {
         case .delivery(var d):
             if var pending = st.pendingFailure, case .failure(var p) = pending.event {
                 // A connect failure names no peer; the delivery that follows does.
-                if p.relay == nil, let r = d.relay { p.relay = Relay(raw: r.raw, name: r.name, ip: r.ip) }
+                if p.kind == .connectFailed, p.relay == nil, let r = d.relay { p.relay = Relay(raw: r.raw, name: r.name, ip: r.ip) }
                 pending.event = .failure(p)
                 st.pendingFailure = nil
                 emit(pending)
@@ -151,18 +151,18 @@ public struct SessionLinker: Sendable, Codable {
                     d.recipientCount += first.recipientCount
                     record.origin = more.origin
                 } else {
-                    emit(more)
+                    emit(Self.finished(more))
                 }
             }
-            if d.continued {
-                record.event = .delivery(d)
-                st.pendingMore = record
-                break
-            }
+            // Link now, while the handshakes of this connection are the current ones.
             if let r = d.relay, let name = r.name ?? r.ip {
                 d.tlsSessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
             }
             record.event = .delivery(d)
+            if d.continued {
+                st.pendingMore = record
+                break
+            }
             emit(record)
         }
         states[key] = st
@@ -203,17 +203,28 @@ public struct SessionLinker: Sendable, Codable {
 
     private static func flushPending(_ st: inout SessionState, emit: (LogRecord) -> Void) {
         flushFailure(&st, emit: emit)
-        if var m = st.pendingMore {
+        if let m = st.pendingMore {
             st.pendingMore = nil
-            if case .delivery(var d) = m.event { d.continued = false; m.event = .delivery(d) }
-            emit(m)
+            emit(finished(m))
         }
+    }
+
+    /// A `[more]` piece whose continuation never came, written as a delivery of its own.
+    private static func finished(_ more: LogRecord) -> LogRecord {
+        var m = more
+        if case .delivery(var d) = m.event {
+            d.continued = false
+            m.event = .delivery(d)
+        }
+        return m
     }
 
     /// True when two server-side relays are the same connection: same IP when both have one,
     /// else the same peer; an unknown side matches.
     static func sameConnection(_ a: Relay, _ b: Relay?) -> Bool {
         guard let b else { return true }
+        // The STARTTLS copy of the relay is cut at 100 characters: a prefix is the same relay.
+        if b.raw.hasPrefix(a.raw) || a.raw.hasPrefix(b.raw) { return true }
         if let ia = a.ip, let ib = b.ip { return ia == ib }
         if let pa = a.peer, let pb = b.peer { return pa == pb || pb.hasPrefix(pa) }
         return true

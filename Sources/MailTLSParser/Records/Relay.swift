@@ -34,9 +34,10 @@ public struct Relay: Sendable, Hashable, Codable {
     public var matchName: String? { peer }
 
     /// True for 127.0.0.0/8, ::1 and `localhost` peers (MSP -> MTA hops).
+    /// The address decides when there is one (a PTR name can say anything); otherwise the name.
     public var isLoopback: Bool {
-        if let ip, Relay.isLoopbackAddress(ip) { return true }
-        if let p = peer { return p == "localhost" || p.hasPrefix("localhost.") || Relay.isLoopbackAddress(p) }
+        if let ip { return Relay.isLoopbackAddress(ip) }
+        if let p = peer { return p == "localhost" || p.hasPrefix("localhost.") }
         return false
     }
 
@@ -62,7 +63,11 @@ public struct Relay: Sendable, Hashable, Codable {
         }
         var name: ByteSpan? = v
         var ip: ByteSpan?
-        if v.count >= 2, v[v.count - 1] == UInt8(ascii: "]") {
+        if let open = v.lastIndex(of: UInt8(ascii: "[")), open > 0, v.firstIndex(of: UInt8(ascii: "]"), from: open) == nil {
+            // Cut by %.100s inside the address ("name [203.0.113"): keep the name, drop the partial address.
+            let before = v.prefix(open).trimmed
+            name = before.isEmpty ? nil : before
+        } else if v.count >= 2, v[v.count - 1] == UInt8(ascii: "]") {
             // Either "name [ip]" or "[ip]" (or "[ip] [ip]").
             if let open = v.lastIndex(of: UInt8(ascii: "[")) {
                 ip = v.slice(open + 1, v.count - 1)
@@ -100,13 +105,16 @@ public struct Relay: Sendable, Hashable, Codable {
     /// trailing dot removed from the full name only where the shortened one has none.
     public static func clientNamesMatch(deliveryName d: String, sessionName s: String) -> Bool {
         if d == s { return true }
-        let dl = d.lowercased(), sl = s.lowercased()
+        let dl = Array(d.lowercased().utf8), sl = Array(s.lowercased().utf8)
         if dl == sl { return true }
-        if let r = dl.range(of: "...") {
-            let pre = dl[dl.startIndex..<r.lowerBound]
-            let suf = dl[r.upperBound...]
-            if sl.count >= 40 && sl.hasPrefix(pre) && sl.hasSuffix(suf) { return true }
+        // shortenstring(host, 40) keeps the head and tail around "..." (18 + 3 + 18 bytes). The head may
+        // itself end in dots, so try every "..." as the cut, not only the first.
+        if sl.count >= 40, sl.count > dl.count, dl.count >= 3 {
+            for i in 0...(dl.count - 3) where dl[i] == 0x2E && dl[i + 1] == 0x2E && dl[i + 2] == 0x2E {
+                let head = dl[0..<i], tail = dl[(i + 3)...]
+                if sl.starts(with: head) && sl.reversed().starts(with: tail.reversed()) { return true }
+            }
         }
-        return normalise(dl) == normalise(sl)
+        return normalise(d) == normalise(s)
     }
 }

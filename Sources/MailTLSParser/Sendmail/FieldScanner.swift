@@ -1,8 +1,9 @@
 /// Walks the `key=value, key=value` body of a sendmail line.
 ///
 /// A value ends at the next `, ` that is followed by a `key=` (so values may contain commas and spaces,
-/// as `relay=host [ip] (may be forged)` and `to=<a>,<b>` do). `stat=`, `reject=`, `reply=`, `verifymsg=`
-/// and `msg=` run to the end of the line: their text contains `, key=`-like fragments.
+/// as `relay=host [ip] (may be forged)` and `to=<a>,<b>` do). `stat=`, `reject=`, `verifymsg=`
+/// and `msg=` run to the end of the line: their text contains `, key=`-like fragments. (`reply=` and
+/// `stage=` come before `stat=`, so they end at the next field like the others.)
 struct FieldScanner {
     let s: ByteSpan
     var position: Int
@@ -28,7 +29,6 @@ struct FieldScanner {
         switch key.count {
         case 3: return key.equals("msg")
         case 4: return key.equals("stat")
-        case 5: return key.equals("reply")
         case 6: return key.equals("reject")
         case 9: return key.equals("verifymsg")
         default: return false

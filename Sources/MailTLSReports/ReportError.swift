@@ -1,0 +1,51 @@
+/// Why a report or export could not be produced, with a message that says what to do.
+public enum ReportError: Error, CustomStringConvertible, Equatable {
+    /// The store file does not exist.
+    case noStore(path: String)
+    /// The section name is not one of `ReportSection.all`.
+    case unknownSection(String)
+    /// The export table name is not one of `ExportTable`.
+    case unknownTable(String)
+    /// A `--since` / `--until` value could not be read.
+    case invalidTime(String)
+    /// A `--role` value is not server/client (or inbound/outbound).
+    case invalidRole(String)
+    /// A `--by` value is not day/week/month/host/peer.
+    case invalidGrouping(String)
+    /// A filter was given to a section that does not use it (`--by` outside `rates`).
+    case optionNotApplicable(option: String, section: String, sections: [String])
+    /// No `Queries/<name>.sql` was embedded at build time (a packaging bug).
+    case missingQuery(String)
+    /// SQLite refused a query (e.g. a store from an older mailtls that lacks a column).
+    case queryFailed(query: String, message: String)
+    /// A document query did not return one JSON value.
+    case malformedDocument(query: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .noStore(let path):
+            return "no store at \(path): run `mailtls ingest FILE...` first, give --db PATH (or $MAILTLS_DB), "
+                + "or pass log files to `mailtls report` directly"
+        case .unknownSection(let name):
+            return "unknown report section '\(name)' (sections: \(ReportSection.names.joined(separator: ", ")));"
+                + " to read a log file of that name, write ./\(name)"
+        case .unknownTable(let name):
+            return "unknown table '\(name)' (tables: \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .invalidTime(let text):
+            return "cannot read the time '\(text)': use a date (2026-03-01), a time (2026-03-01T08:00, "
+                + "2026-03-01T08:00:00Z, 2026-03-01 08:00:00+01:00) or an age (90m, 24h, 7d, 2w)"
+        case .invalidRole(let text):
+            return "unknown role '\(text)': use server (inbound) or client (outbound)"
+        case .invalidGrouping(let text):
+            return "unknown grouping '\(text)': use day, week, month, host or peer"
+        case .optionNotApplicable(let option, let section, let sections):
+            return "\(option) does not apply to the \(section) section (it applies to: \(sections.joined(separator: ", ")))"
+        case .missingQuery(let name):
+            return "no query Queries/\(name).sql was built into this mailtls (rebuild it from the source tree)"
+        case .queryFailed(let query, let message):
+            return "query Queries/\(query).sql failed: \(message)"
+        case .malformedDocument(let query, let detail):
+            return "query Queries/\(query).sql did not return one JSON document: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The filters every section and export accepts, turned into the named parameters of `Queries/`.
+///
+/// Each property maps to one parameter (`since` → `:since`, …); a nil property leaves its parameter
+/// NULL, which every query reads as "no filter", the same as running the file with `sqlite3`.
+public struct ReportFilter: Sendable, Equatable {
+    /// Which side of the conversation: `server` is inbound (they connected to us), `client` outbound.
+    public enum Role: String, Sendable, CaseIterable {
+        case server, client
+
+        /// Reads `server`/`inbound`/`in` or `client`/`outbound`/`out`.
+        public init(name: String) throws {
+            switch name.lowercased() {
+            case "server", "inbound", "in": self = .server
+            case "client", "outbound", "out": self = .client
+            default: throw ReportError.invalidRole(name)
+            }
+        }
+    }
+
+    /// How `rates` groups its rows (`:by`).
+    public enum Grouping: String, Sendable, CaseIterable {
+        case day, week, month, host, peer
+
+        public init(name: String) throws {
+            guard let g = Grouping(rawValue: name.lowercased()) else { throw ReportError.invalidGrouping(name) }
+            self = g
+        }
+    }
+
+    /// Rows at or after this instant (`:since`).
+    public var since: Date?
+    /// Rows before this instant (`:until`, exclusive).
+    public var until: Date?
+    /// Syslog host, GLOB pattern (`:host`).
+    public var host: String?
+    /// `:role`.
+    public var role: Role?
+    /// Peer name or IP, GLOB pattern with `*` (`:peer`); matched lowercased, as peers are stored.
+    public var peer: String?
+    /// Count loopback peers (127.0.0.0/8, ::1, localhost) too (`:include_local`).
+    public var includeLocal = false
+    /// At most this many rows (`:limit`).
+    public var limit: Int?
+    /// Grouping of `rates` (`:by`).
+    public var by: Grouping?
+    /// Only peers with a session using this cipher, GLOB pattern (`peers`: `:cipher`).
+    public var cipher: String?
+    /// Only peers with a session of this version, GLOB pattern (`peers`: `:version`).
+    public var version: String?
+    /// Cut days, weeks and months in the process's `TZ` zone instead of UTC (`:localtime`).
+    public var localTime = false
+
+    public init(since: Date? = nil, until: Date? = nil, host: String? = nil, role: Role? = nil, peer: String? = nil,
+                includeLocal: Bool = false, limit: Int? = nil, by: Grouping? = nil, cipher: String? = nil,
+                version: String? = nil, localTime: Bool = false) {
+        self.since = since
+        self.until = until
+        self.host = host
+        self.role = role
+        self.peer = peer
+        self.includeLocal = includeLocal
+        self.limit = limit
+        self.by = by
+        self.cipher = cipher
+        self.version = version
+        self.localTime = localTime
+    }
+
+    /// Every parameter name a query may use. A query using another name is a bug (a test checks it).
+    public static let parameterNames: Set<String> = [
+        ":since", ":until", ":host", ":role", ":peer", ":include_local", ":limit", ":by", ":cipher", ":version",
+        ":localtime",
+    ]
+
+    /// The parameters that are set, by name (`":since"`); unset ones are absent and stay NULL.
+    public var parameters: [String: SQLParameter] {
+        var p: [String: SQLParameter] = [:]
+        if let since { p[":since"] = .text(TimeBound.iso(since)) }
+        if let until { p[":until"] = .text(TimeBound.iso(until)) }
+        if let host { p[":host"] = .text(host) }
+        if let role { p[":role"] = .text(role.rawValue) }
+        if let peer { p[":peer"] = .text(peer.lowercased()) }
+        if includeLocal { p[":include_local"] = .integer(1) }
+        if let limit { p[":limit"] = .integer(Int64(limit)) }
+        if let by { p[":by"] = .text(by.rawValue) }
+        if let cipher { p[":cipher"] = .text(cipher) }
+        if let version { p[":version"] = .text(version) }
+        if localTime { p[":localtime"] = .integer(1) }
+        return p
+    }
+
+    /// The filters that are set, for a human (`since 2026-03-01T00:00:00Z, peer *.example.org`).
+    public var summary: String {
+        var parts: [String] = []
+        if let since { parts.append("since \(TimeBound.iso(since))") }
+        if let until { parts.append("until \(TimeBound.iso(until))") }
+        if let host { parts.append("host \(host)") }
+        if let role { parts.append("role \(role.rawValue)") }
+        if let peer { parts.append("peer \(peer.lowercased())") }
+        if let cipher { parts.append("cipher \(cipher)") }
+        if let version { parts.append("version \(version)") }
+        if let limit { parts.append("limit \(limit)") }
+        parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// A value bound to a named query parameter.
+public enum SQLParameter: Sendable, Equatable {
+    case text(String)
+    case integer(Int64)
+}

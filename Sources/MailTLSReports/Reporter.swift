@@ -1,0 +1,106 @@
+import Foundation
+import MailTLSStore
+
+/// Runs report sections and exports against a store and renders them.
+///
+/// The numbers come from the SQL of `Queries/`; this type only binds the filter, runs the query and
+/// formats what it returns.
+public struct Reporter {
+    public let store: Store
+    private var runner: QueryRunner { QueryRunner(database: store.database) }
+
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Opens an existing store for reporting.
+    ///
+    /// A missing file is `ReportError.noStore` (a report never creates an empty store). The store is
+    /// opened for writing when possible, so an older schema is migrated (adding the indexes the
+    /// reports use); a store the user may only read is opened read-only as it is.
+    public static func openStore(path: String) throws -> Store {
+        guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else { throw ReportError.noStore(path: path) }
+        do {
+            return try Store(path: path)
+        } catch let e as StoreError {
+            if case .schemaTooNew = e { throw e }
+            return try Store(path: path, readOnly: true)
+        }
+    }
+
+    /// The rows of a table-shaped section.
+    public func table(_ section: ReportSection, filter: ReportFilter = ReportFilter()) throws -> ResultTable {
+        try section.check(filter)
+        return try runner.table(section.query, filter: filter)
+    }
+
+    /// The document of a document-shaped section (the summary).
+    public func document(_ section: ReportSection, filter: ReportFilter = ReportFilter()) throws -> JSONValue {
+        try section.check(filter)
+        return try runner.document(section.query, filter: filter)
+    }
+
+    /// The summary document: the stable keys of `Queries/summary.sql`.
+    public func summary(filter: ReportFilter = ReportFilter()) throws -> JSONValue {
+        try document(try ReportSection.named("summary"), filter: filter)
+    }
+
+    /// `section` rendered in `format`, ending with a newline.
+    public func render(_ section: ReportSection, filter: ReportFilter = ReportFilter(), format: ReportFormat) throws -> String {
+        switch section.shape {
+        case .document:
+            let doc = try document(section, filter: filter)
+            switch format {
+            case .json: return doc.prettyText + "\n"
+            case .csv: return DocumentRenderer.csv(doc)
+            case .table: return DocumentRenderer().table(doc, title: section.heading(for: filter), note: filter.summary)
+            }
+        case .table:
+            let result = try table(section, filter: filter)
+            switch format {
+            case .json:
+                guard !result.rows.isEmpty else { return "[]\n" }
+                return "[\n" + result.rows.map { "  " + JSONText.object(columns: result.columns, values: $0) }
+                    .joined(separator: ",\n") + "\n]\n"
+            case .csv:
+                return CSV.record(result.columns.map(CSV.field)) + result.rows.map { CSV.record($0.map(CSV.field)) }.joined()
+            case .table:
+                var titles: [String: String] = [:]
+                if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
+                return section.heading(for: filter) + "\n" + TableRenderer().render(result, titles: titles)
+            }
+        }
+    }
+
+    /// Streams the rows of `table` that pass `filter` to `write`, one record per call (CSV starts
+    /// with its header record); memory use does not grow with the number of rows.
+    ///
+    /// - Returns: the number of rows written.
+    @discardableResult
+    public func export(_ table: ExportTable, filter: ReportFilter = ReportFilter(), format: ExportFormat,
+                       write: (String) throws -> Void) throws -> Int {
+        var count = 0
+        var columns: [String]?
+        var values: [SQLValue] = []
+        try runner.forEachRow(table.query, filter: filter) { s in
+            let n = s.columnCount
+            if columns == nil {
+                columns = (0..<n).map { s.columnName($0) }
+                if format == .csv { try write(CSV.record(columns!.map(CSV.field))) }
+            }
+            values.removeAll(keepingCapacity: true)
+            for i in 0..<n { values.append(s.value(i)) }
+            switch format {
+            case .csv: try write(CSV.record(values.map(CSV.field)))
+            case .jsonl: try write(JSONText.object(columns: columns!, values: values) + "\n")
+            }
+            count += 1
+        }
+        if columns == nil, format == .csv {
+            // No rows: still write the header, from the statement's columns.
+            let s = try runner.prepare(table.query, filter: filter)
+            try write(CSV.record((0..<s.columnCount).map { CSV.field(s.columnName($0)) }))
+        }
+        return count
+    }
+}

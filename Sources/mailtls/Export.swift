@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import MailTLSReports
+
+extension MailTLS {
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stream raw rows (sessions, messages, deliveries, auth, failures) as CSV or JSON Lines.",
+            discussion: """
+                Rows stream in constant memory, in the order they were stored, with the same filters
+                as `mailtls report` (loopback peers are left out unless --include-local). CSV is
+                RFC 4180 with a header row; cells a spreadsheet would run as formulas are made inert.
+
+                Examples:
+                  mailtls export sessions --since 7d > sessions.csv
+                  mailtls export deliveries --peer '*.google.com' --format jsonl | jq .stat
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var filters: ReportFilterOptions
+
+        @Option(help: ArgumentHelp("csv or jsonl.", valueName: "format"))
+        var format: String = "csv"
+
+        @Argument(help: ArgumentHelp("sessions, messages, deliveries, auth or failures.", valueName: "table"))
+        var table: String
+
+        func validate() throws {
+            do { _ = try ExportTable.named(table) } catch { throw ValidationError("\(error)") }
+            if ExportFormat(rawValue: format.lowercased()) == nil {
+                throw ValidationError("unknown format '\(format)': use csv or jsonl")
+            }
+        }
+
+        func run() throws {
+            let table = try ExportTable.named(self.table)
+            let format = ExportFormat(rawValue: self.format.lowercased()) ?? .csv
+            filters.applyTimeZone()
+            let output = ReportOutput()
+            do {
+                let reporter = Reporter(store: try Reporter.openStore(path: store.path))
+                try reporter.export(table, filter: try filters.filter(now: Date()), format: format) { output.put($0) }
+            } catch {
+                output.flush()
+                Console.error("mailtls: \(error)")
+                throw ExitCode(1)
+            }
+            output.flush()
+        }
+    }
+}

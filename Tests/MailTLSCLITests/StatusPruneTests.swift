@@ -1,0 +1,131 @@
+import Foundation
+import MailTLSStore
+import Testing
+
+/// `mailtls status` and `mailtls prune`.
+@Suite struct StatusPruneTests {
+    /// Status's size format ("812 B", "12.3 KiB").
+    static func human(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var v = Double(bytes)
+        var u = 0
+        while v >= 1024 && u < units.count - 1 { v /= 1024; u += 1 }
+        return u == 0 ? "\(bytes) B" : String(format: "%.1f %@", v, units[u])
+    }
+
+    @Test func statusListsFilesWithOffsetsRowsAndTheLastRun() async throws {
+        let dir = try Scratch()
+        let db = dir.path("t.db")
+        let missing = try await dir.run(["status", "--db", db])
+        #expect(missing.status == 1, "\(missing)")
+        #expect(missing.stderr.contains(db) && missing.stderr.contains("mailtls ingest"), "\(missing)")
+
+        // A small file whose last line is still being written, and a compressed one.
+        let small = SynthLog.lines(0..<2)
+        let partial = "Nov 29 23:59:59 mx1 sm-mta[1]: STARTTLS"
+        try dir.write("maillog", SynthLog.text(small) + partial)
+        let big = SynthLog.lines(100..<160)
+        try dir.write("maillog.1", lines: big)
+        try shOK("gzip '\(dir.path("maillog.1"))'")
+        let r = try await dir.run(ingestArgs(db, [dir.path("maillog"), dir.path("maillog.1.gz")]))
+        #expect(r.status == 0, "\(r)")
+
+        let s = try await dir.run(["status", "--db", db])
+        #expect(s.status == 0, "\(s)")
+        let out = s.stdout
+        let smallBytes = SynthLog.bytes(small)
+        #expect(smallBytes < 1024)
+        #expect(out.contains("files (2):"), "\(out)")
+        #expect(out.contains("  \(dir.path("maillog"))  [none]  read \(smallBytes) B of \(smallBytes + Int64(partial.utf8.count)) B, \(small.count) lines, last "),
+                "the plain file's offset stops before the partial line: \(out)")
+        #expect(out.contains("  \(dir.path("maillog.1.gz"))  [gzip]  read \(Self.human(SynthLog.bytes(big))) of "),
+                "the compressed file's offset counts decompressed bytes: \(out)")
+        let fileLines = out.split(separator: "\n").filter { $0.hasPrefix("  /") }
+        #expect(fileLines.first?.contains("maillog.1.gz") == true, "oldest first: \(out)")
+
+        let expected = SynthLog.expectedRows(0..<2).merging(SynthLog.expectedRows(100..<160)) { $0 + $1 }
+        for (table, n) in expected {
+            let line = out.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(table + " ") }
+            #expect(line?.hasSuffix(" \(n)") == true, "\(table): \(String(describing: line))")
+        }
+        let lastRun = try #require(out.split(separator: "\n").first { $0.hasPrefix("last run: ") })
+        #expect(lastRun.contains("2 files, \(small.count + big.count) lines"), "\(lastRun)")
+        #expect(out.contains("store: \(db) ("), "\(out)")
+
+        // A second run is the last run now.
+        let r2 = try await dir.run(ingestArgs(db, [dir.path("maillog"), dir.path("maillog.1.gz")]))
+        #expect(r2.status == 0)
+        let s2 = try await dir.run(["status", "--db", db])
+        #expect(s2.stdout.split(separator: "\n").contains { $0.hasPrefix("last run: ") && $0.contains("2 files (2 unchanged), 0 lines") },
+                "\(s2.stdout)")
+    }
+
+    /// `mailtls ingest --reingest FILE` (no other file needed) reads the file again from the start
+    /// and ends with the same store; a plain rerun reads nothing.
+    @Test func reingestFromTheCommandLine() async throws {
+        let dir = try Scratch()
+        let db = dir.path("t.db")
+        let lines = SynthLog.lines(0..<40)
+        let log = try dir.write("maillog", lines: lines)
+        #expect(try await dir.run(ingestArgs(db, [log])).status == 0)
+        let before = try StoreDump.of(db)
+        let r = try await dir.run(ingestArgs(db, [], ["--reingest", log]))
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stderr.contains("1 file, \(lines.count) lines"), "read again in full: \(r)")
+        try expectStore(db, equals: before, "after --reingest")
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM sources") == ["1"])
+        let again = try await dir.run(ingestArgs(db, [log]))
+        #expect(again.stderr.contains("(1 unchanged), 0 lines"), "\(again)")
+    }
+
+    /// Rows older than the cutoff go; the newer rows stay exactly; the checkpoints stay, so a rerun
+    /// does not read the pruned lines again (new lines appended later are read).
+    @Test func pruneRemovesOldRowsAndKeepsCheckpoints() async throws {
+        let dir = try Scratch()
+        let db = dir.path("t.db")
+        let thisYear = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).year!
+        let old = SynthLog.lines(0..<30), new = SynthLog.lines(100..<130)
+        try dir.write("old.log", lines: old)
+        try dir.write("new.log", lines: new)
+        func ingestOld() async throws -> CLIResult {
+            try await dir.run(["ingest", "--db", db, "--year", "2020", "--timezone", "UTC", dir.path("old.log")])
+        }
+        func ingestNew() async throws -> CLIResult {
+            try await dir.run(["ingest", "--db", db, "--year", "\(thisYear)", "--timezone", "UTC", dir.path("new.log")])
+        }
+        #expect(try await ingestOld().status == 0)
+        #expect(try await ingestNew().status == 0)
+        let checkpointsBefore = try StoreDump.query(db, "SELECT path, offset, lines, head_hash, tail_hash FROM sources ORDER BY id")
+        let oldRows = SynthLog.expectedRows(0..<30)
+
+        let p = try await dir.run(["prune", "--db", db, "--older-than", "400d"])
+        #expect(p.status == 0, "\(p)")
+        #expect(p.stdout.isEmpty)
+        let expectedNote = "\(oldRows["tls_sessions"]!) tls_sessions, \(oldRows["messages"]!) messages, \(oldRows["deliveries"]!) deliveries, \(oldRows["auth_events"]!) auth_events, \(oldRows["tls_failures"]!) tls_failures"
+        #expect(p.stderr.contains("mailtls: removed rows before ") && p.stderr.contains(expectedNote), "\(p)")
+
+        // Exactly the newer rows are left.
+        let newOnlyDB = dir.path("new-only.db")
+        #expect(try await dir.run(["ingest", "--db", newOnlyDB, "--year", "\(thisYear)", "--timezone", "UTC", dir.path("new.log")]).status == 0)
+        try expectStore(db, equals: try StoreDump.of(newOnlyDB), "after prune")
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM tls_sessions WHERE ts < '2021-01-01'") == ["0"])
+        #expect(try StoreDump.query(db, "SELECT path, offset, lines, head_hash, tail_hash FROM sources ORDER BY id") == checkpointsBefore,
+                "checkpoints kept")
+
+        // Rerun: nothing read again.
+        let again = try await ingestOld()
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("1 file (1 unchanged), 0 lines"), "\(again)")
+        try expectStore(db, equals: try StoreDump.of(newOnlyDB), "rerun after prune")
+
+        // New lines in the old file: only they are read.
+        try dir.append("old.log", SynthLog.text(SynthLog.lines(30..<35)))
+        let more = try await ingestOld()
+        #expect(more.stderr.contains(", \(SynthLog.lines(30..<35).count) lines,"), "only the 5 new events: \(more)")
+        #expect(try StoreDump.of(db).count == (try StoreDump.of(newOnlyDB)).count + SynthLog.expectedRows(30..<35).values.reduce(0, +))
+
+        // --quiet, and a date cutoff that removes nothing more.
+        let q = try await dir.run(["prune", "--db", db, "--older-than", "2019-01-01", "--quiet"])
+        #expect(q.status == 0 && q.stderr.isEmpty && q.stdout.isEmpty, "\(q)")
+    }
+}
