@@ -48,18 +48,20 @@ inbound AS (
                    OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
 ),
 outbound AS (
-    SELECT ts, tls_session_id IS NOT NULL AS encrypted
-    FROM deliveries
-    WHERE status = 'sent'
-      AND (mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR mailer LIKE '%smtp%')
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
+    -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
+    SELECT d.ts, d.tls_session_id IS NOT NULL AS encrypted
+    FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
+    WHERE d.status = 'sent'
+      AND (d.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR d.mailer LIKE '%smtp%')
+      AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
+      AND d.host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR peer GLOB :peer)
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT (ifnull(d.peer, '') = 'localhost' OR ifnull(d.peer_ip, '') GLOB '127.*'
+                   OR ifnull(d.peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(d.peer_ip, '') GLOB '::ffff:127.*'))
 ),
+
 failures AS (
     SELECT ts, kind
     FROM tls_failures

@@ -11,17 +11,20 @@ import PackagePlugin
 struct EmbedQueries: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let queries = context.package.directoryURL.appending(path: "Queries")
-        let files = (FileManager.default.subpaths(atPath: queries.path) ?? [])
-            .filter { $0.hasSuffix(".sql") }
-            .sorted()
-            .map { queries.appending(path: $0) }
+        let paths = (FileManager.default.subpaths(atPath: queries.path) ?? []).sorted()
+        let files = paths.filter { $0.hasSuffix(".sql") }.map { queries.appending(path: $0) }
+        // The folders too: adding or removing a file changes its folder, so the command runs again.
+        var isDirectory: ObjCBool = false
+        let folders = [queries] + paths.map { queries.appending(path: $0) }.filter {
+            FileManager.default.fileExists(atPath: $0.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedQueries.swift")
         return [
             .buildCommand(
                 displayName: "Embedding the SQL of Queries into \(target.name)",
                 executable: try context.tool(named: "mailtls-embed-queries").url,
                 arguments: [queries.path, output.path],
-                inputFiles: files + [queries],
+                inputFiles: files + folders,
                 outputFiles: [output]
             )
         ]

@@ -29,6 +29,7 @@ public final class Ingester {
         writer = try StoreWriter(store: store)
         pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows)
         let next = try store.nextSessionID()
+        let nextFailure = try store.nextFailureID()
         if let json = try store.state(Self.linkerStateKey),
            var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
             saved.sessionGap = options.sessionGap
@@ -37,6 +38,7 @@ public final class Ingester {
         } else {
             linker = SessionLinker(sessionGap: options.sessionGap, firstSessionID: next)
         }
+        linker.reserveFailureIDs(from: nextFailure)
     }
 
     /// Ingests `paths` (files, directories, `-` for standard input) oldest first, and returns what
@@ -84,9 +86,12 @@ public final class Ingester {
         return summary
     }
 
+    private func linkerJSON() throws -> String {
+        String(decoding: try JSONEncoder().encode(linker), as: UTF8.self)
+    }
+
     private func saveLinker() throws {
-        let json = try JSONEncoder().encode(linker)
-        try store.setState(Self.linkerStateKey, String(decoding: json, as: UTF8.self))
+        try store.setState(Self.linkerStateKey, try linkerJSON())
     }
 
     /// An input opened for reading: the file, its compression, and its content stream.
@@ -161,10 +166,28 @@ public final class Ingester {
             var source: SourceRecord
             var start: Int64 = 0
             var consumed = false
+            var runLinker: SessionLinker?
             if !isStdin, let known = try resumePoint(for: input, head: head, path: path, consumed: &consumed) {
                 source = known
                 if reingest {
+                    // Read the file on its own, giving its sessions back their ids so that rows of
+                    // other files linked to them stay linked; the run's open sessions resume after.
+                    let oldIDs = try store.sessionIDs(sourceID: known.id)
+                    let oldFailureIDs = try store.failureIDs(sourceID: known.id)
+                    try store.saveFailureCompletions(sourceID: known.id)
                     try store.deleteRows(sourceID: known.id)
+                    runLinker = linker
+                    var before = SessionLinker(sessionGap: options.sessionGap, firstSessionID: linker.nextSessionID)
+                    if let json = try store.stateBefore(sourceID: known.id),
+                       let saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
+                        before = saved
+                        before.sessionGap = options.sessionGap
+                    }
+                    before.reserveSessionIDs(from: linker.nextSessionID)
+                    before.reserveFailureIDs(from: linker.nextFailureID)
+                    before.reuseSessionIDs(oldIDs)
+                    before.reuseFailureIDs(oldFailureIDs)
+                    linker = before
                     source.offset = 0
                     source.lines = 0
                     input = try OpenInput(path: path)
@@ -175,6 +198,7 @@ public final class Ingester {
                 if consumed { input = try OpenInput(path: path) }  // a failed match read ahead
                 source = SourceRecord(path: path, compression: input.compression.rawValue)
                 source.id = try store.insertSource(source)
+                if !isStdin { try store.setStateBefore(sourceID: source.id, try linkerJSON()) }
             }
 
             let resolver: TimestampResolver
@@ -233,19 +257,29 @@ public final class Ingester {
             } else if !isStdin {
                 source.tailHash = Fingerprint.of(try input.file.bytes(at: consumedEnd - Int64(window), count: window))
             }
+            if var run = runLinker {
+                // Rows still pending at the file's end were completed by later files in the first
+                // read (and belong to them): drop the re-read's leftovers, resume the run's state.
+                linker.compact { pipeline.append($0) }
+                run.reserveSessionIDs(from: linker.nextSessionID)
+                run.reserveFailureIDs(from: linker.nextFailureID)
+                linker = run
+            }
             linker.compact { pipeline.append($0) }
             try pipeline.flush()
+            if runLinker != nil { try store.restoreFailureCompletions() }
             try store.updateSource(source)
             try saveLinker()
             try writer.commit()
             summary.bytes += consumedEnd - start
+            if start > 0 && consumedEnd == start { summary.unchangedFiles += 1 }
         } catch {
             pipeline.discard()
             writer.rollback()
             linker = savedLinker
             writer.restoreCounts(savedCounts)
             if let e = error as? IngestError { throw e }
-            throw IngestError.store(path: path, message: "\(error)")
+            throw IngestError.store(path: path, message: "cannot write to the store \(store.path): \(error)")
         }
         summary.lines += lines
         summary.skipped += skipped

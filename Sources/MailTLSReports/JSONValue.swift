@@ -54,6 +54,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// Equal values; numbers compare by value (`1.0` equals `1.00`), object members in order.
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true

@@ -21,6 +21,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     /// A document query did not return one JSON value.
     case malformedDocument(query: String, detail: String)
 
+    /// The message for the user: what went wrong and what to do.
     public var description: String {
         switch self {
         case .noStore(let path):

@@ -10,6 +10,7 @@ public struct ReportFilter: Sendable, Equatable {
         case server, client
 
         /// Reads `server`/`inbound`/`in` or `client`/`outbound`/`out`.
+        /// Reads a role name; throws `ReportError.invalidRole` for anything else.
         public init(name: String) throws {
             switch name.lowercased() {
             case "server", "inbound", "in": self = .server
@@ -23,6 +24,7 @@ public struct ReportFilter: Sendable, Equatable {
     public enum Grouping: String, Sendable, CaseIterable {
         case day, week, month, host, peer
 
+        /// Reads a grouping name; throws `ReportError.invalidGrouping` for anything else.
         public init(name: String) throws {
             guard let g = Grouping(rawValue: name.lowercased()) else { throw ReportError.invalidGrouping(name) }
             self = g
@@ -52,6 +54,7 @@ public struct ReportFilter: Sendable, Equatable {
     /// Cut days, weeks and months in the process's `TZ` zone instead of UTC (`:localtime`).
     public var localTime = false
 
+    /// A filter; every property defaults to "no filter".
     public init(since: Date? = nil, until: Date? = nil, host: String? = nil, role: Role? = nil, peer: String? = nil,
                 includeLocal: Bool = false, limit: Int? = nil, by: Grouping? = nil, cipher: String? = nil,
                 version: String? = nil, localTime: Bool = false) {
@@ -105,10 +108,4 @@ public struct ReportFilter: Sendable, Equatable {
         parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
         return parts.joined(separator: ", ")
     }
-}
-
-/// A value bound to a named query parameter.
-public enum SQLParameter: Sendable, Equatable {
-    case text(String)
-    case integer(Int64)
 }

@@ -7,11 +7,3 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     /// JSON: an array of row objects, or the summary document.
     case json
 }
-
-/// How `mailtls export` streams rows.
-public enum ExportFormat: String, Sendable, CaseIterable {
-    /// RFC 4180 CSV with a header row, safe for spreadsheets.
-    case csv
-    /// JSON Lines: one object per row.
-    case jsonl
-}

@@ -1,33 +1,34 @@
 extension ReportSection {
-    /// Every section, in the order of `mailtls report --help`. The first is the default.
+    /// Every section, in the order of `mailtls report --help` (abstracts fit its 80 columns). The first
+    /// is the default.
     public static let all: [ReportSection] = [
         ReportSection(
             name: "summary", title: "TLS summary",
-            abstract: "Everything at a glance: sessions, encryption rates, versions, verify results, ciphers, failures, days.",
+            abstract: "Everything at a glance: sessions, rates, versions, ciphers, days.",
             shape: .document),
         ReportSection(
             name: "rates", title: "Encryption rates",
-            abstract: "Inbound messages and outbound deliveries sent over TLS, overall or --by day|week|month|host|peer.",
+            abstract: "Share of mail encrypted, overall or --by day|week|month|host|peer.",
             options: [.by]),
         ReportSection(
             name: "verify", title: "Certificate verification",
-            abstract: "verify= results (OK, FAIL, NO, NOT, TRUSTED, DANE_*, other) per role, with their share."),
+            abstract: "Certificate verification results (verify=) per role."),
         ReportSection(
             name: "versions", title: "TLS versions",
-            abstract: "Negotiated TLS versions per role, with their share."),
+            abstract: "Negotiated TLS versions per role."),
         ReportSection(
             name: "ciphers", title: "Ciphers",
-            abstract: "Sessions and distinct peers per role and cipher, with bits."),
+            abstract: "Sessions and distinct peers per role and cipher."),
         ReportSection(
             name: "peers", title: "Peers",
-            abstract: "Per peer: sessions, roles, best and worst version, ciphers, verify results, mail encrypted, last seen.",
+            abstract: "Per peer: versions, ciphers, verify results, mail encrypted.",
             options: [.cipher, .version]),
         ReportSection(
             name: "failures", title: "TLS failures",
-            abstract: "Failed handshakes by reason and peer; TLS ruleset rejects and read/write errors apart."),
+            abstract: "Failed handshakes by reason and peer; TLS rejects, I/O errors."),
         ReportSection(
             name: "daily", title: "Daily trend",
-            abstract: "Per day: TLS sessions, inbound and outbound encryption rates, handshake failures."),
+            abstract: "The trend: sessions, encryption rates and failures per day."),
     ]
 
     /// The names of all sections.

@@ -35,10 +35,12 @@ public struct ReportSection: Sendable, Equatable {
     public let title: String
     /// One line for `--help`.
     public let abstract: String
+    /// Rows or one JSON document.
     public let shape: Shape
     /// The extra filters the section accepts.
     public let options: Set<Option>
 
+    /// A section; `query` defaults to `name`.
     public init(name: String, query: String? = nil, title: String, abstract: String, shape: Shape = .table,
                 options: Set<Option> = []) {
         self.name = name

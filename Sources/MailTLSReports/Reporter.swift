@@ -6,9 +6,11 @@ import MailTLSStore
 /// The numbers come from the SQL of `Queries/`; this type only binds the filter, runs the query and
 /// formats what it returns.
 public struct Reporter {
+    /// The store the queries run against.
     public let store: Store
     private var runner: QueryRunner { QueryRunner(database: store.database) }
 
+    /// A reporter over an open store (see `openStore(path:)`).
     public init(store: Store) {
         self.store = store
     }
@@ -67,7 +69,7 @@ public struct Reporter {
             case .table:
                 var titles: [String: String] = [:]
                 if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
-                return section.heading(for: filter) + "\n" + TableRenderer().render(result, titles: titles)
+                return section.heading(for: filter) + "\n(\(filter.summary))\n" + TableRenderer().render(result, titles: titles)
             }
         }
     }

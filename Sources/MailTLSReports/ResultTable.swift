@@ -2,9 +2,12 @@ import MailTLSStore
 
 /// The rows a query returned, with its column names.
 public struct ResultTable: Sendable, Equatable {
+    /// Column names, as the query's `AS` aliases give them.
     public var columns: [String]
+    /// One array of values per row, in column order.
     public var rows: [[SQLValue]]
 
+    /// A table from its parts.
     public init(columns: [String], rows: [[SQLValue]]) {
         self.columns = columns
         self.rows = rows

@@ -12,6 +12,7 @@ public struct TableRenderer: Sendable {
     /// The widest a text cell may be.
     public var maxWidth = 60
 
+    /// A renderer with the default width limit.
     public init() {}
 
     /// True for columns that hold a fraction shown as a percentage.

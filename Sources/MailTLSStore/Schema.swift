@@ -35,6 +35,8 @@ public enum Schema {
                                                   -- after a rename or compression by logrotate
             tail_hash     TEXT,                   -- fingerprint of the 4096 content bytes before offset
             compression   TEXT,                   -- 'none', 'gzip', 'bzip2', 'xz'
+            state_before  TEXT,                   -- open SMTP sessions when its first line was read (JSON):
+                                                  -- lets --reingest read it again in the same context
             lines         INTEGER NOT NULL DEFAULT 0,
             first_ingest  TEXT,
             last_ingest   TEXT
@@ -165,7 +167,8 @@ public enum Schema {
             reject          TEXT,                 -- reject= text
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- read/write errors: the session
             source_id       INTEGER REFERENCES sources(id),
-            source_offset   INTEGER
+            source_offset   INTEGER               -- a handshake failure merged with the ruleset or to= line
+                                                  -- that named its peer belongs to that later line
         );
         CREATE INDEX tls_failures_ts ON tls_failures(ts);
 

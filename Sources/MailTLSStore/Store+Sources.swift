@@ -96,6 +96,62 @@ extension Store {
     /// The tables whose rows carry `source_id`.
     public static let dataTables = ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures"]
 
+    /// The open-session state saved when the source's first line was read.
+    public func stateBefore(sourceID: Int64) throws -> String? {
+        let s = try database.prepare("SELECT state_before FROM sources WHERE id = ?")
+        s.bind(1, sourceID)
+        return try s.step() ? s.string(0) : nil
+    }
+
+    public func setStateBefore(sourceID: Int64, _ json: String) throws {
+        let s = try database.prepare("UPDATE sources SET state_before = ? WHERE id = ?")
+        s.bind(1, json)
+        s.bind(2, sourceID)
+        try s.run()
+    }
+
+    /// The ids of the TLS sessions read from a source, in order.
+    public func sessionIDs(sourceID: Int64) throws -> [Int64] {
+        let s = try database.prepare("SELECT id FROM tls_sessions WHERE source_id = ? ORDER BY id")
+        s.bind(1, sourceID)
+        var out: [Int64] = []
+        while try s.step() { out.append(s.int64(0)) }
+        return out
+    }
+
+    /// The ids of the TLS failures read from a source, in order.
+    public func failureIDs(sourceID: Int64) throws -> [Int64] {
+        let s = try database.prepare("SELECT id FROM tls_failures WHERE source_id = ? ORDER BY id")
+        s.bind(1, sourceID)
+        var out: [Int64] = []
+        while try s.step() { out.append(s.int64(0)) }
+        return out
+    }
+
+    /// Keeps what later lines (of other files) added to a source's failure rows, before they are
+    /// deleted for `--reingest`; `restoreFailureCompletions` puts it back on the re-read rows.
+    public func saveFailureCompletions(sourceID: Int64) throws {
+        try database.execute("""
+            DROP TABLE IF EXISTS temp.saved_completions;
+            CREATE TEMP TABLE saved_completions AS
+                SELECT id, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM tls_failures WHERE source_id = \(sourceID);
+            """)
+    }
+
+    public func restoreFailureCompletions() throws {
+        try database.execute("""
+            UPDATE tls_failures SET
+                peer = coalesce(peer, (SELECT s.peer FROM saved_completions s WHERE s.id = tls_failures.id)),
+                peer_ip = coalesce(peer_ip, (SELECT s.peer_ip FROM saved_completions s WHERE s.id = tls_failures.id)),
+                relay = coalesce(relay, (SELECT s.relay FROM saved_completions s WHERE s.id = tls_failures.id)),
+                ruleset = coalesce(ruleset, (SELECT s.ruleset FROM saved_completions s WHERE s.id = tls_failures.id)),
+                ruleset_arg = coalesce(ruleset_arg, (SELECT s.ruleset_arg FROM saved_completions s WHERE s.id = tls_failures.id)),
+                reject = coalesce(reject, (SELECT s.reject FROM saved_completions s WHERE s.id = tls_failures.id))
+            WHERE id IN (SELECT id FROM saved_completions);
+            DROP TABLE temp.saved_completions;
+            """)
+    }
+
     /// Removes every row read from a source (for `--reingest`).
     public func deleteRows(sourceID: Int64) throws {
         for t in Self.dataTables {

@@ -47,6 +47,11 @@ public final class Store {
         (try database.scalarInt("SELECT max(id) FROM tls_sessions") ?? 0) + 1
     }
 
+    /// The id the next TLS failure row must get.
+    public func nextFailureID() throws -> Int64 {
+        (try database.scalarInt("SELECT max(id) FROM tls_failures") ?? 0) + 1
+    }
+
     /// Row counts per data table.
     public func rowCounts() throws -> [(table: String, rows: Int64)] {
         try ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures", "sources"].map {

@@ -40,6 +40,7 @@ public final class StoreWriter {
     private let insertDelivery: Statement
     private let insertAuth: Statement
     private let insertFailure: Statement
+    private let completeFailure: Statement
     private var time = TimeText()
     public private(set) var counts = WriteCounts()
 
@@ -69,8 +70,13 @@ public final class StoreWriter {
             """)
         insertFailure = try db.prepare("""
             INSERT INTO tls_failures(ts, host, pid, queue_id, kind, role, peer, peer_ip, relay, reason, ssl_error,
-                errno, ruleset, ruleset_arg, reject, tls_session_id, source_id, source_offset)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                errno, ruleset, ruleset_arg, reject, tls_session_id, source_id, source_offset, id)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        completeFailure = try db.prepare("""
+            UPDATE tls_failures SET peer = coalesce(peer, ?), peer_ip = coalesce(peer_ip, ?), relay = coalesce(relay, ?),
+                ruleset = coalesce(?, ruleset), ruleset_arg = coalesce(?, ruleset_arg), reject = coalesce(?, reject)
+            WHERE id = ?
             """)
     }
 
@@ -205,8 +211,18 @@ public final class StoreWriter {
             s.bind(16, f.sessionID)
             s.bind(17, r.origin.source)
             s.bind(18, r.origin.offset)
+            s.bind(19, f.id > 0 ? f.id : nil)
             try s.run()
             counts.failures += 1
+
+        case .failureCompletion(let c):
+            let s = completeFailure
+            bindRelay(s, 1, c.relay)
+            s.bind(4, c.ruleset)
+            s.bind(5, c.rulesetArg)
+            s.bind(6, c.reject)
+            s.bind(7, c.failureID)
+            try s.run()
 
         case .connect:
             break

@@ -7,13 +7,16 @@ extension MailTLS {
         static let configuration = CommandConfiguration(
             abstract: "Stream raw rows (sessions, messages, deliveries, auth, failures) as CSV or JSON Lines.",
             discussion: """
-                Rows stream in constant memory, in the order they were stored, with the same filters
-                as `mailtls report` (loopback peers are left out unless --include-local). CSV is
-                RFC 4180 with a header row; cells a spreadsheet would run as formulas are made inert.
+                Rows stream in constant memory, in the order they were stored, with
+                the filters of `mailtls report` (loopback peers are left out unless
+                --include-local). CSV is RFC 4180 with a header row; cells that a
+                spreadsheet would run as formulas are made inert.
 
                 Examples:
                   mailtls export sessions --since 7d > sessions.csv
                   mailtls export deliveries --peer '*.google.com' --format jsonl | jq .stat
+
+                Exit codes: 0 ok, 1 no store or a query failed, 2 usage.
                 """
         )
 

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct MailTLS: ParsableCommand {
@@ -9,12 +12,27 @@ struct MailTLS: ParsableCommand {
             Read maillogs into a SQLite store, then ask questions about TLS.
 
               mailtls ingest /var/log/maillog*
+              mailtls report
               mailtls schema | less
 
             The store is --db PATH, else $MAILTLS_DB, else ./mailtls.db.
-            Exit codes: 0 ok, 1 some input failed, 2 usage error.
+            Exit codes: 0 ok, 1 some input failed, 2 usage error, 75 store locked.
             """,
         version: "0.1.0",
         subcommands: [Ingest.self, Report.self, Export.self, Status.self, Prune.self, Schema.self]
     )
+
+    /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as documented.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Console.error(fullMessage(for: error))
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -12,10 +12,11 @@ extension MailTLS {
                 Sections (default: summary):
                 \(ReportSection.all.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
 
-                Loopback peers (127.0.0.0/8, ::1, localhost: MSP to MTA hops) are left out unless
-                --include-local. Days are UTC unless --timezone. Given log files, report reads them
-                into the store first (or into a temporary store with --no-store). The SQL is the
-                files of the source tree's Queries/, also runnable with sqlite3.
+                Loopback peers (127.0.0.0/8, ::1, localhost: MSP to MTA hops) are left
+                out unless --include-local. Days are UTC unless --timezone. Given log
+                files, report reads them into the store first (or into a temporary
+                store with --no-store). The SQL is the source tree's Queries/*.sql,
+                which also run as they are with sqlite3.
 
                 Examples:
                   mailtls report
@@ -24,7 +25,7 @@ extension MailTLS {
                   mailtls report --no-store /var/log/maillog
                   mailtls report summary --format json --since 24h | jq .inbound.rate
 
-                Exit codes: 0 ok, 1 no store or a query or input failed, 64 usage.
+                Exit codes: 0 ok, 1 no store, or a query or an input failed; 2 usage.
                 """
         )
 

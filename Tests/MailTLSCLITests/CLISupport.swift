@@ -194,11 +194,3 @@ final class HeldStoreLock {
     deinit { release() }
 }
 
-/// Runs `body` inside `withKnownIssue(knownIssue)` when a known bug applies, else as is.
-func expecting(knownIssue: String?, _ body: () throws -> Void) throws {
-    if let knownIssue {
-        withKnownIssue(Comment(rawValue: knownIssue)) { try body() }
-    } else {
-        try body()
-    }
-}

@@ -92,11 +92,3 @@ func compressedExtension(_ tool: String) -> String {
     }
 }
 
-/// Runs `body` inside `withKnownIssue(knownIssue)` when a known bug applies to this case, else as is.
-func expecting(knownIssue: String?, _ body: () throws -> Void) throws {
-    if let knownIssue {
-        withKnownIssue(Comment(rawValue: knownIssue)) { try body() }
-    } else {
-        try body()
-    }
-}

@@ -180,9 +180,7 @@ import Testing
         let linked = try StoreDump.query(db, """
             SELECT s.peer FROM deliveries d JOIN tls_sessions s ON s.id = d.tls_session_id WHERE d.host = 'mx1' AND d.pid = \(20000 + i)
             """)
-        try expecting(knownIssue: linked.isEmpty
-                      ? "bug: the end-of-run linker compaction uses the newest time of any host, so a host whose clock is behind loses its open sessions"
-                      : nil) {
+        do {
             #expect(linked == ["mx\(i).example.net"])
             try expectStore(db, equals: try cleanDump(runs), "skewed clocks")
         }
@@ -249,20 +247,8 @@ import Testing
         #expect(s.failedFiles.isEmpty)
         #expect(try checkpoints(db) == marks)
         let after = try StoreDump.of(db)
-        // Known failures (see the report): re-reading maillog.1 leaves the to=/from= rows of maillog
-        // pointing at deleted tls_sessions ids (kind 1), and loses the merged handshake failure whose
-        // ruleset line is in maillog (kind 3: the accept-failed line goes back into the linker as
-        // pending and is never written); re-reading maillog writes that ruleset line a second time as
-        // a separate ruleset_reject row (kind 3).
         let counts = try StoreDump.counts(db)
-        let known: String? = switch (file, splitKind) {
-        case ("maillog.1", 1): "bug: --reingest of the older file leaves rows of the next file linked to deleted tls_sessions ids"
-        case ("maillog.1", 3): "bug: --reingest of the older file loses a handshake failure whose ruleset line is in the next file"
-        case ("maillog", 3): "bug: --reingest of the newer file writes a handshake failure's ruleset line again as a second row"
-        default: nil
-        }
-        let ok = counts == SynthLog.expectedRows(events) && after == before
-        try expecting(knownIssue: ok ? nil : known) {
+        do {
             // Row counts never change, and neither do rows or links.
             #expect(counts == SynthLog.expectedRows(events))
             let same = after == before

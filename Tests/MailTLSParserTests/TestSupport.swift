@@ -131,7 +131,7 @@ struct Pipeline {
             if case .record(let r) = outcome {
                 var emitted: [LogRecord] = []
                 linker.link(r) { emitted.append($0) }
-                records += emitted
+                collect(emitted)
             }
         }
     }
@@ -139,7 +139,21 @@ struct Pipeline {
     mutating func flush() {
         var emitted: [LogRecord] = []
         linker.flush { emitted.append($0) }
-        records += emitted
+        collect(emitted)
+    }
+
+    /// Appends rows; a failure completion updates its failure row, as the store's UPDATE does.
+    private mutating func collect(_ emitted: [LogRecord]) {
+        for r in emitted {
+            guard case .failureCompletion(let c) = r.event else { records.append(r); continue }
+            guard let i = records.lastIndex(where: { $0.event.asFailure?.id == c.failureID }),
+                  var f = records[i].event.asFailure else { records.append(r); continue }
+            if f.relay == nil { f.relay = c.relay }
+            f.ruleset = c.ruleset ?? f.ruleset
+            f.rulesetArg = c.rulesetArg ?? f.rulesetArg
+            f.reject = c.reject ?? f.reject
+            records[i].event = .failure(f)
+        }
     }
 
     var sessions: [TLSSession] { records.compactMap { $0.event.asSession } }

@@ -14,7 +14,7 @@ import Testing
                     switch format {
                     case .json: #expect(text == "[]\n")
                     case .csv: #expect(text.components(separatedBy: "\r\n").count == 2, "header only: \(text)")
-                    case .table: #expect(text == section.title + "\n(no data)\n")
+                    case .table: #expect(text == section.title + "\n(loopback peers excluded)\n(no data)\n")
                     }
                 }
             }

@@ -18,7 +18,14 @@ public struct SessionLinker: Sendable, Codable {
     /// The id the next TLS session gets.
     public private(set) var nextSessionID: Int64
     private var states: [SessionKey: SessionState] = [:]
-    private var newestTime: Int64 = .min
+    /// Newest line time per syslog host: idleness is measured against the host's own clock, since
+    /// merged logs of several hosts may be skewed.
+    private var newestByHost: [String: Int64] = [:]
+    /// Session ids to hand out again before new ones (`--reingest` keeps rows of other files linked).
+    private var reusableIDs: [Int64] = []
+    /// The id the next `tls_failures` row gets (a later line may complete it).
+    public private(set) var nextFailureID: Int64 = 1
+    private var reusableFailureIDs: [Int64] = []
     private var sinceSweep = 0
 
     static let maxClientSessions = 8
@@ -32,6 +39,28 @@ public struct SessionLinker: Sendable, Codable {
     /// Number of (host, pid) keys currently remembered.
     public var openKeys: Int { states.count }
 
+    /// Hands out `ids` (in order) before new ones: re-reading a file gives its sessions back their
+    /// old ids, so rows of other files that point at them stay linked.
+    public mutating func reuseSessionIDs(_ ids: [Int64]) {
+        reusableIDs = ids
+    }
+
+    /// The same for `tls_failures` rows, which later lines may complete.
+    public mutating func reuseFailureIDs(_ ids: [Int64]) {
+        reusableFailureIDs = ids
+    }
+
+    /// Moves the failure id counter forward (never back).
+    public mutating func reserveFailureIDs(from id: Int64) {
+        nextFailureID = max(nextFailureID, id)
+    }
+
+    private mutating func takeFailureID() -> Int64 {
+        if !reusableFailureIDs.isEmpty { return reusableFailureIDs.removeFirst() }
+        defer { nextFailureID += 1 }
+        return nextFailureID
+    }
+
     /// Moves the id counter forward (never back), e.g. after reading the store's highest id.
     public mutating func reserveSessionIDs(from id: Int64) {
         nextSessionID = max(nextSessionID, id)
@@ -39,29 +68,36 @@ public struct SessionLinker: Sendable, Codable {
 
     /// Links one record and passes it (and any rows it completes) to `emit`, in order.
     public mutating func link(_ record: LogRecord, emit: (LogRecord) -> Void) {
-        newestTime = max(newestTime, record.time)
+        if record.time > newestByHost[record.host, default: .min] { newestByHost[record.host] = record.time }
         sinceSweep += 1
-        if sinceSweep >= Self.sweepInterval { sweep(emit: emit) }
+        if sinceSweep >= Self.sweepInterval { sweep(releasedBy: record.origin, emit: emit) }
 
         var record = record
         let key = SessionKey(host: record.host, pid: record.pid)
         var st = states[key] ?? SessionState(lastSeen: record.time)
         if record.time - st.lastSeen > sessionGap {
-            Self.flushPending(&st, emit: emit)
+            Self.flushPending(&st, releasedBy: record.origin, emit: emit)
             st = SessionState(lastSeen: record.time)
         }
         st.lastSeen = max(st.lastSeen, record.time)
 
         switch record.event {
+        case .failureCompletion:
+            break   // produced here, never parsed
+
         case .connect:
-            Self.flushPending(&st, emit: emit)
+            Self.flushPending(&st, releasedBy: record.origin, emit: emit)
             st.server = nil
             st.clients.removeAll()
 
         case .tlsSession(var s):
-            Self.flushFailure(&st, emit: emit)
-            s.id = nextSessionID
-            nextSessionID += 1
+            st.openFailure = nil
+            if reusableIDs.isEmpty {
+                s.id = nextSessionID
+                nextSessionID += 1
+            } else {
+                s.id = reusableIDs.removeFirst()
+            }
             switch s.role {
             case .server:
                 st.server = .init(id: s.id, relay: s.relay)
@@ -73,7 +109,7 @@ public struct SessionLinker: Sendable, Codable {
             emit(record)
 
         case .certificate(var c):
-            Self.flushFailure(&st, emit: emit)
+            st.openFailure = nil
             c.sessionID = c.role == .server ? st.server?.id : st.clients.last?.id
             record.event = .certificate(c)
             emit(record)
@@ -81,24 +117,26 @@ public struct SessionLinker: Sendable, Codable {
         case .failure(var f):
             switch f.kind {
             case .acceptFailed, .connectFailed:
-                Self.flushFailure(&st, emit: emit)
+                st.openFailure = nil
                 if f.role == .server { st.server = nil } else { st.clients.removeAll() }
-                st.pendingFailure = record
+                f.id = takeFailureID()
+                st.openFailure = .init(id: f.id, needsPeer: f.relay == nil)
+                record.event = .failure(f)
+                emit(record)
             case .rulesetReject:
-                if var pending = st.pendingFailure, case .failure(var p) = pending.event {
+                if let open = st.openFailure {
                     // The reject that follows a failed handshake is the same failure, not another.
-                    if p.relay == nil { p.relay = f.relay }
-                    p.ruleset = f.ruleset
-                    p.rulesetArg = f.rulesetArg
-                    p.reject = f.reject
-                    pending.event = .failure(p)
-                    st.pendingFailure = nil
-                    emit(pending)
+                    st.openFailure = nil
+                    record.event = .failureCompletion(FailureCompletion(
+                        failureID: open.id, relay: open.needsPeer ? f.relay : nil, ruleset: f.ruleset,
+                        rulesetArg: f.rulesetArg, reject: f.reject))
                 } else {
-                    emit(record)
+                    f.id = takeFailureID()
+                    record.event = .failure(f)
                 }
+                emit(record)
             case .readError, .writeError:
-                Self.flushFailure(&st, emit: emit)
+                st.openFailure = nil
                 if let s = st.server {
                     f.sessionID = s.id
                     f.role = .server
@@ -107,12 +145,13 @@ public struct SessionLinker: Sendable, Codable {
                     f.sessionID = c.id
                     f.role = .client
                 }
+                f.id = takeFailureID()
                 record.event = .failure(f)
                 emit(record)
             }
 
         case .auth(var a):
-            Self.flushFailure(&st, emit: emit)
+            st.openFailure = nil
             switch a.role {
             case .server:
                 if let s = st.server, Self.sameConnection(s.relay, a.relay) { a.tlsSessionID = s.id }
@@ -125,7 +164,7 @@ public struct SessionLinker: Sendable, Codable {
             emit(record)
 
         case .message(var m):
-            Self.flushFailure(&st, emit: emit)
+            st.openFailure = nil
             if let s = st.server {
                 if Self.sameConnection(s.relay, m.relay) {
                     m.tlsSessionID = s.id
@@ -137,21 +176,24 @@ public struct SessionLinker: Sendable, Codable {
             emit(record)
 
         case .delivery(var d):
-            if var pending = st.pendingFailure, case .failure(var p) = pending.event {
+            if let open = st.openFailure {
+                st.openFailure = nil
                 // A connect failure names no peer; the delivery that follows does.
-                if p.kind == .connectFailed, p.relay == nil, let r = d.relay { p.relay = Relay(raw: r.raw, name: r.name, ip: r.ip) }
-                pending.event = .failure(p)
-                st.pendingFailure = nil
-                emit(pending)
+                if open.needsPeer, let r = d.relay {
+                    var completion = record
+                    completion.event = .failureCompletion(FailureCompletion(
+                        failureID: open.id, relay: Relay(raw: r.raw, name: r.name, ip: r.ip), ruleset: nil,
+                        rulesetArg: nil, reject: nil))
+                    emit(completion)
+                }
             }
             if let more = st.pendingMore, case .delivery(let first) = more.event {
                 st.pendingMore = nil
                 if more.queueID == record.queueID {
                     d.recipients = first.recipients + "," + d.recipients
                     d.recipientCount += first.recipientCount
-                    record.origin = more.origin
                 } else {
-                    emit(Self.finished(more))
+                    emit(Self.released(Self.finished(more), by: record.origin))
                 }
             }
             // Link now, while the handshakes of this connection are the current ones.
@@ -171,7 +213,7 @@ public struct SessionLinker: Sendable, Codable {
     /// Emits every pending row and forgets all open sessions (end of input).
     public mutating func flush(emit: (LogRecord) -> Void) {
         for key in states.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) }) {
-            Self.flushPending(&states[key]!, emit: emit)
+            Self.flushPending(&states[key]!, releasedBy: nil, emit: emit)
         }
         states.removeAll()
     }
@@ -179,33 +221,38 @@ public struct SessionLinker: Sendable, Codable {
     /// Drops sessions idle for longer than the gap (relative to the newest line seen), emitting what
     /// they held. Call before saving the state: such sessions would be reset on their next line anyway.
     public mutating func compact(emit: (LogRecord) -> Void) {
-        sweep(emit: emit)
+        sweep(releasedBy: nil, emit: emit)
     }
 
     /// Drops sessions idle for longer than the gap, emitting what they held: keeps memory bounded.
-    private mutating func sweep(emit: (LogRecord) -> Void) {
+    private mutating func sweep(releasedBy origin: LineOrigin?, emit: (LogRecord) -> Void) {
         sinceSweep = 0
-        guard newestTime != .min else { return }
-        let limit = newestTime &- sessionGap
-        let stale = states.filter { $0.value.lastSeen < limit }.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) })
+        let gap = sessionGap
+        let newest = newestByHost
+        let stale = states.filter { entry in
+            guard let n = newest[entry.key.host] else { return false }
+            return entry.value.lastSeen < n &- gap
+        }.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) })
         for key in stale {
-            Self.flushPending(&states[key]!, emit: emit)
+            Self.flushPending(&states[key]!, releasedBy: origin, emit: emit)
             states[key] = nil
         }
     }
 
-    private static func flushFailure(_ st: inout SessionState, emit: (LogRecord) -> Void) {
-        if let p = st.pendingFailure {
-            st.pendingFailure = nil
-            emit(p)
-        }
+    /// A pending row belongs to the line whose processing completed or released it (its source and
+    /// offset): re-reading that line's file (`--reingest`) recreates exactly the rows it had released.
+    private static func released(_ r: LogRecord, by origin: LineOrigin?) -> LogRecord {
+        guard let origin else { return r }
+        var r = r
+        r.origin = origin
+        return r
     }
 
-    private static func flushPending(_ st: inout SessionState, emit: (LogRecord) -> Void) {
-        flushFailure(&st, emit: emit)
+    private static func flushPending(_ st: inout SessionState, releasedBy origin: LineOrigin?, emit: (LogRecord) -> Void) {
+        st.openFailure = nil
         if let m = st.pendingMore {
             st.pendingMore = nil
-            emit(finished(m))
+            emit(released(finished(m), by: origin))
         }
     }
 

@@ -16,8 +16,13 @@ struct SessionState: Sendable, Codable {
     var server: OpenServer?
     /// Most recent last; bounded by `SessionLinker.maxClientSessions`.
     var clients: [OpenClient] = []
-    /// A handshake failure waiting for the ruleset line (or `to=` line) that names its peer.
-    var pendingFailure: LogRecord?
+    /// The handshake failure just written, which the next line (its ruleset reject, or the `to=`
+    /// that names its peer) may complete.
+    struct OpenFailure: Sendable, Codable {
+        var id: Int64
+        var needsPeer: Bool
+    }
+    var openFailure: OpenFailure?
     /// A `to=… [more]` piece waiting for the rest of its recipient list.
     var pendingMore: LogRecord?
 
@@ -25,5 +30,5 @@ struct SessionState: Sendable, Codable {
         self.lastSeen = lastSeen
     }
 
-    var isIdle: Bool { server == nil && clients.isEmpty && pendingFailure == nil && pendingMore == nil }
+    var isIdle: Bool { server == nil && clients.isEmpty && openFailure == nil && pendingMore == nil }
 }

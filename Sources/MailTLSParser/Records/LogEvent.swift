@@ -18,6 +18,28 @@ public enum LogEvent: Sendable, Equatable, Codable {
     case delivery(Delivery)
     /// A new SMTP connection (`NOQUEUE: connect from …`): the session boundary on the server side.
     case connect(Relay)
+    /// The line after a failed handshake that completes it (the `ruleset=tls_server … reject=` line,
+    /// or the `to=` line that names the peer a `connect failed` line lacks): an update of that row.
+    case failureCompletion(FailureCompletion)
+}
+
+/// What a later line adds to a handshake failure already written.
+public struct FailureCompletion: Sendable, Equatable, Codable {
+    /// The `tls_failures` row id of the failure.
+    public var failureID: Int64
+    /// The peer, when the failure line had none.
+    public var relay: Relay?
+    public var ruleset: String?
+    public var rulesetArg: String?
+    public var reject: String?
+
+    public init(failureID: Int64, relay: Relay?, ruleset: String?, rulesetArg: String?, reject: String?) {
+        self.failureID = failureID
+        self.relay = relay
+        self.ruleset = ruleset
+        self.rulesetArg = rulesetArg
+        self.reject = reject
+    }
 }
 
 /// A completed TLS handshake.
@@ -100,6 +122,8 @@ public struct TLSFailure: Sendable, Equatable, Codable {
     public var reject: String?
     /// The TLS session it happened on (I/O errors), set by the linker.
     public var sessionID: Int64?
+    /// The row id in `tls_failures`, assigned by the linker.
+    public var id: Int64 = 0
 
     public init(kind: Kind, role: Role?, relay: Relay? = nil, reason: String? = nil, sslError: Int? = nil,
                 errno: Int? = nil, ruleset: String? = nil, rulesetArg: String? = nil, reject: String? = nil) {

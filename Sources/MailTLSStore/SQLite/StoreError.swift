@@ -13,8 +13,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .cannotOpen(let path, let message):
             return "cannot open store \(path): \(message)"
-        case .sqlite(_, let message, let sql):
-            if let sql { return "SQLite error: \(message) (in: \(sql.prefix(120)))" }
+        case .sqlite(_, let message, _):
             return "SQLite error: \(message)"
         case .schemaTooNew(let path, let found, let supported):
             return "store \(path) has schema version \(found), this mailtls supports up to \(supported): upgrade mailtls"
