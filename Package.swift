@@ -55,7 +55,7 @@ let package = Package(
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports"]
         ),
         // End-to-end tests that run the built `mailtls` binary (crash injection, locking, exit codes).
-        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "MailTLSStore"]),
+        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore"]),
         .testTarget(
             name: "MailTLSReportsTests",
             dependencies: ["MailTLSReports", "MailTLSIngest", "MailTLSStore", "MailTLSParser"],
