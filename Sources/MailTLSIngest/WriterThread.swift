@@ -21,9 +21,9 @@ final class WriterThread: @unchecked Sendable {
     private var batch: [LogRecord] = []
     private var written = 0
     private let faultAfterRows: Int?
-    static let batchSize = 2048
+    static let batchSize = 1024
 
-    init(writer: StoreWriter, maxBatchesInFlight: Int = 8, faultAfterRows: Int?) {
+    init(writer: StoreWriter, maxBatchesInFlight: Int = 4, faultAfterRows: Int?) {
         self.writer = writer
         self.slots = DispatchSemaphore(value: maxBatchesInFlight)
         self.faultAfterRows = faultAfterRows

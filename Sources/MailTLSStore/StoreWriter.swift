@@ -42,6 +42,7 @@ public final class StoreWriter {
     private let insertFailure: Statement
     private let completeFailure: Statement
     private var time = TimeText()
+    private let arena = TextArena()
     public private(set) var counts = WriteCounts()
 
     public init(store: Store) throws {
@@ -90,39 +91,46 @@ public final class StoreWriter {
     /// Binds ts, host, pid, queue_id at 1...4.
     private func bindHead(_ s: Statement, _ r: LogRecord) {
         time.withISO(r.time) { s.bind(1, bytes: $0) }
-        s.bind(2, r.host)
+        text(s, 2, r.host)
         s.bind(3, Int64(r.pid))
-        s.bind(4, r.queueID)
+        text(s, 4, r.queueID)
+    }
+
+    /// Binds text through the row's arena: one copy, no allocation (SQLite would malloc a copy).
+    private func text(_ s: Statement, _ i: Int32, _ value: String?) {
+        guard let value else { s.bind(i, nil as String?); return }
+        if !arena.bind(s, i, value) { s.bind(i, value) }
     }
 
     private func bindRelay(_ s: Statement, _ i: Int32, _ relay: Relay?) {
-        s.bind(i, relay?.peer)
-        s.bind(i + 1, relay?.ip)
-        s.bind(i + 2, relay?.raw)
+        text(s, i, relay?.peer)
+        text(s, i + 1, relay?.ip)
+        text(s, i + 2, relay?.raw)
     }
 
     /// Inserts one linked record.
     public func write(_ r: LogRecord) throws {
+        arena.reset()
         switch r.event {
         case .tlsSession(let t):
             let s = insertSession
             s.bind(1, t.id)
             time.withISO(r.time) { s.bind(2, bytes: $0) }
-            s.bind(3, r.host)
+            text(s, 3, r.host)
             s.bind(4, Int64(r.pid))
-            s.bind(5, t.role.rawValue)
-            s.bind(6, t.relay.peer)
-            s.bind(7, t.relay.ip)
-            s.bind(8, t.relay.raw)
+            text(s, 5, t.role.rawValue)
+            text(s, 6, t.relay.peer)
+            text(s, 7, t.relay.ip)
+            text(s, 8, t.relay.raw)
             s.bind(9, t.relay.forged)
-            s.bind(10, t.version)
-            s.bind(11, t.verify)
-            s.bind(12, t.cipher)
+            text(s, 10, t.version)
+            text(s, 11, t.verify)
+            text(s, 12, t.cipher)
             s.bind(13, t.algBits)
             s.bind(14, t.cipherBits)
-            s.bind(15, t.danePubkeyFP)
-            s.bind(16, t.daneStatus)
-            s.bind(17, t.daneNote)
+            text(s, 15, t.danePubkeyFP)
+            text(s, 16, t.daneStatus)
+            text(s, 17, t.daneNote)
             s.bind(18, r.origin.source)
             s.bind(19, r.origin.offset)
             try s.run()
@@ -131,9 +139,9 @@ public final class StoreWriter {
         case .certificate(let c):
             guard let id = c.sessionID else { counts.orphanCertificates += 1; return }
             let s = updateCertificate
-            s.bind(1, c.subject)
-            s.bind(2, c.issuer)
-            s.bind(3, c.verifyMessage)
+            text(s, 1, c.subject)
+            text(s, 2, c.issuer)
+            text(s, 3, c.verifyMessage)
             s.bind(4, id)
             try s.run()
             counts.certificates += 1
@@ -141,18 +149,18 @@ public final class StoreWriter {
         case .message(let m):
             let s = insertMessage
             bindHead(s, r)
-            s.bind(5, m.sender)
+            text(s, 5, m.sender)
             s.bind(6, m.size)
             s.bind(7, m.nrcpts)
-            s.bind(8, m.messageID)
-            s.bind(9, m.proto)
-            s.bind(10, m.daemon)
+            text(s, 8, m.messageID)
+            text(s, 9, m.proto)
+            text(s, 10, m.daemon)
             bindRelay(s, 11, m.relay)
             s.bind(14, m.relay?.forged ?? false)
-            s.bind(15, m.auth)
-            s.bind(16, m.loggedTLS?.verify)
-            s.bind(17, m.loggedTLS?.version)
-            s.bind(18, m.loggedTLS?.cipher)
+            text(s, 15, m.auth)
+            text(s, 16, m.loggedTLS?.verify)
+            text(s, 17, m.loggedTLS?.version)
+            text(s, 18, m.loggedTLS?.cipher)
             s.bind(19, m.tlsSessionID)
             s.bind(20, r.origin.source)
             s.bind(21, r.origin.offset)
@@ -162,18 +170,18 @@ public final class StoreWriter {
         case .delivery(let d):
             let s = insertDelivery
             bindHead(s, r)
-            s.bind(5, d.recipients)
+            text(s, 5, d.recipients)
             s.bind(6, d.recipientCount)
-            s.bind(7, d.mailer)
+            text(s, 7, d.mailer)
             bindRelay(s, 8, d.relay)
-            s.bind(11, d.dsn)
-            s.bind(12, d.status.rawValue)
-            s.bind(13, d.statusText)
-            s.bind(14, d.delay)
-            s.bind(15, d.xdelay)
-            s.bind(16, d.loggedTLS?.verify)
-            s.bind(17, d.loggedTLS?.version)
-            s.bind(18, d.loggedTLS?.cipher)
+            text(s, 11, d.dsn)
+            text(s, 12, d.status.rawValue)
+            text(s, 13, d.statusText)
+            text(s, 14, d.delay)
+            text(s, 15, d.xdelay)
+            text(s, 16, d.loggedTLS?.verify)
+            text(s, 17, d.loggedTLS?.version)
+            text(s, 18, d.loggedTLS?.cipher)
             s.bind(19, d.tlsSessionID)
             s.bind(20, r.origin.source)
             s.bind(21, r.origin.offset)
@@ -183,13 +191,13 @@ public final class StoreWriter {
         case .auth(let a):
             let s = insertAuth
             bindHead(s, r)
-            s.bind(5, a.role.rawValue)
+            text(s, 5, a.role.rawValue)
             s.bind(6, a.success)
             bindRelay(s, 7, a.relay)
-            s.bind(10, a.authid)
-            s.bind(11, a.mechanism)
+            text(s, 10, a.authid)
+            text(s, 11, a.mechanism)
             s.bind(12, a.bits)
-            s.bind(13, a.reason)
+            text(s, 13, a.reason)
             s.bind(14, a.tlsSessionID)
             s.bind(15, r.origin.source)
             s.bind(16, r.origin.offset)
@@ -199,15 +207,15 @@ public final class StoreWriter {
         case .failure(let f):
             let s = insertFailure
             bindHead(s, r)
-            s.bind(5, f.kind.rawValue)
-            s.bind(6, f.role?.rawValue)
+            text(s, 5, f.kind.rawValue)
+            text(s, 6, f.role?.rawValue)
             bindRelay(s, 7, f.relay)
-            s.bind(10, f.reason)
+            text(s, 10, f.reason)
             s.bind(11, f.sslError)
             s.bind(12, f.errno)
-            s.bind(13, f.ruleset)
-            s.bind(14, f.rulesetArg)
-            s.bind(15, f.reject)
+            text(s, 13, f.ruleset)
+            text(s, 14, f.rulesetArg)
+            text(s, 15, f.reject)
             s.bind(16, f.sessionID)
             s.bind(17, r.origin.source)
             s.bind(18, r.origin.offset)
@@ -218,9 +226,9 @@ public final class StoreWriter {
         case .failureCompletion(let c):
             let s = completeFailure
             bindRelay(s, 1, c.relay)
-            s.bind(4, c.ruleset)
-            s.bind(5, c.rulesetArg)
-            s.bind(6, c.reject)
+            text(s, 4, c.ruleset)
+            text(s, 5, c.rulesetArg)
+            text(s, 6, c.reject)
             s.bind(7, c.failureID)
             try s.run()
 
