@@ -72,6 +72,7 @@ public final class Ingester {
                 try writer.begin()
                 linker.flush { pipeline.append($0) }
                 try pipeline.flush()
+                try writer.flushRollups()
                 try saveLinker()
                 try writer.commit()
             } catch {
@@ -175,6 +176,7 @@ public final class Ingester {
                     let oldIDs = try store.sessionIDs(sourceID: known.id)
                     let oldFailureIDs = try store.failureIDs(sourceID: known.id)
                     try store.saveFailureCompletions(sourceID: known.id)
+                    try store.removeFromRollups(sourceID: known.id)
                     try store.deleteRows(sourceID: known.id)
                     runLinker = linker
                     var before = SessionLinker(sessionGap: options.sessionGap, firstSessionID: linker.nextSessionID)
@@ -267,7 +269,12 @@ public final class Ingester {
             }
             linker.compact { pipeline.append($0) }
             try pipeline.flush()
-            if runLinker != nil { try store.restoreFailureCompletions() }
+            if runLinker != nil {
+                try store.restoreFailureCompletions()
+                try store.addToRollups(sourceID: source.id)
+            } else {
+                try writer.flushRollups()
+            }
             try store.updateSource(source)
             try saveLinker()
             try writer.commit()

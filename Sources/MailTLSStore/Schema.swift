@@ -7,7 +7,7 @@ public enum Schema {
     public static var version: Int32 { Int32(migrations.count) }
 
     /// Forward migrations, oldest first.
-    static let migrations: [String] = [v1]
+    static let migrations: [String] = [v1, Rollups.migration]
 
     /// The schema as a user reads it (all migrations applied, in order).
     public static var documentation: String {
@@ -17,7 +17,7 @@ public enum Schema {
         -- dot or '(may be forged)' (kept in the forged column); the IP when the relay has no name.
         -- Every row knows its input: source_id (sources.id) and source_offset (byte offset of its line).
 
-        """ + migrations.joined(separator: "\n")
+        """ + v1 + "\n" + Rollups.schema
     }
 
     static let v1 = """

@@ -14,6 +14,9 @@ public struct Relay: Sendable, Hashable, Codable {
     public var forged: Bool
     /// The IDENT (RFC 1413) or local user before `@`, if any.
     public var user: String?
+    /// The normalised peer: the name lowercased without its trailing dot, or the IP when there is no
+    /// name. Computed once here: the writer and the linker read it for every row.
+    public let peer: String?
 
     public init(raw: String, name: String?, ip: String?, forged: Bool = false, user: String? = nil) {
         self.raw = raw
@@ -21,12 +24,7 @@ public struct Relay: Sendable, Hashable, Codable {
         self.ip = ip
         self.forged = forged
         self.user = user
-    }
-
-    /// The normalised peer: the name lowercased without its trailing dot, or the IP when there is no name.
-    public var peer: String? {
-        if let name, !name.isEmpty { return Relay.normalise(name) }
-        return ip
+        if let name, !name.isEmpty { peer = Relay.normalise(name) } else { peer = ip }
     }
 
     /// The name used to match a client STARTTLS line with its `to=` lines: lowercased, no trailing dot;
@@ -47,7 +45,7 @@ public struct Relay: Sendable, Hashable, Codable {
 
     /// Lowercase ASCII and drop one trailing dot.
     public static func normalise(_ name: String) -> String {
-        var s = name.lowercased()
+        var s = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
         if s.hasSuffix(".") { s.removeLast() }
         return s
     }

@@ -63,6 +63,12 @@ public final class Statement {
         if i > 0 { bind(i, value) }
     }
 
+    /// Binds an integer to a named parameter; ignored when the statement has no such parameter.
+    public func bind(named name: String, _ value: Int64?) {
+        let i = sqlite3_bind_parameter_index(handle, name)
+        if i > 0 { bind(i, value) }
+    }
+
     /// The names of the statement's named parameters (`:since`, …).
     public var parameterNames: [String] {
         (0..<sqlite3_bind_parameter_count(handle)).compactMap { i in

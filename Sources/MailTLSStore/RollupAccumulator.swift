@@ -1,0 +1,157 @@
+import MailTLSParser
+
+/// Adds each written row to in-memory rollup counts (on the writer's thread, at the cost of one
+/// dictionary update per row), then upserts them into the rollup tables before the commit.
+///
+/// The definitions are those of `Rollups.delta` (the SQL that builds the same tables from raw rows,
+/// used by the migration and `--reingest`); a test checks both give the same tables.
+final class RollupAccumulator {
+    struct Count {
+        var n = 0
+        var first = Int64.max
+        var last = Int64.min
+        mutating func add(_ t: Int64) {
+            n += 1
+            first = min(first, t)
+            last = max(last, t)
+        }
+    }
+    struct SessionKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool
+        var version: String; var verify: String; var cipher: String; var bits: Int }
+    struct PeerCipherKey: Hashable { var role: String; var cipher: String; var peer: String; var local: Bool
+        var host: String; var bits: Int }
+    struct TrafficKey: Hashable { var day: Int64; var host: String; var inbound: Bool; var local: Bool; var encrypted: Bool }
+    struct FailureKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool; var kind: String }
+    struct AuthKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool; var success: Bool
+        var mech: String; var overTLS: Bool }
+
+    private var sessions: [SessionKey: Count] = [:]
+    private var peerCiphers: [PeerCipherKey: Count] = [:]
+    private var traffic: [TrafficKey: Count] = [:]
+    private var failures: [FailureKey: Count] = [:]
+    private var auth: [AuthKey: Count] = [:]
+
+    static func day(_ t: Int64) -> Int64 { t >= 0 ? t / 86400 : (t - 86399) / 86400 }
+
+    /// True when `s` contains `word` (upper-case ASCII) in any letter case.
+    static func containsCaseless(_ s: String, _ word: StaticString) -> Bool {
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        var s = s
+        return s.withUTF8 { b in
+            guard b.count >= w.count else { return false }
+            outer: for i in 0...(b.count - w.count) {
+                for j in 0..<w.count where b[i + j] & 0xDF != w[j] { continue outer }
+                return true
+            }
+            return false
+        }
+    }
+
+    /// ASCII upper case, without allocating when it already is.
+    static func upper(_ s: String) -> String {
+        s.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) ? s.uppercased() : s
+    }
+
+    /// Loopback as Queries/*.sql define it: peer `localhost`, or a 127/8, ::1 or ::ffff:127 address.
+    static func isLocal(_ relay: Relay?) -> Bool {
+        guard let relay else { return false }
+        if relay.peer == "localhost" { return true }
+        guard let ip = relay.ip else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip == "0:0:0:0:0:0:0:1" || ip.hasPrefix("::ffff:127.")
+    }
+
+    static let networkMailers: Set<String> = ["esmtp", "smtp", "smtp8", "dsmtp", "relay"]
+
+    func add(_ r: LogRecord) {
+        let day = Self.day(r.time)
+        switch r.event {
+        case .tlsSession(let s):
+            let local = Self.isLocal(s.relay)
+            let bits = s.cipherBits ?? -1
+            sessions[SessionKey(day: day, host: r.host, role: s.role.rawValue, local: local, version: s.version,
+                                verify: s.verify, cipher: s.cipher, bits: bits), default: Count()].add(r.time)
+            peerCiphers[PeerCipherKey(role: s.role.rawValue, cipher: s.cipher, peer: s.relay.peer ?? "", local: local,
+                                      host: r.host, bits: bits), default: Count()].add(r.time)
+        case .message(let m):
+            guard let proto = m.proto else { return }
+            let encrypted = m.tlsSessionID != nil || Self.containsCaseless(proto, "SMTPS")
+            traffic[TrafficKey(day: day, host: r.host, inbound: true, local: Self.isLocal(m.relay), encrypted: encrypted),
+                    default: Count()].add(r.time)
+        case .delivery(let d):
+            guard d.status == .sent, let mailer = d.mailer,
+                  Self.networkMailers.contains(mailer) || Self.containsCaseless(mailer, "SMTP")
+                    || Self.networkMailers.contains(mailer.lowercased()) else { return }
+            traffic[TrafficKey(day: day, host: r.host, inbound: false, local: Self.isLocal(d.relay),
+                               encrypted: d.tlsSessionID != nil), default: Count()].add(r.time)
+        case .failure(let f):
+            failures[FailureKey(day: day, host: r.host, role: f.role?.rawValue ?? "", local: Self.isLocal(f.relay),
+                                kind: f.kind.rawValue), default: Count()].add(r.time)
+        case .auth(let a):
+            auth[AuthKey(day: day, host: r.host, role: a.role.rawValue, local: Self.isLocal(a.relay), success: a.success,
+                         mech: Self.upper(a.mechanism ?? ""), overTLS: a.tlsSessionID != nil), default: Count()].add(r.time)
+        case .certificate, .connect, .failureCompletion:
+            break
+        }
+    }
+
+    var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
+
+    func clear() {
+        sessions.removeAll(keepingCapacity: true)
+        peerCiphers.removeAll(keepingCapacity: true)
+        traffic.removeAll(keepingCapacity: true)
+        failures.removeAll(keepingCapacity: true)
+        auth.removeAll(keepingCapacity: true)
+    }
+
+    /// Upserts the counts into the rollup tables and clears them.
+    func flush(into db: Database) throws {
+        defer { clear() }
+        guard !isEmpty else { return }
+        let upd = "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)"
+        let iso = CivilTime.iso8601, date = { CivilTime.isoDate($0 * 86400) }
+        let s1 = try db.prepare("""
+            INSERT INTO rollup_sessions VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
+            """)
+        for (k, c) in sessions {
+            s1.bind(1, date(k.day)); s1.bind(2, k.host); s1.bind(3, k.role); s1.bind(4, k.local); s1.bind(5, k.version)
+            s1.bind(6, k.verify); s1.bind(7, k.cipher); s1.bind(8, k.bits); s1.bind(9, c.n); s1.bind(10, iso(c.first))
+            s1.bind(11, iso(c.last))
+            try s1.run()
+        }
+        let s2 = try db.prepare("""
+            INSERT INTO rollup_peer_ciphers VALUES (?,?,?,?,?,?,?,?,?)
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
+            """)
+        for (k, c) in peerCiphers {
+            s2.bind(1, k.role); s2.bind(2, k.cipher); s2.bind(3, k.peer); s2.bind(4, k.local); s2.bind(5, k.host)
+            s2.bind(6, k.bits); s2.bind(7, c.n); s2.bind(8, iso(c.first)); s2.bind(9, iso(c.last))
+            try s2.run()
+        }
+        let s3 = try db.prepare("""
+            INSERT INTO rollup_traffic VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """)
+        for (k, c) in traffic {
+            s3.bind(1, date(k.day)); s3.bind(2, k.host); s3.bind(3, k.inbound ? "inbound" : "outbound"); s3.bind(4, k.local)
+            s3.bind(5, k.encrypted); s3.bind(6, c.n); s3.bind(7, iso(c.first)); s3.bind(8, iso(c.last))
+            try s3.run()
+        }
+        let s4 = try db.prepare("""
+            INSERT INTO rollup_failures VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """)
+        for (k, c) in failures {
+            s4.bind(1, date(k.day)); s4.bind(2, k.host); s4.bind(3, k.role); s4.bind(4, k.local); s4.bind(5, k.kind)
+            s4.bind(6, c.n); s4.bind(7, iso(c.first)); s4.bind(8, iso(c.last))
+            try s4.run()
+        }
+        let s5 = try db.prepare("""
+            INSERT INTO rollup_auth VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """)
+        for (k, c) in auth {
+            s5.bind(1, date(k.day)); s5.bind(2, k.host); s5.bind(3, k.role); s5.bind(4, k.local); s5.bind(5, k.success)
+            s5.bind(6, k.mech); s5.bind(7, k.overTLS); s5.bind(8, c.n); s5.bind(9, iso(c.first)); s5.bind(10, iso(c.last))
+            try s5.run()
+        }
+    }
+}

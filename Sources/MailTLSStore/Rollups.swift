@@ -1,0 +1,142 @@
+/// Daily counts kept beside the raw rows, so reports over millions of rows answer at once.
+///
+/// Maintained at ingest: the writer counts each row it inserts (`RollupAccumulator`) and adds the
+/// counts to the rollups in the file's transaction; `--reingest` subtracts a file's rows (with the
+/// SQL below) before deleting them and adds them back after. `prune` keeps the rollups (the long-term trend survives). The
+/// definitions (loopback, network mailer, encrypted) are the ones of Queries/rates.sql; a test
+/// checks that reports read from the rollups equal reports read from the raw rows.
+public enum Rollups {
+    static let schema = """
+        -- Daily rollups (UTC days), maintained at ingest from the rows above; reports read them when
+        -- their filters allow (no --peer, whole UTC days). `local` is 1 for loopback peers.
+        CREATE TABLE rollup_sessions (
+            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, local INTEGER NOT NULL,
+            version TEXT NOT NULL, verify TEXT NOT NULL, cipher TEXT NOT NULL, cipher_bits INTEGER NOT NULL,
+            sessions INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
+            PRIMARY KEY (day, host, role, local, version, verify, cipher, cipher_bits)
+        ) WITHOUT ROWID;
+        -- Distinct peers per cipher, all time (peers per cipher without a time filter).
+        CREATE TABLE rollup_peer_ciphers (
+            role TEXT NOT NULL, cipher TEXT NOT NULL, peer TEXT NOT NULL, local INTEGER NOT NULL,
+            host TEXT NOT NULL, cipher_bits INTEGER NOT NULL, sessions INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
+            PRIMARY KEY (role, cipher, peer, local, host, cipher_bits)
+        ) WITHOUT ROWID;
+        -- Inbound messages and outbound deliveries as the encryption rates count them.
+        CREATE TABLE rollup_traffic (
+            day TEXT NOT NULL, host TEXT NOT NULL, direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+            local INTEGER NOT NULL, encrypted INTEGER NOT NULL, n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
+            PRIMARY KEY (day, host, direction, local, encrypted)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_failures (
+            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, local INTEGER NOT NULL, kind TEXT NOT NULL,
+            n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
+            PRIMARY KEY (day, host, role, local, kind)
+        ) WITHOUT ROWID;
+        CREATE TABLE rollup_auth (
+            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, local INTEGER NOT NULL, success INTEGER NOT NULL,
+            mech TEXT NOT NULL, over_tls INTEGER NOT NULL, n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
+            PRIMARY KEY (day, host, role, local, success, mech, over_tls)
+        ) WITHOUT ROWID;
+        """
+
+    /// Loopback, as Queries/*.sql define it, for a table alias.
+    static func local(_ t: String) -> String {
+        """
+        (ifnull(\(t).peer, '') = 'localhost' OR ifnull(\(t).peer_ip, '') GLOB '127.*' \
+        OR ifnull(\(t).peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(\(t).peer_ip, '') GLOB '::ffff:127.*')
+        """
+    }
+
+    /// Statements that add `sign` times the rows selected by `filter` (a condition on alias `r`).
+    static func delta(filter: String, sign: Int) -> [String] {
+        let upd = "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)"
+        return [
+            """
+            INSERT INTO rollup_sessions
+            SELECT substr(r.ts, 1, 10), r.host, r.role, \(local("r")), ifnull(r.version, 'unknown'),
+                   ifnull(r.verify, ''), ifnull(r.cipher, 'unknown'), ifnull(r.cipher_bits, -1), \(sign) * count(*),
+                   min(r.ts), max(r.ts)
+            FROM tls_sessions AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
+            """,
+            """
+            INSERT INTO rollup_peer_ciphers
+            SELECT r.role, ifnull(r.cipher, 'unknown'), ifnull(r.peer, ''), \(local("r")), r.host, ifnull(r.cipher_bits, -1),
+                   \(sign) * count(*), min(r.ts), max(r.ts)
+            FROM tls_sessions AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
+            """,
+            """
+            INSERT INTO rollup_traffic
+            SELECT substr(r.ts, 1, 10), r.host, 'inbound', \(local("r")),
+                   (r.proto LIKE '%SMTPS%' OR r.tls_session_id IS NOT NULL), \(sign) * count(*), min(r.ts), max(r.ts)
+            FROM messages AS r WHERE r.proto IS NOT NULL AND \(filter) GROUP BY 1, 2, 3, 4, 5
+            ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """,
+            """
+            INSERT INTO rollup_traffic
+            SELECT substr(r.ts, 1, 10), r.host, 'outbound', \(local("r")), r.tls_session_id IS NOT NULL,
+                   \(sign) * count(*), min(r.ts), max(r.ts)
+            FROM deliveries AS r
+            WHERE r.status = 'sent' AND (r.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR r.mailer LIKE '%smtp%')
+              AND \(filter) GROUP BY 1, 2, 3, 4, 5
+            ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """,
+            """
+            INSERT INTO rollup_failures
+            SELECT substr(r.ts, 1, 10), r.host, ifnull(r.role, ''), \(local("r")), r.kind, \(sign) * count(*), min(r.ts), max(r.ts)
+            FROM tls_failures AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5
+            ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """,
+            """
+            INSERT INTO rollup_auth
+            SELECT substr(r.ts, 1, 10), r.host, r.role, \(local("r")), r.success, upper(ifnull(r.mech, '')),
+                   r.tls_session_id IS NOT NULL, \(sign) * count(*), min(r.ts), max(r.ts)
+            FROM auth_events AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7
+            ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """,
+        ]
+    }
+
+    /// Drops rollup rows that subtraction brought to zero.
+    static let cleanup = """
+        DELETE FROM rollup_sessions WHERE sessions = 0;
+        DELETE FROM rollup_peer_ciphers WHERE sessions = 0;
+        DELETE FROM rollup_traffic WHERE n = 0;
+        DELETE FROM rollup_failures WHERE n = 0;
+        DELETE FROM rollup_auth WHERE n = 0;
+        """
+
+    /// Migration: create the rollups and fill them from the rows already stored.
+    static var migration: String {
+        schema + "\n" + delta(filter: "1", sign: 1).joined(separator: ";\n") + ";\n"
+    }
+}
+
+extension Store {
+    /// Rebuilds every rollup from the raw rows (as the migration does). Rows removed by `prune`
+    /// are then gone from the rollups too.
+    public func rebuildRollups() throws {
+        try database.transaction {
+            for t in ["rollup_sessions", "rollup_peer_ciphers", "rollup_traffic", "rollup_failures", "rollup_auth"] {
+                try database.execute("DELETE FROM \(t)")
+            }
+            for sql in Rollups.delta(filter: "1", sign: 1) { try database.execute(sql) }
+        }
+    }
+
+    /// Subtracts a source's rows from the rollups (before they are deleted for `--reingest`).
+    public func removeFromRollups(sourceID: Int64) throws {
+        for sql in Rollups.delta(filter: "r.source_id = \(sourceID)", sign: -1) {
+            try database.execute(sql)
+        }
+        try database.execute(Rollups.cleanup)
+    }
+
+    /// Adds a source's rows to the rollups (after `--reingest` read it again).
+    public func addToRollups(sourceID: Int64) throws {
+        for sql in Rollups.delta(filter: "r.source_id = \(sourceID)", sign: 1) {
+            try database.execute(sql)
+        }
+    }
+}
