@@ -19,7 +19,7 @@ struct MailTLS: ParsableCommand {
             Exit codes: 0 ok, 1 some input failed, 2 usage error, 75 store locked.
             """,
         version: "0.1.0",
-        subcommands: [Ingest.self, Report.self, Export.self, Status.self, Prune.self, Schema.self]
+        subcommands: [Ingest.self, Report.self, Export.self, Check.self, Status.self, Prune.self, RebuildRollups.self, Schema.self]
     )
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as documented.
