@@ -53,6 +53,12 @@ public struct ReportFilter: Sendable, Equatable {
     public var version: String?
     /// Cut days, weeks and months in the process's `TZ` zone instead of UTC (`:localtime`).
     public var localTime = false
+    /// `downgrades`: seconds of the recent window compared with the earlier history (`:recent`);
+    /// nil means `ReportFilter.defaultRecent`.
+    public var recent: TimeInterval?
+    /// `policy`: the fewest outbound sessions a peer needs to be suggested (`:min`); nil means
+    /// `ReportFilter.defaultMinSessions`.
+    public var minSessions: Int?
 
     /// A filter; every property defaults to "no filter".
     public init(since: Date? = nil, until: Date? = nil, host: String? = nil, role: Role? = nil, peer: String? = nil,
@@ -74,7 +80,7 @@ public struct ReportFilter: Sendable, Equatable {
     /// Every parameter name a query may use. A query using another name is a bug (a test checks it).
     public static let parameterNames: Set<String> = [
         ":since", ":until", ":host", ":role", ":peer", ":include_local", ":limit", ":by", ":cipher", ":version",
-        ":localtime",
+        ":localtime", ":recent", ":min",
     ]
 
     /// The parameters that are set, by name (`":since"`); unset ones are absent and stay NULL.
@@ -91,6 +97,10 @@ public struct ReportFilter: Sendable, Equatable {
         if let cipher { p[":cipher"] = .text(cipher) }
         if let version { p[":version"] = .text(version) }
         if localTime { p[":localtime"] = .integer(1) }
+        // Not filters but settings with a default: always bound (the SQL applies the same defaults
+        // when they are NULL, for sqlite3 users).
+        p[":recent"] = .integer(Int64((recent ?? Self.defaultRecent).rounded()))
+        p[":min"] = .integer(Int64(minSessions ?? Self.defaultMinSessions))
         return p
     }
 
@@ -105,6 +115,8 @@ public struct ReportFilter: Sendable, Equatable {
         if let cipher { parts.append("cipher \(cipher)") }
         if let version { parts.append("version \(version)") }
         if let limit { parts.append("limit \(limit)") }
+        if let recent { parts.append("recent \(WatchDefaults.durationText(recent))") }
+        if let minSessions { parts.append("at least \(minSessions) sessions") }
         parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
         return parts.joined(separator: ", ")
     }

@@ -27,8 +27,25 @@ extension ReportSection {
             name: "failures", title: "TLS failures",
             abstract: "Failed handshakes by reason and peer; TLS rejects, I/O errors."),
         ReportSection(
+            name: "weak", title: "Weak TLS",
+            abstract: "Old versions, weak and anonymous ciphers, by peer, with reasons."),
+        ReportSection(
+            name: "auth", title: "SMTP AUTH",
+            abstract: "AUTH over TLS or in clear; passwords sent in clear; failures."),
+        ReportSection(
+            name: "verify-failures", title: "Certificate verification failures",
+            abstract: "Why certificates did not verify: reason, issuer, hint, peers."),
+        ReportSection(
             name: "daily", title: "Daily trend",
             abstract: "The trend: sessions, encryption rates and failures per day."),
+        ReportSection(
+            name: "downgrades", title: "STARTTLS downgrades",
+            abstract: "Peers lately in clear, on an older version or failing verify.",
+            options: [.recent]),
+        ReportSection(
+            name: "policy", title: "TLS policy suggestions",
+            abstract: "Verify-always peers as sendmail/Postfix policy lines; no-TLS peers.",
+            options: [.min]),
     ]
 
     /// The names of all sections.

@@ -10,7 +10,7 @@ extension MailTLS {
             abstract: "Report on TLS: encryption rates, verify results, versions, ciphers, peers, failures.",
             discussion: """
                 Sections (default: summary):
-                \(ReportSection.all.map { "  " + $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.abstract }.joined(separator: "\n"))
+                \(ReportSection.all.map { "  " + ($0.name.count < 10 ? $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) : $0.name + "\n" + String(repeating: " ", count: 12)) + $0.abstract }.joined(separator: "\n"))
 
                 Loopback peers (127.0.0.0/8, ::1, localhost: MSP to MTA hops) are left
                 out unless --include-local. Days are UTC unless --timezone. Given log
@@ -40,6 +40,12 @@ extension MailTLS {
 
         @Option(name: .customLong("version"), help: ArgumentHelp("peers: only peers with a session of this TLS version ('*' wildcard).", valueName: "version"))
         var tlsVersion: String?
+
+        @Option(help: ArgumentHelp("downgrades: the recent window, compared with the history before it (default 7d).", valueName: "age"))
+        var recent: String?
+
+        @Option(name: .customLong("min"), help: ArgumentHelp("policy: the fewest sessions a peer needs to be suggested (default 3).", valueName: "n"))
+        var minSessions: Int?
 
         @Option(help: ArgumentHelp("table, csv or json (default: table on a terminal, else json).", valueName: "format"))
         var format: String?
@@ -92,7 +98,13 @@ extension MailTLS {
             filter.by = try by.map { try ReportFilter.Grouping(name: $0) }
             filter.cipher = cipher
             filter.version = tlsVersion
+            do { filter.recent = try recent.map { try WatchDefaults.duration($0, option: "--recent") } } catch { throw ValidationError("\(error)") }
+            if let minSessions, minSessions < 1 { throw ValidationError("--min must be at least 1") }
+            filter.minSessions = minSessions
             try section.check(filter)
+            // Show the default window and minimum in the table's note.
+            if section.options.contains(.recent) { filter.recent = filter.recent ?? ReportFilter.defaultRecent }
+            if section.options.contains(.min) { filter.minSessions = filter.minSessions ?? ReportFilter.defaultMinSessions }
             return (section, files, format, filter)
         }
 

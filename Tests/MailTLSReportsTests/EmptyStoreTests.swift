@@ -24,7 +24,8 @@ import Testing
             {"period": {"from": null, "to": null}, "sessions": {"total": 0, "peers": 0, "by_role": {"server": 0, "client": 0}, \
             "by_version": {}, "by_cipher": {}, "by_verify": {"server": {}, "client": {}}}, \
             "inbound": {"messages": 0, "encrypted": 0, "rate": null}, "outbound": {"deliveries": 0, "encrypted": 0, "rate": null}, \
-            "handshake_failures": 0, "ruleset_rejects": 0, "tls_io_errors": 0, "peers_per_cipher": [], "daily": []}
+            "handshake_failures": 0, "ruleset_rejects": 0, "tls_io_errors": 0, \
+            "auth": {"total": 0, "over_tls": 0, "plaintext_password": 0}, "weak_sessions": 0, "peers_per_cipher": [], "daily": []}
             """)
         for table in ExportTable.allCases {
             var csv = ""

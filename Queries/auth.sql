@@ -1,0 +1,98 @@
+-- auth: SMTP AUTH by account and mechanism, over TLS or in clear; passwords sent in clear (the
+-- finding); AUTH failures by account and by peer.
+--
+--   sqlite3 -header -column mailtls.db < Queries/auth.sql
+--
+-- Parameters (all optional; unset means no filter):
+--   :since :until    UTC times 'YYYY-MM-DDTHH:MM:SSZ' or dates; since <= ts < until
+--   :host            syslog host, GLOB pattern
+--   :role            'server' (AUTH=server: clients logging in to us) or 'client' (AUTH=client: we
+--                    log in to a smarthost)
+--   :peer            peer name or IP, lowercase GLOB pattern
+--   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
+--   :limit           at most this many rows of each kind
+--
+-- An AUTH is over TLS when a STARTTLS came before it in the same SMTP session (tls_session_id is set),
+-- else in clear. Rows, one kind after the other:
+--   password_in_clear    successful PLAIN or LOGIN (the password itself crosses the wire) in clear,
+--                        per role, account, mechanism and peer: the finding. CRAM-MD5 and other
+--                        challenge mechanisms send no password and are not findings.
+--   success              successful AUTH (AUTH=server, AUTH=client) per role, account and mechanism.
+--   failure_by_account   'AUTH failure' lines per role and account (user=; none before 8.16).
+--   failure_by_peer      the same failures per role and peer: many accounts from one peer, or many
+--                        peers for one account, is a password-guessing signal.
+-- account, mech and peer hold the single value of the row's group, or NULL when there are several
+-- (peers and accounts count them); mech lists the mechanisms tried on failure rows. events are
+-- AUTH lines, over_tls + in_clear = events. The summary's auth counts the AUTH=server successes.
+WITH
+events AS (
+    SELECT ts, role, success, peer, authid AS account, mech,
+           tls_session_id IS NOT NULL AS over_tls,
+           upper(ifnull(mech, '')) IN ('PLAIN', 'LOGIN') AS sends_password
+    FROM auth_events
+    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR role = :role)
+      AND (:peer IS NULL OR peer GLOB :peer)
+      AND (coalesce(:include_local, 0)
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+),
+-- The mechanisms tried, per failure group (sorted, so the lists do not depend on row order).
+account_mechs AS (
+    SELECT role, account, group_concat(mech, ', ') AS mechs
+    FROM (SELECT DISTINCT role, account, mech FROM events WHERE NOT success AND mech IS NOT NULL ORDER BY 1, 2, 3)
+    GROUP BY role, account
+),
+peer_mechs AS (
+    SELECT role, peer, group_concat(mech, ', ') AS mechs
+    FROM (SELECT DISTINCT role, peer, mech FROM events WHERE NOT success AND mech IS NOT NULL ORDER BY 1, 2, 3)
+    GROUP BY role, peer
+),
+groups AS (
+    SELECT 'password_in_clear' AS kind, role, account, mech, peer,
+           count(DISTINCT peer) AS peers, count(DISTINCT account) AS accounts,
+           count(*) AS events, sum(over_tls) AS over_tls, sum(NOT over_tls) AS in_clear,
+           min(ts) AS first_seen, max(ts) AS last_seen
+    FROM events
+    WHERE success AND NOT over_tls AND sends_password
+    GROUP BY role, account, mech, peer
+    UNION ALL
+    SELECT 'success', role, account, mech,
+           CASE WHEN count(DISTINCT peer) = 1 THEN min(peer) END,
+           count(DISTINCT peer), count(DISTINCT account), count(*), sum(over_tls), sum(NOT over_tls), min(ts), max(ts)
+    FROM events
+    WHERE success
+    GROUP BY role, account, mech
+    UNION ALL
+    SELECT 'failure_by_account', role, account, NULL,
+           CASE WHEN count(DISTINCT peer) = 1 THEN min(peer) END,
+           count(DISTINCT peer), count(DISTINCT account), count(*), sum(over_tls), sum(NOT over_tls), min(ts), max(ts)
+    FROM events
+    WHERE NOT success
+    GROUP BY role, account
+    UNION ALL
+    SELECT 'failure_by_peer', role,
+           CASE WHEN count(DISTINCT account) = 1 THEN min(account) END,
+           NULL, peer,
+           count(DISTINCT peer), count(DISTINCT account), count(*), sum(over_tls), sum(NOT over_tls), min(ts), max(ts)
+    FROM events
+    WHERE NOT success
+    GROUP BY role, peer
+),
+rows AS (
+    SELECT g.kind, g.role, g.account,
+           CASE g.kind WHEN 'failure_by_account' THEN a.mechs WHEN 'failure_by_peer' THEN p.mechs ELSE g.mech END AS mech,
+           g.peer, g.peers, g.accounts, g.events, g.over_tls, g.in_clear, g.first_seen, g.last_seen
+    FROM groups AS g
+    LEFT JOIN account_mechs AS a ON g.kind = 'failure_by_account' AND a.role = g.role AND a.account IS g.account
+    LEFT JOIN peer_mechs AS p ON g.kind = 'failure_by_peer' AND p.role = g.role AND p.peer IS g.peer
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY kind ORDER BY events DESC, last_seen DESC, role, account, mech, peer) AS n
+    FROM rows
+)
+SELECT kind, role, account, mech, peer, peers, accounts, events, over_tls, in_clear, first_seen, last_seen
+FROM ranked
+WHERE :limit IS NULL OR n <= :limit
+ORDER BY CASE kind WHEN 'password_in_clear' THEN 0 WHEN 'success' THEN 1 WHEN 'failure_by_account' THEN 2 ELSE 3 END, n;

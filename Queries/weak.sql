@@ -1,0 +1,77 @@
+-- weak: TLS sessions with a weak version, cipher or key size, by kind, role, peer, version and
+-- cipher, with the reasons and when they were first and last seen. Anonymous sessions come first.
+--
+--   sqlite3 -header -column mailtls.db < Queries/weak.sql
+--
+-- Parameters (all optional; unset means no filter):
+--   :since :until    UTC times 'YYYY-MM-DDTHH:MM:SSZ' or dates; since <= ts < until
+--   :host            syslog host, GLOB pattern
+--   :role            'server' (inbound sessions) or 'client' (outbound sessions)
+--   :peer            peer name or IP, lowercase GLOB pattern
+--   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
+--   :limit           at most this many rows of each kind
+--
+-- A session is weak when (each match is a reason; cipher names are matched case-insensitively):
+--   version   SSLv2, SSLv3, TLSv1, TLSv1.0 or TLSv1.1 (as logged). 'TLSv1/SSLv3' (sendmail before
+--             8.15: the exact version is unknown) is not weak by itself: it is judged by its cipher.
+--   cipher    contains RC4, DES (3DES and DES-CBC3 too), NULL, EXP (EXPORT), ADH, AECDH, anon or MD5;
+--   bits      cipher_bits (the effective bits, bits=alg/cipher) below 128.
+-- kind is 'anonymous' for ADH, AECDH and *anon* ciphers (encrypted, but no certificate: open to a
+-- man in the middle), else 'weak'. version is as logged, except that 'TLSv1/SSLv3' (or none) is
+-- refined from the cipher where it can be: TLS 1.3 suites (TLS_AES_*, TLS_CHACHA20_*) are TLSv1.3;
+-- GCM, CCM, CHACHA20/POLY1305 and SHA256/SHA384 ciphers need TLS 1.2, so TLSv1.2. bits is the
+-- smallest cipher_bits seen. The summary's weak_sessions counts the same sessions.
+WITH
+sessions AS (
+    SELECT ts, role, peer, version, cipher, cipher_bits,
+           version IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1') AS old_version,
+           (cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%') AS anonymous
+    FROM tls_sessions
+    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR role = :role)
+      AND (:peer IS NULL OR peer GLOB :peer)
+      AND (coalesce(:include_local, 0)
+           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+),
+judged AS (
+    SELECT ts, role, peer, cipher, cipher_bits, anonymous,
+           CASE WHEN version IS NOT NULL AND version <> 'TLSv1/SSLv3' THEN version
+                WHEN cipher GLOB 'TLS_AES_*' OR cipher GLOB 'TLS_CHACHA20_*' THEN 'TLSv1.3'
+                WHEN cipher LIKE '%GCM%' OR cipher LIKE '%CCM%' OR cipher LIKE '%CHACHA20%'
+                     OR cipher LIKE '%POLY1305%' OR cipher LIKE '%SHA256%' OR cipher LIKE '%SHA384%' THEN 'TLSv1.2'
+                ELSE coalesce(version, 'unknown')
+           END AS version,
+           substr(
+               CASE WHEN old_version THEN ', ' || version ELSE '' END
+               || CASE WHEN anonymous THEN ', anonymous' ELSE '' END
+               || CASE WHEN cipher LIKE '%NULL%' THEN ', NULL' ELSE '' END
+               || CASE WHEN cipher LIKE '%EXP%' THEN ', EXPORT' ELSE '' END
+               || CASE WHEN cipher LIKE '%RC4%' THEN ', RC4' ELSE '' END
+               || CASE WHEN cipher LIKE '%3DES%' OR cipher LIKE '%DES-CBC3%' OR cipher LIKE '%DES_EDE%' THEN ', 3DES'
+                       WHEN cipher LIKE '%DES%' THEN ', DES' ELSE '' END
+               || CASE WHEN cipher LIKE '%MD5%' THEN ', MD5' ELSE '' END
+               || CASE WHEN cipher_bits < 128 THEN ', ' || cipher_bits || ' bits' ELSE '' END,
+               3) AS reasons
+    FROM sessions
+),
+weak AS (
+    SELECT CASE WHEN anonymous THEN 'anonymous' ELSE 'weak' END AS kind,
+           role, peer, version, ifnull(cipher, 'unknown') AS cipher,
+           min(cipher_bits) AS bits, reasons,
+           count(*) AS sessions,
+           min(ts) AS first_seen,
+           max(ts) AS last_seen
+    FROM judged
+    WHERE reasons <> ''
+    GROUP BY kind, role, peer, version, cipher, reasons
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY kind ORDER BY sessions DESC, last_seen DESC, role, peer, version, cipher) AS n
+    FROM weak
+)
+SELECT kind, role, peer, version, cipher, bits, reasons, sessions, first_seen, last_seen
+FROM ranked
+WHERE :limit IS NULL OR n <= :limit
+ORDER BY CASE kind WHEN 'anonymous' THEN 0 ELSE 1 END, n;

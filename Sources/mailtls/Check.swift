@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import MailTLSReports
+
+extension MailTLS {
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Monitoring: judge the last 24h against limits, as a Nagios/Icinga plugin.",
+            discussion: """
+                Prints one status line (MAILTLS OK|WARNING|CRITICAL - ... | perfdata)
+                and detail lines, and exits 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3
+                (UNKNOWN: the store cannot be read). Rates are fractions; a rate is bad
+                below its limit, a count above it (the limit itself is fine). Each
+                limit has a --warn- and a --crit- form; the plain form is --crit-.
+                A rate with nothing to count (no mail in the period) is not judged.
+                Downgrades are the rows of `mailtls report downgrades` with the period
+                as the recent window, against the --history before it.
+
+                Examples:
+                  mailtls check --min-inbound-rate 0.9 --min-outbound-rate 0.8 \\
+                                --max-weak 0 --max-plaintext-auth 0 --max-downgrades 0
+                  mailtls check --warn-min-inbound-rate 0.95 --crit-min-inbound-rate 0.9
+                  out=$(mailtls check --max-weak 0) || echo "$out"     # cron: mail when not OK
+
+                Exit codes: 0 OK, 1 WARNING, 2 CRITICAL (and usage errors), 3 UNKNOWN.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("Start of the period: an age (24h, 90m, 7d) or a date or time.", valueName: "time"))
+        var since: String = "24h"
+
+        @Option(help: ArgumentHelp("End of the period, exclusive (default: now).", valueName: "time"))
+        var until: String?
+
+        @Option(help: ArgumentHelp("How far before the period downgrades look (default 30d).", valueName: "age"))
+        var history: String = "30d"
+
+        @Option(help: ArgumentHelp("Only this syslog host ('*' wildcard).", valueName: "host"))
+        var host: String?
+
+        @Option(help: ArgumentHelp("Only inbound (server) or outbound (client) traffic.", valueName: "server|client"))
+        var role: String?
+
+        @Option(help: ArgumentHelp("Only this peer name or IP ('*' wildcard).", valueName: "peer"))
+        var peer: String?
+
+        @Flag(name: .customLong("include-local"), help: "Count loopback peers (MSP to MTA hops) too.")
+        var includeLocal = false
+
+        @Option(help: ArgumentHelp("Zone of dates and times without an offset in --since/--until (default: UTC).", valueName: "zone"))
+        var timezone: String?
+
+        @Option(name: .customLong("min-inbound-rate"), help: ArgumentHelp("Critical below this share of inbound messages encrypted (0.9).", valueName: "fraction"))
+        var minInboundRate: Double?
+        @Option(name: .customLong("warn-min-inbound-rate"), help: ArgumentHelp("Warning below it.", valueName: "fraction"))
+        var warnMinInboundRate: Double?
+        @Option(name: .customLong("crit-min-inbound-rate"), help: ArgumentHelp("Critical below it.", valueName: "fraction"))
+        var critMinInboundRate: Double?
+
+        @Option(name: .customLong("min-outbound-rate"), help: ArgumentHelp("Critical below this share of outbound deliveries encrypted.", valueName: "fraction"))
+        var minOutboundRate: Double?
+        @Option(name: .customLong("warn-min-outbound-rate"), help: ArgumentHelp("Warning below it.", valueName: "fraction"))
+        var warnMinOutboundRate: Double?
+        @Option(name: .customLong("crit-min-outbound-rate"), help: ArgumentHelp("Critical below it.", valueName: "fraction"))
+        var critMinOutboundRate: Double?
+
+        @Option(name: .customLong("max-weak"), help: ArgumentHelp("Critical above this many weak TLS sessions (see report weak).", valueName: "n"))
+        var maxWeak: Double?
+        @Option(name: .customLong("warn-max-weak"), help: ArgumentHelp("Warning above it.", valueName: "n"))
+        var warnMaxWeak: Double?
+        @Option(name: .customLong("crit-max-weak"), help: ArgumentHelp("Critical above it.", valueName: "n"))
+        var critMaxWeak: Double?
+
+        @Option(name: .customLong("max-plaintext-auth"), help: ArgumentHelp("Critical above this many passwords sent in clear (AUTH PLAIN/LOGIN without TLS).", valueName: "n"))
+        var maxPlaintextAuth: Double?
+        @Option(name: .customLong("warn-max-plaintext-auth"), help: ArgumentHelp("Warning above it.", valueName: "n"))
+        var warnMaxPlaintextAuth: Double?
+        @Option(name: .customLong("crit-max-plaintext-auth"), help: ArgumentHelp("Critical above it.", valueName: "n"))
+        var critMaxPlaintextAuth: Double?
+
+        @Option(name: .customLong("max-downgrades"), help: ArgumentHelp("Critical above this many downgrades (see report downgrades).", valueName: "n"))
+        var maxDowngrades: Double?
+        @Option(name: .customLong("warn-max-downgrades"), help: ArgumentHelp("Warning above it.", valueName: "n"))
+        var warnMaxDowngrades: Double?
+        @Option(name: .customLong("crit-max-downgrades"), help: ArgumentHelp("Critical above it.", valueName: "n"))
+        var critMaxDowngrades: Double?
+
+        /// The limits given, per metric: (plain, warn, crit).
+        private var given: [(CheckMetric, Double?, Double?, Double?)] {
+            [(.inboundRate, minInboundRate, warnMinInboundRate, critMinInboundRate),
+             (.outboundRate, minOutboundRate, warnMinOutboundRate, critMinOutboundRate),
+             (.weak, maxWeak, warnMaxWeak, critMaxWeak),
+             (.plaintextAuth, maxPlaintextAuth, warnMaxPlaintextAuth, critMaxPlaintextAuth),
+             (.downgrades, maxDowngrades, warnMaxDowngrades, critMaxDowngrades)]
+        }
+
+        func thresholds() throws -> CheckThresholds {
+            var t = CheckThresholds()
+            for (metric, plain, warn, crit) in given {
+                if plain != nil && crit != nil {
+                    throw ValidationError("give --\(metric.option) or --crit-\(metric.option), not both (they are the same limit)")
+                }
+                for (prefix, value) in [("", plain), ("warn-", warn), ("crit-", crit)] {
+                    guard let value else { continue }
+                    do { try CheckThresholds.validate(value, for: metric, option: prefix + metric.option) } catch {
+                        throw ValidationError("\(error)")
+                    }
+                }
+                t[metric] = CheckLimits(warning: warn, critical: crit ?? plain)
+            }
+            return t
+        }
+
+        var zone: TimeZone { timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")! }
+
+        /// The period and the history.
+        func period(now: Date) throws -> (since: Date, until: Date, history: TimeInterval) {
+            do {
+                let s = try TimeBound.parse(since, now: now, timeZone: zone)
+                let u = try until.map { try TimeBound.parse($0, now: now, timeZone: zone) } ?? now
+                let h = try WatchDefaults.duration(history, option: "--history")
+                guard s < u else { throw ValidationError("--since (\(TimeBound.iso(s))) must be before --until (\(TimeBound.iso(u)))") }
+                return (s, u, h)
+            } catch let e as ValidationError {
+                throw e
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+
+        func filter() throws -> ReportFilter {
+            var f = ReportFilter()
+            f.host = host
+            do { f.role = try role.map { try ReportFilter.Role(name: $0) } } catch { throw ValidationError("\(error)") }
+            f.peer = peer
+            f.includeLocal = includeLocal
+            return f
+        }
+
+        func validate() throws {
+            if let timezone, TimeZone(identifier: timezone) == nil {
+                throw ValidationError("unknown time zone '\(timezone)' (use a name such as UTC or Europe/Berlin)")
+            }
+            _ = try thresholds()
+            _ = try period(now: Date())
+            _ = try filter()
+        }
+
+        func run() throws {
+            let (since, until, history) = try period(now: Date())
+            let output = ReportOutput()
+            let result: CheckResult
+            do {
+                let reporter = Reporter(store: try Reporter.openStore(path: store.path))
+                result = try reporter.check(since: since, until: until, filter: try filter(), thresholds: try thresholds(),
+                                            history: history)
+            } catch ReportError.noStore(let path) {
+                output.put(CheckResult.unknown("no store at \(path): run `mailtls ingest` first, or give --db PATH"))
+                output.flush()
+                throw ExitCode(CheckStatus.unknown.rawValue)
+            } catch {
+                output.put(CheckResult.unknown("cannot read the store \(store.path): \(error)"))
+                output.flush()
+                throw ExitCode(CheckStatus.unknown.rawValue)
+            }
+            output.put(result.text)
+            output.flush()
+            if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+        }
+    }
+}
