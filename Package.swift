@@ -48,14 +48,17 @@ let package = Package(
         // Deterministic generator of realistic sendmail logs plus the truth it counted.
         .executableTarget(name: "mailtls-synth"),
 
+        // Log fixtures and store dumps shared by the test targets.
+        .target(name: "MailTLSTestSupport", dependencies: ["MailTLSStore"]),
+
         .testTarget(name: "MailTLSParserTests", dependencies: ["MailTLSParser"]),
         .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
         .testTarget(
             name: "MailTLSIngestTests",
-            dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports"]
+            dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]
         ),
         // End-to-end tests that run the built `mailtls` binary (crash injection, locking, exit codes).
-        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore"]),
+        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore", "MailTLSTestSupport"]),
         .testTarget(
             name: "MailTLSReportsTests",
             dependencies: ["MailTLSReports", "MailTLSIngest", "MailTLSStore", "MailTLSParser"],

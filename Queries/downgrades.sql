@@ -90,35 +90,51 @@ outbound AS (
                    OR ifnull(d.peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(d.peer_ip, '') GLOB '::ffff:127.*'))
 ),
 
-mail AS (
-    SELECT ts, 'server' AS role, peer, encrypted, ts >= recent_start AS recent FROM inbound, bounds
+-- Sessions and mail in groups of equal judgement, with their first and last time (one pass each).
+session_groups AS (
+    SELECT peer, role, recent, version_rank, version, verify, count(*) AS n, min(ts) AS first, max(ts) AS last
+    FROM sessions
+    GROUP BY peer, role, recent, version_rank, version, verify
+),
+mail_groups AS (
+    SELECT peer, 'server' AS role, ts >= recent_start AS recent, encrypted, count(*) AS n, min(ts) AS first,
+           max(ts) AS last
+    FROM inbound, bounds
+    GROUP BY peer, ts >= recent_start, encrypted
     UNION ALL
-    SELECT ts, 'client', peer, encrypted, ts >= recent_start FROM outbound, bounds
+    SELECT peer, 'client', ts >= recent_start, encrypted, count(*), min(ts), max(ts)
+    FROM outbound, bounds
+    GROUP BY peer, ts >= recent_start, encrypted
 ),
 -- The best version before the window; SQLite returns the version of the row with the max().
 earlier_best AS (
-    SELECT peer, role, max(version_rank) AS rank, version FROM sessions
+    SELECT peer, role, max(version_rank) AS rank, version FROM session_groups
     WHERE NOT recent AND version_rank IS NOT NULL GROUP BY peer, role
 ),
-events AS (
-    SELECT 'cleartext' AS kind, peer, role, ts, recent, encrypted AS good, NOT encrypted AS bad, NULL AS value
-    FROM mail
+-- good and bad per kind: cleartext (mail), version (ranked sessions), verify (sessions).
+judged AS (
+    SELECT 'cleartext' AS kind, peer, role, recent, n, first, last, encrypted AS good, NOT encrypted AS bad
+    FROM mail_groups
     UNION ALL
-    SELECT 'version', s.peer, s.role, s.ts, s.recent, s.version_rank >= b.rank, s.version_rank < b.rank, s.version
-    FROM sessions AS s JOIN earlier_best AS b ON b.peer = s.peer AND b.role = s.role
-    WHERE s.version_rank IS NOT NULL
+    SELECT 'version', g.peer, g.role, g.recent, g.n, g.first, g.last,
+           g.version_rank >= b.rank, g.version_rank < b.rank
+    FROM session_groups AS g JOIN earlier_best AS b ON b.peer = g.peer AND b.role = g.role
+    WHERE g.version_rank IS NOT NULL
     UNION ALL
-    SELECT 'verify', peer, role, ts, recent, ifnull(verify IN ('OK', 'TRUSTED'), 0),
-           verify IS NOT NULL AND verify NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR'), verify
-    FROM sessions
+    SELECT 'verify', peer, role, recent, n, first, last, ifnull(verify IN ('OK', 'TRUSTED'), 0),
+           verify IS NOT NULL AND verify NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR')
+    FROM session_groups
 ),
 stats AS (
     SELECT kind, peer, role,
-           sum(NOT recent) AS earlier, sum(NOT recent AND good) AS earlier_good,
-           sum(recent) AS recent, sum(recent AND good) AS recent_good, sum(recent AND bad) AS recent_bad,
-           min(CASE WHEN recent AND bad THEN ts END) AS window_bad,
-           max(CASE WHEN recent AND good THEN ts END) AS window_good
-    FROM events
+           sum(CASE WHEN NOT recent THEN n ELSE 0 END) AS earlier,
+           sum(CASE WHEN NOT recent AND good THEN n ELSE 0 END) AS earlier_good,
+           sum(CASE WHEN recent THEN n ELSE 0 END) AS recent,
+           sum(CASE WHEN recent AND good THEN n ELSE 0 END) AS recent_good,
+           sum(CASE WHEN recent AND bad THEN n ELSE 0 END) AS recent_bad,
+           min(CASE WHEN recent AND bad THEN first END) AS window_bad,
+           max(CASE WHEN recent AND good THEN last END) AS window_good
+    FROM judged
     GROUP BY kind, peer, role
 ),
 found AS (
@@ -128,6 +144,22 @@ found AS (
               WHEN 'version' THEN window_good IS NULL OR window_good < window_bad
               ELSE 2 * earlier_good >= earlier AND recent_good * earlier < earlier_good * recent
           END
+),
+-- The good and bad ones of the peers found, one by one.
+events AS (
+    SELECT 'cleartext' AS kind, peer, 'server' AS role, ts, encrypted AS good, NOT encrypted AS bad, NULL AS value
+    FROM inbound WHERE peer IN (SELECT peer FROM found WHERE kind = 'cleartext' AND role = 'server')
+    UNION ALL
+    SELECT 'cleartext', peer, 'client', ts, encrypted, NOT encrypted, NULL
+    FROM outbound WHERE peer IN (SELECT peer FROM found WHERE kind = 'cleartext' AND role = 'client')
+    UNION ALL
+    SELECT 'version', s.peer, s.role, s.ts, s.version_rank >= b.rank, s.version_rank < b.rank, s.version
+    FROM sessions AS s JOIN earlier_best AS b ON b.peer = s.peer AND b.role = s.role
+    WHERE s.version_rank IS NOT NULL AND (s.peer, s.role) IN (SELECT peer, role FROM found WHERE kind = 'version')
+    UNION ALL
+    SELECT 'verify', peer, role, ts, ifnull(verify IN ('OK', 'TRUSTED'), 0),
+           verify IS NOT NULL AND verify NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR'), verify
+    FROM sessions WHERE (peer, role) IN (SELECT peer, role FROM found WHERE kind = 'verify')
 ),
 -- The last good one before the window's first bad one, then the first bad one after it (the bad
 -- run that reaches into the window may have started before it). SQLite returns the value of the

@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSTestSupport
 import MailTLSStore
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSTestSupport
 import MailTLSIngest
 import MailTLSParser
 import MailTLSStore

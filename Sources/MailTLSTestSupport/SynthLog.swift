@@ -1,5 +1,4 @@
-// Shared by MailTLSIngestTests (IncrementalFixtures.swift) and MailTLSCLITests (Fixtures.swift):
-// keep both copies identical.
+// Test support shared by MailTLSIngestTests and MailTLSCLITests (not part of the tool).
 import Foundation
 import MailTLSStore
 
@@ -19,21 +18,21 @@ import MailTLSStore
 ///
 /// So cutting the line list at an odd line index usually splits an SMTP session between two files
 /// or two runs, which only links right when the open-session state survives the cut.
-enum SynthLog {
-    static func pad(_ v: Int, _ width: Int, _ fill: Character = "0") -> String {
+public enum SynthLog {
+    public static func pad(_ v: Int, _ width: Int, _ fill: Character = "0") -> String {
         let s = String(v)
         return String(repeating: fill, count: max(0, width - s.count)) + s
     }
 
     /// A BSD syslog timestamp ("Nov 29 01:00:06"): `second` counts from midnight of `day`
     /// (past 24 h it rolls into the next day).
-    static func stamp(month: String, day: Int, second: Int) -> String {
+    public static func stamp(month: String, day: Int, second: Int) -> String {
         let d = day + second / 86400, s = second % 86400
         return "\(month) \(pad(d, 2, " ")) \(pad(s / 3600, 2)):\(pad(s / 60 % 60, 2)):\(pad(s % 60, 2))"
     }
 
     /// The lines of event `i`.
-    static func event(_ i: Int, host: String = "mx1", month: String = "Nov", day: Int = 29) -> [String] {
+    public static func event(_ i: Int, host: String = "mx1", month: String = "Nov", day: Int = 29) -> [String] {
         let pid = 20000 + i
         let t = 3600 + 6 * i
         let qid = "4AT\(pad(i, 6))\(pad(pid % 100_000, 5))"
@@ -72,21 +71,21 @@ enum SynthLog {
     }
 
     /// The lines of events `events`, in order.
-    static func lines(_ events: Range<Int>, host: String = "mx1", month: String = "Nov", day: Int = 29) -> [String] {
+    public static func lines(_ events: Range<Int>, host: String = "mx1", month: String = "Nov", day: Int = 29) -> [String] {
         events.flatMap { event($0, host: host, month: month, day: day) }
     }
 
     /// Lines as file content, each ending with a newline.
-    static func text<S: Sequence>(_ lines: S) -> String where S.Element == String {
+    public static func text<S: Sequence>(_ lines: S) -> String where S.Element == String {
         lines.map { $0 + "\n" }.joined()
     }
 
-    static func bytes<S: Sequence>(_ lines: S) -> Int64 where S.Element == String {
+    public static func bytes<S: Sequence>(_ lines: S) -> Int64 where S.Element == String {
         Int64(text(lines).utf8.count)
     }
 
     /// Rows a clean ingest of `events` writes per table.
-    static func expectedRows(_ events: Range<Int>) -> [String: Int] {
+    public static func expectedRows(_ events: Range<Int>) -> [String: Int] {
         var r = ["tls_sessions": 0, "messages": 0, "deliveries": 0, "auth_events": 0, "tls_failures": 0]
         for i in events {
             switch i % 5 {
@@ -102,7 +101,7 @@ enum SynthLog {
 
     /// Line indexes (into `lines(events)`) that are the second line of an event whose first line is a
     /// STARTTLS line: cutting there splits a TLS session (or a failed handshake) between two reads.
-    static func sessionSplits(_ events: Range<Int>) -> [Int] {
+    public static func sessionSplits(_ events: Range<Int>) -> [Int] {
         var out: [Int] = []
         var n = 0
         for i in events {
@@ -116,8 +115,8 @@ enum SynthLog {
 /// The store's content, independent of row ids and of which file/offset a row came from: what a
 /// user's queries see. Links are shown as the linked session's (ts, role, peer), so two stores are
 /// equal only when every row and every link is.
-enum StoreDump {
-    static let queries: [String] = [
+public enum StoreDump {
+    public static let queries: [String] = [
         """
         SELECT 'S', ts, host, pid, role, peer, peer_ip, relay, forged, version, verify, cipher, alg_bits, cipher_bits,
             cert_subject, cert_issuer, verifymsg FROM tls_sessions
@@ -145,7 +144,7 @@ enum StoreDump {
     ]
 
     /// Every row of every data table as text, sorted (rows of one table sort together by their tag).
-    static func of(_ db: String) throws -> [String] {
+    public static func of(_ db: String) throws -> [String] {
         let store = try Store(path: db, readOnly: true)
         var out: [String] = []
         for q in queries {
@@ -158,7 +157,7 @@ enum StoreDump {
     }
 
     /// Rows per data table.
-    static func counts(_ db: String) throws -> [String: Int] {
+    public static func counts(_ db: String) throws -> [String: Int] {
         let store = try Store(path: db, readOnly: true)
         var r: [String: Int] = [:]
         for t in ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures"] {
@@ -168,7 +167,7 @@ enum StoreDump {
     }
 
     /// The rows of one query, each as text joined by "|".
-    static func query(_ db: String, _ sql: String) throws -> [String] {
+    public static func query(_ db: String, _ sql: String) throws -> [String] {
         let store = try Store(path: db, readOnly: true)
         let s = try store.database.prepare(sql)
         var out: [String] = []
@@ -179,7 +178,7 @@ enum StoreDump {
     }
 
     /// Where the differences are, for a readable failure message.
-    static func diff(_ a: [String], _ b: [String]) -> String {
+    public static func diff(_ a: [String], _ b: [String]) -> String {
         let sa = Set(a), sb = Set(b)
         var extraA = a.filter { !sb.contains($0) }
         var extraB = b.filter { !sa.contains($0) }
