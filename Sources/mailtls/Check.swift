@@ -34,7 +34,7 @@ extension MailTLS {
         @Option(help: ArgumentHelp("End of the period, exclusive (default: now).", valueName: "time"))
         var until: String?
 
-        @Option(help: ArgumentHelp("How far before the period downgrades look (default 30d).", valueName: "age"))
+        @Option(help: ArgumentHelp("How far before the period downgrades look.", valueName: "age"))
         var history: String = "30d"
 
         @Option(help: ArgumentHelp("Only this syslog host ('*' wildcard).", valueName: "host"))
