@@ -72,7 +72,7 @@ public final class Ingester {
                 try writer.begin()
                 linker.flush { pipeline.append($0) }
                 try pipeline.flush()
-                try writer.flushRollups()
+                try pipeline.flushRollups(into: store)
                 try saveLinker()
                 try writer.commit()
             } catch {
@@ -270,10 +270,11 @@ public final class Ingester {
             linker.compact { pipeline.append($0) }
             try pipeline.flush()
             if runLinker != nil {
+                pipeline.rollups.clear()   // a re-read file's rows are added back by source, below
                 try store.restoreFailureCompletions()
                 try store.addToRollups(sourceID: source.id)
             } else {
-                try writer.flushRollups()
+                try pipeline.flushRollups(into: store)
             }
             try store.updateSource(source)
             try saveLinker()

@@ -29,8 +29,12 @@ final class WriterThread: @unchecked Sendable {
         self.faultAfterRows = faultAfterRows
     }
 
-    /// Queues one row.
+    /// Counts of the rows queued since the last `flushRollups`.
+    let rollups = RollupAccumulator()
+
+    /// Queues one row (and counts it for the rollups, on the caller's thread).
     func append(_ r: LogRecord) {
+        rollups.add(r)
         batch.append(r)
         if batch.count >= Self.batchSize { submit() }
     }
@@ -75,8 +79,14 @@ final class WriterThread: @unchecked Sendable {
         if let e { throw e }
     }
 
+    /// Writes the rollup counts of the rows queued so far (after `flush`, in the same transaction).
+    func flushRollups(into store: Store) throws {
+        try rollups.flush(into: store.database)
+    }
+
     /// Drops rows not yet handed to the writer (after a failure).
     func discard() {
+        rollups.clear()
         batch.removeAll(keepingCapacity: true)
         queue.sync {}
         lock.lock()

@@ -1,11 +1,12 @@
 import MailTLSParser
 
-/// Adds each written row to in-memory rollup counts (on the writer's thread, at the cost of one
-/// dictionary update per row), then upserts them into the rollup tables before the commit.
+/// Adds each row to in-memory rollup counts (one dictionary update per row, on the parsing thread,
+/// which has time to spare while SQLite writes), then upserts them into the rollup tables in the
+/// same transaction as the rows.
 ///
 /// The definitions are those of `Rollups.delta` (the SQL that builds the same tables from raw rows,
 /// used by the migration and `--reingest`); a test checks both give the same tables.
-final class RollupAccumulator {
+public final class RollupAccumulator {
     struct Count {
         var n = 0
         var first = Int64.max
@@ -62,7 +63,10 @@ final class RollupAccumulator {
 
     static let networkMailers: Set<String> = ["esmtp", "smtp", "smtp8", "dsmtp", "relay"]
 
-    func add(_ r: LogRecord) {
+    public init() {}
+
+    /// Counts one row about to be written.
+    public func add(_ r: LogRecord) {
         let day = Self.day(r.time)
         switch r.event {
         case .tlsSession(let s):
@@ -96,7 +100,7 @@ final class RollupAccumulator {
 
     var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
 
-    func clear() {
+    public func clear() {
         sessions.removeAll(keepingCapacity: true)
         peerCiphers.removeAll(keepingCapacity: true)
         traffic.removeAll(keepingCapacity: true)
@@ -105,7 +109,7 @@ final class RollupAccumulator {
     }
 
     /// Upserts the counts into the rollup tables and clears them.
-    func flush(into db: Database) throws {
+    public func flush(into db: Database) throws {
         defer { clear() }
         guard !isEmpty else { return }
         let upd = "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)"

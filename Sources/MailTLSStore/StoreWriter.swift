@@ -43,7 +43,6 @@ public final class StoreWriter {
     private let completeFailure: Statement
     private var time = TimeText()
     private let arena = TextArena()
-    private let rollups = RollupAccumulator()
     public private(set) var counts = WriteCounts()
 
     public init(store: Store) throws {
@@ -82,20 +81,9 @@ public final class StoreWriter {
             """)
     }
 
-    public func begin() throws {
-        rollups.clear()
-        try db.execute("BEGIN IMMEDIATE")
-    }
-
-    /// Adds the rows written since `begin` to the rollup tables (call before `commit`).
-    public func flushRollups() throws { try rollups.flush(into: db) }
-
+    public func begin() throws { try db.execute("BEGIN IMMEDIATE") }
     public func commit() throws { try db.execute("COMMIT") }
-
-    public func rollback() {
-        rollups.clear()
-        try? db.execute("ROLLBACK")
-    }
+    public func rollback() { try? db.execute("ROLLBACK") }
 
     /// Puts the counters back (after a rolled-back file).
     public func restoreCounts(_ saved: WriteCounts) { counts = saved }
@@ -123,7 +111,6 @@ public final class StoreWriter {
     /// Inserts one linked record.
     public func write(_ r: LogRecord) throws {
         arena.reset()
-        defer { rollups.add(r) }
         switch r.event {
         case .tlsSession(let t):
             let s = insertSession

@@ -16,7 +16,8 @@ struct MailTLS: ParsableCommand {
               mailtls schema | less
 
             The store is --db PATH, else $MAILTLS_DB, else ./mailtls.db.
-            Exit codes: 0 ok, 1 some input failed, 2 usage error, 75 store locked.
+            Exit codes: 0 ok, 1 some input failed (or no store), 2 usage error, 75 store locked;
+            `mailtls check` exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).
             """,
         version: "0.1.0",
         subcommands: [Ingest.self, Report.self, Export.self, Check.self, Status.self, Prune.self, RebuildRollups.self, Schema.self]
