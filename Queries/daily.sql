@@ -26,8 +26,7 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 inbound AS (
     SELECT ts, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
@@ -38,8 +37,7 @@ inbound AS (
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
@@ -52,8 +50,7 @@ outbound AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(d.peer, '') = 'localhost' OR ifnull(d.peer_ip, '') GLOB '127.*'
-                   OR ifnull(d.peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(d.peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT d.loopback)
 ),
 
 failures AS (
@@ -65,8 +62,7 @@ failures AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 events AS (
     SELECT ts, 1 AS session, 0 AS msg, 0 AS msg_enc, 0 AS dlv, 0 AS dlv_enc, 0 AS failure FROM sessions

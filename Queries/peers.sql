@@ -32,8 +32,7 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 inbound AS (
     SELECT ts, peer, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
@@ -44,8 +43,7 @@ inbound AS (
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
@@ -59,8 +57,7 @@ outbound AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(d.peer, '') = 'localhost' OR ifnull(d.peer_ip, '') GLOB '127.*'
-                   OR ifnull(d.peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(d.peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT d.loopback)
 ),
 
 -- With :cipher or :version, only the peers that had such a session.

@@ -34,8 +34,7 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
@@ -49,8 +48,7 @@ outbound AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(d.peer, '') = 'localhost' OR ifnull(d.peer_ip, '') GLOB '127.*'
-                   OR ifnull(d.peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(d.peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT d.loopback)
 ),
 failures AS (
     SELECT peer
@@ -61,8 +59,7 @@ failures AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 
 tls_peers AS (

@@ -37,7 +37,7 @@ sessions AS (
     WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
-      AND (coalesce(:include_local, 0) OR NOT local)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
     SELECT date(ts, (SELECT tz FROM options)), ts, ts, role, ifnull(version, 'unknown'), ifnull(cipher, 'unknown'),
            cipher_bits, CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
@@ -49,8 +49,7 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 -- Sessions per (role, cipher, peer): distinct peers.
 peer_sessions AS (
@@ -59,7 +58,7 @@ peer_sessions AS (
     WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
-      AND (coalesce(:include_local, 0) OR NOT local)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
     SELECT role, ifnull(cipher, 'unknown'), peer, cipher_bits, 1
     FROM tls_sessions
@@ -69,8 +68,7 @@ peer_sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 inbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
@@ -78,7 +76,7 @@ inbound AS (
     WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'inbound'
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
-      AND (coalesce(:include_local, 0) OR NOT local)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
     SELECT date(ts, (SELECT tz FROM options)), ts, ts, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL), 1
     FROM messages
@@ -88,8 +86,7 @@ inbound AS (
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 outbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
@@ -97,7 +94,7 @@ outbound AS (
     WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'outbound'
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')
-      AND (coalesce(:include_local, 0) OR NOT local)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
     SELECT date(d.ts, (SELECT tz FROM options)), d.ts, d.ts, d.tls_session_id IS NOT NULL, 1
@@ -109,8 +106,7 @@ outbound AS (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(d.peer, '') = 'localhost' OR ifnull(d.peer_ip, '') GLOB '127.*'
-                   OR ifnull(d.peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(d.peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT d.loopback)
 ),
 failures AS (
     SELECT day, first_ts AS ts, last_ts, kind, n
@@ -118,7 +114,7 @@ failures AS (
     WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
-      AND (coalesce(:include_local, 0) OR NOT local)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
     SELECT date(ts, (SELECT tz FROM options)), ts, ts, kind, 1
     FROM tls_failures
@@ -128,8 +124,7 @@ failures AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 handshake_failures AS (
     SELECT day, ts, n FROM failures WHERE kind IN ('accept_failed', 'connect_failed')
@@ -140,7 +135,7 @@ auth AS (
     WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
-      AND (coalesce(:include_local, 0) OR NOT local)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
     SELECT ts, ts, tls_session_id IS NOT NULL, upper(ifnull(mech, '')) IN ('PLAIN', 'LOGIN'), 1
     FROM auth_events
@@ -150,8 +145,7 @@ auth AS (
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 -- The definition of weak.sql.
 weak_sessions AS (

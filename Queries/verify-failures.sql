@@ -30,8 +30,7 @@ failures AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 -- The peers of each group, sorted, for peer_list.
 group_peers AS (

@@ -32,8 +32,7 @@ sessions AS (
       AND (:role IS NULL OR role = :role)
       AND (:peer IS NULL OR peer GLOB :peer)
       AND (coalesce(:include_local, 0)
-           OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                   OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+           OR NOT loopback)
 ),
 judged AS (
     SELECT ts, role, peer, cipher, cipher_bits, anonymous,

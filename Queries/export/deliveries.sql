@@ -16,7 +16,6 @@ WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
   AND (:role IS NULL OR :role = 'client')
   AND (:peer IS NULL OR peer GLOB :peer)
   AND (coalesce(:include_local, 0)
-       OR NOT (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-               OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*'))
+       OR NOT loopback)
 ORDER BY id
 LIMIT coalesce(:limit, -1);

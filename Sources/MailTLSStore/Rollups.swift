@@ -3,49 +3,41 @@
 /// Maintained at ingest: the writer counts each row it inserts (`RollupAccumulator`) and adds the
 /// counts to the rollups in the file's transaction; `--reingest` subtracts a file's rows (with the
 /// SQL below) before deleting them and adds them back after. `prune` keeps the rollups (the long-term trend survives). The
-/// definitions (loopback, network mailer, encrypted) are the ones of Queries/rates.sql; a test
+/// definitions (the `loopback` column, network mailer, encrypted) are the ones of Queries/rates.sql; a test
 /// checks that reports read from the rollups equal reports read from the raw rows.
 public enum Rollups {
     static let schema = """
         -- Daily rollups (UTC days), maintained at ingest from the rows above; reports read them when
-        -- their filters allow (no --peer, whole UTC days). `local` is 1 for loopback peers.
+        -- their filters allow (no --peer, whole UTC days). `loopback` is 1 for loopback peers.
         CREATE TABLE rollup_sessions (
-            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, local INTEGER NOT NULL,
+            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, loopback INTEGER NOT NULL,
             version TEXT NOT NULL, verify TEXT NOT NULL, cipher TEXT NOT NULL, cipher_bits INTEGER NOT NULL,
             sessions INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
-            PRIMARY KEY (day, host, role, local, version, verify, cipher, cipher_bits)
+            PRIMARY KEY (day, host, role, loopback, version, verify, cipher, cipher_bits)
         ) WITHOUT ROWID;
         -- Distinct peers per cipher, all time (peers per cipher without a time filter).
         CREATE TABLE rollup_peer_ciphers (
-            role TEXT NOT NULL, cipher TEXT NOT NULL, peer TEXT NOT NULL, local INTEGER NOT NULL,
+            role TEXT NOT NULL, cipher TEXT NOT NULL, peer TEXT NOT NULL, loopback INTEGER NOT NULL,
             host TEXT NOT NULL, cipher_bits INTEGER NOT NULL, sessions INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
-            PRIMARY KEY (role, cipher, peer, local, host, cipher_bits)
+            PRIMARY KEY (role, cipher, peer, loopback, host, cipher_bits)
         ) WITHOUT ROWID;
         -- Inbound messages and outbound deliveries as the encryption rates count them.
         CREATE TABLE rollup_traffic (
             day TEXT NOT NULL, host TEXT NOT NULL, direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
-            local INTEGER NOT NULL, encrypted INTEGER NOT NULL, n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
-            PRIMARY KEY (day, host, direction, local, encrypted)
+            loopback INTEGER NOT NULL, encrypted INTEGER NOT NULL, n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
+            PRIMARY KEY (day, host, direction, loopback, encrypted)
         ) WITHOUT ROWID;
         CREATE TABLE rollup_failures (
-            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, local INTEGER NOT NULL, kind TEXT NOT NULL,
+            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, loopback INTEGER NOT NULL, kind TEXT NOT NULL,
             n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
-            PRIMARY KEY (day, host, role, local, kind)
+            PRIMARY KEY (day, host, role, loopback, kind)
         ) WITHOUT ROWID;
         CREATE TABLE rollup_auth (
-            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, local INTEGER NOT NULL, success INTEGER NOT NULL,
+            day TEXT NOT NULL, host TEXT NOT NULL, role TEXT NOT NULL, loopback INTEGER NOT NULL, success INTEGER NOT NULL,
             mech TEXT NOT NULL, over_tls INTEGER NOT NULL, n INTEGER NOT NULL, first_ts TEXT, last_ts TEXT,
-            PRIMARY KEY (day, host, role, local, success, mech, over_tls)
+            PRIMARY KEY (day, host, role, loopback, success, mech, over_tls)
         ) WITHOUT ROWID;
         """
-
-    /// Loopback, as Queries/*.sql define it, for a table alias.
-    static func local(_ t: String) -> String {
-        """
-        (ifnull(\(t).peer, '') = 'localhost' OR ifnull(\(t).peer_ip, '') GLOB '127.*' \
-        OR ifnull(\(t).peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(\(t).peer_ip, '') GLOB '::ffff:127.*')
-        """
-    }
 
     /// Statements that add `sign` times the rows selected by `filter` (a condition on alias `r`).
     static func delta(filter: String, sign: Int) -> [String] {
@@ -53,7 +45,7 @@ public enum Rollups {
         return [
             """
             INSERT INTO rollup_sessions
-            SELECT substr(r.ts, 1, 10), r.host, r.role, \(local("r")), ifnull(r.version, 'unknown'),
+            SELECT substr(r.ts, 1, 10), r.host, r.role, r.loopback, ifnull(r.version, 'unknown'),
                    ifnull(r.verify, ''), ifnull(r.cipher, 'unknown'), ifnull(r.cipher_bits, -1), \(sign) * count(*),
                    min(r.ts), max(r.ts)
             FROM tls_sessions AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
@@ -61,21 +53,21 @@ public enum Rollups {
             """,
             """
             INSERT INTO rollup_peer_ciphers
-            SELECT r.role, ifnull(r.cipher, 'unknown'), ifnull(r.peer, ''), \(local("r")), r.host, ifnull(r.cipher_bits, -1),
+            SELECT r.role, ifnull(r.cipher, 'unknown'), ifnull(r.peer, ''), r.loopback, r.host, ifnull(r.cipher_bits, -1),
                    \(sign) * count(*), min(r.ts), max(r.ts)
             FROM tls_sessions AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6
             ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
             """,
             """
             INSERT INTO rollup_traffic
-            SELECT substr(r.ts, 1, 10), r.host, 'inbound', \(local("r")),
+            SELECT substr(r.ts, 1, 10), r.host, 'inbound', r.loopback,
                    (r.proto LIKE '%SMTPS%' OR r.tls_session_id IS NOT NULL), \(sign) * count(*), min(r.ts), max(r.ts)
             FROM messages AS r WHERE r.proto IS NOT NULL AND \(filter) GROUP BY 1, 2, 3, 4, 5
             ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """,
             """
             INSERT INTO rollup_traffic
-            SELECT substr(r.ts, 1, 10), r.host, 'outbound', \(local("r")), r.tls_session_id IS NOT NULL,
+            SELECT substr(r.ts, 1, 10), r.host, 'outbound', r.loopback, r.tls_session_id IS NOT NULL,
                    \(sign) * count(*), min(r.ts), max(r.ts)
             FROM deliveries AS r
             WHERE r.status = 'sent' AND (r.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR r.mailer LIKE '%smtp%')
@@ -84,13 +76,13 @@ public enum Rollups {
             """,
             """
             INSERT INTO rollup_failures
-            SELECT substr(r.ts, 1, 10), r.host, ifnull(r.role, ''), \(local("r")), r.kind, \(sign) * count(*), min(r.ts), max(r.ts)
+            SELECT substr(r.ts, 1, 10), r.host, ifnull(r.role, ''), r.loopback, r.kind, \(sign) * count(*), min(r.ts), max(r.ts)
             FROM tls_failures AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5
             ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """,
             """
             INSERT INTO rollup_auth
-            SELECT substr(r.ts, 1, 10), r.host, r.role, \(local("r")), r.success, upper(ifnull(r.mech, '')),
+            SELECT substr(r.ts, 1, 10), r.host, r.role, r.loopback, r.success, upper(ifnull(r.mech, '')),
                    r.tls_session_id IS NOT NULL, \(sign) * count(*), min(r.ts), max(r.ts)
             FROM auth_events AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7
             ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)

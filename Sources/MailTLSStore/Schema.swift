@@ -65,7 +65,11 @@ public enum Schema {
             cert_issuer     TEXT,
             verifymsg       TEXT,                 -- why verification failed, e.g. 'unable to get local issuer certificate'
             source_id       INTEGER REFERENCES sources(id),
-            source_offset   INTEGER
+            source_offset   INTEGER,
+            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
+            -- unless --include-local. Computed from peer and peer_ip when read.
+            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
         );
         CREATE INDEX tls_sessions_ts ON tls_sessions(ts);
 
@@ -92,7 +96,11 @@ public enum Schema {
             tls_cipher      TEXT,
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- the STARTTLS=server session it came over, or NULL
             source_id       INTEGER REFERENCES sources(id),
-            source_offset   INTEGER
+            source_offset   INTEGER,
+            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
+            -- unless --include-local. Computed from peer and peer_ip when read.
+            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
         );
         CREATE INDEX messages_ts ON messages(ts);
 
@@ -119,7 +127,11 @@ public enum Schema {
             tls_cipher      TEXT,
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- the STARTTLS=client session that carried it, or NULL
             source_id       INTEGER REFERENCES sources(id),
-            source_offset   INTEGER
+            source_offset   INTEGER,
+            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
+            -- unless --include-local. Computed from peer and peer_ip when read.
+            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
         );
         CREATE INDEX deliveries_ts ON deliveries(ts);
 
@@ -141,7 +153,11 @@ public enum Schema {
             reason          TEXT,                 -- failure text
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- NULL: AUTH happened without TLS
             source_id       INTEGER REFERENCES sources(id),
-            source_offset   INTEGER
+            source_offset   INTEGER,
+            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
+            -- unless --include-local. Computed from peer and peer_ip when read.
+            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
         );
         CREATE INDEX auth_events_ts ON auth_events(ts);
 
@@ -167,8 +183,12 @@ public enum Schema {
             reject          TEXT,                 -- reject= text
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- read/write errors: the session
             source_id       INTEGER REFERENCES sources(id),
-            source_offset   INTEGER               -- a handshake failure merged with the ruleset or to= line
+            source_offset   INTEGER,              -- a handshake failure merged with the ruleset or to= line
                                                   -- that named its peer belongs to that later line
+            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
+            -- unless --include-local. Computed from peer and peer_ip when read.
+            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
+                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
         );
         CREATE INDEX tls_failures_ts ON tls_failures(ts);
 

@@ -60,7 +60,7 @@ import Testing
         let log = repositoryRoot.appendingPathComponent("Samples/isp-relay.log").path
         try ingest([log], db: db)
         // isp-relay.log: 9 inbound messages, 7 encrypted; 8 outbound deliveries, 6 encrypted (Samples/README.md).
-        let traffic = try rows(db, "SELECT direction, encrypted, sum(n) FROM rollup_traffic WHERE local = 0 GROUP BY 1, 2 ORDER BY 1, 2")
+        let traffic = try rows(db, "SELECT direction, encrypted, sum(n) FROM rollup_traffic WHERE loopback = 0 GROUP BY 1, 2 ORDER BY 1, 2")
         #expect(traffic == ["inbound|0|2", "inbound|1|7", "outbound|0|2", "outbound|1|6"])
     }
 }

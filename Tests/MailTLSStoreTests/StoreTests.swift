@@ -54,7 +54,7 @@ import Testing
         }
         let store = try Store(path: path)
         #expect(try store.database.userVersion == Schema.version)
-        let r = try store.database.prepare("SELECT day, local, sessions FROM rollup_sessions ORDER BY local")
+        let r = try store.database.prepare("SELECT day, loopback, sessions FROM rollup_sessions ORDER BY loopback")
         var rows: [String] = []
         while try r.step() { rows.append("\(r.string(0) ?? "")|\(r.int64(1))|\(r.int64(2))") }
         #expect(rows == ["2026-11-29|0|1", "2026-11-29|1|1"])
