@@ -53,13 +53,7 @@ public final class RollupAccumulator {
         s.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) ? s.uppercased() : s
     }
 
-    /// Loopback as Queries/*.sql define it: peer `localhost`, or a 127/8, ::1 or ::ffff:127 address.
-    static func isLocal(_ relay: Relay?) -> Bool {
-        guard let relay else { return false }
-        if relay.peer == "localhost" { return true }
-        guard let ip = relay.ip else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip == "0:0:0:0:0:0:0:1" || ip.hasPrefix("::ffff:127.")
-    }
+    static func isLocal(_ relay: Relay?) -> Bool { relay?.isLoopback ?? false }
 
     static let networkMailers: Set<String> = ["esmtp", "smtp", "smtp8", "dsmtp", "relay"]
 

@@ -57,7 +57,6 @@ struct RelayTests {
         #expect(r.name == c.name)
         #expect(r.ip == c.ip)
         #expect(r.peer == c.peer)
-        #expect(r.matchName == c.peer)
         #expect(r.forged == c.forged)
         #expect(r.user == c.user)
         #expect(r.isLoopback == c.loopback)

@@ -30,5 +30,4 @@ struct SessionState: Sendable, Codable {
         self.lastSeen = lastSeen
     }
 
-    var isIdle: Bool { server == nil && clients.isEmpty && openFailure == nil && pendingMore == nil }
 }

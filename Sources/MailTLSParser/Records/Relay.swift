@@ -27,20 +27,13 @@ public struct Relay: Sendable, Hashable, Codable {
         if let name, !name.isEmpty { peer = Relay.normalise(name) } else { peer = ip }
     }
 
-    /// The name used to match a client STARTTLS line with its `to=` lines: lowercased, no trailing dot;
-    /// for a literal address, the address.
-    public var matchName: String? { peer }
-
-    /// True for 127.0.0.0/8, ::1 and `localhost` peers (MSP -> MTA hops).
-    /// The address decides when there is one (a PTR name can say anything); otherwise the name.
+    /// True for MSP -> MTA hops: the peer `localhost`, or an address in 127.0.0.0/8, `::1` or
+    /// `::ffff:127.0.0.0/104`. The same definition as the store's generated `loopback` column, which
+    /// the reports use.
     public var isLoopback: Bool {
-        if let ip { return Relay.isLoopbackAddress(ip) }
-        if let p = peer { return p == "localhost" || p.hasPrefix("localhost.") }
-        return false
-    }
-
-    public static func isLoopbackAddress(_ s: String) -> Bool {
-        s.hasPrefix("127.") || s == "::1" || s == "0:0:0:0:0:0:0:1" || s.hasPrefix("::ffff:127.")
+        if peer == "localhost" { return true }
+        guard let ip else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip == "0:0:0:0:0:0:0:1" || ip.hasPrefix("::ffff:127.")
     }
 
     /// Lowercase ASCII and drop one trailing dot.

@@ -76,10 +76,6 @@ public final class Statement {
         }
     }
 
-    public func clearBindings() {
-        sqlite3_clear_bindings(handle)
-    }
-
     // MARK: Running
 
     /// Runs one step: true when a row is available, false when done.
