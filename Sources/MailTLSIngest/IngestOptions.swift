@@ -10,19 +10,15 @@ public struct IngestOptions: Sendable {
     public var sessionGap: Int64
     /// How many malformed lines to keep as samples for the summary.
     public var malformedSamples: Int
-    /// Write the rows still waiting in open sessions at the end of the run (one-shot use such as
-    /// `report --no-store`). Off for the store: open sessions are saved and continue next run.
-    public var flushOpenSessions: Bool
     /// Fault injection for tests: kill the process (SIGKILL) after this many rows were written.
     public var faultAfterRows: Int?
 
     public init(year: Int? = nil, timeZone: TimeZone = .current, sessionGap: Int64 = 30 * 60,
-                malformedSamples: Int = 5, flushOpenSessions: Bool = false, faultAfterRows: Int? = nil) {
+                malformedSamples: Int = 5, faultAfterRows: Int? = nil) {
         self.year = year
         self.timeZone = timeZone
         self.sessionGap = sessionGap
         self.malformedSamples = malformedSamples
-        self.flushOpenSessions = flushOpenSessions
         self.faultAfterRows = faultAfterRows
     }
 }

@@ -30,6 +30,7 @@ public final class Ingester {
         pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows)
         let next = try store.nextSessionID()
         let nextFailure = try store.nextFailureID()
+        let nextDelivery = try store.nextDeliveryID()
         if let json = try store.state(Self.linkerStateKey),
            var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
             saved.sessionGap = options.sessionGap
@@ -39,6 +40,7 @@ public final class Ingester {
             linker = SessionLinker(sessionGap: options.sessionGap, firstSessionID: next)
         }
         linker.reserveFailureIDs(from: nextFailure)
+        linker.reserveDeliveryIDs(from: nextDelivery)
     }
 
     /// Ingests `paths` (files, directories, `-` for standard input) oldest first, and returns what
@@ -66,20 +68,6 @@ public final class Ingester {
                 summary.failedFiles.append(.store(path: path, message: "\(error)"))
             }
             done += FileStatus.of(path)?.size ?? 0
-        }
-        if options.flushOpenSessions {
-            do {
-                try writer.begin()
-                linker.flush { pipeline.append($0) }
-                try pipeline.flush()
-                try pipeline.flushRollups(into: store)
-                try saveLinker()
-                try writer.commit()
-            } catch {
-                pipeline.discard()
-                writer.rollback()
-                summary.failedFiles.append(.store(path: store.path, message: "\(error)"))
-            }
         }
         summary.rows = writer.counts
         summary.seconds = Date().timeIntervalSince(started)
@@ -175,6 +163,7 @@ public final class Ingester {
                     // other files linked to them stay linked; the run's open sessions resume after.
                     let oldIDs = try store.sessionIDs(sourceID: known.id)
                     let oldFailureIDs = try store.failureIDs(sourceID: known.id)
+                    let oldDeliveryIDs = try store.deliveryIDs(sourceID: known.id)
                     try store.saveFailureCompletions(sourceID: known.id)
                     try store.removeFromRollups(sourceID: known.id)
                     try store.deleteRows(sourceID: known.id)
@@ -187,8 +176,10 @@ public final class Ingester {
                     }
                     before.reserveSessionIDs(from: linker.nextSessionID)
                     before.reserveFailureIDs(from: linker.nextFailureID)
+                    before.reserveDeliveryIDs(from: linker.nextDeliveryID)
                     before.reuseSessionIDs(oldIDs)
                     before.reuseFailureIDs(oldFailureIDs)
+                    before.reuseDeliveryIDs(oldDeliveryIDs)
                     linker = before
                     source.offset = 0
                     source.lines = 0
@@ -260,14 +251,13 @@ public final class Ingester {
                 source.tailHash = Fingerprint.of(try input.file.bytes(at: consumedEnd - Int64(window), count: window))
             }
             if var run = runLinker {
-                // Rows still pending at the file's end were completed by later files in the first
-                // read (and belong to them): drop the re-read's leftovers, resume the run's state.
-                linker.compact { pipeline.append($0) }
+                // The re-read's open sessions belong to that file's end; the run's state resumes.
                 run.reserveSessionIDs(from: linker.nextSessionID)
                 run.reserveFailureIDs(from: linker.nextFailureID)
+                run.reserveDeliveryIDs(from: linker.nextDeliveryID)
                 linker = run
             }
-            linker.compact { pipeline.append($0) }
+            linker.compact()
             try pipeline.flush()
             if runLinker != nil {
                 pipeline.rollups.clear()   // a re-read file's rows are added back by source, below

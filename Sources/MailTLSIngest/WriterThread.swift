@@ -54,8 +54,10 @@ final class WriterThread: @unchecked Sendable {
             do {
                 for r in rows {
                     try writer.write(r)
-                    if case .failureCompletion = r.event { continue }
-                    written += 1
+                    switch r.event {
+                    case .failureCompletion, .deliveryCompletion: continue   // updates, not rows
+                    default: written += 1
+                    }
                     if let limit = faultAfterRows, written >= limit {
                         kill(getpid(), SIGKILL)   // fault injection: die like kill -9, mid-transaction
                     }

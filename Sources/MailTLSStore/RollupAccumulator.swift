@@ -87,7 +87,7 @@ public final class RollupAccumulator {
         case .auth(let a):
             auth[AuthKey(day: day, host: r.host, role: a.role.rawValue, local: Self.isLocal(a.relay), success: a.success,
                          mech: Self.upper(a.mechanism ?? ""), overTLS: a.tlsSessionID != nil), default: Count()].add(r.time)
-        case .certificate, .connect, .failureCompletion:
+        case .certificate, .connect, .failureCompletion, .deliveryCompletion:
             break
         }
     }

@@ -119,6 +119,15 @@ extension Store {
         return out
     }
 
+    /// The ids of the deliveries read from a source, in order.
+    public func deliveryIDs(sourceID: Int64) throws -> [Int64] {
+        let s = try database.prepare("SELECT id FROM deliveries WHERE source_id = ? ORDER BY id")
+        s.bind(1, sourceID)
+        var out: [Int64] = []
+        while try s.step() { out.append(s.int64(0)) }
+        return out
+    }
+
     /// The ids of the TLS failures read from a source, in order.
     public func failureIDs(sourceID: Int64) throws -> [Int64] {
         let s = try database.prepare("SELECT id FROM tls_failures WHERE source_id = ? ORDER BY id")

@@ -52,6 +52,11 @@ public final class Store {
         (try database.scalarInt("SELECT max(id) FROM tls_failures") ?? 0) + 1
     }
 
+    /// The id the next delivery row must get.
+    public func nextDeliveryID() throws -> Int64 {
+        (try database.scalarInt("SELECT max(id) FROM deliveries") ?? 0) + 1
+    }
+
     /// Row counts per data table.
     public func rowCounts() throws -> [(table: String, rows: Int64)] {
         try ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures", "sources"].map {

@@ -41,6 +41,7 @@ public final class StoreWriter {
     private let insertAuth: Statement
     private let insertFailure: Statement
     private let completeFailure: Statement
+    private let completeDelivery: Statement
     private var time = TimeText()
     private let arena = TextArena()
     public private(set) var counts = WriteCounts()
@@ -61,9 +62,11 @@ public final class StoreWriter {
             """)
         insertDelivery = try db.prepare("""
             INSERT INTO deliveries(ts, host, pid, queue_id, recipients, nrcpts, mailer, peer, peer_ip, relay, dsn,
-                status, stat, delay, xdelay, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                status, stat, delay, xdelay, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset, id)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
+        completeDelivery = try db.prepare(
+            "UPDATE deliveries SET recipients = recipients || ',' || ?, nrcpts = nrcpts + ? WHERE id = ?")
         insertAuth = try db.prepare("""
             INSERT INTO auth_events(ts, host, pid, queue_id, role, success, peer, peer_ip, relay, authid, mech, bits,
                 reason, tls_session_id, source_id, source_offset)
@@ -185,8 +188,16 @@ public final class StoreWriter {
             s.bind(19, d.tlsSessionID)
             s.bind(20, r.origin.source)
             s.bind(21, r.origin.offset)
+            s.bind(22, d.id > 0 ? d.id : nil)
             try s.run()
             counts.deliveries += 1
+
+        case .deliveryCompletion(let c):
+            let s = completeDelivery
+            text(s, 1, c.recipients)
+            s.bind(2, c.recipientCount)
+            s.bind(3, c.deliveryID)
+            try s.run()
 
         case .auth(let a):
             let s = insertAuth

@@ -139,7 +139,7 @@ extension MailTLS {
         /// Ingests `files` into the store at `path`; returns true when some file failed.
         private func readFirst(_ files: [String], into path: String, oneShot: Bool) throws -> Bool {
             let zone = filters.timezone.flatMap(TimeZone.init(identifier:)) ?? .current
-            let options = IngestOptions(year: year, timeZone: zone, flushOpenSessions: oneShot)
+            let options = IngestOptions(year: year, timeZone: zone)
             let summary: IngestSummary
             do {
                 let lock = try StoreLock(storePath: path, wait: 10)

@@ -96,3 +96,33 @@ import Testing
         #expect(s.skipped == 1)
     }
 }
+
+@Suite struct ContinuationTests {
+    /// A `to=… [more]` piece is stored at once; its continuation adds to that row (one delivery, all
+    /// recipients), also when the continuation comes in the next run.
+    @Test(arguments: [false, true])
+    func moreContinuationCompletesTheStoredRow(splitRuns: Bool) throws {
+        let dir = try TempDir()
+        let db = dir.path("t.db")
+        let head = """
+            Nov 29 10:00:03 mx1 sm-mta[4250]: STARTTLS=client, relay=mx.example.net., version=TLSv1.2, verify=OK, cipher=ECDHE-RSA-AES256-GCM-SHA384, bits=256/256
+            Nov 29 10:00:04 mx1 sm-mta[4250]: 4ATA01aa004242: to=<a@example.net>,<b@example.net>, [more], delay=00:00:03, xdelay=00:00:01, mailer=esmtp, pri=121200, relay=mx.example.net. [198.51.100.7], dsn=2.0.0, stat=Sent (ok)
+
+            """
+        let tail = """
+            Nov 29 10:00:04 mx1 sm-mta[4250]: 4ATA01aa004242: to=<c@example.net>, delay=00:00:03, xdelay=00:00:01, mailer=esmtp, pri=121200, relay=mx.example.net. [198.51.100.7], dsn=2.0.0, stat=Sent (ok)
+
+            """
+        let log = try dir.write("maillog", head + (splitRuns ? "" : tail))
+        try ingest([log], db: db)
+        if splitRuns {
+            // The piece is already stored; the next run completes it.
+            #expect(try rows(db, "SELECT recipients, nrcpts FROM deliveries") == ["<a@example.net>,<b@example.net>|2"])
+            try (head + tail).write(toFile: log, atomically: false, encoding: .utf8)
+            try ingest([log], db: db)
+        }
+        #expect(try rows(db, "SELECT recipients, nrcpts, tls_session_id IS NOT NULL FROM deliveries")
+                == ["<a@example.net>,<b@example.net>,<c@example.net>|3|1"])
+        #expect(try scalar(db, "SELECT sum(n) FROM rollup_traffic WHERE direction = 'outbound'") == 1)
+    }
+}

@@ -136,15 +136,21 @@ struct Pipeline {
         }
     }
 
-    mutating func flush() {
-        var emitted: [LogRecord] = []
-        linker.flush { emitted.append($0) }
-        collect(emitted)
-    }
+    /// The end of input: nothing waits in the linker, so there is nothing left to collect.
+    mutating func flush() {}
 
-    /// Appends rows; a failure completion updates its failure row, as the store's UPDATE does.
+    /// Appends rows; a completion updates its row, as the store's UPDATE does.
     private mutating func collect(_ emitted: [LogRecord]) {
         for r in emitted {
+            if case .deliveryCompletion(let c) = r.event,
+               let i = records.lastIndex(where: { $0.event.asDelivery?.id == c.deliveryID }),
+               var d = records[i].event.asDelivery {
+                d.recipients += "," + c.recipients
+                d.recipientCount += c.recipientCount
+                d.continued = c.continued
+                records[i].event = .delivery(d)
+                continue
+            }
             guard case .failureCompletion(let c) = r.event else { records.append(r); continue }
             guard let i = records.lastIndex(where: { $0.event.asFailure?.id == c.failureID }),
                   var f = records[i].event.asFailure else { records.append(r); continue }

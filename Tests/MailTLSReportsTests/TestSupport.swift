@@ -37,7 +37,7 @@ final class TestStore {
         for (i, text) in logs.enumerated() { paths.append(try dir.write("maillog.\(i)", text)) }
         let store = try Store(path: path)
         if !paths.isEmpty {
-            let options = IngestOptions(year: 2026, timeZone: TimeZone(identifier: "UTC")!, flushOpenSessions: true)
+            let options = IngestOptions(year: 2026, timeZone: TimeZone(identifier: "UTC")!)
             let summary = try Ingester(store: store, options: options).ingest(paths: paths)
             #expect(summary.failedFiles.isEmpty, "ingest failed: \(summary.failedFiles)")
             #expect(summary.malformed == 0, "unparsed lines: \(summary.samples)")

@@ -9,8 +9,10 @@
 /// - A new STARTTLS line, a failed handshake, `connect from`, or an idle gap (`sessionGap`) starts a
 ///   new session, because pids are reused.
 ///
-/// The linker assigns each TLS session its row id, so later rows can point at it without a database
-/// round trip. It is a value type: copy it to snapshot the state before a file, restore the copy if
+/// The linker assigns row ids (TLS sessions, failures, deliveries), so later rows can point at them
+/// without a database round trip, and every row is emitted at once: a later line that adds to a row
+/// (the ruleset reject naming a failed handshake's peer, the rest of a `to=… [more]` list) is emitted
+/// as a completion of that row, so nothing ever waits in the linker. It is a value type: copy it to snapshot the state before a file, restore the copy if
 /// the file fails. It is `Codable` so the open sessions can be saved between runs.
 public struct SessionLinker: Sendable, Codable {
     /// Seconds without a line from a (host, pid) after which its session is over.
@@ -26,6 +28,9 @@ public struct SessionLinker: Sendable, Codable {
     /// The id the next `tls_failures` row gets (a later line may complete it).
     public private(set) var nextFailureID: Int64 = 1
     private var reusableFailureIDs: [Int64] = []
+    /// The id the next `deliveries` row gets (a `[more]` continuation may complete it).
+    public private(set) var nextDeliveryID: Int64 = 1
+    private var reusableDeliveryIDs: [Int64] = []
     private var sinceSweep = 0
 
     static let maxClientSessions = 8
@@ -55,6 +60,22 @@ public struct SessionLinker: Sendable, Codable {
         nextFailureID = max(nextFailureID, id)
     }
 
+    /// The same for `deliveries` rows.
+    public mutating func reuseDeliveryIDs(_ ids: [Int64]) {
+        reusableDeliveryIDs = ids
+    }
+
+    /// Moves the delivery id counter forward (never back).
+    public mutating func reserveDeliveryIDs(from id: Int64) {
+        nextDeliveryID = max(nextDeliveryID, id)
+    }
+
+    private mutating func takeDeliveryID() -> Int64 {
+        if !reusableDeliveryIDs.isEmpty { return reusableDeliveryIDs.removeFirst() }
+        defer { nextDeliveryID += 1 }
+        return nextDeliveryID
+    }
+
     private mutating func takeFailureID() -> Int64 {
         if !reusableFailureIDs.isEmpty { return reusableFailureIDs.removeFirst() }
         defer { nextFailureID += 1 }
@@ -70,23 +91,25 @@ public struct SessionLinker: Sendable, Codable {
     public mutating func link(_ record: LogRecord, emit: (LogRecord) -> Void) {
         if record.time > newestByHost[record.host, default: .min] { newestByHost[record.host] = record.time }
         sinceSweep += 1
-        if sinceSweep >= Self.sweepInterval { sweep(releasedBy: record.origin, emit: emit) }
+        if sinceSweep >= Self.sweepInterval { compact() }
 
         var record = record
         let key = SessionKey(host: record.host, pid: record.pid)
         var st = states[key] ?? SessionState(lastSeen: record.time)
         if record.time - st.lastSeen > sessionGap {
-            Self.flushPending(&st, releasedBy: record.origin, emit: emit)
             st = SessionState(lastSeen: record.time)
         }
         st.lastSeen = max(st.lastSeen, record.time)
+        // A [more] list continues on the very next to= line of its process, or not at all.
+        let openDelivery = st.openDelivery
+        st.openDelivery = nil
 
         switch record.event {
-        case .failureCompletion:
+        case .failureCompletion, .deliveryCompletion:
             break   // produced here, never parsed
 
         case .connect:
-            Self.flushPending(&st, releasedBy: record.origin, emit: emit)
+            st.openFailure = nil
             st.server = nil
             st.clients.removeAll()
 
@@ -187,83 +210,36 @@ public struct SessionLinker: Sendable, Codable {
                     emit(completion)
                 }
             }
-            if let more = st.pendingMore, case .delivery(let first) = more.event {
-                st.pendingMore = nil
-                if more.queueID == record.queueID {
-                    d.recipients = first.recipients + "," + d.recipients
-                    d.recipientCount += first.recipientCount
-                } else {
-                    emit(Self.released(Self.finished(more), by: record.origin))
-                }
+            if let open = openDelivery, open.queueID == record.queueID {
+                // The rest of a [more] list: added to the row its first piece wrote.
+                if d.continued { st.openDelivery = open }
+                record.event = .deliveryCompletion(DeliveryCompletion(
+                    deliveryID: open.id, recipients: d.recipients, recipientCount: d.recipientCount,
+                    continued: d.continued))
+                emit(record)
+                break
             }
-            // Link now, while the handshakes of this connection are the current ones.
             if let r = d.relay, let name = r.name ?? r.ip {
                 d.tlsSessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
             }
+            d.id = takeDeliveryID()
+            if d.continued { st.openDelivery = .init(id: d.id, queueID: record.queueID) }
             record.event = .delivery(d)
-            if d.continued {
-                st.pendingMore = record
-                break
-            }
             emit(record)
         }
         states[key] = st
     }
 
-    /// Emits every pending row and forgets all open sessions (end of input).
-    public mutating func flush(emit: (LogRecord) -> Void) {
-        for key in states.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) }) {
-            Self.flushPending(&states[key]!, releasedBy: nil, emit: emit)
-        }
-        states.removeAll()
-    }
-
-    /// Drops sessions idle for longer than the gap (relative to the newest line seen), emitting what
-    /// they held. Call before saving the state: such sessions would be reset on their next line anyway.
-    public mutating func compact(emit: (LogRecord) -> Void) {
-        sweep(releasedBy: nil, emit: emit)
-    }
-
-    /// Drops sessions idle for longer than the gap, emitting what they held: keeps memory bounded.
-    private mutating func sweep(releasedBy origin: LineOrigin?, emit: (LogRecord) -> Void) {
+    /// Forgets sessions idle for longer than the gap (measured on each host's own clock): their
+    /// next line would start a new session anyway. Keeps memory bounded; call before saving.
+    public mutating func compact() {
         sinceSweep = 0
         let gap = sessionGap
         let newest = newestByHost
-        let stale = states.filter { entry in
-            guard let n = newest[entry.key.host] else { return false }
-            return entry.value.lastSeen < n &- gap
-        }.keys.sorted(by: { ($0.host, $0.pid) < ($1.host, $1.pid) })
-        for key in stale {
-            Self.flushPending(&states[key]!, releasedBy: origin, emit: emit)
-            states[key] = nil
+        states = states.filter { entry in
+            guard let n = newest[entry.key.host] else { return true }
+            return entry.value.lastSeen >= n &- gap
         }
-    }
-
-    /// A pending row belongs to the line whose processing completed or released it (its source and
-    /// offset): re-reading that line's file (`--reingest`) recreates exactly the rows it had released.
-    private static func released(_ r: LogRecord, by origin: LineOrigin?) -> LogRecord {
-        guard let origin else { return r }
-        var r = r
-        r.origin = origin
-        return r
-    }
-
-    private static func flushPending(_ st: inout SessionState, releasedBy origin: LineOrigin?, emit: (LogRecord) -> Void) {
-        st.openFailure = nil
-        if let m = st.pendingMore {
-            st.pendingMore = nil
-            emit(released(finished(m), by: origin))
-        }
-    }
-
-    /// A `[more]` piece whose continuation never came, written as a delivery of its own.
-    private static func finished(_ more: LogRecord) -> LogRecord {
-        var m = more
-        if case .delivery(var d) = m.event {
-            d.continued = false
-            m.event = .delivery(d)
-        }
-        return m
     }
 
     /// True when two server-side relays are the same connection: same IP when both have one,

@@ -23,8 +23,13 @@ struct SessionState: Sendable, Codable {
         var needsPeer: Bool
     }
     var openFailure: OpenFailure?
-    /// A `to=… [more]` piece waiting for the rest of its recipient list.
-    var pendingMore: LogRecord?
+    /// The delivery a `to=… [more]` piece just wrote, which the next `to=` line of the same queue id
+    /// continues.
+    struct OpenDelivery: Sendable, Codable {
+        var id: Int64
+        var queueID: String?
+    }
+    var openDelivery: OpenDelivery?
 
     init(lastSeen: Int64) {
         self.lastSeen = lastSeen

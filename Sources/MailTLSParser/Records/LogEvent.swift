@@ -21,6 +21,25 @@ public enum LogEvent: Sendable, Equatable, Codable {
     /// The line after a failed handshake that completes it (the `ruleset=tls_server … reject=` line,
     /// or the `to=` line that names the peer a `connect failed` line lacks): an update of that row.
     case failureCompletion(FailureCompletion)
+    /// The rest of a `to=… [more]` recipient list: added to the delivery row its first piece wrote.
+    case deliveryCompletion(DeliveryCompletion)
+}
+
+/// What a `to=` continuation line adds to the delivery its `[more]` piece wrote.
+public struct DeliveryCompletion: Sendable, Equatable, Codable {
+    /// The `deliveries` row id.
+    public var deliveryID: Int64
+    public var recipients: String
+    public var recipientCount: Int
+    /// True when yet another piece follows (this one ended in `[more]` too).
+    public var continued: Bool
+
+    public init(deliveryID: Int64, recipients: String, recipientCount: Int, continued: Bool) {
+        self.deliveryID = deliveryID
+        self.recipients = recipients
+        self.recipientCount = recipientCount
+        self.continued = continued
+    }
 }
 
 /// What a later line adds to a handshake failure already written.
@@ -218,7 +237,7 @@ public struct Delivery: Sendable, Equatable, Codable {
     public var recipients: String
     /// Number of addresses in `recipients`.
     public var recipientCount: Int
-    /// True while a `to=… [more]` piece waits for the rest of its list.
+    /// True for a `to=… [more]` piece: the rest of its list follows on the next `to=` line.
     public var continued: Bool
     public var mailer: String?
     public var relay: Relay?
@@ -231,6 +250,8 @@ public struct Delivery: Sendable, Equatable, Codable {
     public var loggedTLS: LoggedTLS?
     /// The STARTTLS=client session that carried it, set by the linker.
     public var tlsSessionID: Int64?
+    /// The row id in `deliveries`, assigned by the linker (a continuation line may complete it).
+    public var id: Int64 = 0
 
     public init(recipients: String, recipientCount: Int, continued: Bool, mailer: String?, relay: Relay?,
                 dsn: String?, status: Status, statusText: String, delay: String?, xdelay: String?,
