@@ -29,7 +29,7 @@ sessions AS (
            OR NOT loopback)
 ),
 inbound AS (
-    SELECT ts, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
+    SELECT ts, encrypted
     FROM messages
     WHERE proto IS NOT NULL
       AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
@@ -44,7 +44,7 @@ outbound AS (
     SELECT d.ts, d.tls_session_id IS NOT NULL AS encrypted
     FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
     WHERE d.status = 'sent'
-      AND (d.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR d.mailer LIKE '%smtp%')
+      AND d.network_mailer
       AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
       AND d.host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')

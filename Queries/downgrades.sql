@@ -62,7 +62,7 @@ sessions AS (
            OR NOT loopback)
 ),
 inbound AS (
-    SELECT ts, peer, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
+    SELECT ts, peer, encrypted
     FROM messages
     WHERE proto IS NOT NULL AND peer IS NOT NULL
       AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
@@ -78,7 +78,7 @@ outbound AS (
     FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
     WHERE d.status = 'sent'
       AND d.peer IS NOT NULL
-      AND (d.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR d.mailer LIKE '%smtp%')
+      AND d.network_mailer
       AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
       AND d.host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')

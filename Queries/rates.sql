@@ -27,7 +27,7 @@ options AS (
     SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz
 ),
 inbound AS (
-    SELECT ts, host, peer, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) AS encrypted
+    SELECT ts, host, peer, encrypted
     FROM messages
     WHERE proto IS NOT NULL
       AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
@@ -42,7 +42,7 @@ outbound AS (
     SELECT d.ts, d.host, coalesce(s.peer, d.peer) AS peer, d.tls_session_id IS NOT NULL AS encrypted
     FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
     WHERE d.status = 'sent'
-      AND (d.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR d.mailer LIKE '%smtp%')
+      AND d.network_mailer
       AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
       AND d.host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')

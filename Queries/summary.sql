@@ -78,7 +78,7 @@ inbound AS (
       AND (:role IS NULL OR :role = 'server')
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    SELECT date(ts, (SELECT tz FROM options)), ts, ts, (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL), 1
+    SELECT date(ts, (SELECT tz FROM options)), ts, ts, encrypted, 1
     FROM messages
     WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND proto IS NOT NULL
       AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
@@ -100,7 +100,7 @@ outbound AS (
     SELECT date(d.ts, (SELECT tz FROM options)), d.ts, d.ts, d.tls_session_id IS NOT NULL, 1
     FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
     WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND d.status = 'sent'
-      AND (d.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR d.mailer LIKE '%smtp%')
+      AND d.network_mailer
       AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
       AND d.host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')

@@ -61,7 +61,7 @@ public enum Rollups {
             """
             INSERT INTO rollup_traffic
             SELECT substr(r.ts, 1, 10), r.host, 'inbound', r.loopback,
-                   (r.proto LIKE '%SMTPS%' OR r.tls_session_id IS NOT NULL), \(sign) * count(*), min(r.ts), max(r.ts)
+                   r.encrypted, \(sign) * count(*), min(r.ts), max(r.ts)
             FROM messages AS r WHERE r.proto IS NOT NULL AND \(filter) GROUP BY 1, 2, 3, 4, 5
             ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """,
@@ -70,7 +70,7 @@ public enum Rollups {
             SELECT substr(r.ts, 1, 10), r.host, 'outbound', r.loopback, r.tls_session_id IS NOT NULL,
                    \(sign) * count(*), min(r.ts), max(r.ts)
             FROM deliveries AS r
-            WHERE r.status = 'sent' AND (r.mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay') OR r.mailer LIKE '%smtp%')
+            WHERE r.status = 'sent' AND r.network_mailer
               AND \(filter) GROUP BY 1, 2, 3, 4, 5
             ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """,

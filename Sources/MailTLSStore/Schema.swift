@@ -100,7 +100,10 @@ public enum Schema {
             -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
             -- unless --include-local. Computed from peer and peer_ip when read.
             loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
+                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL,
+            -- 1 when the message came over TLS: proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, ...) or its
+            -- session had a STARTTLS=server line (sendmail before 8.15 logs ESMTP even over TLS).
+            encrypted       INTEGER GENERATED ALWAYS AS (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) VIRTUAL
         );
         CREATE INDEX messages_ts ON messages(ts);
 
@@ -131,7 +134,10 @@ public enum Schema {
             -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
             -- unless --include-local. Computed from peer and peer_ip when read.
             loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
+                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL,
+            -- 1 for network mailers (esmtp, smtp, smtp8, dsmtp, relay, ...), not local, prog, *file*, *include*.
+            network_mailer  INTEGER GENERATED ALWAYS AS (mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay')
+                             OR mailer LIKE '%smtp%') VIRTUAL
         );
         CREATE INDEX deliveries_ts ON deliveries(ts);
 
