@@ -34,28 +34,12 @@ public final class RollupAccumulator {
 
     static func day(_ t: Int64) -> Int64 { t >= 0 ? t / 86400 : (t - 86399) / 86400 }
 
-    /// True when `s` contains `word` (upper-case ASCII) in any letter case.
-    static func containsCaseless(_ s: String, _ word: StaticString) -> Bool {
-        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        var s = s
-        return s.withUTF8 { b in
-            guard b.count >= w.count else { return false }
-            outer: for i in 0...(b.count - w.count) {
-                for j in 0..<w.count where b[i + j] & 0xDF != w[j] { continue outer }
-                return true
-            }
-            return false
-        }
-    }
-
     /// ASCII upper case, without allocating when it already is.
     static func upper(_ s: String) -> String {
         s.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) ? s.uppercased() : s
     }
 
     static func isLocal(_ relay: Relay?) -> Bool { relay?.isLoopback ?? false }
-
-    static let networkMailers: Set<String> = ["esmtp", "smtp", "smtp8", "dsmtp", "relay"]
 
     public init() {}
 
@@ -71,14 +55,11 @@ public final class RollupAccumulator {
             peerCiphers[PeerCipherKey(role: s.role.rawValue, cipher: s.cipher, peer: s.relay.peer ?? "", local: local,
                                       host: r.host, bits: bits), default: Count()].add(r.time)
         case .message(let m):
-            guard let proto = m.proto else { return }
-            let encrypted = m.tlsSessionID != nil || Self.containsCaseless(proto, "SMTPS")
-            traffic[TrafficKey(day: day, host: r.host, inbound: true, local: Self.isLocal(m.relay), encrypted: encrypted),
+            guard m.proto != nil else { return }
+            traffic[TrafficKey(day: day, host: r.host, inbound: true, local: Self.isLocal(m.relay), encrypted: m.isEncrypted),
                     default: Count()].add(r.time)
         case .delivery(let d):
-            guard d.status == .sent, let mailer = d.mailer,
-                  Self.networkMailers.contains(mailer) || Self.containsCaseless(mailer, "SMTP")
-                    || Self.networkMailers.contains(mailer.lowercased()) else { return }
+            guard d.status == .sent, d.usesNetworkMailer else { return }
             traffic[TrafficKey(day: day, host: r.host, inbound: false, local: Self.isLocal(d.relay),
                                encrypted: d.tlsSessionID != nil), default: Count()].add(r.time)
         case .failure(let f):

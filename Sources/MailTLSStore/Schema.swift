@@ -66,10 +66,9 @@ public enum Schema {
             verifymsg       TEXT,                 -- why verification failed, e.g. 'unable to get local issuer certificate'
             source_id       INTEGER REFERENCES sources(id),
             source_offset   INTEGER,
-            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
-            -- unless --include-local. Computed from peer and peer_ip when read.
-            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
+            -- 1 for loopback peers (127.0.0.0/8, ::1, ::ffff:127.x, or the peer localhost: MSP -> MTA hops),
+            -- which reports leave out unless --include-local. Set at ingest from peer and peer_ip.
+            loopback        INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX tls_sessions_ts ON tls_sessions(ts);
 
@@ -97,13 +96,12 @@ public enum Schema {
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- the STARTTLS=server session it came over, or NULL
             source_id       INTEGER REFERENCES sources(id),
             source_offset   INTEGER,
-            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
-            -- unless --include-local. Computed from peer and peer_ip when read.
-            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL,
-            -- 1 when the message came over TLS: proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, ...) or its
+            -- 1 for loopback peers (127.0.0.0/8, ::1, ::ffff:127.x, or the peer localhost: MSP -> MTA hops),
+            -- which reports leave out unless --include-local. Set at ingest from peer and peer_ip.
+            loopback        INTEGER NOT NULL DEFAULT 0,
+            -- Set at ingest. 1 when the message came over TLS: proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, ...) or its
             -- session had a STARTTLS=server line (sendmail before 8.15 logs ESMTP even over TLS).
-            encrypted       INTEGER GENERATED ALWAYS AS (proto LIKE '%SMTPS%' OR tls_session_id IS NOT NULL) VIRTUAL
+            encrypted       INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX messages_ts ON messages(ts);
 
@@ -131,13 +129,12 @@ public enum Schema {
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- the STARTTLS=client session that carried it, or NULL
             source_id       INTEGER REFERENCES sources(id),
             source_offset   INTEGER,
-            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
-            -- unless --include-local. Computed from peer and peer_ip when read.
-            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL,
-            -- 1 for network mailers (esmtp, smtp, smtp8, dsmtp, relay, ...), not local, prog, *file*, *include*.
-            network_mailer  INTEGER GENERATED ALWAYS AS (mailer IN ('esmtp', 'smtp', 'smtp8', 'dsmtp', 'relay')
-                             OR mailer LIKE '%smtp%') VIRTUAL
+            -- 1 for loopback peers (127.0.0.0/8, ::1, ::ffff:127.x, or the peer localhost: MSP -> MTA hops),
+            -- which reports leave out unless --include-local. Set at ingest from peer and peer_ip.
+            loopback        INTEGER NOT NULL DEFAULT 0,
+            -- Set at ingest. 1 for network mailers (esmtp, smtp, smtp8, dsmtp, relay, any *smtp*), not local,
+            -- prog, *file*, *include*.
+            network_mailer  INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX deliveries_ts ON deliveries(ts);
 
@@ -160,10 +157,9 @@ public enum Schema {
             tls_session_id  INTEGER REFERENCES tls_sessions(id),  -- NULL: AUTH happened without TLS
             source_id       INTEGER REFERENCES sources(id),
             source_offset   INTEGER,
-            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
-            -- unless --include-local. Computed from peer and peer_ip when read.
-            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
+            -- 1 for loopback peers (127.0.0.0/8, ::1, ::ffff:127.x, or the peer localhost: MSP -> MTA hops),
+            -- which reports leave out unless --include-local. Set at ingest from peer and peer_ip.
+            loopback        INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX auth_events_ts ON auth_events(ts);
 
@@ -191,10 +187,9 @@ public enum Schema {
             source_id       INTEGER REFERENCES sources(id),
             source_offset   INTEGER,              -- a handshake failure merged with the ruleset or to= line
                                                   -- that named its peer belongs to that later line
-            -- 1 for loopback peers (127.0.0.0/8, ::1, localhost: MSP -> MTA hops), which reports leave out
-            -- unless --include-local. Computed from peer and peer_ip when read.
-            loopback        INTEGER GENERATED ALWAYS AS (ifnull(peer, '') = 'localhost' OR ifnull(peer_ip, '') GLOB '127.*'
-                             OR ifnull(peer_ip, '') IN ('::1', '0:0:0:0:0:0:0:1') OR ifnull(peer_ip, '') GLOB '::ffff:127.*') VIRTUAL
+            -- 1 for loopback peers (127.0.0.0/8, ::1, ::ffff:127.x, or the peer localhost: MSP -> MTA hops),
+            -- which reports leave out unless --include-local. Set at ingest from peer and peer_ip.
+            loopback        INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX tls_failures_ts ON tls_failures(ts);
 

@@ -143,13 +143,17 @@ extension Store {
         try database.execute("""
             DROP TABLE IF EXISTS temp.saved_completions;
             CREATE TEMP TABLE saved_completions AS
-                SELECT id, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM tls_failures WHERE source_id = \(sourceID);
+                SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM tls_failures
+                WHERE source_id = \(sourceID);
             """)
     }
 
     public func restoreFailureCompletions() throws {
         try database.execute("""
             UPDATE tls_failures SET
+                loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL
+                    THEN coalesce((SELECT s.loopback FROM saved_completions s WHERE s.id = tls_failures.id), loopback)
+                    ELSE loopback END,
                 peer = coalesce(peer, (SELECT s.peer FROM saved_completions s WHERE s.id = tls_failures.id)),
                 peer_ip = coalesce(peer_ip, (SELECT s.peer_ip FROM saved_completions s WHERE s.id = tls_failures.id)),
                 relay = coalesce(relay, (SELECT s.relay FROM saved_completions s WHERE s.id = tls_failures.id)),

@@ -50,35 +50,38 @@ public final class StoreWriter {
         db = store.database
         insertSession = try db.prepare("""
             INSERT INTO tls_sessions(id, ts, host, pid, role, peer, peer_ip, relay, forged, version, verify, cipher,
-                alg_bits, cipher_bits, dane_pubkey_fp, dane_status, dane_note, source_id, source_offset)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                alg_bits, cipher_bits, dane_pubkey_fp, dane_status, dane_note, source_id, source_offset, loopback)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         updateCertificate = try db.prepare(
             "UPDATE tls_sessions SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
         insertMessage = try db.prepare("""
             INSERT INTO messages(ts, host, pid, queue_id, sender, size, nrcpts, msgid, proto, daemon, peer, peer_ip,
-                relay, forged, auth, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                relay, forged, auth, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset,
+                loopback, encrypted)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         insertDelivery = try db.prepare("""
             INSERT INTO deliveries(ts, host, pid, queue_id, recipients, nrcpts, mailer, peer, peer_ip, relay, dsn,
-                status, stat, delay, xdelay, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset, id)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                status, stat, delay, xdelay, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset, id,
+                loopback, network_mailer)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         completeDelivery = try db.prepare(
             "UPDATE deliveries SET recipients = recipients || ',' || ?, nrcpts = nrcpts + ? WHERE id = ?")
         insertAuth = try db.prepare("""
             INSERT INTO auth_events(ts, host, pid, queue_id, role, success, peer, peer_ip, relay, authid, mech, bits,
-                reason, tls_session_id, source_id, source_offset)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                reason, tls_session_id, source_id, source_offset, loopback)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         insertFailure = try db.prepare("""
             INSERT INTO tls_failures(ts, host, pid, queue_id, kind, role, peer, peer_ip, relay, reason, ssl_error,
-                errno, ruleset, ruleset_arg, reject, tls_session_id, source_id, source_offset, id)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                errno, ruleset, ruleset_arg, reject, tls_session_id, source_id, source_offset, id, loopback)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         completeFailure = try db.prepare("""
-            UPDATE tls_failures SET peer = coalesce(peer, ?), peer_ip = coalesce(peer_ip, ?), relay = coalesce(relay, ?),
+            UPDATE tls_failures SET loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL THEN ? ELSE loopback END,
+                peer = coalesce(peer, ?), peer_ip = coalesce(peer_ip, ?), relay = coalesce(relay, ?),
                 ruleset = coalesce(?, ruleset), ruleset_arg = coalesce(?, ruleset_arg), reject = coalesce(?, reject)
             WHERE id = ?
             """)
@@ -136,6 +139,7 @@ public final class StoreWriter {
             text(s, 17, t.daneNote)
             s.bind(18, r.origin.source)
             s.bind(19, r.origin.offset)
+            s.bind(20, t.relay.isLoopback)
             try s.run()
             counts.sessions += 1
 
@@ -167,6 +171,8 @@ public final class StoreWriter {
             s.bind(19, m.tlsSessionID)
             s.bind(20, r.origin.source)
             s.bind(21, r.origin.offset)
+            s.bind(22, m.relay?.isLoopback ?? false)
+            s.bind(23, m.isEncrypted)
             try s.run()
             counts.messages += 1
 
@@ -189,6 +195,8 @@ public final class StoreWriter {
             s.bind(20, r.origin.source)
             s.bind(21, r.origin.offset)
             s.bind(22, d.id > 0 ? d.id : nil)
+            s.bind(23, d.relay?.isLoopback ?? false)
+            s.bind(24, d.usesNetworkMailer)
             try s.run()
             counts.deliveries += 1
 
@@ -212,6 +220,7 @@ public final class StoreWriter {
             s.bind(14, a.tlsSessionID)
             s.bind(15, r.origin.source)
             s.bind(16, r.origin.offset)
+            s.bind(17, a.relay?.isLoopback ?? false)
             try s.run()
             counts.auth += 1
 
@@ -231,16 +240,18 @@ public final class StoreWriter {
             s.bind(17, r.origin.source)
             s.bind(18, r.origin.offset)
             s.bind(19, f.id > 0 ? f.id : nil)
+            s.bind(20, f.relay?.isLoopback ?? false)
             try s.run()
             counts.failures += 1
 
         case .failureCompletion(let c):
             let s = completeFailure
-            bindRelay(s, 1, c.relay)
-            text(s, 4, c.ruleset)
-            text(s, 5, c.rulesetArg)
-            text(s, 6, c.reject)
-            s.bind(7, c.failureID)
+            s.bind(1, c.relay?.isLoopback ?? false)
+            bindRelay(s, 2, c.relay)
+            text(s, 5, c.ruleset)
+            text(s, 6, c.rulesetArg)
+            text(s, 7, c.reject)
+            s.bind(8, c.failureID)
             try s.run()
 
         case .connect:

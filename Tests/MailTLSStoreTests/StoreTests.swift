@@ -45,11 +45,12 @@ import Testing
             try db.execute(Schema.v1)
             try db.execute("PRAGMA user_version = 1")
             try db.execute("""
-                INSERT INTO tls_sessions(id, ts, host, pid, role, peer, peer_ip, version, verify, cipher, cipher_bits)
+                INSERT INTO tls_sessions(id, ts, host, pid, role, peer, peer_ip, version, verify, cipher, cipher_bits,
+                                         loopback)
                 VALUES (1, '2026-11-29T10:00:00Z', 'mx1', 42, 'server', 'a.example', '192.0.2.1', 'TLSv1.3', 'NO',
-                        'TLS_AES_256_GCM_SHA384', 256),
+                        'TLS_AES_256_GCM_SHA384', 256, 0),
                        (2, '2026-11-29T11:00:00Z', 'mx1', 43, 'server', 'localhost', '127.0.0.1', 'TLSv1.3', 'NOT',
-                        'TLS_AES_256_GCM_SHA384', 256)
+                        'TLS_AES_256_GCM_SHA384', 256, 1)
                 """)
         }
         let store = try Store(path: path)

@@ -1,0 +1,37 @@
+/// The definitions the encryption rates are built on, computed once at ingest and stored with each
+/// row (`messages.encrypted`, `deliveries.network_mailer`, every table's `loopback`), so every query
+/// and the rollups count the same way.
+extension InboundMessage {
+    /// Came over TLS: proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, …) or the SMTP session had a
+    /// STARTTLS=server line (sendmail before 8.15 logs ESMTP even over TLS).
+    public var isEncrypted: Bool {
+        tlsSessionID != nil || (proto.map { Definitions.containsCaseless($0, "SMTPS") } ?? false)
+    }
+}
+
+extension Delivery {
+    /// A network mailer (esmtp, smtp, smtp8, dsmtp, relay, any *smtp*), not local, prog, `*file*`.
+    public var usesNetworkMailer: Bool {
+        guard let mailer else { return false }
+        return Definitions.networkMailers.contains(mailer) || Definitions.containsCaseless(mailer, "SMTP")
+            || Definitions.networkMailers.contains(mailer.lowercased())
+    }
+}
+
+enum Definitions {
+    static let networkMailers: Set<String> = ["esmtp", "smtp", "smtp8", "dsmtp", "relay"]
+
+    /// True when `s` contains `word` (upper-case ASCII) in any letter case, without allocating.
+    static func containsCaseless(_ s: String, _ word: StaticString) -> Bool {
+        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        var s = s
+        return s.withUTF8 { b in
+            guard b.count >= w.count else { return false }
+            outer: for i in 0...(b.count - w.count) {
+                for j in 0..<w.count where b[i + j] & 0xDF != w[j] { continue outer }
+                return true
+            }
+            return false
+        }
+    }
+}
