@@ -119,7 +119,10 @@ public enum Schema {
             peer_ip         TEXT,
             relay           TEXT,
             dsn             TEXT,
-            status          TEXT NOT NULL CHECK (status IN ('sent', 'deferred', 'bounced', 'other')),
+            -- sent, deferred, bounced or other. (Not written as IN (...): SQLite would build a temporary
+            -- table for that list on every insert.)
+            status          TEXT NOT NULL
+                CHECK (status = 'sent' OR status = 'deferred' OR status = 'bounced' OR status = 'other'),
             stat            TEXT,                 -- stat= as logged
             delay           TEXT,
             xdelay          TEXT,
