@@ -29,12 +29,12 @@ final class WriterThread: @unchecked Sendable {
         self.faultAfterRows = faultAfterRows
     }
 
-    /// Counts of the rows queued since the last `flushRollups`.
+    /// Counts of the rows written since the last `flushRollups` (kept on the writer's thread; read
+    /// after `flush`).
     let rollups = RollupAccumulator()
 
-    /// Queues one row (and counts it for the rollups, on the caller's thread).
+    /// Queues one row.
     func append(_ r: LogRecord) {
-        rollups.add(r)
         batch.append(r)
         if batch.count >= Self.batchSize { submit() }
     }
@@ -54,6 +54,7 @@ final class WriterThread: @unchecked Sendable {
             do {
                 for r in rows {
                     try writer.write(r)
+                    rollups.add(r)
                     switch r.event {
                     case .failureCompletion, .deliveryCompletion: continue   // updates, not rows
                     default: written += 1
@@ -88,9 +89,9 @@ final class WriterThread: @unchecked Sendable {
 
     /// Drops rows not yet handed to the writer (after a failure).
     func discard() {
-        rollups.clear()
         batch.removeAll(keepingCapacity: true)
         queue.sync {}
+        rollups.clear()
         lock.lock()
         failure = nil
         lock.unlock()

@@ -1,8 +1,7 @@
 import MailTLSParser
 
-/// Adds each row to in-memory rollup counts (one dictionary update per row, on the parsing thread,
-/// which has time to spare while SQLite writes), then upserts them into the rollup tables in the
-/// same transaction as the rows.
+/// Adds each written row to in-memory rollup counts (one dictionary update per row, on the writer's
+/// thread), then upserts them into the rollup tables in the same transaction as the rows.
 ///
 /// The definitions are those of `Rollups.delta` (the SQL that builds the same tables from raw rows,
 /// used by the migration and `--reingest`); a test checks both give the same tables.
