@@ -89,13 +89,20 @@ public struct SessionLinker: Sendable, Codable {
 
     /// Links one record and passes it (and any rows it completes) to `emit`, in order.
     public mutating func link(_ record: LogRecord, emit: (LogRecord) -> Void) {
-        if record.time > newestByHost[record.host, default: .min] { newestByHost[record.host] = record.time }
+        // One hash lookup per line for the host's clock (lines come mostly from one host in a row).
+        if let i = newestByHost.index(forKey: record.host) {
+            if record.time > newestByHost.values[i] { newestByHost.values[i] = record.time }
+        } else {
+            newestByHost[record.host] = record.time
+        }
         sinceSweep += 1
         if sinceSweep >= Self.sweepInterval { compact() }
 
         var record = record
         let key = SessionKey(host: record.host, pid: record.pid)
-        var st = states[key] ?? SessionState(lastSeen: record.time)
+        // Found once; written back through the same index, without hashing the key again.
+        let slot = states.index(forKey: key)
+        var st = slot.map { states.values[$0] } ?? SessionState(lastSeen: record.time)
         if record.time - st.lastSeen > sessionGap {
             st = SessionState(lastSeen: record.time)
         }
@@ -227,7 +234,7 @@ public struct SessionLinker: Sendable, Codable {
             record.event = .delivery(d)
             emit(record)
         }
-        states[key] = st
+        if let slot { states.values[slot] = st } else { states[key] = st }
     }
 
     /// Forgets sessions idle for longer than the gap (measured on each host's own clock): their
