@@ -27,6 +27,16 @@ public struct Relay: Sendable, Hashable, Codable {
         if let name, !name.isEmpty { peer = Relay.normalise(name) } else { peer = ip }
     }
 
+    /// With the peer already normalised (the parser computes it from the bytes).
+    init(raw: String, name: String?, ip: String?, forged: Bool, user: String?, peer: String?) {
+        self.raw = raw
+        self.name = name
+        self.ip = ip
+        self.forged = forged
+        self.user = user
+        self.peer = peer
+    }
+
     /// True for MSP -> MTA hops: the peer `localhost`, or an address in 127.0.0.0/8, `::1` or
     /// `::ffff:127.0.0.0/104`. The same definition as the store's generated `loopback` column, which
     /// the reports use.
@@ -85,8 +95,18 @@ public struct Relay: Sendable, Hashable, Codable {
             if i.hasPrefix("IPv6:") || i.hasPrefix("ipv6:") { i = i.suffix(from: 5) }
             ipString = i.isEmpty ? nil : i.lowercasedString
         }
-        let nameString = name.flatMap { $0.isEmpty ? nil : $0.string }
-        return Relay(raw: raw, name: nameString, ip: ipString, forged: forged, user: user)
+        guard let n = name, !n.isEmpty else {
+            return Relay(raw: raw, name: nil, ip: ipString, forged: forged, user: user, peer: ipString)
+        }
+        // The peer straight from the bytes: the name itself when it is already lower case without a
+        // trailing dot (no second string), else one lowercased copy.
+        let nameString = n.string
+        var end = n.count
+        if n[end - 1] == UInt8(ascii: ".") && end > 1 { end -= 1 }
+        var upper = false
+        for i in 0..<end where n[i] >= 0x41 && n[i] <= 0x5A { upper = true; break }
+        let peer = (end == n.count && !upper) ? nameString : n.prefix(end).lowercasedString
+        return Relay(raw: raw, name: nameString, ip: ipString, forged: forged, user: user, peer: peer)
     }
 
     /// True when a client-side name from a `to=` line matches the name from a STARTTLS=client line.
