@@ -48,9 +48,17 @@ public struct Relay: Sendable, Hashable, Codable {
 
     /// Lowercase ASCII and drop one trailing dot.
     public static func normalise(_ name: String) -> String {
-        var s = name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
+        ByteSpan.with(name) { normalised($0, sharing: name) }
+    }
+
+    /// `normalise` on bytes. Returns `name` itself (no new string) when the bytes are already lower
+    /// case without a trailing dot.
+    static func normalised(_ n: ByteSpan, sharing name: String) -> String {
+        var end = n.count
+        if end > 0 && n[end - 1] == UInt8(ascii: ".") { end -= 1 }
+        var upper = false
+        for i in 0..<end where n[i] >= 0x41 && n[i] <= 0x5A { upper = true; break }
+        return (end == n.count && !upper) ? name : n.prefix(end).lowercasedString
     }
 
     /// Parses a `relay=` value.
@@ -98,14 +106,8 @@ public struct Relay: Sendable, Hashable, Codable {
         guard let n = name, !n.isEmpty else {
             return Relay(raw: raw, name: nil, ip: ipString, forged: forged, user: user, peer: ipString)
         }
-        // The peer straight from the bytes: the name itself when it is already lower case without a
-        // trailing dot (no second string), else one lowercased copy.
         let nameString = n.string
-        var end = n.count
-        if n[end - 1] == UInt8(ascii: ".") && end > 1 { end -= 1 }
-        var upper = false
-        for i in 0..<end where n[i] >= 0x41 && n[i] <= 0x5A { upper = true; break }
-        let peer = (end == n.count && !upper) ? nameString : n.prefix(end).lowercasedString
+        let peer = Relay.normalised(n, sharing: nameString)
         return Relay(raw: raw, name: nameString, ip: ipString, forged: forged, user: user, peer: peer)
     }
 
