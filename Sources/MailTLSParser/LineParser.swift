@@ -20,8 +20,10 @@ public enum LineOutcome: Sendable, Equatable {
 public struct LineParser: Sendable {
     public var resolver: TimestampResolver
     private let sendmail = SendmailParser()
-    private var lastHostBytes: [UInt8] = []
-    private var lastHost = ""
+    /// The host names seen recently, as bytes and as the String rows carry: a merged log switches
+    /// between a few hosts all the time, and each switch would otherwise make a new String.
+    private var hosts: [(bytes: [UInt8], name: String)] = []
+    private static let maxHosts = 16
 
     public init(resolver: TimestampResolver) {
         self.resolver = resolver
@@ -46,12 +48,15 @@ public struct LineParser: Sendable {
     }
 
     private mutating func host(_ span: ByteSpan) -> String {
-        if span.count == lastHostBytes.count,
-           lastHostBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, span.base, span.count) == 0 }) || span.count == 0 {
-            return lastHost
+        for i in hosts.indices where hosts[i].bytes.count == span.count {
+            let same = span.count == 0 || hosts[i].bytes.withUnsafeBufferPointer {
+                memcmp($0.baseAddress!, span.base, span.count) == 0
+            }
+            if same { return hosts[i].name }
         }
-        lastHostBytes = Array(UnsafeBufferPointer(start: span.base, count: span.count))
-        lastHost = span.lowercasedString
-        return lastHost
+        if hosts.count >= Self.maxHosts { hosts.removeFirst() }
+        let name = span.lowercasedString
+        hosts.append((Array(UnsafeBufferPointer(start: span.base, count: span.count)), name))
+        return name
     }
 }

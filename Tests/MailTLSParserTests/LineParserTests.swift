@@ -92,3 +92,21 @@ struct LineParserTests {
         #expect(parseLine("Mar  4 10:00:00 mx1 sm-mta[1]: STARTTLS=server, relay=[192.0.2.1], version=TLSv1.3, verify=NO, cipher=TLS_AES_256_GCM_SHA384").isMalformed)
     }
 }
+
+/// The host cache: a line without a host first (pasted `sendmail[pid]:`), then lines of several hosts
+/// in turn, each keeps its own (lowercased) host.
+@Test func hostsAreKeptApartWhenTheyAlternate() {
+    var p = LineParser(resolver: TimestampResolver(year: 2026, timeZone: utcZone))
+    let lines = [
+        "sendmail[28450]: STARTTLS=client, relay=a.example., version=TLSv1.2, verify=OK, cipher=AES128-SHA, bits=128/128",
+        "Nov 29 10:00:00 MX1 sm-mta[1]: STARTTLS=client, relay=a.example., version=TLSv1.2, verify=OK, cipher=AES128-SHA, bits=128/128",
+        "Nov 29 10:00:01 mx2 sm-mta[1]: STARTTLS=client, relay=a.example., version=TLSv1.2, verify=OK, cipher=AES128-SHA, bits=128/128",
+        "Nov 29 10:00:02 mx1 sm-mta[1]: STARTTLS=client, relay=a.example., version=TLSv1.2, verify=OK, cipher=AES128-SHA, bits=128/128",
+        "sendmail[28451]: STARTTLS=client, relay=a.example., version=TLSv1.2, verify=OK, cipher=AES128-SHA, bits=128/128",
+    ]
+    let hosts = lines.map { line -> String in
+        if case .record(let r) = ByteSpan.with(line, { p.parse($0, origin: LineOrigin(source: 1, offset: 0)) }) { return r.host }
+        return "?"
+    }
+    #expect(hosts == ["", "mx1", "mx2", "mx1", ""])
+}
