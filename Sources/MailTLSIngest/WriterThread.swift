@@ -74,7 +74,17 @@ final class WriterThread: @unchecked Sendable {
     /// Waits until every queued row is written; throws the first write error (and clears it).
     func flush() throws {
         submit()
-        queue.sync {}
+        queue.sync {
+            lock.lock()
+            let failed = failure != nil
+            lock.unlock()
+            if failed { return }
+            do { try writer.flush() } catch {
+                lock.lock()
+                failure = error
+                lock.unlock()
+            }
+        }
         lock.lock()
         let e = failure
         failure = nil
@@ -90,7 +100,7 @@ final class WriterThread: @unchecked Sendable {
     /// Drops rows not yet handed to the writer (after a failure).
     func discard() {
         batch.removeAll(keepingCapacity: true)
-        queue.sync {}
+        queue.sync { writer.discard() }
         rollups.clear()
         lock.lock()
         failure = nil

@@ -28,57 +28,54 @@ public struct WriteCounts: Sendable, Equatable {
     }
 }
 
-/// Writes linked `LogRecord`s into the store with one prepared statement per table.
+/// Writes linked `LogRecord`s into the store, batching rows into multi-row inserts (`BatchInsert`).
 ///
 /// The caller owns transactions (`begin`/`commit`/`rollback`), so a whole input file commits or
-/// none of it does.
+/// none of it does. Rows wait in per-table batches until `flush()` (which `commit()` calls); a line
+/// that completes a row still waiting (certificate details, the rest of a `[more]` list) changes it
+/// in place instead of updating it later.
 public final class StoreWriter {
     let db: Database
-    private let insertSession: Statement
+    private let sessions: BatchInsert
+    private let messages: BatchInsert
+    private let deliveries: BatchInsert
+    private let auth: BatchInsert
+    private let failures: BatchInsert
     private let updateCertificate: Statement
-    private let insertMessage: Statement
-    private let insertDelivery: Statement
-    private let insertAuth: Statement
-    private let insertFailure: Statement
     private let completeFailure: Statement
     private let completeDelivery: Statement
     private var time = TimeText()
-    private let arena = TextArena()
     public private(set) var counts = WriteCounts()
+
+    // Column positions (0-based) of the rows the batches build.
+    private enum S { static let id = 0, certSubject = 20, certIssuer = 21, verifymsg = 22 }
+    private enum D { static let recipients = 4, nrcpts = 5 }
 
     public init(store: Store) throws {
         db = store.database
-        insertSession = try db.prepare("""
-            INSERT INTO tls_sessions(id, ts, host, pid, role, peer, peer_ip, relay, forged, version, verify, cipher,
-                alg_bits, cipher_bits, dane_pubkey_fp, dane_status, dane_note, source_id, source_offset, loopback)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
+        sessions = try BatchInsert(db, table: "tls_sessions", columns: [
+            "id", "ts", "host", "pid", "role", "peer", "peer_ip", "relay", "forged", "version", "verify", "cipher",
+            "alg_bits", "cipher_bits", "dane_pubkey_fp", "dane_status", "dane_note", "source_id", "source_offset",
+            "loopback", "cert_subject", "cert_issuer", "verifymsg"], idColumn: "id")
+        messages = try BatchInsert(db, table: "messages", columns: [
+            "ts", "host", "pid", "queue_id", "sender", "size", "nrcpts", "msgid", "proto", "daemon", "peer", "peer_ip",
+            "relay", "forged", "auth", "tls_verify", "tls_version", "tls_cipher", "tls_session_id", "source_id",
+            "source_offset", "loopback", "encrypted"])
+        deliveries = try BatchInsert(db, table: "deliveries", columns: [
+            "ts", "host", "pid", "queue_id", "recipients", "nrcpts", "mailer", "peer", "peer_ip", "relay", "dsn",
+            "status", "stat", "delay", "xdelay", "tls_verify", "tls_version", "tls_cipher", "tls_session_id",
+            "source_id", "source_offset", "id", "loopback", "network_mailer"], idColumn: "id")
+        auth = try BatchInsert(db, table: "auth_events", columns: [
+            "ts", "host", "pid", "queue_id", "role", "success", "peer", "peer_ip", "relay", "authid", "mech", "bits",
+            "reason", "tls_session_id", "source_id", "source_offset", "loopback"])
+        failures = try BatchInsert(db, table: "tls_failures", columns: [
+            "ts", "host", "pid", "queue_id", "kind", "role", "peer", "peer_ip", "relay", "reason", "ssl_error",
+            "errno", "ruleset", "ruleset_arg", "reject", "tls_session_id", "source_id", "source_offset", "id",
+            "loopback"], idColumn: "id")
         updateCertificate = try db.prepare(
             "UPDATE tls_sessions SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
-        insertMessage = try db.prepare("""
-            INSERT INTO messages(ts, host, pid, queue_id, sender, size, nrcpts, msgid, proto, daemon, peer, peer_ip,
-                relay, forged, auth, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset,
-                loopback, encrypted)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
-        insertDelivery = try db.prepare("""
-            INSERT INTO deliveries(ts, host, pid, queue_id, recipients, nrcpts, mailer, peer, peer_ip, relay, dsn,
-                status, stat, delay, xdelay, tls_verify, tls_version, tls_cipher, tls_session_id, source_id, source_offset, id,
-                loopback, network_mailer)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
         completeDelivery = try db.prepare(
             "UPDATE deliveries SET recipients = recipients || ',' || ?, nrcpts = nrcpts + ? WHERE id = ?")
-        insertAuth = try db.prepare("""
-            INSERT INTO auth_events(ts, host, pid, queue_id, role, success, peer, peer_ip, relay, authid, mech, bits,
-                reason, tls_session_id, source_id, source_offset, loopback)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
-        insertFailure = try db.prepare("""
-            INSERT INTO tls_failures(ts, host, pid, queue_id, kind, role, peer, peer_ip, relay, reason, ssl_error,
-                errno, ruleset, ruleset_arg, reject, tls_session_id, source_id, source_offset, id, loopback)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
         completeFailure = try db.prepare("""
             UPDATE tls_failures SET loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL THEN ? ELSE loopback END,
                 peer = coalesce(peer, ?), peer_ip = coalesce(peer_ip, ?), relay = coalesce(relay, ?),
@@ -87,170 +84,198 @@ public final class StoreWriter {
             """)
     }
 
+    private var batches: [BatchInsert] { [sessions, messages, deliveries, auth, failures] }
+
     public func begin() throws { try db.execute("BEGIN IMMEDIATE") }
-    public func commit() throws { try db.execute("COMMIT") }
-    public func rollback() { try? db.execute("ROLLBACK") }
+    public func commit() throws {
+        try flush()
+        try db.execute("COMMIT")
+    }
+    public func rollback() {
+        discard()
+        try? db.execute("ROLLBACK")
+    }
+
+    /// Writes the rows still waiting in the batches (before anything else reads or writes the store).
+    public func flush() throws {
+        for b in batches { try b.flush() }
+    }
+
+    /// Forgets the rows still waiting (the transaction is being rolled back).
+    public func discard() {
+        for b in batches { b.discard() }
+    }
 
     /// Puts the counters back (after a rolled-back file).
     public func restoreCounts(_ saved: WriteCounts) { counts = saved }
 
-    /// Binds ts, host, pid, queue_id at 1...4.
-    private func bindHead(_ s: Statement, _ r: LogRecord) {
-        time.withISO(r.time) { s.bind(1, bytes: $0) }
-        text(s, 2, r.host)
-        s.bind(3, Int64(r.pid))
-        text(s, 4, r.queueID)
+    /// Sets ts, host, pid, queue_id at columns 0...3.
+    private func head(_ b: BatchInsert, _ row: Int, _ r: LogRecord) {
+        time.withISO(r.time) { b.set(row, 0, bytes: UnsafeRawBufferPointer($0)) }
+        b.set(row, 1, r.host)
+        b.set(row, 2, Int64(r.pid))
+        b.set(row, 3, r.queueID)
     }
 
-    /// Binds text through the row's arena: one copy, no allocation (SQLite would malloc a copy).
-    private func text(_ s: Statement, _ i: Int32, _ value: String?) {
-        guard let value else { s.bind(i, nil as String?); return }
-        if !arena.bind(s, i, value) { s.bind(i, value) }
+    private func relay(_ b: BatchInsert, _ row: Int, _ c: Int, _ relay: Relay?) {
+        b.set(row, c, relay?.peer)
+        b.set(row, c + 1, relay?.ip)
+        b.set(row, c + 2, relay?.raw)
     }
 
-    private func bindRelay(_ s: Statement, _ i: Int32, _ relay: Relay?) {
-        text(s, i, relay?.peer)
-        text(s, i + 1, relay?.ip)
-        text(s, i + 2, relay?.raw)
-    }
-
-    /// Inserts one linked record.
+    /// Inserts one linked record (or completes the row it refers to).
     public func write(_ r: LogRecord) throws {
-        arena.reset()
         switch r.event {
         case .tlsSession(let t):
-            let s = insertSession
-            s.bind(1, t.id)
-            time.withISO(r.time) { s.bind(2, bytes: $0) }
-            text(s, 3, r.host)
-            s.bind(4, Int64(r.pid))
-            text(s, 5, t.role.rawValue)
-            text(s, 6, t.relay.peer)
-            text(s, 7, t.relay.ip)
-            text(s, 8, t.relay.raw)
-            s.bind(9, t.relay.forged)
-            text(s, 10, t.version)
-            text(s, 11, t.verify)
-            text(s, 12, t.cipher)
-            s.bind(13, t.algBits)
-            s.bind(14, t.cipherBits)
-            text(s, 15, t.danePubkeyFP)
-            text(s, 16, t.daneStatus)
-            text(s, 17, t.daneNote)
-            s.bind(18, r.origin.source)
-            s.bind(19, r.origin.offset)
-            s.bind(20, t.relay.isLoopback)
-            try s.run()
+            let b = sessions, row = b.beginRow()
+            b.set(row, 0, t.id)
+            time.withISO(r.time) { b.set(row, 1, bytes: UnsafeRawBufferPointer($0)) }
+            b.set(row, 2, r.host)
+            b.set(row, 3, Int64(r.pid))
+            b.set(row, 4, t.role.rawValue)
+            relay(b, row, 5, t.relay)
+            b.set(row, 8, t.relay.forged)
+            b.set(row, 9, t.version)
+            b.set(row, 10, t.verify)
+            b.set(row, 11, t.cipher)
+            b.set(row, 12, t.algBits)
+            b.set(row, 13, t.cipherBits)
+            b.set(row, 14, t.danePubkeyFP)
+            b.set(row, 15, t.daneStatus)
+            b.set(row, 16, t.daneNote)
+            b.set(row, 17, r.origin.source)
+            b.set(row, 18, r.origin.offset)
+            b.set(row, 19, t.relay.isLoopback)
+            try b.endRow()
             counts.sessions += 1
 
         case .certificate(let c):
             guard let id = c.sessionID else { counts.orphanCertificates += 1; return }
-            let s = updateCertificate
-            text(s, 1, c.subject)
-            text(s, 2, c.issuer)
-            text(s, 3, c.verifyMessage)
-            s.bind(4, id)
-            try s.run()
+            if let row = sessions.pendingRow(withID: id) {
+                sessions.set(row, S.certSubject, c.subject)
+                sessions.set(row, S.certIssuer, c.issuer)
+                sessions.set(row, S.verifymsg, c.verifyMessage)
+            } else {
+                let s = updateCertificate
+                s.bind(1, c.subject)
+                s.bind(2, c.issuer)
+                s.bind(3, c.verifyMessage)
+                s.bind(4, id)
+                try s.run()
+            }
             counts.certificates += 1
 
         case .message(let m):
-            let s = insertMessage
-            bindHead(s, r)
-            text(s, 5, m.sender)
-            s.bind(6, m.size)
-            s.bind(7, m.nrcpts)
-            text(s, 8, m.messageID)
-            text(s, 9, m.proto)
-            text(s, 10, m.daemon)
-            bindRelay(s, 11, m.relay)
-            s.bind(14, m.relay?.forged ?? false)
-            text(s, 15, m.auth)
-            text(s, 16, m.loggedTLS?.verify)
-            text(s, 17, m.loggedTLS?.version)
-            text(s, 18, m.loggedTLS?.cipher)
-            s.bind(19, m.tlsSessionID)
-            s.bind(20, r.origin.source)
-            s.bind(21, r.origin.offset)
-            s.bind(22, m.relay?.isLoopback ?? false)
-            s.bind(23, m.isEncrypted)
-            try s.run()
+            let b = messages, row = b.beginRow()
+            head(b, row, r)
+            b.set(row, 4, m.sender)
+            b.set(row, 5, m.size)
+            b.set(row, 6, m.nrcpts)
+            b.set(row, 7, m.messageID)
+            b.set(row, 8, m.proto)
+            b.set(row, 9, m.daemon)
+            relay(b, row, 10, m.relay)
+            b.set(row, 13, m.relay?.forged ?? false)
+            b.set(row, 14, m.auth)
+            b.set(row, 15, m.loggedTLS?.verify)
+            b.set(row, 16, m.loggedTLS?.version)
+            b.set(row, 17, m.loggedTLS?.cipher)
+            b.set(row, 18, m.tlsSessionID)
+            b.set(row, 19, r.origin.source)
+            b.set(row, 20, r.origin.offset)
+            b.set(row, 21, m.relay?.isLoopback ?? false)
+            b.set(row, 22, m.isEncrypted)
+            try b.endRow()
             counts.messages += 1
 
         case .delivery(let d):
-            let s = insertDelivery
-            bindHead(s, r)
-            text(s, 5, d.recipients)
-            s.bind(6, d.recipientCount)
-            text(s, 7, d.mailer)
-            bindRelay(s, 8, d.relay)
-            text(s, 11, d.dsn)
-            text(s, 12, d.status.rawValue)
-            text(s, 13, d.statusText)
-            text(s, 14, d.delay)
-            text(s, 15, d.xdelay)
-            text(s, 16, d.loggedTLS?.verify)
-            text(s, 17, d.loggedTLS?.version)
-            text(s, 18, d.loggedTLS?.cipher)
-            s.bind(19, d.tlsSessionID)
-            s.bind(20, r.origin.source)
-            s.bind(21, r.origin.offset)
-            s.bind(22, d.id > 0 ? d.id : nil)
-            s.bind(23, d.relay?.isLoopback ?? false)
-            s.bind(24, d.usesNetworkMailer)
-            try s.run()
+            let b = deliveries, row = b.beginRow()
+            head(b, row, r)
+            b.set(row, 4, d.recipients)
+            b.set(row, 5, d.recipientCount)
+            b.set(row, 6, d.mailer)
+            relay(b, row, 7, d.relay)
+            b.set(row, 10, d.dsn)
+            b.set(row, 11, d.status.rawValue)
+            b.set(row, 12, d.statusText)
+            b.set(row, 13, d.delay)
+            b.set(row, 14, d.xdelay)
+            b.set(row, 15, d.loggedTLS?.verify)
+            b.set(row, 16, d.loggedTLS?.version)
+            b.set(row, 17, d.loggedTLS?.cipher)
+            b.set(row, 18, d.tlsSessionID)
+            b.set(row, 19, r.origin.source)
+            b.set(row, 20, r.origin.offset)
+            b.set(row, 21, d.id > 0 ? d.id : nil)
+            b.set(row, 22, d.relay?.isLoopback ?? false)
+            b.set(row, 23, d.usesNetworkMailer)
+            try b.endRow()
             counts.deliveries += 1
 
         case .deliveryCompletion(let c):
-            let s = completeDelivery
-            text(s, 1, c.recipients)
-            s.bind(2, c.recipientCount)
-            s.bind(3, c.deliveryID)
-            try s.run()
+            if let row = deliveries.pendingRow(withID: c.deliveryID) {
+                if let old = deliveries.text(row, D.recipients) {
+                    deliveries.set(row, D.recipients, old + "," + c.recipients)
+                }
+                if let n = deliveries.int(row, D.nrcpts) {
+                    deliveries.set(row, D.nrcpts, n + Int64(c.recipientCount))
+                }
+            } else {
+                let s = completeDelivery
+                s.bind(1, c.recipients)
+                s.bind(2, c.recipientCount)
+                s.bind(3, c.deliveryID)
+                try s.run()
+            }
 
         case .auth(let a):
-            let s = insertAuth
-            bindHead(s, r)
-            text(s, 5, a.role.rawValue)
-            s.bind(6, a.success)
-            bindRelay(s, 7, a.relay)
-            text(s, 10, a.authid)
-            text(s, 11, a.mechanism)
-            s.bind(12, a.bits)
-            text(s, 13, a.reason)
-            s.bind(14, a.tlsSessionID)
-            s.bind(15, r.origin.source)
-            s.bind(16, r.origin.offset)
-            s.bind(17, a.relay?.isLoopback ?? false)
-            try s.run()
+            let b = auth, row = b.beginRow()
+            head(b, row, r)
+            b.set(row, 4, a.role.rawValue)
+            b.set(row, 5, a.success)
+            relay(b, row, 6, a.relay)
+            b.set(row, 9, a.authid)
+            b.set(row, 10, a.mechanism)
+            b.set(row, 11, a.bits)
+            b.set(row, 12, a.reason)
+            b.set(row, 13, a.tlsSessionID)
+            b.set(row, 14, r.origin.source)
+            b.set(row, 15, r.origin.offset)
+            b.set(row, 16, a.relay?.isLoopback ?? false)
+            try b.endRow()
             counts.auth += 1
 
         case .failure(let f):
-            let s = insertFailure
-            bindHead(s, r)
-            text(s, 5, f.kind.rawValue)
-            text(s, 6, f.role?.rawValue)
-            bindRelay(s, 7, f.relay)
-            text(s, 10, f.reason)
-            s.bind(11, f.sslError)
-            s.bind(12, f.errno)
-            text(s, 13, f.ruleset)
-            text(s, 14, f.rulesetArg)
-            text(s, 15, f.reject)
-            s.bind(16, f.sessionID)
-            s.bind(17, r.origin.source)
-            s.bind(18, r.origin.offset)
-            s.bind(19, f.id > 0 ? f.id : nil)
-            s.bind(20, f.relay?.isLoopback ?? false)
-            try s.run()
+            let b = failures, row = b.beginRow()
+            head(b, row, r)
+            b.set(row, 4, f.kind.rawValue)
+            b.set(row, 5, f.role?.rawValue)
+            relay(b, row, 6, f.relay)
+            b.set(row, 9, f.reason)
+            b.set(row, 10, f.sslError)
+            b.set(row, 11, f.errno)
+            b.set(row, 12, f.ruleset)
+            b.set(row, 13, f.rulesetArg)
+            b.set(row, 14, f.reject)
+            b.set(row, 15, f.sessionID)
+            b.set(row, 16, r.origin.source)
+            b.set(row, 17, r.origin.offset)
+            b.set(row, 18, f.id > 0 ? f.id : nil)
+            b.set(row, 19, f.relay?.isLoopback ?? false)
+            try b.endRow()
             counts.failures += 1
 
         case .failureCompletion(let c):
+            // Rare: write the failure first, then complete it with SQL (coalesce keeps what it had).
+            try failures.flush()
             let s = completeFailure
             s.bind(1, c.relay?.isLoopback ?? false)
-            bindRelay(s, 2, c.relay)
-            text(s, 5, c.ruleset)
-            text(s, 6, c.rulesetArg)
-            text(s, 7, c.reject)
+            s.bind(2, c.relay?.peer)
+            s.bind(3, c.relay?.ip)
+            s.bind(4, c.relay?.raw)
+            s.bind(5, c.ruleset)
+            s.bind(6, c.rulesetArg)
+            s.bind(7, c.reject)
             s.bind(8, c.failureID)
             try s.run()
 

@@ -53,10 +53,6 @@ public final class Statement {
     }
 
     /// Binds bytes as TEXT without copying: they must stay unchanged until the statement is reset.
-    func bindStatic(_ i: Int32, _ base: UnsafePointer<UInt8>, _ count: Int) {
-        _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(count), nil)
-    }
-
     /// Binds a value to a named parameter (`:since`); ignored when the statement has no such parameter.
     public func bind(named name: String, _ value: String?) {
         let i = sqlite3_bind_parameter_index(handle, name)

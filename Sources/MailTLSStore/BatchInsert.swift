@@ -1,0 +1,164 @@
+import CSQLite3
+
+/// Inserts rows into one table with multi-row `INSERT … VALUES (…), (…), …` statements.
+///
+/// Every `sqlite3_step` pays a fixed cost (starting the statement, opening and closing its cursors,
+/// halting) about as large as the row's own insert. Rows therefore wait in a buffer until
+/// `rowsPerStatement` of them are there, and go in with one step. A row still waiting can be changed
+/// in place (`pendingRow(withID:)`), which saves the UPDATE a later line would otherwise cost.
+///
+/// The buffer holds plain values; text lives in a byte arena and is bound with `SQLITE_STATIC` at
+/// flush time, so each text is copied once on its way into SQLite.
+final class BatchInsert {
+    enum Value {
+        case null
+        case int(Int64)
+        /// Offset and length in the arena.
+        case text(Int, Int)
+    }
+
+    let width: Int
+    let rowsPerStatement: Int
+    private let batch: Statement
+    private let single: Statement
+    // Raw storage: arrays held in a class would pay a dynamic exclusivity check on every access.
+    private let values: UnsafeMutablePointer<Value>
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCapacity = 64 * 1024
+    private var arenaUsed = 0
+    /// Rows waiting in the buffer.
+    private(set) var pending = 0
+    /// The column holding the row id that `pendingRow(withID:)` searches, if any.
+    private let idColumn: Int?
+
+    /// `columns` in order; the statement binds them as `?` parameters.
+    init(_ db: Database, table: String, columns: [String], idColumn: String? = nil, rowsPerStatement: Int = 32) throws {
+        width = columns.count
+        self.rowsPerStatement = rowsPerStatement
+        self.idColumn = idColumn.flatMap { columns.firstIndex(of: $0) }
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+        let head = "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+        single = try db.prepare(head + row)
+        batch = try db.prepare(head + Array(repeating: row, count: rowsPerStatement).joined(separator: ","))
+        values = .allocate(capacity: width * rowsPerStatement)
+        values.initialize(repeating: .null, count: width * rowsPerStatement)
+        arena = .allocate(capacity: arenaCapacity)
+    }
+
+    deinit {
+        values.deallocate()
+        arena.deallocate()
+    }
+
+    /// Starts a new row (all NULL) and returns its index for `set`. Call `endRow()` when it is filled.
+    func beginRow() -> Int {
+        let base = values + pending * width
+        for i in 0..<width { base[i] = .null }
+        return pending
+    }
+
+    /// Adds the row begun last to the batch; writes the batch when it is full.
+    func endRow() throws {
+        pending += 1
+        if pending == rowsPerStatement { try flush() }
+    }
+
+    @inline(__always) func set(_ row: Int, _ column: Int, _ v: Int64?) {
+        values[row * width + column] = v.map { .int($0) } ?? .null
+    }
+
+    @inline(__always) func set(_ row: Int, _ column: Int, _ v: Int?) {
+        values[row * width + column] = v.map { .int(Int64($0)) } ?? .null
+    }
+
+    @inline(__always) func set(_ row: Int, _ column: Int, _ v: Bool) {
+        values[row * width + column] = .int(v ? 1 : 0)
+    }
+
+    func set(_ row: Int, _ column: Int, _ v: String?) {
+        guard var v else { values[row * width + column] = .null; return }
+        v.withUTF8 { set(row, column, bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Sets bytes (already UTF-8) as text.
+    func set(_ row: Int, _ column: Int, bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if arenaUsed + n > arenaCapacity { grow(to: arenaUsed + n) }
+        if let src = bytes.baseAddress { (arena + arenaUsed).update(from: src.assumingMemoryBound(to: UInt8.self), count: n) }
+        values[row * width + column] = .text(arenaUsed, n)
+        arenaUsed += n
+    }
+
+    private func grow(to needed: Int) {
+        var c = arenaCapacity * 2
+        while c < needed { c *= 2 }
+        let a = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        a.update(from: arena, count: arenaUsed)
+        arena.deallocate()
+        arena = a
+        arenaCapacity = c
+    }
+
+    /// The current text of a pending row's column, or nil.
+    func text(_ row: Int, _ column: Int) -> String? {
+        guard case .text(let o, let n) = values[row * width + column] else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: arena + o, count: n), as: UTF8.self)
+    }
+
+    func int(_ row: Int, _ column: Int) -> Int64? {
+        guard case .int(let v) = values[row * width + column] else { return nil }
+        return v
+    }
+
+    /// The pending row whose id column equals `id` (newest first), or nil when it was written.
+    func pendingRow(withID id: Int64) -> Int? {
+        guard let c = idColumn else { return nil }
+        var r = pending - 1
+        while r >= 0 {
+            if case .int(let v) = values[r * width + c], v == id { return r }
+            r -= 1
+        }
+        return nil
+    }
+
+    /// Writes the pending rows.
+    func flush() throws {
+        guard pending > 0 else { return }
+        defer { discard() }
+        if pending == rowsPerStatement {
+            bind(batch, rows: 0..<pending)
+            try batch.run()
+        } else {
+            for r in 0..<pending {
+                bind(single, rows: r..<(r + 1))
+                try single.run()
+            }
+        }
+    }
+
+    /// Forgets the pending rows (after a failure; the transaction is rolled back).
+    func discard() {
+        pending = 0
+        arenaUsed = 0
+        if arenaCapacity > 8 << 20 {
+            arena.deallocate()
+            arenaCapacity = 64 * 1024
+            arena = .allocate(capacity: arenaCapacity)
+        }
+    }
+
+    private func bind(_ s: Statement, rows: Range<Int>) {
+        let h = s.handle
+        var p: Int32 = 1
+        for i in (rows.lowerBound * width)..<(rows.upperBound * width) {
+            switch values[i] {
+            case .null: sqlite3_bind_null(h, p)
+            case .int(let v): sqlite3_bind_int64(h, p, v)
+            case .text(let o, let n):
+                // SQLITE_STATIC (nil): the arena is not touched until the step is over.
+                sqlite3_bind_text(h, p, UnsafeRawPointer(arena + o).assumingMemoryBound(to: CChar.self), Int32(n), nil)
+            }
+            p += 1
+        }
+    }
+}

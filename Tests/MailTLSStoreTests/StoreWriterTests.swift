@@ -1,0 +1,100 @@
+import Foundation
+@testable import MailTLSStore
+import MailTLSParser
+import Testing
+
+/// The writer batches rows into multi-row inserts; a line completing a row must land whether that row
+/// is still waiting in its batch or was written already.
+@Suite struct StoreWriterTests {
+    static let origin = LineOrigin(source: 1, offset: 0)
+
+    static func session(_ id: Int64, at t: Int64) -> LogRecord {
+        var s = TLSSession(role: .client, relay: ByteSpan.with("mx\(id).example.net. [192.0.2.\(id % 250)]") { Relay.parse($0) },
+                           version: "TLSv1.3", verify: "OK", cipher: "TLS_AES_256_GCM_SHA384", algBits: 256, cipherBits: 256)
+        s.id = id
+        return LogRecord(time: t, host: "out1", pid: Int32(id), queueID: nil, origin: origin, event: .tlsSession(s))
+    }
+
+    static func certificate(for id: Int64) -> LogRecord {
+        var c = Certificate(role: .client, subject: "/CN=mx\(id).example.net", issuer: "/CN=Test CA", verifyMessage: "ok")
+        c.sessionID = id
+        return LogRecord(time: 0, host: "out1", pid: Int32(id), queueID: nil, origin: origin, event: .certificate(c))
+    }
+
+    static func delivery(_ id: Int64, _ to: String, more: Bool) -> LogRecord {
+        var d = Delivery(recipients: to, recipientCount: 1, continued: more, mailer: "esmtp", relay: nil, dsn: "2.0.0",
+                         status: .sent, statusText: "Sent (ok)", delay: nil, xdelay: nil)
+        d.id = id
+        return LogRecord(time: 0, host: "out1", pid: 7, queueID: "6A1000000000\(id)", origin: origin, event: .delivery(d))
+    }
+
+    static func completion(_ id: Int64, _ to: String) -> LogRecord {
+        LogRecord(time: 0, host: "out1", pid: 7, queueID: "6A1000000000\(id)", origin: origin,
+                  event: .deliveryCompletion(DeliveryCompletion(deliveryID: id, recipients: to, recipientCount: 1,
+                                                                continued: false)))
+    }
+
+    /// Sessions 1...n, then the certificate of `certified`, then everything committed.
+    func certificateColumns(sessions n: Int64, certified: Int64) throws -> [String?] {
+        let (dir, path) = try StoreTests.tempPath()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(path: path)
+        try store.database.execute("INSERT INTO sources(id, path) VALUES (1, 'x')")
+        let w = try StoreWriter(store: store)
+        try w.begin()
+        for i in 1...n { try w.write(Self.session(i, at: 1_790_000_000 + i)) }
+        try w.write(Self.certificate(for: certified))
+        try w.commit()
+        #expect(try store.database.scalarInt("SELECT count(*) FROM tls_sessions") == n)
+        let q = try store.database.prepare("SELECT cert_subject, cert_issuer, verifymsg FROM tls_sessions WHERE id = \(certified)")
+        #expect(try q.step())
+        return [q.string(0), q.string(1), q.string(2)]
+    }
+
+    @Test func certificateOfARowStillInItsBatch() throws {
+        #expect(try certificateColumns(sessions: 3, certified: 3) == ["/CN=mx3.example.net", "/CN=Test CA", "ok"])
+    }
+
+    @Test func certificateOfARowAlreadyWritten() throws {
+        // 40 sessions: the first 32 went in as one batch before the certificate of session 1 arrives.
+        #expect(try certificateColumns(sessions: 40, certified: 1) == ["/CN=mx1.example.net", "/CN=Test CA", "ok"])
+        #expect(try certificateColumns(sessions: 40, certified: 35) == ["/CN=mx35.example.net", "/CN=Test CA", "ok"])
+    }
+
+    @Test func moreListJoinedInTheBatchOrAfterIt() throws {
+        let (dir, path) = try StoreTests.tempPath()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(path: path)
+        try store.database.execute("INSERT INTO sources(id, path) VALUES (1, 'x')")
+        let w = try StoreWriter(store: store)
+        try w.begin()
+        // Delivery 1 waits in the batch when its rest arrives.
+        try w.write(Self.delivery(1, "<a@example.org>", more: true))
+        try w.write(Self.completion(1, "<b@example.org>"))
+        // Delivery 2 is flushed (its batch filled) before its rest arrives.
+        try w.write(Self.delivery(2, "<c@example.org>", more: true))
+        for i in Int64(3)...40 { try w.write(Self.delivery(i, "<x\(i)@example.org>", more: false)) }
+        try w.write(Self.completion(2, "<d@example.org>"))
+        try w.commit()
+        let q = try store.database.prepare("SELECT recipients, nrcpts FROM deliveries WHERE id IN (1, 2) ORDER BY id")
+        var rows: [String] = []
+        while try q.step() { rows.append("\(q.string(0) ?? "") \(q.int64(1))") }
+        #expect(rows == ["<a@example.org>,<b@example.org> 2", "<c@example.org>,<d@example.org> 2"])
+        #expect(try store.database.scalarInt("SELECT count(*) FROM deliveries") == 40)
+    }
+
+    @Test func rollbackForgetsRowsStillWaiting() throws {
+        let (dir, path) = try StoreTests.tempPath()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(path: path)
+        try store.database.execute("INSERT INTO sources(id, path) VALUES (1, 'x')")
+        let w = try StoreWriter(store: store)
+        try w.begin()
+        for i in 1...5 { try w.write(Self.session(Int64(i), at: 1_790_000_000)) }
+        w.rollback()
+        try w.begin()
+        try w.write(Self.session(9, at: 1_790_000_000))
+        try w.commit()
+        #expect(try store.database.scalarInt("SELECT group_concat(id) FROM tls_sessions") == 9)
+    }
+}
