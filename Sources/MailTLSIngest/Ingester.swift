@@ -216,7 +216,7 @@ public final class Ingester {
                 let outcome: LineOutcome = line.truncated
                     ? .malformed(reason: "line longer than \(LineReader.maxLineLength) bytes")
                     : parser.parse(line.bytes, origin: LineOrigin(source: sourceID, offset: line.offset))
-                switch outcome {
+                switch consume outcome {
                 case .record(let r):
                     linker.link(r) { pipeline.append($0) }
                 case .skipped:

@@ -34,7 +34,7 @@ final class WriterThread: @unchecked Sendable {
     let rollups = RollupAccumulator()
 
     /// Queues one row.
-    func append(_ r: LogRecord) {
+    func append(_ r: consuming LogRecord) {
         batch.append(r)
         if batch.count >= Self.batchSize { submit() }
     }

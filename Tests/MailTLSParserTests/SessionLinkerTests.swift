@@ -517,6 +517,32 @@ struct SessionLinkerTests {
         #expect(completion.first?.relay?.name == "mx.example.org")
     }
 
+    /// The state saved in a store's `ingest_state` by earlier versions (sessions keyed by host name)
+    /// still loads: an upgrade keeps the open sessions.
+    @Test("linker state saved by earlier versions still loads")
+    func earlierSavedState() throws {
+        let json = """
+            {"nextFailureID":7,"nextSessionID":42,"newestByHost":{"mx1":1772643600},"reusableIDs":[],
+             "states":[{"host":"mx1","pid":9400},{"server":{"relay":{"raw":"client.example.net [192.0.2.50]",
+             "peer":"client.example.net","name":"client.example.net","ip":"192.0.2.50","forged":false},"id":41},
+             "clients":[],"lastSeen":1772643600}],
+             "sessionGap":1800,"reusableFailureIDs":[],"nextDeliveryID":3,"reusableDeliveryIDs":[],"sinceSweep":5}
+            """
+        var p = Pipeline()
+        p.linker = try JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8))
+        #expect(p.linker.openKeys == 1)
+        #expect(p.linker.nextSessionID == 42)
+        #expect(p.linker.nextFailureID == 7)
+        #expect(p.linker.nextDeliveryID == 3)
+        // 1772643600 is 2026-03-04 17:00:00 UTC; the from= five seconds later joins session 41.
+        p.feed([Self.from("Mar  4 17:00:05", "mx1", 9400, qid: "u24H05aa009400", relay: "client.example.net [192.0.2.50]")])
+        #expect(p.messages.first?.tlsSessionID == 41)
+        // And it saves in the same form.
+        let again = try JSONSerialization.jsonObject(with: JSONEncoder().encode(p.linker)) as? [String: Any]
+        #expect((again?["newestByHost"] as? [String: Any])?["mx1"] != nil)
+        #expect((again?["states"] as? [Any])?.count == 2)
+    }
+
     @Test("reserveSessionIDs only moves the counter forward")
     func reserveIDs() {
         var l = SessionLinker(firstSessionID: 1)

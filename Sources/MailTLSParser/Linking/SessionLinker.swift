@@ -19,10 +19,15 @@ public struct SessionLinker: Sendable, Codable {
     public var sessionGap: Int64
     /// The id the next TLS session gets.
     public private(set) var nextSessionID: Int64
-    private var states: [SessionKey: SessionState] = [:]
-    /// Newest line time per syslog host: idleness is measured against the host's own clock, since
-    /// merged logs of several hosts may be skewed.
-    private var newestByHost: [String: Int64] = [:]
+    /// Open sessions by (host slot, pid), packed into one integer: cheap to hash on every line.
+    private var states: [UInt64: SessionState] = [:]
+    /// Syslog hosts seen, by slot, with the newest line time of each: idleness is measured against
+    /// the host's own clock, since merged logs of several hosts may be skewed.
+    private var hosts: [String] = []
+    private var newestByHost: [Int64] = []
+    private var hostSlots: [String: Int] = [:]
+    /// The slot of the host of the previous line (lines come mostly from one host in a row).
+    private var lastHost = 0
     /// Session ids to hand out again before new ones (`--reingest` keeps rows of other files linked).
     private var reusableIDs: [Int64] = []
     /// The id the next `tls_failures` row gets (a later line may complete it).
@@ -87,22 +92,38 @@ public struct SessionLinker: Sendable, Codable {
         nextSessionID = max(nextSessionID, id)
     }
 
-    /// Links one record and passes it (and any rows it completes) to `emit`, in order.
-    public mutating func link(_ record: LogRecord, emit: (LogRecord) -> Void) {
-        // One hash lookup per line for the host's clock (lines come mostly from one host in a row).
-        if let i = newestByHost.index(forKey: record.host) {
-            if record.time > newestByHost.values[i] { newestByHost.values[i] = record.time }
+    /// The slot of `host`, added when new. Comparing with the previous line's host is usually enough:
+    /// the parser hands out one String per host, so equal hosts compare by identity.
+    private mutating func slot(of host: String) -> Int {
+        if lastHost < hosts.count && hosts[lastHost] == host { return lastHost }
+        if let i = hostSlots[host] {
+            lastHost = i
         } else {
-            newestByHost[record.host] = record.time
+            hostSlots[host] = hosts.count
+            hosts.append(host)
+            newestByHost.append(Int64.min)
+            lastHost = hosts.count - 1
         }
+        return lastHost
+    }
+
+    private static func key(_ slot: Int, _ pid: Int32) -> UInt64 {
+        UInt64(slot) << 32 | UInt64(UInt32(bitPattern: pid))
+    }
+
+    /// Links one record and passes it (and any rows it completes) to `emit`, in order.
+    public mutating func link(_ record: consuming LogRecord, emit: (consuming LogRecord) -> Void) {
+        let h = slot(of: record.host)
+        if record.time > newestByHost[h] { newestByHost[h] = record.time }
         sinceSweep += 1
         if sinceSweep >= Self.sweepInterval { compact() }
 
-        var record = record
-        let key = SessionKey(host: record.host, pid: record.pid)
-        // Found once; written back through the same index, without hashing the key again.
+        let key = Self.key(h, record.pid)
+        // Found once; written back through the same index, without hashing the key again. The state
+        // is moved out (swapped with an empty one), not copied.
         let slot = states.index(forKey: key)
-        var st = slot.map { states.values[$0] } ?? SessionState(lastSeen: record.time)
+        var st = SessionState(lastSeen: record.time)
+        if let slot { swap(&st, &states.values[slot]) }
         if record.time - st.lastSeen > sessionGap {
             st = SessionState(lastSeen: record.time)
         }
@@ -210,7 +231,7 @@ public struct SessionLinker: Sendable, Codable {
                 st.openFailure = nil
                 // A connect failure names no peer; the delivery that follows does.
                 if open.needsPeer, let r = d.relay {
-                    var completion = record
+                    var completion = copy record
                     completion.event = .failureCompletion(FailureCompletion(
                         failureID: open.id, relay: Relay(raw: r.raw, name: r.name, ip: r.ip), ruleset: nil,
                         rulesetArg: nil, reject: nil))
@@ -234,7 +255,7 @@ public struct SessionLinker: Sendable, Codable {
             record.event = .delivery(d)
             emit(record)
         }
-        if let slot { states.values[slot] = st } else { states[key] = st }
+        if let slot { swap(&st, &states.values[slot]) } else { states[key] = st }
     }
 
     /// Forgets sessions idle for longer than the gap (measured on each host's own clock): their
@@ -244,9 +265,55 @@ public struct SessionLinker: Sendable, Codable {
         let gap = sessionGap
         let newest = newestByHost
         states = states.filter { entry in
-            guard let n = newest[entry.key.host] else { return true }
-            return entry.value.lastSeen >= n &- gap
+            let n = newest[Int(entry.key >> 32)]
+            return n == Int64.min || entry.value.lastSeen >= n &- gap
         }
+    }
+
+    // MARK: Saving
+
+    /// The saved form (the same JSON as when the state was keyed by host name).
+    private struct Saved: Codable {
+        var sessionGap: Int64
+        var nextSessionID: Int64
+        var states: [SessionKey: SessionState]
+        var newestByHost: [String: Int64]
+        var reusableIDs: [Int64]
+        var nextFailureID: Int64
+        var reusableFailureIDs: [Int64]
+        var nextDeliveryID: Int64
+        var reusableDeliveryIDs: [Int64]
+        var sinceSweep: Int
+    }
+
+    public init(from decoder: Decoder) throws {
+        let saved = try Saved(from: decoder)
+        self.init(sessionGap: saved.sessionGap, firstSessionID: saved.nextSessionID)
+        for (host, t) in saved.newestByHost {
+            newestByHost[slot(of: host)] = t
+        }
+        for (k, st) in saved.states {
+            states[Self.key(slot(of: k.host), k.pid)] = st
+        }
+        reusableIDs = saved.reusableIDs
+        nextFailureID = saved.nextFailureID
+        reusableFailureIDs = saved.reusableFailureIDs
+        nextDeliveryID = saved.nextDeliveryID
+        reusableDeliveryIDs = saved.reusableDeliveryIDs
+        sinceSweep = saved.sinceSweep
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var byName: [SessionKey: SessionState] = [:]
+        for (k, st) in states {
+            byName[SessionKey(host: hosts[Int(k >> 32)], pid: Int32(bitPattern: UInt32(truncatingIfNeeded: k)))] = st
+        }
+        var newest: [String: Int64] = [:]
+        for (i, h) in hosts.enumerated() where newestByHost[i] != Int64.min { newest[h] = newestByHost[i] }
+        try Saved(sessionGap: sessionGap, nextSessionID: nextSessionID, states: byName, newestByHost: newest,
+                  reusableIDs: reusableIDs, nextFailureID: nextFailureID, reusableFailureIDs: reusableFailureIDs,
+                  nextDeliveryID: nextDeliveryID, reusableDeliveryIDs: reusableDeliveryIDs, sinceSweep: sinceSweep)
+            .encode(to: encoder)
     }
 
     /// True when two server-side relays are the same connection: same IP when both have one,
