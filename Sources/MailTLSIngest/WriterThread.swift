@@ -29,12 +29,13 @@ final class WriterThread: @unchecked Sendable {
         self.faultAfterRows = faultAfterRows
     }
 
-    /// Counts of the rows written since the last `flushRollups` (kept on the writer's thread; read
-    /// after `flush`).
+    /// Counts of the rows queued since the last `flushRollups`. Counted on the reading thread as rows
+    /// are queued (it balances the two threads' work); written after `flush`.
     let rollups = RollupAccumulator()
 
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
+        rollups.add(r)
         batch.append(r)
         if batch.count >= Self.batchSize { submit() }
     }
@@ -54,7 +55,6 @@ final class WriterThread: @unchecked Sendable {
             do {
                 for r in rows {
                     try writer.write(r)
-                    rollups.add(r)
                     switch r.event {
                     case .failureCompletion, .deliveryCompletion: continue   // updates, not rows
                     default: written += 1

@@ -19,7 +19,7 @@ public enum LineOutcome: Sendable, Equatable {
 /// hot path creates no String for the envelope.
 public struct LineParser: Sendable {
     public var resolver: TimestampResolver
-    private let sendmail = SendmailParser()
+    private var sendmail = SendmailParser()
     /// The host names seen recently, as bytes and as the String rows carry: a merged log switches
     /// between a few hosts all the time, and each switch would otherwise make a new String.
     private var hosts: [(bytes: [UInt8], name: String)] = []
@@ -35,7 +35,8 @@ public struct LineParser: Sendable {
         }
         // Other MTAs get their own parsers (a later issue); until then their lines are skipped.
         if env.tag.hasPrefix("postfix") || env.tag.hasPrefix("exim") { return .skipped }
-        switch sendmail.parse(message: env.message) {
+        let result = sendmail.parse(message: env.message)
+        switch consume result {
         case .skipped:
             return .skipped
         case .malformed(let reason):

@@ -117,7 +117,8 @@ struct RobustnessTests {
             #expect(s.firstIndex(of: UInt8(ascii: "a")) == nil)
             #expect(s.lastIndex(of: UInt8(ascii: "a")) == nil)
             #expect(EnvelopeParser.parse(s) == nil)
-            #expect(SendmailParser().parse(message: s) == .skipped)
+            var parser = SendmailParser()
+            #expect(parser.parse(message: s) == .skipped)
         }
     }
 }

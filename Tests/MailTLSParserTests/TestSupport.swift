@@ -40,7 +40,7 @@ private func envelope(span: ByteSpan) -> Envelope? {
 
 /// Runs the sendmail message parser on the message part of a line.
 func parseMessage(_ message: String) -> MessageParseResult {
-    ByteSpan.with(message) { SendmailParser().parse(message: $0) }
+    ByteSpan.with(message) { var parser = SendmailParser(); return parser.parse(message: $0) }
 }
 
 extension MessageParseResult {

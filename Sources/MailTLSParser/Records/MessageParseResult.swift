@@ -13,5 +13,5 @@ public enum MessageParseResult: Sendable, Equatable {
 /// The sendmail parser is one conformer; a Postfix or Exim parser is another file behind the same
 /// `LogEvent` types, chosen by `LineParser` from the syslog tag.
 public protocol MessageParser: Sendable {
-    func parse(message: ByteSpan) -> MessageParseResult
+    mutating func parse(message: ByteSpan) -> MessageParseResult
 }

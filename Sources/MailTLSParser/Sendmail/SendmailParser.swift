@@ -5,9 +5,23 @@
 /// handshake failures, TLS rulesets, TLS I/O errors, AUTH, `from=` and `to=` (with `[more]` and the
 /// `_FFR_LOG_MORE` TLS fields), and `NOQUEUE: connect from`.
 public struct SendmailParser: MessageParser {
+    /// Field values and relays seen recently: repeated values are not made again.
+    private var strings = StringCache()
+    private var relays = ByteCache<Relay>()
+
     public init() {}
 
-    public func parse(message input: ByteSpan) -> MessageParseResult {
+    /// A field value as a String, shared with the last time the same bytes were seen.
+    private mutating func text(_ v: ByteSpan) -> String {
+        strings.value(for: v) { $0.string }
+    }
+
+    /// A parsed `relay=` value, shared with the last time the same bytes were seen.
+    private mutating func cachedRelay(_ v: ByteSpan) -> Relay {
+        relays.value(for: v) { Relay.parse($0) }
+    }
+
+    public mutating func parse(message input: ByteSpan) -> MessageParseResult {
         var m = input.trimmed
         var queueID: String?
         if let (qid, rest) = Self.splitQueueID(m) {
@@ -30,7 +44,7 @@ public struct SendmailParser: MessageParser {
             if m.hasPrefix("to=") { return wrap(queueID, parseTo(m)) }
         case UInt8(ascii: "c"):
             if m.hasPrefix("connect from ") {
-                return .event(queueID: queueID, .connect(Relay.parse(m.suffix(from: 13))))
+                return .event(queueID: queueID, .connect(cachedRelay(m.suffix(from: 13))))
             }
         default:
             break
@@ -38,8 +52,8 @@ public struct SendmailParser: MessageParser {
         return .skipped
     }
 
-    private func wrap(_ qid: String?, _ r: Result<LogEvent?, ParseFailure>) -> MessageParseResult {
-        switch r {
+    private func wrap(_ qid: String?, _ r: consuming Result<LogEvent?, ParseFailure>) -> MessageParseResult {
+        switch consume r {
         case .success(let e?): return .event(queueID: qid, e)
         case .success(nil): return .skipped
         case .failure(let f): return .malformed(reason: f.reason)
@@ -69,7 +83,7 @@ public struct SendmailParser: MessageParser {
 
     // MARK: - STARTTLS
 
-    func parseStartTLS(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseStartTLS(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         let role: Role
         if m.hasPrefix("STARTTLS=server") { role = .server }
         else if m.hasPrefix("STARTTLS=client") { role = .client }
@@ -83,7 +97,7 @@ public struct SendmailParser: MessageParser {
         return .success(nil)
     }
 
-    func parseMainLine(_ role: Role, _ body: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseMainLine(_ role: Role, _ body: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         var scanner = FieldScanner(body)
         var relay: ByteSpan?, version: ByteSpan?, verify: ByteSpan?, cipher: ByteSpan?, bits: ByteSpan?
         var fp: String?, status: String?, note: String?
@@ -119,13 +133,13 @@ public struct SendmailParser: MessageParser {
             let rest = bits.suffix(from: j)
             if rest.hasPrefix("status=") { status = rest.suffix(from: 7).string }
         }
-        let session = TLSSession(role: role, relay: Relay.parse(relay), version: version.string, verify: verify.string,
-                                 cipher: cipher.string, algBits: alg, cipherBits: cbits, danePubkeyFP: fp,
+        let session = TLSSession(role: role, relay: cachedRelay(relay), version: text(version), verify: text(verify),
+                                 cipher: text(cipher), algBits: alg, cipherBits: cbits, danePubkeyFP: fp,
                                  daneStatus: status, daneNote: note)
         return .success(.tlsSession(session))
     }
 
-    func parseHandshakeFailure(_ role: Role, _ body: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseHandshakeFailure(_ role: Role, _ body: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         // body: "accept failed=0, reason=…, SSL_error=1, errno=0, retry=-1, relay=…"
         guard let eq = body.firstIndex(of: UInt8(ascii: "=")) else { return .failure(ParseFailure(reason: "bad handshake failure line")) }
         let end = FieldScanner.valueEnd(body, from: eq + 1)
@@ -135,12 +149,12 @@ public struct SendmailParser: MessageParser {
             if k.equals("reason") { f.reason = v.string }
             else if k.equals("SSL_error") { f.sslError = v.signedDecimal }
             else if k.equals("errno") { f.errno = v.signedDecimal }
-            else if k.equals("relay") { f.relay = Relay.parse(v) }
+            else if k.equals("relay") { f.relay = cachedRelay(v) }
         }
         return .success(.failure(f))
     }
 
-    func parseCertificate(_ role: Role, _ body: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseCertificate(_ role: Role, _ body: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         var scanner = FieldScanner(body)
         var subject: String?, issuer: String?, msg: String?
         while let (k, v) = scanner.next() {
@@ -152,7 +166,7 @@ public struct SendmailParser: MessageParser {
         return .success(.certificate(Certificate(role: role, subject: subject, issuer: issuer, verifyMessage: msg)))
     }
 
-    func parseIOError(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseIOError(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         let kind: TLSFailure.Kind
         let r: ByteSpan
         if m.hasPrefix("STARTTLS: read error=") { kind = .readError; r = m.suffix(from: 21) }
@@ -170,13 +184,13 @@ public struct SendmailParser: MessageParser {
 
     // MARK: - Rulesets
 
-    func parseRuleset(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseRuleset(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         var scanner = FieldScanner(m)
         var ruleset: String?, arg1: String?, relay: Relay?, reject: String?
         while let (k, v) = scanner.next() {
             if k.equals("ruleset") { ruleset = v.string }
             else if k.equals("arg1") { arg1 = v.string }
-            else if k.equals("relay") { relay = Relay.parse(v) }
+            else if k.equals("relay") { relay = cachedRelay(v) }
             else if k.equals("reject") { reject = v.string }
         }
         guard let ruleset, let reject else { return .success(nil) }  // status=, discard, quarantine
@@ -189,7 +203,7 @@ public struct SendmailParser: MessageParser {
 
     // MARK: - AUTH
 
-    func parseAuth(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseAuth(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         let role: Role
         if m.hasPrefix("AUTH=server, ") { role = .server }
         else if m.hasPrefix("AUTH=client, ") { role = .client }
@@ -197,9 +211,9 @@ public struct SendmailParser: MessageParser {
         var scanner = FieldScanner(m, from: 13)
         var relay: Relay?, authid: String?, mech: String?, bits: Int?
         while let (k, v) = scanner.next() {
-            if k.equals("relay") { relay = Relay.parse(v) }
-            else if k.equals("authid") { authid = v.string }
-            else if k.equals("mech") { mech = v.string }
+            if k.equals("relay") { relay = cachedRelay(v) }
+            else if k.equals("authid") { authid = text(v) }
+            else if k.equals("mech") { mech = text(v) }
             else if k.equals("bits") { bits = v.decimal }
         }
         // AUTH=client lines without mech= are connection-level notes ("temporary failure", "authinfo failed").
@@ -211,7 +225,7 @@ public struct SendmailParser: MessageParser {
     }
 
     /// `AUTH failure (MECH): text (-13) SASL(-13): …[, user=U], relay=R` (8.12 has no relay).
-    func parseAuthFailure(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseAuthFailure(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         let afterParen = m.suffix(from: 14)
         guard let close = afterParen.firstIndex(of: UInt8(ascii: ")")) else {
             return .failure(ParseFailure(reason: "AUTH failure line without (mech)"))
@@ -227,7 +241,7 @@ public struct SendmailParser: MessageParser {
         var lastRelay: Int?
         while let r = rest.firstIndex(of: ", relay=", from: search) { lastRelay = r; search = r + 1 }
         if let r = lastRelay {
-            relay = Relay.parse(rest.suffix(from: r + 8))
+            relay = cachedRelay(rest.suffix(from: r + 8))
             textEnd = r
             // An earlier ", relay=" belongs to the same tail; cut the text at the first one.
             if let first = rest.firstIndex(of: ", relay=") { textEnd = first }
@@ -243,7 +257,7 @@ public struct SendmailParser: MessageParser {
 
     // MARK: - Messages
 
-    func parseFrom(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseFrom(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         var scanner = FieldScanner(m)
         var sender: String?, size: Int?, nrcpts: Int?, msgid: String?, proto: String?, daemon: String?
         var relay: Relay?, auth: String?
@@ -251,17 +265,17 @@ public struct SendmailParser: MessageParser {
         var sawSize = false
         while let (k, v) = scanner.next() {
             switch k.count {
-            case 4 where k.equals("from"): sender = v.string
+            case 4 where k.equals("from"): sender = text(v)
             case 4 where k.equals("size"): size = v.decimal; sawSize = true
-            case 4 where k.equals("auth"): auth = v.string
+            case 4 where k.equals("auth"): auth = text(v)
             case 5 where k.equals("msgid"): msgid = v.string
-            case 5 where k.equals("proto"): proto = v.string
-            case 5 where k.equals("relay"): relay = Relay.parse(v)
+            case 5 where k.equals("proto"): proto = text(v)
+            case 5 where k.equals("relay"): relay = cachedRelay(v)
             case 6 where k.equals("nrcpts"): nrcpts = v.decimal
-            case 6 where k.equals("daemon"): daemon = v.string
-            case 6 where k.equals("cipher"): tls.cipher = v.string
-            case 10 where k.equals("tls_verify"): tls.verify = v.string
-            case 11 where k.equals("tls_version"): tls.version = v.string
+            case 6 where k.equals("daemon"): daemon = text(v)
+            case 6 where k.equals("cipher"): tls.cipher = text(v)
+            case 10 where k.equals("tls_verify"): tls.verify = text(v)
+            case 11 where k.equals("tls_version"): tls.version = text(v)
             default: break
             }
         }
@@ -273,7 +287,7 @@ public struct SendmailParser: MessageParser {
                                                 auth: auth)))
     }
 
-    func parseTo(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
+    mutating func parseTo(_ m: ByteSpan) -> Result<LogEvent?, ParseFailure> {
         var scanner = FieldScanner(m)
         var to: ByteSpan?, mailer: String?, relay: Relay?, dsn: String?, stat: ByteSpan?
         var delay: String?, xdelay: String?
@@ -281,15 +295,15 @@ public struct SendmailParser: MessageParser {
         while let (k, v) = scanner.next() {
             switch k.count {
             case 2 where k.equals("to"): to = v
-            case 3 where k.equals("dsn"): dsn = v.string
+            case 3 where k.equals("dsn"): dsn = text(v)
             case 4 where k.equals("stat"): stat = v
-            case 5 where k.equals("delay"): delay = v.string
-            case 5 where k.equals("relay"): relay = Relay.parse(v)
-            case 6 where k.equals("mailer"): mailer = v.string
-            case 6 where k.equals("xdelay"): xdelay = v.string
-            case 6 where k.equals("cipher"): tls.cipher = v.string
-            case 10 where k.equals("tls_verify"): tls.verify = v.string
-            case 11 where k.equals("tls_version"): tls.version = v.string
+            case 5 where k.equals("delay"): delay = text(v)
+            case 5 where k.equals("relay"): relay = cachedRelay(v)
+            case 6 where k.equals("mailer"): mailer = text(v)
+            case 6 where k.equals("xdelay"): xdelay = text(v)
+            case 6 where k.equals("cipher"): tls.cipher = text(v)
+            case 10 where k.equals("tls_verify"): tls.verify = text(v)
+            case 11 where k.equals("tls_version"): tls.version = text(v)
             default: break
             }
         }
@@ -301,13 +315,13 @@ public struct SendmailParser: MessageParser {
             to = to.prefix(to.count - 6).trimmed
             if to.count > 0 && to[to.count - 1] == UInt8(ascii: ",") { to = to.prefix(to.count - 1) }
         }
-        let statText = stat.string
+        let statText = text(stat)
         let status: Delivery.Status
         if stat.hasPrefix("Sent") { status = .sent }
         else if stat.hasPrefix("Deferred") || dsn?.hasPrefix("4") == true { status = .deferred }
         else if dsn?.hasPrefix("5") == true { status = .bounced }
         else { status = .other }
-        return .success(.delivery(Delivery(recipients: to.string, recipientCount: Self.countAddresses(to),
+        return .success(.delivery(Delivery(recipients: text(to), recipientCount: Self.countAddresses(to),
                                            continued: continued, mailer: mailer, relay: relay, dsn: dsn,
                                            status: status, statusText: statText, delay: delay, xdelay: xdelay,
                                            loggedTLS: tls.isEmpty ? nil : tls)))

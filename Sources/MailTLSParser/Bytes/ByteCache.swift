@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Values recently made from short byte strings, found again by their bytes.
+///
+/// Log fields repeat all the time (cipher and version names, mailers, the relays of busy peers). Making
+/// a `String` or a `Relay` allocates and validates; finding the one made last time costs a hash and a
+/// `memcmp`, and the copies share one storage. Direct-mapped: a new value replaces whatever was in its
+/// slot, so memory stays fixed and nothing ever needs evicting.
+struct ByteCache<Value> {
+    static var maxKeyLength: Int { 96 }
+    private static var slotCount: Int { 1024 }
+    private var keys: [UInt8]
+    private var lengths: [Int]
+    private var values: [Value?]
+
+    init() {
+        keys = Array(repeating: 0, count: Self.slotCount * Self.maxKeyLength)
+        lengths = Array(repeating: -1, count: Self.slotCount)
+        values = Array(repeating: nil, count: Self.slotCount)
+    }
+
+    /// The value for `key`: the cached one when the same bytes were seen, else `make(key)` (cached).
+    @inline(__always)
+    mutating func value(for key: ByteSpan, make: (ByteSpan) -> Value) -> Value {
+        let n = key.count
+        guard n <= Self.maxKeyLength else { return make(key) }
+        let slot = Int(truncatingIfNeeded: Self.hash(key)) & (Self.slotCount - 1)
+        let offset = slot * Self.maxKeyLength
+        if lengths[slot] == n {
+            let same = n == 0 || keys.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset, key.base, n) == 0 }
+            if same, let v = values[slot] { return v }
+        }
+        let v = make(key)
+        keys.withUnsafeMutableBufferPointer { k in
+            if n > 0 { (k.baseAddress! + offset).update(from: key.base, count: n) }
+        }
+        lengths[slot] = n
+        values[slot] = v
+        return v
+    }
+
+    /// A fast, good-enough hash of short keys: 8 bytes at a time, multiply and fold.
+    @inline(__always)
+    static func hash(_ s: ByteSpan) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(s.count)
+        var i = 0
+        let raw = UnsafeRawPointer(s.base)
+        while i + 8 <= s.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < s.count {
+            tail |= UInt64(s.base[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 29)
+    }
+}
+
+extension ByteCache: Sendable where Value: Sendable {}
+
+/// The Strings of repeated field values.
+typealias StringCache = ByteCache<String>
