@@ -3,7 +3,7 @@
 /// MTA parsers (sendmail today; Postfix and Exim later) turn a message into one `LogEvent`;
 /// the `SessionLinker` then fills in the links between them (which TLS session carried which
 /// message) and the store writes each event to its table.
-public enum LogEvent: Sendable, Equatable, Codable {
+public indirect enum LogEvent: Sendable, Equatable, Codable {
     /// A completed TLS handshake (sendmail's `STARTTLS=server|client, relay=…, version=…` line).
     case tlsSession(TLSSession)
     /// Certificate details of the handshake just logged (`cert-subject=…, cert-issuer=…, verifymsg=…`).
