@@ -16,10 +16,31 @@ public final class RollupAccumulator {
             last = max(last, t)
         }
     }
-    struct SessionKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool
-        var version: String; var verify: String; var cipher: String; var bits: Int }
-    struct PeerCipherKey: Hashable { var role: String; var cipher: String; var peer: String; var local: Bool
-        var host: String; var bits: Int }
+    // Keys hash with FastHash (computed once, on creation): Swift's SipHash over every String of
+    // every key was the largest part of counting a row. Equality still compares every field.
+    struct SessionKey: Hashable {
+        var day: Int64; var host: String; var role: String; var local: Bool
+        var version: String; var verify: String; var cipher: String; var bits: Int
+        var fast: UInt64 = 0
+        init(day: Int64, host: String, role: String, local: Bool, version: String, verify: String, cipher: String, bits: Int) {
+            self.day = day; self.host = host; self.role = role; self.local = local
+            self.version = version; self.verify = verify; self.cipher = cipher; self.bits = bits
+            var h = FastHash.of(cipher, FastHash.of(verify, FastHash.of(version, FastHash.of(role, FastHash.of(host)))))
+            h = FastHash.of(day &* 4 &+ (local ? 1 : 0) &+ Int64(bits) &* 1_000_003, h)
+            fast = h
+        }
+        func hash(into h: inout Hasher) { h.combine(fast) }
+    }
+    struct PeerCipherKey: Hashable {
+        var role: String; var cipher: String; var peer: String; var local: Bool; var host: String; var bits: Int
+        var fast: UInt64 = 0
+        init(role: String, cipher: String, peer: String, local: Bool, host: String, bits: Int) {
+            self.role = role; self.cipher = cipher; self.peer = peer; self.local = local; self.host = host; self.bits = bits
+            let h = FastHash.of(host, FastHash.of(peer, FastHash.of(cipher, FastHash.of(role))))
+            fast = FastHash.of(Int64(bits) &* 2 &+ (local ? 1 : 0), h)
+        }
+        func hash(into h: inout Hasher) { h.combine(fast) }
+    }
     struct TrafficKey: Hashable { var day: Int64; var host: String; var inbound: Bool; var local: Bool; var encrypted: Bool }
     struct FailureKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool; var kind: String }
     struct AuthKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool; var success: Bool

@@ -28,7 +28,7 @@ struct ByteCache<Value> {
     mutating func value(for key: ByteSpan, make: (ByteSpan) -> Value) -> Value {
         let n = key.count
         guard n <= Self.maxKeyLength else { return make(key) }
-        let slot = Int(truncatingIfNeeded: Self.hash(key)) & (Self.slotCount - 1)
+        let slot = Int(truncatingIfNeeded: FastHash.of(key)) & (Self.slotCount - 1)
         let offset = slot * Self.maxKeyLength
         if lengths[slot] == n {
             let same = n == 0 || keys.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset, key.base, n) == 0 }
@@ -41,28 +41,6 @@ struct ByteCache<Value> {
         lengths[slot] = n
         values[slot] = v
         return v
-    }
-
-    /// A fast, good-enough hash of short keys: 8 bytes at a time, multiply and fold.
-    @inline(__always)
-    static func hash(_ s: ByteSpan) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(s.count)
-        var i = 0
-        let raw = UnsafeRawPointer(s.base)
-        while i + 8 <= s.count {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < s.count {
-            tail |= UInt64(s.base[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        return h ^ (h >> 29)
     }
 }
 

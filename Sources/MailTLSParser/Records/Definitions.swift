@@ -13,13 +13,21 @@ extension Delivery {
     /// A network mailer (esmtp, smtp, smtp8, dsmtp, relay, any *smtp*), not local, prog, `*file*`.
     public var usesNetworkMailer: Bool {
         guard let mailer else { return false }
-        return Definitions.networkMailers.contains(mailer) || Definitions.containsCaseless(mailer, "SMTP")
-            || Definitions.networkMailers.contains(mailer.lowercased())
+        // esmtp, smtp, smtp8 and dsmtp all contain "smtp"; relay is the other network mailer.
+        return Definitions.containsCaseless(mailer, "SMTP") || Definitions.equalsCaseless(mailer, "RELAY")
     }
 }
 
 enum Definitions {
-    static let networkMailers: Set<String> = ["esmtp", "smtp", "smtp8", "dsmtp", "relay"]
+    /// ASCII case-insensitive equality with an upper-case word.
+    static func equalsCaseless(_ s: String, _ word: StaticString) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            guard b.count == word.utf8CodeUnitCount else { return false }
+            for j in 0..<b.count where b[j] & 0xDF != word.utf8Start[j] { return false }
+            return true
+        }
+    }
 
     /// True when `s` contains `word` (upper-case ASCII) in any letter case, without allocating.
     static func containsCaseless(_ s: String, _ word: StaticString) -> Bool {

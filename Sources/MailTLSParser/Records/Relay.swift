@@ -42,8 +42,12 @@ public struct Relay: Sendable, Hashable, Codable {
     /// the reports use.
     public var isLoopback: Bool {
         if peer == "localhost" { return true }
-        guard let ip else { return false }
-        return ip.hasPrefix("127.") || ip == "::1" || ip == "0:0:0:0:0:0:0:1" || ip.hasPrefix("::ffff:127.")
+        guard var ip else { return false }
+        // On bytes: String.hasPrefix is Unicode-aware and slow, and this runs for every row.
+        return ip.withUTF8 { b in
+            let s = ByteSpan(b)
+            return s.hasPrefix("127.") || s.equals("::1") || s.equals("0:0:0:0:0:0:0:1") || s.hasPrefix("::ffff:127.")
+        }
     }
 
     /// Lowercase ASCII and drop one trailing dot.
