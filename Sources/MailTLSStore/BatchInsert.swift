@@ -32,7 +32,7 @@ final class BatchInsert {
     private let idColumn: Int?
 
     /// `columns` in order; the statement binds them as `?` parameters.
-    init(_ db: Database, table: String, columns: [String], idColumn: String? = nil, rowsPerStatement: Int = 32) throws {
+    init(_ db: Database, table: String, columns: [String], idColumn: String? = nil, rowsPerStatement: Int = 64) throws {
         width = columns.count
         self.rowsPerStatement = rowsPerStatement
         self.idColumn = idColumn.flatMap { columns.firstIndex(of: $0) }

@@ -14,6 +14,9 @@ public struct TimestampResolver: Sendable {
     /// The reference point in UTC seconds: the time given to lines that carry no timestamp.
     public let referenceUTC: Int64
     private var offsetCache: [Int64: Int64] = [:]
+    /// The hour looked up last and its offset: consecutive lines nearly always share it.
+    private var lastHour = Int64.min
+    private var lastOffset: Int64 = 0
 
     /// - Parameters:
     ///   - reference: the newest moment the input can contain (file mtime), in UTC seconds.
@@ -59,13 +62,16 @@ public struct TimestampResolver: Sendable {
     /// The zone's UTC offset at a local wall-clock time, cached per hour.
     private mutating func offset(forWall wall: Int64) -> Int64 {
         let hour = wall >= 0 ? wall / 3600 : (wall - 3599) / 3600
-        if let o = offsetCache[hour] { return o }
+        if hour == lastHour { return lastOffset }
+        lastHour = hour
+        if let o = offsetCache[hour] { lastOffset = o; return o }
         let guess = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall))))
         var o = guess
         let second = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall - guess))))
         if second != guess { o = second }
         if offsetCache.count > 100_000 { offsetCache.removeAll(keepingCapacity: true) }
         offsetCache[hour] = o
+        lastOffset = o
         return o
     }
 }
