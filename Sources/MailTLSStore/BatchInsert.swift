@@ -17,6 +17,10 @@ final class BatchInsert {
         case text(Int, Int)
     }
 
+    /// Rows per statement: beyond 64 the gain is lost in the noise (measured with callgrind: 32 -> 64
+    /// saved 1.5 % of the writer's instructions).
+    static let defaultRowsPerStatement = 64
+
     let width: Int
     let rowsPerStatement: Int
     private let batch: Statement
@@ -32,7 +36,7 @@ final class BatchInsert {
     private let idColumn: Int?
 
     /// `columns` in order; the statement binds them as `?` parameters.
-    init(_ db: Database, table: String, columns: [String], idColumn: String? = nil, rowsPerStatement: Int = 64) throws {
+    init(_ db: Database, table: String, columns: [String], idColumn: String? = nil, rowsPerStatement: Int = BatchInsert.defaultRowsPerStatement) throws {
         width = columns.count
         self.rowsPerStatement = rowsPerStatement
         self.idColumn = idColumn.flatMap { columns.firstIndex(of: $0) }

@@ -56,9 +56,10 @@ import Testing
     }
 
     @Test func certificateOfARowAlreadyWritten() throws {
-        // 40 sessions: the first 32 went in as one batch before the certificate of session 1 arrives.
-        #expect(try certificateColumns(sessions: 40, certified: 1) == ["/CN=mx1.example.net", "/CN=Test CA", "ok"])
-        #expect(try certificateColumns(sessions: 40, certified: 35) == ["/CN=mx35.example.net", "/CN=Test CA", "ok"])
+        // One batch and 8 rows: the first batch went in before the certificate of session 1 arrives.
+        let n = Int64(BatchInsert.defaultRowsPerStatement + 8)
+        #expect(try certificateColumns(sessions: n, certified: 1) == ["/CN=mx1.example.net", "/CN=Test CA", "ok"])
+        #expect(try certificateColumns(sessions: n, certified: n - 2) == ["/CN=mx\(n - 2).example.net", "/CN=Test CA", "ok"])
     }
 
     @Test func moreListJoinedInTheBatchOrAfterIt() throws {
@@ -73,14 +74,15 @@ import Testing
         try w.write(Self.completion(1, "<b@example.org>"))
         // Delivery 2 is flushed (its batch filled) before its rest arrives.
         try w.write(Self.delivery(2, "<c@example.org>", more: true))
-        for i in Int64(3)...40 { try w.write(Self.delivery(i, "<x\(i)@example.org>", more: false)) }
+        let n = Int64(BatchInsert.defaultRowsPerStatement + 8)
+        for i in Int64(3)...n { try w.write(Self.delivery(i, "<x\(i)@example.org>", more: false)) }
         try w.write(Self.completion(2, "<d@example.org>"))
         try w.commit()
         let q = try store.database.prepare("SELECT recipients, nrcpts FROM deliveries WHERE id IN (1, 2) ORDER BY id")
         var rows: [String] = []
         while try q.step() { rows.append("\(q.string(0) ?? "") \(q.int64(1))") }
         #expect(rows == ["<a@example.org>,<b@example.org> 2", "<c@example.org>,<d@example.org> 2"])
-        #expect(try store.database.scalarInt("SELECT count(*) FROM deliveries") == 40)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM deliveries") == n)
     }
 
     @Test func rollbackForgetsRowsStillWaiting() throws {
