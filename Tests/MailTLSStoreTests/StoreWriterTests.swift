@@ -34,13 +34,18 @@ import Testing
                                                                 continued: false)))
     }
 
-    /// Sessions 1...n, then the certificate of `certified`, then everything committed.
-    func certificateColumns(sessions n: Int64, certified: Int64) throws -> [String?] {
+    /// A fresh store with one source, and its writer.
+    static func openWriter() throws -> (dir: URL, store: Store, writer: StoreWriter) {
         let (dir, path) = try StoreTests.tempPath()
-        defer { try? FileManager.default.removeItem(at: dir) }
         let store = try Store(path: path)
         try store.database.execute("INSERT INTO sources(id, path) VALUES (1, 'x')")
-        let w = try StoreWriter(store: store)
+        return (dir, store, try StoreWriter(store: store))
+    }
+
+    /// Sessions 1...n, then the certificate of `certified`, then everything committed.
+    func certificateColumns(sessions n: Int64, certified: Int64) throws -> [String?] {
+        let (dir, store, w) = try Self.openWriter()
+        defer { try? FileManager.default.removeItem(at: dir) }
         try w.begin()
         for i in 1...n { try w.write(Self.session(i, at: 1_790_000_000 + i)) }
         try w.write(Self.certificate(for: certified))
@@ -63,11 +68,8 @@ import Testing
     }
 
     @Test func moreListJoinedInTheBatchOrAfterIt() throws {
-        let (dir, path) = try StoreTests.tempPath()
+        let (dir, store, w) = try Self.openWriter()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try Store(path: path)
-        try store.database.execute("INSERT INTO sources(id, path) VALUES (1, 'x')")
-        let w = try StoreWriter(store: store)
         try w.begin()
         // Delivery 1 waits in the batch when its rest arrives.
         try w.write(Self.delivery(1, "<a@example.org>", more: true))
@@ -86,11 +88,8 @@ import Testing
     }
 
     @Test func rollbackForgetsRowsStillWaiting() throws {
-        let (dir, path) = try StoreTests.tempPath()
+        let (dir, store, w) = try Self.openWriter()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try Store(path: path)
-        try store.database.execute("INSERT INTO sources(id, path) VALUES (1, 'x')")
-        let w = try StoreWriter(store: store)
         try w.begin()
         for i in 1...5 { try w.write(Self.session(Int64(i), at: 1_790_000_000)) }
         w.rollback()
