@@ -18,7 +18,16 @@ final class WriterThread: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let lock = NSLock()
     private var failure: Error?
-    private var batch: [LogRecord] = []
+    /// The rows being collected. Written batches come back (`spare`) to the reading thread, which
+    /// empties them there: the records are freed by the thread that allocated them (glibc's
+    /// per-thread caches reuse the memory at once instead of locking the other thread's arena), and
+    /// the array buffers are reused.
+    private final class Batch: @unchecked Sendable {   // owned by one thread at a time: handed over under the semaphore and lock
+        var rows: [LogRecord] = []
+        init() { rows.reserveCapacity(WriterThread.batchSize) }
+    }
+    private var batch = Batch()
+    private var spare: [Batch] = []   // guarded by lock
     private var written = 0
     private let faultAfterRows: Int?
     static let batchSize = 1024
@@ -36,24 +45,36 @@ final class WriterThread: @unchecked Sendable {
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
         rollups.add(r)
-        batch.append(r)
-        if batch.count >= Self.batchSize { submit() }
+        batch.rows.append(r)
+        if batch.rows.count >= Self.batchSize { submit() }
     }
 
     private func submit() {
-        guard !batch.isEmpty else { return }
-        let rows = batch
-        batch = []
-        batch.reserveCapacity(Self.batchSize)
+        guard !batch.rows.isEmpty else { return }
+        let full = batch
         slots.wait()
+        lock.lock()
+        let next = spare.popLast()
+        lock.unlock()
+        if let next {
+            next.rows.removeAll(keepingCapacity: true)   // frees the written records on this thread
+            batch = next
+        } else {
+            batch = Batch()
+        }
         queue.async { [self] in
-            defer { slots.signal() }
+            defer {
+                lock.lock()
+                spare.append(full)
+                lock.unlock()
+                slots.signal()
+            }
             lock.lock()
             let failed = failure != nil
             lock.unlock()
             if failed { return }
             do {
-                for r in rows {
+                for r in full.rows {
                     try writer.write(r)
                     switch r.event {
                     case .failureCompletion, .deliveryCompletion: continue   // updates, not rows
@@ -99,7 +120,7 @@ final class WriterThread: @unchecked Sendable {
 
     /// Drops rows not yet handed to the writer (after a failure).
     func discard() {
-        batch.removeAll(keepingCapacity: true)
+        batch.rows.removeAll(keepingCapacity: true)
         queue.sync { writer.discard() }
         rollups.clear()
         lock.lock()
