@@ -84,33 +84,42 @@ public final class Ingester {
     }
 
     /// An input opened for reading: the file, its compression, and its content stream.
+    ///
+    /// Compressed content is inflated on a read-ahead thread; from then on only that thread reads the
+    /// file, and `position` reports its progress through the file.
     private struct OpenInput {
         var file: FileSource
         var compression: Compression
         var content: LookaheadSource
         var tail: TailWindowSource?
+        var readAhead: ReadAheadSource?
 
         init(path: String) throws {
             file = try FileSource(path: path)
             let raw = LookaheadSource(file)
             compression = Compression.detect(try raw.peek(6))
+            let decompressor: ByteSource
             switch compression {
             case .none:
                 content = raw
+                return
             case .gzip:
-                let t = TailWindowSource(try GzipSource(upstream: raw, path: path))
-                tail = t
-                content = LookaheadSource(t)
+                decompressor = try GzipSource(upstream: raw, path: path)
             case .bzip2:
-                let t = TailWindowSource(try Bzip2Source(upstream: raw, path: path))
-                tail = t
-                content = LookaheadSource(t)
+                decompressor = try Bzip2Source(upstream: raw, path: path)
             case .xz:
-                let t = TailWindowSource(try XzSource(upstream: raw, path: path))
-                tail = t
-                content = LookaheadSource(t)
+                decompressor = try XzSource(upstream: raw, path: path)
             }
+            let f = file
+            let ahead = ReadAheadSource(decompressor, position: { f.bytesRead })
+            readAhead = ahead
+            let t = TailWindowSource(ahead)
+            tail = t
+            content = LookaheadSource(t)
         }
+
+        /// Bytes of the file read so far (compressed bytes for compressed input).
+        var position: Int64 { readAhead?.upstreamPosition ?? file.bytesRead }
     }
 
     /// Finds the source this content continues, if any: same head fingerprint, and the bytes before
@@ -207,7 +216,7 @@ public final class Ingester {
             let keepPartialLine = input.compression != .none || isStdin
             var consumedEnd = start
             let sourceID = source.id
-            let file = input.file
+            let inputPosition = { [input] in input.position }
             let reader = LineReader(source: input.content, startOffset: start)
             try reader.forEachLine { line in
                 if !line.terminated && !keepPartialLine { return }
@@ -228,7 +237,7 @@ public final class Ingester {
                                                        text: String(line.bytes.prefix(200).string)))
                     }
                 }
-                if let progress, lines & 0x3FFF == 0 { progress(file.bytesRead) }
+                if let progress, lines & 0x3FFF == 0 { progress(inputPosition()) }
             }
 
             // The new checkpoint.
