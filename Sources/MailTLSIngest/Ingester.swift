@@ -216,8 +216,17 @@ public final class Ingester {
             let keepPartialLine = input.compression != .none || isStdin
             var consumedEnd = start
             let sourceID = source.id
-            let inputPosition = { [input] in input.position }
-            let reader = LineReader(source: input.content, startOffset: start)
+            // Plain input is read ahead too, now that any resume point has been skipped to (a skip
+            // is a seek, which reading ahead would turn into reading).
+            var lineSource: ByteSource = input.content
+            var plainAhead: ReadAheadSource?
+            if input.readAhead == nil {
+                let f = input.file
+                plainAhead = ReadAheadSource(input.content, position: { f.bytesRead })
+                lineSource = plainAhead!
+            }
+            let inputPosition = { [input, plainAhead] in plainAhead?.upstreamPosition ?? input.position }
+            let reader = LineReader(source: lineSource, startOffset: start)
             try reader.forEachLine { line in
                 if !line.terminated && !keepPartialLine { return }
                 consumedEnd = line.offset + Int64(line.length)
