@@ -86,7 +86,8 @@ public final class Ingester {
     /// An input opened for reading: the file, its compression, and its content stream.
     ///
     /// Compressed content is inflated on a read-ahead thread; from then on only that thread reads the
-    /// file, and `position` reports its progress through the file.
+    /// file, and `position` reports its progress through the file. (Plain content gets its read-ahead
+    /// in `ingestFile`, after seeking to where the last run stopped.)
     private struct OpenInput {
         var file: FileSource
         var compression: Compression
