@@ -38,13 +38,12 @@ final class WriterThread: @unchecked Sendable {
         self.faultAfterRows = faultAfterRows
     }
 
-    /// Counts of the rows queued since the last `flushRollups`. Counted on the reading thread as rows
-    /// are queued (it balances the two threads' work); written after `flush`.
+    /// Counts of the rows written since the last `flushRollups`, kept on the writer's thread (the
+    /// reading thread is the busier one); written after `flush`.
     let rollups = RollupAccumulator()
 
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
-        rollups.add(r)
         batch.rows.append(r)
         if batch.rows.count >= Self.batchSize { submit() }
     }
@@ -76,6 +75,7 @@ final class WriterThread: @unchecked Sendable {
             do {
                 for r in full.rows {
                     try writer.write(r)
+                    rollups.add(r)
                     switch r.event {
                     case .failureCompletion, .deliveryCompletion: continue   // updates, not rows
                     default: written += 1
