@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The outcome of parsing one log line.
 public enum LineOutcome: Sendable, Equatable {
     case record(LogRecord)
@@ -15,15 +9,14 @@ public enum LineOutcome: Sendable, Equatable {
 
 /// Parses whole syslog lines: envelope, timestamp, then the MTA parser chosen by the tag.
 ///
-/// One per input stream; it keeps the timestamp resolver and a cache of the last host name so the
+/// One per input stream; it keeps the timestamp resolver and a cache of recent host names, so the
 /// hot path creates no String for the envelope.
 public struct LineParser: Sendable {
     public var resolver: TimestampResolver
     private var sendmail = SendmailParser()
-    /// The host names seen recently, as bytes and as the String rows carry: a merged log switches
-    /// between a few hosts all the time, and each switch would otherwise make a new String.
-    private var hosts: [(bytes: [UInt8], name: String)] = []
-    private static let maxHosts = 16
+    /// The host names seen recently, by their bytes: a merged log switches between a few hosts all the
+    /// time, and each line would otherwise make a new String (the linker then compares them by identity).
+    private var hosts = ByteCache<String>()
 
     public init(resolver: TimestampResolver) {
         self.resolver = resolver
@@ -49,15 +42,6 @@ public struct LineParser: Sendable {
     }
 
     private mutating func host(_ span: ByteSpan) -> String {
-        for i in hosts.indices where hosts[i].bytes.count == span.count {
-            let same = span.count == 0 || hosts[i].bytes.withUnsafeBufferPointer {
-                memcmp($0.baseAddress!, span.base, span.count) == 0
-            }
-            if same { return hosts[i].name }
-        }
-        if hosts.count >= Self.maxHosts { hosts.removeFirst() }
-        let name = span.lowercasedString
-        hosts.append((Array(UnsafeBufferPointer(start: span.base, count: span.count)), name))
-        return name
+        hosts.value(for: span) { $0.lowercasedString }
     }
 }
