@@ -63,22 +63,11 @@ extension MailTLS {
             let options = IngestOptions(year: year, timeZone: timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
                                         sessionGap: Int64(sessionGap) * 60,
                                         faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init))
-            let summary: IngestSummary
             let progress = ProgressLine(enabled: !quiet && Console.stderrIsTerminal)
-            do {
-                let lock = try StoreLock(storePath: store.path, wait: wait)
-                let s = try Store(path: store.path)
-                summary = try Ingester(store: s, options: options)
+            let summary = try withStoreLock(store, wait: wait) {
+                try Ingester(store: try Store(path: store.path), options: options)
                     .ingest(paths: files + reingest, reingest: Set(reingest),
                             progress: progress.enabled ? { progress.show($0) } : nil)
-                withExtendedLifetime(lock) {}
-            } catch let e as IngestError {
-                Console.error("mailtls: \(e)")
-                if case .locked = e { throw ExitCode(75) }
-                throw ExitCode(1)
-            } catch {
-                Console.error("mailtls: \(error)")
-                throw ExitCode(1)
             }
             progress.clear()
             for e in summary.failedFiles { Console.error("mailtls: \(e)") }

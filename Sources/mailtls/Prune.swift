@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MailTLSIngest
 import MailTLSParser
 import MailTLSStore
 
@@ -57,8 +56,7 @@ extension MailTLS {
 
         func run() throws {
             guard let cutoff = Self.cutoff(olderThan, now: Date()) else { throw ExitCode(2) }
-            do {
-                let lock = try StoreLock(storePath: store.path, wait: wait)
+            let removed: [(String, Int)] = try withStoreLock(store, wait: wait) {
                 let s = try Store(path: store.path)
                 var removed: [(String, Int)] = []
                 try s.database.transaction {
@@ -68,18 +66,11 @@ extension MailTLS {
                     }
                 }
                 if vacuum { try s.database.execute("VACUUM") }
-                withExtendedLifetime(lock) {}
-                if !quiet {
-                    let parts = removed.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-                    Console.error("mailtls: removed rows before \(cutoff): \(parts)")
-                }
-            } catch let e as IngestError {
-                Console.error("mailtls: \(e)")
-                if case .locked = e { throw ExitCode(75) }
-                throw ExitCode(1)
-            } catch {
-                Console.error("mailtls: \(error)")
-                throw ExitCode(1)
+                return removed
+            }
+            if !quiet {
+                let parts = removed.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+                Console.error("mailtls: removed rows before \(cutoff): \(parts)")
             }
         }
     }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import MailTLSIngest
 import MailTLSStore
 
 extension MailTLS {
@@ -23,17 +22,8 @@ extension MailTLS {
         var wait: Double = 0
 
         func run() throws {
-            do {
-                let lock = try StoreLock(storePath: store.path, wait: wait)
+            try withStoreLock(store, wait: wait) {
                 try Store(path: store.path).rebuildRollups()
-                withExtendedLifetime(lock) {}
-            } catch let e as IngestError {
-                Console.error("mailtls: \(e)")
-                if case .locked = e { throw ExitCode(75) }
-                throw ExitCode(1)
-            } catch {
-                Console.error("mailtls: \(error)")
-                throw ExitCode(1)
             }
         }
     }

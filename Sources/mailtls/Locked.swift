@@ -1,0 +1,20 @@
+import ArgumentParser
+import MailTLSIngest
+
+/// Runs `body` holding the store's write lock, the way every command that writes the store does:
+/// a store another process holds exits 75 (EX_TEMPFAIL, cron may retry), any other failure prints
+/// its message and exits 1.
+func withStoreLock<T>(_ store: StoreOptions, wait: Double, _ body: () throws -> T) throws -> T {
+    do {
+        let lock = try StoreLock(storePath: store.path, wait: wait)
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
+    } catch let e as IngestError {
+        Console.error("mailtls: \(e)")
+        if case .locked = e { throw ExitCode(75) }
+        throw ExitCode(1)
+    } catch {
+        Console.error("mailtls: \(error)")
+        throw ExitCode(1)
+    }
+}
