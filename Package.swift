@@ -54,7 +54,7 @@ let package = Package(
         // Deterministic generator of realistic sendmail logs plus the truth it counted.
         .executableTarget(name: "mailtls-synth"),
 
-        // Log fixtures and store dumps shared by the test targets.
+        // Log fixtures, store dumps and temporary directories shared by the test targets.
         .target(name: "MailTLSTestSupport", dependencies: ["MailTLSStore"]),
 
         .testTarget(name: "MailTLSParserTests", dependencies: ["MailTLSParser"]),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore", "MailTLSTestSupport"]),
         .testTarget(
             name: "MailTLSReportsTests",
-            dependencies: ["MailTLSReports", "MailTLSIngest", "MailTLSStore", "MailTLSParser"],
+            dependencies: ["MailTLSReports", "MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport"],
             exclude: ["Snapshots"]  // golden outputs, read from the source tree
         ),
     ],

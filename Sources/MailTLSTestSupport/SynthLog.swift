@@ -1,4 +1,4 @@
-// Test support shared by MailTLSIngestTests and MailTLSCLITests (not part of the tool).
+// Test support shared by the test targets (not part of the tool).
 import Foundation
 import MailTLSStore
 

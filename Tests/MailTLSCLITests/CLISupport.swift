@@ -91,40 +91,10 @@ final class RunningCLI {
     }
 }
 
-/// A temporary directory for one test, removed afterwards.
-final class Scratch {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit {
-        // Undo permission changes some tests make, then remove.
-        _ = try? sh("chmod -R u+rwX '\(url.path)' 2>/dev/null; true")
-        try? FileManager.default.removeItem(at: url)
-    }
+/// A temporary directory for one test (`TempDir`), which also runs `mailtls` there.
+typealias Scratch = TempDir
 
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = path(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-
-    @discardableResult
-    func write(_ name: String, lines: [String]) throws -> String {
-        try write(name, SynthLog.text(lines))
-    }
-
-    func append(_ name: String, _ text: String) throws {
-        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path(name)))
-        try h.seekToEnd()
-        try h.write(contentsOf: Data(text.utf8))
-        try h.close()
-    }
-
+extension TempDir {
     /// Runs `mailtls` to completion.
     @discardableResult
     func run(_ args: [String], env: [String: String] = [:]) async throws -> CLIResult {

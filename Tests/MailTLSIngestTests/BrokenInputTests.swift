@@ -2,6 +2,7 @@ import Foundation
 import MailTLSIngest
 import MailTLSParser
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
 
 @Suite struct BrokenInputTests {

@@ -1,6 +1,7 @@
 import Foundation
 import MailTLSIngest
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
 
 /// A small realistic log used by the input tests: two sessions, one linked delivery.

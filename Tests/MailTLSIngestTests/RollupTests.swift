@@ -1,6 +1,7 @@
 import Foundation
 import MailTLSIngest
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
 
 /// The rollups kept at ingest (counted row by row in Swift) equal the rollups rebuilt from the raw

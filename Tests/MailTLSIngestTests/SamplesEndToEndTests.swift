@@ -1,6 +1,7 @@
 import Foundation
 import MailTLSIngest
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
 
 /// Facts that the store must reproduce for a log, whatever wrote the truth file (`Samples/*.truth.json`

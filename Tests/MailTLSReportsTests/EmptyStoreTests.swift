@@ -1,6 +1,7 @@
 import Foundation
 import MailTLSReports
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
 
 @Suite struct EmptyStoreTests {

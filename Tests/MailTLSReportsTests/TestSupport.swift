@@ -2,26 +2,8 @@ import Foundation
 import MailTLSIngest
 import MailTLSReports
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
-
-/// A temporary directory removed when the value goes away.
-final class TempDir {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-reports-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = path(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-}
 
 /// A store built from log text: a real SQLite file in a temporary directory.
 final class TestStore {
