@@ -98,4 +98,18 @@ import Testing
         try w.commit()
         #expect(try store.database.scalarInt("SELECT group_concat(id) FROM tls_sessions") == 9)
     }
+
+    @Test func aFailingRowFailsTheWriteAndRollbackRemovesItsBatch() throws {
+        // Batches are INSERT OR FAIL: the rows before the failing one stay in until the rollback.
+        let (dir, store, w) = try Self.openWriter()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try w.begin()
+        let n = Int64(BatchInsert.defaultRowsPerStatement)
+        #expect(throws: (any Error).self) {
+            for i in 1...n { try w.write(Self.session(i == n ? 1 : i, at: 1_790_000_000 + i)) }
+            try w.commit()
+        }
+        w.rollback()
+        #expect(try store.database.scalarInt("SELECT count(*) FROM tls_sessions") == 0)
+    }
 }
