@@ -76,18 +76,19 @@ public final class RollupAccumulator {
                                       host: r.host, bits: bits), default: Count()].add(r.time)
         case .message(let m):
             guard m.proto != nil else { return }
-            traffic[TrafficKey(day: day, host: r.host, inbound: true, local: Self.isLocal(m.relay), encrypted: m.isEncrypted),
+            traffic[TrafficKey(day: day, host: r.host, inbound: true, local: Self.isLocal(m.relay),
+                               encrypted: m.isEncrypted(sessionID: r.sessionID)),
                     default: Count()].add(r.time)
         case .delivery(let d):
             guard d.status == .sent, d.usesNetworkMailer else { return }
             traffic[TrafficKey(day: day, host: r.host, inbound: false, local: Self.isLocal(d.relay),
-                               encrypted: d.tlsSessionID != nil), default: Count()].add(r.time)
+                               encrypted: r.sessionID != nil), default: Count()].add(r.time)
         case .failure(let f):
             failures[FailureKey(day: day, host: r.host, role: f.role?.rawValue ?? "", local: Self.isLocal(f.relay),
                                 kind: f.kind.rawValue), default: Count()].add(r.time)
         case .auth(let a):
             auth[AuthKey(day: day, host: r.host, role: a.role.rawValue, local: Self.isLocal(a.relay), success: a.success,
-                         mech: Self.upper(a.mechanism ?? ""), overTLS: a.tlsSessionID != nil), default: Count()].add(r.time)
+                         mech: Self.upper(a.mechanism ?? ""), overTLS: r.sessionID != nil), default: Count()].add(r.time)
         case .certificate, .connect, .failureCompletion, .deliveryCompletion:
             break
         }

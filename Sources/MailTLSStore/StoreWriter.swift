@@ -128,7 +128,7 @@ public final class StoreWriter {
         switch r.event {
         case .tlsSession(let t):
             let b = sessions, row = b.beginRow()
-            b.set(row, 0, t.id)
+            b.set(row, 0, r.id)
             time.withISO(r.time) { b.set(row, 1, bytes: UnsafeRawBufferPointer($0)) }
             b.set(row, 2, r.host)
             b.set(row, 3, Int64(r.pid))
@@ -150,7 +150,7 @@ public final class StoreWriter {
             counts.sessions += 1
 
         case .certificate(let c):
-            guard let id = c.sessionID else { counts.orphanCertificates += 1; return }
+            guard let id = r.sessionID else { counts.orphanCertificates += 1; return }
             if let row = sessions.pendingRow(withID: id) {
                 sessions.set(row, S.certSubject, c.subject)
                 sessions.set(row, S.certIssuer, c.issuer)
@@ -180,11 +180,11 @@ public final class StoreWriter {
             b.set(row, 15, m.loggedTLS?.verify)
             b.set(row, 16, m.loggedTLS?.version)
             b.set(row, 17, m.loggedTLS?.cipher)
-            b.set(row, 18, m.tlsSessionID)
+            b.set(row, 18, r.sessionID)
             b.set(row, 19, r.origin.source)
             b.set(row, 20, r.origin.offset)
             b.set(row, 21, m.relay?.isLoopback ?? false)
-            b.set(row, 22, m.isEncrypted)
+            b.set(row, 22, m.isEncrypted(sessionID: r.sessionID))
             try b.endRow()
             counts.messages += 1
 
@@ -203,10 +203,10 @@ public final class StoreWriter {
             b.set(row, 15, d.loggedTLS?.verify)
             b.set(row, 16, d.loggedTLS?.version)
             b.set(row, 17, d.loggedTLS?.cipher)
-            b.set(row, 18, d.tlsSessionID)
+            b.set(row, 18, r.sessionID)
             b.set(row, 19, r.origin.source)
             b.set(row, 20, r.origin.offset)
-            b.set(row, 21, d.id > 0 ? d.id : nil)
+            b.set(row, 21, r.id > 0 ? r.id : nil)
             b.set(row, 22, d.relay?.isLoopback ?? false)
             b.set(row, 23, d.usesNetworkMailer)
             try b.endRow()
@@ -238,7 +238,7 @@ public final class StoreWriter {
             b.set(row, 10, a.mechanism)
             b.set(row, 11, a.bits)
             b.set(row, 12, a.reason)
-            b.set(row, 13, a.tlsSessionID)
+            b.set(row, 13, r.sessionID)
             b.set(row, 14, r.origin.source)
             b.set(row, 15, r.origin.offset)
             b.set(row, 16, a.relay?.isLoopback ?? false)
@@ -257,10 +257,10 @@ public final class StoreWriter {
             b.set(row, 12, f.ruleset)
             b.set(row, 13, f.rulesetArg)
             b.set(row, 14, f.reject)
-            b.set(row, 15, f.sessionID)
+            b.set(row, 15, r.sessionID)
             b.set(row, 16, r.origin.source)
             b.set(row, 17, r.origin.offset)
-            b.set(row, 18, f.id > 0 ? f.id : nil)
+            b.set(row, 18, r.id > 0 ? r.id : nil)
             b.set(row, 19, f.relay?.isLoopback ?? false)
             try b.endRow()
             counts.failures += 1

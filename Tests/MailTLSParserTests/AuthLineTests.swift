@@ -18,7 +18,6 @@ struct AuthLineTests {
         #expect(a.mechanism == "PLAIN")
         #expect(a.bits == 0)
         #expect(a.reason == nil)
-        #expect(a.tlsSessionID == nil)
     }
 
     @Test("AUTH=server from an IPv6 literal, authid with @")

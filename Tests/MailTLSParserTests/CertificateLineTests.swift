@@ -12,7 +12,6 @@ struct CertificateLineTests {
         #expect(c.subject == "/OU=GT39680792/OU=See www.rapidssl.com/resources/cps (c)15/OU=Domain Control Validated - RapidSSL(R)/CN=*.hostingplatform.com")
         #expect(c.issuer == "/C=US/O=GeoTrust Inc./CN=RapidSSL SHA256 CA - G3")
         #expect(c.verifyMessage == "unable to get local issuer certificate")
-        #expect(c.sessionID == nil)
     }
 
     @Test("8.12 form has no verifymsg")

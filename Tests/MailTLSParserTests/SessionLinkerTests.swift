@@ -34,8 +34,8 @@ struct SessionLinkerTests {
         #expect(p.records.count == 4)
         let s = try #require(p.sessions.first)
         #expect(s.id == 100)
-        #expect(p.auths.map(\.tlsSessionID) == [100])
-        #expect(p.messages.map(\.tlsSessionID) == [100, 100])
+        #expect(p.auths.map(\.sessionID) == [100])
+        #expect(p.messages.map(\.sessionID) == [100, 100])
         #expect(p.linker.nextSessionID == 101)
         // The records keep their envelope facts.
         #expect(p.records.map(\.pid) == [2564, 2564, 2564, 2564])
@@ -51,7 +51,7 @@ struct SessionLinkerTests {
             "Mar  4 10:00:01 mx1 sm-mta[2564]: AUTH=server, relay=other.example.net [198.51.100.1], authid=bob, mech=LOGIN, bits=0",
         ])
         #expect(p.auths.count == 1)
-        #expect(p.auths.first?.tlsSessionID == nil)
+        #expect(p.auths.first?.sessionID == nil)
     }
 
     @Test("two interleaved sessions on different pids")
@@ -64,7 +64,7 @@ struct SessionLinkerTests {
             Self.from("Mar  4 10:00:01", "mx1", 1001, qid: "u24A01aA001001", relay: a),
         ])
         #expect(p.sessions.map(\.id) == [1, 2])
-        #expect(p.messages.map(\.tlsSessionID) == [2, 1])
+        #expect(p.messages.map(\.sessionID) == [2, 1])
         #expect(p.messages.map { $0.relay?.ip } == ["192.0.2.2", "192.0.2.1"])
     }
 
@@ -78,8 +78,8 @@ struct SessionLinkerTests {
         ])
         #expect(p.messages.count == 2)
         #expect(p.records[1].host == "mx2")
-        #expect(p.messages[0].tlsSessionID == nil)
-        #expect(p.messages[1].tlsSessionID == 1)
+        #expect(p.messages[0].sessionID == nil)
+        #expect(p.messages[1].sessionID == 1)
     }
 
     @Test("pid reuse: a new STARTTLS=server starts a new session")
@@ -92,7 +92,7 @@ struct SessionLinkerTests {
             Self.from("Mar  4 10:05:01", "mx1", 3000, qid: "u24A51bb003000", relay: b),
         ])
         #expect(p.sessions.map(\.id) == [1, 2])
-        #expect(p.messages.map(\.tlsSessionID) == [1, 2])
+        #expect(p.messages.map(\.sessionID) == [1, 2])
     }
 
     @Test("pid reuse: a from= from a different relay is not linked and ends the session")
@@ -103,7 +103,7 @@ struct SessionLinkerTests {
             Self.from("Mar  4 10:02:00", "mx1", 3000, qid: "u24A02bb003000", relay: b, proto: "ESMTP"),
             Self.from("Mar  4 10:02:30", "mx1", 3000, qid: "u24A02cc003000", relay: a),
         ])
-        #expect(p.messages.map(\.tlsSessionID) == [nil, nil])
+        #expect(p.messages.map(\.sessionID) == [nil, nil])
     }
 
     @Test("pid reuse: after the idle gap a from= is not linked", arguments: [
@@ -116,7 +116,7 @@ struct SessionLinkerTests {
             Self.startTLSServer("Mar  4 10:00:00", "mx1", 3000, relay: relay),
             Self.from(ts, "mx1", 3000, qid: "u24AT0aa003000", relay: relay),
         ], sessionGap: 30 * 60)
-        #expect(p.messages.first?.tlsSessionID == (expectLinked ? 1 : nil))
+        #expect(p.messages.first?.sessionID == (expectLinked ? 1 : nil))
     }
 
     @Test("NOQUEUE: connect from starts a new connection on the pid (the connect row itself is consumed)")
@@ -133,7 +133,7 @@ struct SessionLinkerTests {
         ])
         #expect(p.records.count == 2)
         #expect(p.records.allSatisfy { $0.event.asConnect == nil })
-        #expect(p.messages.first?.tlsSessionID == nil)
+        #expect(p.messages.first?.sessionID == nil)
     }
 
     @Test("STARTTLS relay cut at 100 characters still links to the from= (compare on a prefix)")
@@ -156,8 +156,8 @@ struct SessionLinkerTests {
         ])
         #expect(p.sessions.count == 2)
         #expect(p.messages.count == 2)
-        #expect(p.messages.first?.tlsSessionID == 1)
-        #expect(p.messages.last?.tlsSessionID == 2)
+        #expect(p.messages.first?.sessionID == 1)
+        #expect(p.messages.last?.sessionID == 2)
     }
 
     // MARK: Outbound
@@ -171,7 +171,7 @@ struct SessionLinkerTests {
                     relay: "mx.example.org. [192.0.2.25]"),
         ], firstSessionID: 7)
         #expect(p.sessions.map(\.id) == [7])
-        #expect(p.deliveries.map(\.tlsSessionID) == [7, 7])
+        #expect(p.deliveries.map(\.sessionID) == [7, 7])
         #expect(p.deliveries.map(\.recipients) == ["<bob@example.org>", "<carol@example.org>"])
     }
 
@@ -183,7 +183,7 @@ struct SessionLinkerTests {
             Self.to("Mar  4 11:00:04", "mx1", 5100, qid: "u24B04aa005000", relay: "mx2.example.org. [192.0.2.26]"),
         ])
         #expect(p.sessions.map(\.id) == [1, 2])
-        #expect(p.deliveries.map(\.tlsSessionID) == [2])
+        #expect(p.deliveries.map(\.sessionID) == [2])
     }
 
     @Test("MX fallback: a to= naming the first MX links to the first handshake")
@@ -193,7 +193,7 @@ struct SessionLinkerTests {
             Self.startTLSClient("Mar  4 11:00:03", "mx1", 5100, relay: "mx2.example.org."),
             Self.to("Mar  4 11:00:04", "mx1", 5100, qid: "u24B04aa005000", relay: "mx1.example.org. [192.0.2.27]"),
         ])
-        #expect(p.deliveries.map(\.tlsSessionID) == [1])
+        #expect(p.deliveries.map(\.sessionID) == [1])
     }
 
     @Test("a to= to a different relay name is not linked")
@@ -203,7 +203,7 @@ struct SessionLinkerTests {
             Self.to("Mar  4 11:00:01", "mx1", 5200, qid: "u24B01aa005200", relay: "mx.other.example. [198.51.100.9]"),
         ])
         #expect(p.deliveries.count == 1)
-        #expect(p.deliveries.first?.tlsSessionID == nil)
+        #expect(p.deliveries.first?.sessionID == nil)
     }
 
     @Test("a to= on another pid is not linked")
@@ -212,7 +212,7 @@ struct SessionLinkerTests {
             Self.startTLSClient("Mar  4 11:00:00", "mx1", 5200, relay: "mx.example.org."),
             Self.to("Mar  4 11:00:01", "mx1", 5201, qid: "u24B01aa005201", relay: "mx.example.org. [192.0.2.25]"),
         ])
-        #expect(p.deliveries.first?.tlsSessionID == nil)
+        #expect(p.deliveries.first?.sessionID == nil)
     }
 
     @Test("a shortenstring `...` relay name links to the full STARTTLS name")
@@ -223,7 +223,7 @@ struct SessionLinkerTests {
             Self.to("Mar  4 11:00:01", "mx1", 5300, qid: "u24B01aa005300", relay: "\(shortenstring(full)) [104.47.1.33]"),
         ])
         #expect(p.deliveries.first?.relay?.name == "example-com0i.mail...ction.outlook.com.")
-        #expect(p.deliveries.first?.tlsSessionID == 1)
+        #expect(p.deliveries.first?.sessionID == 1)
     }
 
     @Test("AUTH=client links to the smarthost handshake")
@@ -233,8 +233,8 @@ struct SessionLinkerTests {
             "Aug 31 07:39:28 rpastijn sendmail[2120]: AUTH=client, relay=smtp.gmail.com, mech=PLAIN, bits=0",
             "Aug 31 07:39:31 rpastijn sendmail[2120]: u7VBdN0m002118: to=<robert.pastijn@oracle.com>, ctladdr=<opc@rpastijn.compute-usoracle80245.oraclecloud.internal> (500/500), delay=00:00:08, xdelay=00:00:07, mailer=relay, pri=120615, relay=smtp.gmail.com [74.125.200.108], dsn=2.0.0, stat=Sent (OK 1472643570 n69sm64610909pfa.77 - gsmtp)",
         ])
-        #expect(p.auths.map(\.tlsSessionID) == [1])
-        #expect(p.deliveries.map(\.tlsSessionID) == [1])
+        #expect(p.auths.map(\.sessionID) == [1])
+        #expect(p.deliveries.map(\.sessionID) == [1])
         #expect(p.deliveries.first?.relay?.ip == "74.125.200.108")
     }
 
@@ -250,9 +250,9 @@ struct SessionLinkerTests {
         ])
         #expect(p.sessions.map(\.role) == [.server, .client])
         // The MSP's own from= (command line) came before any handshake: not linked.
-        #expect(p.messages.map(\.tlsSessionID) == [nil, 1])
+        #expect(p.messages.map(\.sessionID) == [nil, 1])
         // MSP delivery over the loopback handshake; the MTA's outbound delivery had no STARTTLS line.
-        #expect(p.deliveries.map(\.tlsSessionID) == [2, nil])
+        #expect(p.deliveries.map(\.sessionID) == [2, nil])
         #expect(p.sessions.allSatisfy { $0.relay.isLoopback })
     }
 
@@ -264,8 +264,8 @@ struct SessionLinkerTests {
             Self.startTLSClient("Mar  4 12:00:02", "mx1", 6667, relay: "mx.example.org."),
             Self.to("Mar  4 12:00:03", "mx1", 6667, qid: "u24C01aa006667", relay: "mx.example.org. [192.0.2.25]"),
         ])
-        #expect(p.messages.map(\.tlsSessionID) == [1])
-        #expect(p.deliveries.map(\.tlsSessionID) == [2])
+        #expect(p.messages.map(\.sessionID) == [1])
+        #expect(p.deliveries.map(\.sessionID) == [2])
     }
 
     // MARK: Failures
@@ -290,7 +290,7 @@ struct SessionLinkerTests {
         // The failure row comes out before the delivery, and the delivery is not linked to any session.
         #expect(p.records.map { $0.event.asFailure != nil } == [true, false])
         #expect(p.deliveries.first?.status == .deferred)
-        #expect(p.deliveries.first?.tlsSessionID == nil)
+        #expect(p.deliveries.first?.sessionID == nil)
     }
 
     @Test("connect failed then to= without a ruleset line: the failure takes the to= relay")
@@ -306,7 +306,7 @@ struct SessionLinkerTests {
         #expect(f.relay?.name == "mx.example.org.")
         #expect(f.relay?.ip == "192.0.2.25")
         #expect(f.errno == 104)
-        #expect(p.deliveries.first?.tlsSessionID == nil)
+        #expect(p.deliveries.first?.sessionID == nil)
     }
 
     @Test("a failed handshake ends the earlier client session on that pid")
@@ -318,7 +318,7 @@ struct SessionLinkerTests {
             Self.to("Mar  4 13:05:01", "mx1", 7100, qid: "u24D05bb007091", relay: "mx.example.org. [192.0.2.25]",
                     stat: "dsn=4.0.0, stat=Deferred: 403 4.7.0 TLS handshake failed."),
         ])
-        #expect(p.deliveries.map(\.tlsSessionID) == [1, nil])
+        #expect(p.deliveries.map(\.sessionID) == [1, nil])
         #expect(p.failures.count == 1)
     }
 
@@ -362,7 +362,7 @@ struct SessionLinkerTests {
         #expect(d.recipients == "<a@example.org>,<b@example.org>,<c@example.org>")
         #expect(d.recipientCount == 3)
         #expect(!d.continued)
-        #expect(d.tlsSessionID == 1)
+        #expect(d.sessionID == 1)
         #expect(p.records.last?.origin.offset == 1, "the row belongs to its first piece")
     }
 
@@ -445,7 +445,7 @@ struct SessionLinkerTests {
         #expect(p.outcomes[1] == .skipped)
         #expect(p.outcomes[2] == .skipped)
         #expect(p.outcomes[3].isMalformed)
-        #expect(p.messages.first?.tlsSessionID == 1)
+        #expect(p.messages.first?.sessionID == 1)
     }
 
     @Test("three [more] pieces of one recipient list merge into one delivery")
@@ -478,12 +478,12 @@ struct SessionLinkerTests {
             Self.to("Mar  4 14:50:01", "mx1", 8700, qid: "u24E50aa008690", rcpt: "<a@example.org>,<b@example.org>, [more]", relay: relay),
         ])
         #expect(a.deliveries.count == 2)
-        #expect(a.deliveries.last?.tlsSessionID == 1)
+        #expect(a.deliveries.last?.sessionID == 1)
         #expect(b.deliveries.count == 1)
         #expect(b.deliveries.first?.recipientCount == 2)
         #expect(a.deliveries.first?.recipients == "<a@example.org>,<b@example.org>")
-        #expect(a.deliveries.first?.tlsSessionID == 1)
-        #expect(b.deliveries.first?.tlsSessionID == 1)
+        #expect(a.deliveries.first?.sessionID == 1)
+        #expect(b.deliveries.first?.sessionID == 1)
     }
 
     @Test("the linker survives a Codable round trip between two files")
@@ -503,7 +503,7 @@ struct SessionLinkerTests {
             Self.from("Mar  4 17:00:05", "mx1", 9200, qid: "u24H05aa009200", relay: relay),
             "Mar  4 17:00:05 mx1 sm-mta[9201]: ruleset=tls_server, arg1=SOFTWARE, relay=mx.example.org, reject=403 4.7.0 TLS handshake failed.",
         ])
-        #expect(second.messages.first?.tlsSessionID == 500)
+        #expect(second.messages.first?.sessionID == 500)
         // The failure was written by the first run; the second completes that row.
         #expect(first.failures.count == 1)
         #expect(first.failures.first?.kind == .connectFailed)
@@ -536,7 +536,7 @@ struct SessionLinkerTests {
         #expect(p.linker.nextDeliveryID == 3)
         // 1772643600 is 2026-03-04 17:00:00 UTC; the from= five seconds later joins session 41.
         p.feed([Self.from("Mar  4 17:00:05", "mx1", 9400, qid: "u24H05aa009400", relay: "client.example.net [192.0.2.50]")])
-        #expect(p.messages.first?.tlsSessionID == 41)
+        #expect(p.messages.first?.sessionID == 41)
         // And it saves in the same form.
         let again = try JSONSerialization.jsonObject(with: JSONEncoder().encode(p.linker)) as? [String: Any]
         #expect((again?["newestByHost"] as? [String: Any])?["mx1"] != nil)
@@ -571,7 +571,7 @@ struct SessionLinkerTests {
         p.linker.compact()
         #expect(p.linker.openKeys == 2, "pid 100 was idle for longer than the gap on mx1's clock")
         p.feed([Self.from("Mar  4 11:00:05", "mx1", 200, qid: "u24B05aa000200", relay: relay)])
-        #expect(p.messages.first?.tlsSessionID == 1)
+        #expect(p.messages.first?.sessionID == 1)
     }
 
     @Test("compact on a linker that has seen no line does nothing")

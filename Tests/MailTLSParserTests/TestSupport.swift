@@ -143,7 +143,7 @@ struct Pipeline {
     private mutating func collect(_ emitted: [LogRecord]) {
         for r in emitted {
             if case .deliveryCompletion(let c) = r.event,
-               let i = records.lastIndex(where: { $0.event.asDelivery?.id == c.deliveryID }),
+               let i = records.lastIndex(where: { $0.event.asDelivery != nil && $0.id == c.deliveryID }),
                var d = records[i].event.asDelivery {
                 d.recipients += "," + c.recipients
                 d.recipientCount += c.recipientCount
@@ -152,7 +152,7 @@ struct Pipeline {
                 continue
             }
             guard case .failureCompletion(let c) = r.event else { records.append(r); continue }
-            guard let i = records.lastIndex(where: { $0.event.asFailure?.id == c.failureID }),
+            guard let i = records.lastIndex(where: { $0.event.asFailure != nil && $0.id == c.failureID }),
                   var f = records[i].event.asFailure else { records.append(r); continue }
             if f.relay == nil { f.relay = c.relay }
             f.ruleset = c.ruleset ?? f.ruleset
@@ -162,12 +162,25 @@ struct Pipeline {
         }
     }
 
-    var sessions: [TLSSession] { records.compactMap { $0.event.asSession } }
-    var messages: [InboundMessage] { records.compactMap { $0.event.asMessage } }
-    var deliveries: [Delivery] { records.compactMap { $0.event.asDelivery } }
-    var failures: [TLSFailure] { records.compactMap { $0.event.asFailure } }
-    var auths: [AuthEvent] { records.compactMap { $0.event.asAuth } }
-    var certificates: [Certificate] { records.compactMap { $0.event.asCertificate } }
+    var sessions: [Linked<TLSSession>] { linked(\.asSession) }
+    var messages: [Linked<InboundMessage>] { linked(\.asMessage) }
+    var deliveries: [Linked<Delivery>] { linked(\.asDelivery) }
+    var failures: [Linked<TLSFailure>] { linked(\.asFailure) }
+    var auths: [Linked<AuthEvent>] { linked(\.asAuth) }
+    var certificates: [Linked<Certificate>] { linked(\.asCertificate) }
+
+    private func linked<E>(_ kind: KeyPath<LogEvent, E?>) -> [Linked<E>] {
+        records.compactMap { r in r.event[keyPath: kind].map { Linked(event: $0, id: r.id, sessionID: r.sessionID) } }
+    }
+}
+
+/// One event of a kind, with what the linker set on its record (`LogRecord.id`, `.sessionID`).
+@dynamicMemberLookup
+struct Linked<Event> {
+    var event: Event
+    var id: Int64
+    var sessionID: Int64?
+    subscript<T>(dynamicMember member: KeyPath<Event, T>) -> T { event[keyPath: member] }
 }
 
 /// Runs the lines through a fresh pipeline and flushes it.

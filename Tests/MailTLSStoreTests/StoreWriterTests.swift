@@ -9,23 +9,22 @@ import Testing
     static let origin = LineOrigin(source: 1, offset: 0)
 
     static func session(_ id: Int64, at t: Int64) -> LogRecord {
-        var s = TLSSession(role: .client, relay: ByteSpan.with("mx\(id).example.net. [192.0.2.\(id % 250)]") { Relay.parse($0) },
+        let s = TLSSession(role: .client, relay: ByteSpan.with("mx\(id).example.net. [192.0.2.\(id % 250)]") { Relay.parse($0) },
                            version: "TLSv1.3", verify: "OK", cipher: "TLS_AES_256_GCM_SHA384", algBits: 256, cipherBits: 256)
-        s.id = id
-        return LogRecord(time: t, host: "out1", pid: Int32(id), queueID: nil, origin: origin, event: .tlsSession(s))
+        return LogRecord(time: t, host: "out1", pid: Int32(id), queueID: nil, origin: origin, event: .tlsSession(s), id: id)
     }
 
     static func certificate(for id: Int64) -> LogRecord {
-        var c = Certificate(role: .client, subject: "/CN=mx\(id).example.net", issuer: "/CN=Test CA", verifyMessage: "ok")
-        c.sessionID = id
-        return LogRecord(time: 0, host: "out1", pid: Int32(id), queueID: nil, origin: origin, event: .certificate(c))
+        let c = Certificate(role: .client, subject: "/CN=mx\(id).example.net", issuer: "/CN=Test CA", verifyMessage: "ok")
+        return LogRecord(time: 0, host: "out1", pid: Int32(id), queueID: nil, origin: origin, event: .certificate(c),
+                         sessionID: id)
     }
 
     static func delivery(_ id: Int64, _ to: String, more: Bool) -> LogRecord {
-        var d = Delivery(recipients: to, recipientCount: 1, continued: more, mailer: "esmtp", relay: nil, dsn: "2.0.0",
+        let d = Delivery(recipients: to, recipientCount: 1, continued: more, mailer: "esmtp", relay: nil, dsn: "2.0.0",
                          status: .sent, statusText: "Sent (ok)", delay: nil, xdelay: nil)
-        d.id = id
-        return LogRecord(time: 0, host: "out1", pid: 7, queueID: "6A1000000000\(id)", origin: origin, event: .delivery(d))
+        return LogRecord(time: 0, host: "out1", pid: 7, queueID: "6A1000000000\(id)", origin: origin, event: .delivery(d),
+                         id: id)
     }
 
     static func completion(_ id: Int64, _ to: String) -> LogRecord {

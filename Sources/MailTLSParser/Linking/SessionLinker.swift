@@ -9,8 +9,8 @@
 /// - A new STARTTLS line, a failed handshake, `connect from`, or an idle gap (`sessionGap`) starts a
 ///   new session, because pids are reused.
 ///
-/// The linker assigns row ids (TLS sessions, failures, deliveries), so later rows can point at them
-/// without a database round trip, and every row is emitted at once: a later line that adds to a row
+/// The linker assigns row ids (TLS sessions, failures, deliveries: `LogRecord.id`) and links
+/// (`LogRecord.sessionID`), so later rows can point at them without a database round trip, and every row is emitted at once: a later line that adds to a row
 /// (the ruleset reject naming a failed handshake's peer, the rest of a `to=… [more]` list) is emitted
 /// as a completion of that row, so nothing ever waits in the linker. It is a value type: copy it to snapshot the state before a file, restore the copy if
 /// the file fails. It is `Codable` so the open sessions can be saved between runs.
@@ -141,38 +141,35 @@ public struct SessionLinker: Sendable, Codable {
             st.server = nil
             st.clients.removeAll()
 
-        case .tlsSession(var s):
+        case .tlsSession(let s):
             st.openFailure = nil
             if reusableIDs.isEmpty {
-                s.id = nextSessionID
+                record.id = nextSessionID
                 nextSessionID += 1
             } else {
-                s.id = reusableIDs.removeFirst()
+                record.id = reusableIDs.removeFirst()
             }
             switch s.role {
             case .server:
-                st.server = .init(id: s.id, relay: s.relay)
+                st.server = .init(id: record.id, relay: s.relay)
             case .client:
-                st.clients.append(.init(id: s.id, name: s.relay.name ?? s.relay.ip ?? s.relay.raw))
+                st.clients.append(.init(id: record.id, name: s.relay.name ?? s.relay.ip ?? s.relay.raw))
                 if st.clients.count > Self.maxClientSessions { st.clients.removeFirst() }
             }
-            record.event = .tlsSession(s)
             emit(record)
 
-        case .certificate(var c):
+        case .certificate(let c):
             st.openFailure = nil
-            c.sessionID = c.role == .server ? st.server?.id : st.clients.last?.id
-            record.event = .certificate(c)
+            record.sessionID = c.role == .server ? st.server?.id : st.clients.last?.id
             emit(record)
 
-        case .failure(var f):
+        case .failure(let f):
             switch f.kind {
             case .acceptFailed, .connectFailed:
                 st.openFailure = nil
                 if f.role == .server { st.server = nil } else { st.clients.removeAll() }
-                f.id = takeFailureID()
-                st.openFailure = .init(id: f.id, needsPeer: f.relay == nil)
-                record.event = .failure(f)
+                record.id = takeFailureID()
+                st.openFailure = .init(id: record.id, needsPeer: f.relay == nil)
                 emit(record)
             case .rulesetReject:
                 if let open = st.openFailure {
@@ -182,51 +179,50 @@ public struct SessionLinker: Sendable, Codable {
                         failureID: open.id, relay: open.needsPeer ? f.relay : nil, ruleset: f.ruleset,
                         rulesetArg: f.rulesetArg, reject: f.reject))
                 } else {
-                    f.id = takeFailureID()
-                    record.event = .failure(f)
+                    record.id = takeFailureID()
                 }
                 emit(record)
             case .readError, .writeError:
                 st.openFailure = nil
+                // Rare: the only case that changes the event itself (the role and peer of the session).
+                var f = f
                 if let s = st.server {
-                    f.sessionID = s.id
+                    record.sessionID = s.id
                     f.role = .server
                     f.relay = s.relay
                 } else if let c = st.clients.last {
-                    f.sessionID = c.id
+                    record.sessionID = c.id
                     f.role = .client
                 }
-                f.id = takeFailureID()
                 record.event = .failure(f)
+                record.id = takeFailureID()
                 emit(record)
             }
 
-        case .auth(var a):
+        case .auth(let a):
             st.openFailure = nil
             switch a.role {
             case .server:
-                if let s = st.server, Self.sameConnection(s.relay, a.relay) { a.tlsSessionID = s.id }
+                if let s = st.server, Self.sameConnection(s.relay, a.relay) { record.sessionID = s.id }
             case .client:
                 if let name = a.relay.flatMap({ $0.name ?? $0.ip }) {
-                    a.tlsSessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
+                    record.sessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
                 }
             }
-            record.event = .auth(a)
             emit(record)
 
-        case .message(var m):
+        case .message(let m):
             st.openFailure = nil
             if let s = st.server {
                 if Self.sameConnection(s.relay, m.relay) {
-                    m.tlsSessionID = s.id
+                    record.sessionID = s.id
                 } else {
                     st.server = nil   // another connection on a reused pid
                 }
             }
-            record.event = .message(m)
             emit(record)
 
-        case .delivery(var d):
+        case .delivery(let d):
             if let open = st.openFailure {
                 st.openFailure = nil
                 // A connect failure names no peer; the delivery that follows does.
@@ -248,11 +244,10 @@ public struct SessionLinker: Sendable, Codable {
                 break
             }
             if let r = d.relay, let name = r.name ?? r.ip {
-                d.tlsSessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
+                record.sessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
             }
-            d.id = takeDeliveryID()
-            if d.continued { st.openDelivery = .init(id: d.id, queueID: record.queueID) }
-            record.event = .delivery(d)
+            record.id = takeDeliveryID()
+            if d.continued { st.openDelivery = .init(id: record.id, queueID: record.queueID) }
             emit(record)
         }
         if let slot { swap(&st, &states.values[slot]) } else { states[key] = st }

@@ -3,9 +3,10 @@
 /// and the rollups count the same way.
 extension InboundMessage {
     /// Came over TLS: proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, …) or the SMTP session had a
-    /// STARTTLS=server line (sendmail before 8.15 logs ESMTP even over TLS).
-    public var isEncrypted: Bool {
-        tlsSessionID != nil || (proto.map { Definitions.containsCaseless($0, "SMTPS") } ?? false)
+    /// STARTTLS=server line (`sessionID`, the record's linked session: sendmail before 8.15 logs
+    /// ESMTP even over TLS).
+    public func isEncrypted(sessionID: Int64?) -> Bool {
+        sessionID != nil || (proto.map { Definitions.containsCaseless($0, "SMTPS") } ?? false)
     }
 }
 

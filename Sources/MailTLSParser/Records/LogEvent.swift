@@ -63,8 +63,6 @@ public struct FailureCompletion: Sendable, Equatable, Codable {
 
 /// A completed TLS handshake.
 public struct TLSSession: Sendable, Equatable, Codable {
-    /// Assigned by the `SessionLinker`: the row id in `tls_sessions`.
-    public var id: Int64 = 0
     public var role: Role
     public var relay: Relay
     /// As logged: `TLSv1.3`, `TLSv1/SSLv3`, `SSLv3`, `UNKNOWN`, …
@@ -98,8 +96,6 @@ public struct TLSSession: Sendable, Equatable, Codable {
 
 /// The peer certificate of a handshake (LogLevel 12+), xtext-decoded.
 public struct Certificate: Sendable, Equatable, Codable {
-    /// The session it belongs to, set by the linker (nil when no session was open).
-    public var sessionID: Int64?
     public var role: Role
     public var subject: String
     public var issuer: String
@@ -139,10 +135,6 @@ public struct TLSFailure: Sendable, Equatable, Codable {
     public var rulesetArg: String?
     /// The reject text (`403 4.7.0 TLS handshake failed.`).
     public var reject: String?
-    /// The TLS session it happened on (I/O errors), set by the linker.
-    public var sessionID: Int64?
-    /// The row id in `tls_failures`, assigned by the linker.
-    public var id: Int64 = 0
 
     public init(kind: Kind, role: Role?, relay: Relay? = nil, reason: String? = nil, sslError: Int? = nil,
                 errno: Int? = nil, ruleset: String? = nil, rulesetArg: String? = nil, reject: String? = nil) {
@@ -170,8 +162,6 @@ public struct AuthEvent: Sendable, Equatable, Codable {
     public var bits: Int?
     /// The failure text of `AUTH failure` lines.
     public var reason: String?
-    /// The TLS session active when AUTH happened, set by the linker; nil means AUTH in clear.
-    public var tlsSessionID: Int64?
 
     public init(role: Role, success: Bool, relay: Relay?, authid: String?, mechanism: String?, bits: Int?,
                 reason: String? = nil) {
@@ -211,8 +201,6 @@ public struct InboundMessage: Sendable, Equatable, Codable {
     public var loggedTLS: LoggedTLS?
     /// `auth=` (LOG_MORE builds).
     public var auth: String?
-    /// The STARTTLS=server session of the same SMTP session, set by the linker.
-    public var tlsSessionID: Int64?
 
     public init(sender: String, size: Int?, nrcpts: Int?, messageID: String?, proto: String?, daemon: String?,
                 relay: Relay?, loggedTLS: LoggedTLS? = nil, auth: String? = nil) {
@@ -248,10 +236,6 @@ public struct Delivery: Sendable, Equatable, Codable {
     public var delay: String?
     public var xdelay: String?
     public var loggedTLS: LoggedTLS?
-    /// The STARTTLS=client session that carried it, set by the linker.
-    public var tlsSessionID: Int64?
-    /// The row id in `deliveries`, assigned by the linker (a continuation line may complete it).
-    public var id: Int64 = 0
 
     public init(recipients: String, recipientCount: Int, continued: Bool, mailer: String?, relay: Relay?,
                 dsn: String?, status: Status, statusText: String, delay: String?, xdelay: String?,

@@ -20,13 +20,26 @@ public struct LogRecord: Sendable, Equatable, Codable {
     public var queueID: String?
     public var origin: LineOrigin
     public var event: LogEvent
+    /// The row id the `SessionLinker` gave the row this record writes, for the tables whose rows
+    /// later lines point at or complete: `tls_sessions`, `tls_failures`, `deliveries` (0 otherwise).
+    ///
+    /// The linker's results live here and in `sessionID`, beside the event rather than in it: setting
+    /// a field inside an event's payload copies the payload (every String in it) into a new box.
+    public var id: Int64
+    /// The TLS session this line belongs to, set by the linker: the STARTTLS=server session a message
+    /// or AUTH came over, the STARTTLS=client session that carried a delivery or client AUTH, the
+    /// session of a certificate or of a read/write error. nil: none (for AUTH: AUTH in clear).
+    public var sessionID: Int64?
 
-    public init(time: Int64, host: String, pid: Int32, queueID: String?, origin: LineOrigin, event: LogEvent) {
+    public init(time: Int64, host: String, pid: Int32, queueID: String?, origin: LineOrigin, event: LogEvent,
+                id: Int64 = 0, sessionID: Int64? = nil) {
         self.time = time
         self.host = host
         self.pid = pid
         self.queueID = queueID
         self.origin = origin
         self.event = event
+        self.id = id
+        self.sessionID = sessionID
     }
 }
