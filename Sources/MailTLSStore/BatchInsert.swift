@@ -1,4 +1,5 @@
 import CSQLite3
+import MailTLSParser
 
 /// Inserts rows into one table with multi-row `INSERT … VALUES (…), (…), …` statements.
 ///
@@ -86,8 +87,8 @@ final class BatchInsert {
     }
 
     func set(_ row: Int, _ column: Int, _ v: String?) {
-        guard var v else { values[row * width + column] = .null; return }
-        v.withUTF8 { set(row, column, bytes: UnsafeRawBufferPointer($0)) }
+        guard let v else { values[row * width + column] = .null; return }
+        ByteSpan.with(v) { set(row, column, bytes: UnsafeRawBufferPointer(start: $0.base, count: $0.count)) }
     }
 
     /// Sets bytes (already UTF-8) as text.

@@ -34,8 +34,7 @@ public enum FastHash {
     /// The hash of a String's UTF-8 bytes, chained from `h0`.
     @inline(__always)
     public static func of(_ s: String, _ h0: UInt64 = 0) -> UInt64 {
-        var s = s
-        return s.withUTF8 { of(ByteSpan($0), h0) }
+        ByteSpan.with(s) { of($0, h0) }
     }
 
     /// An integer chained into a hash.

@@ -22,8 +22,7 @@ extension Delivery {
 enum Definitions {
     /// ASCII case-insensitive equality with an upper-case word.
     static func equalsCaseless(_ s: String, _ word: StaticString) -> Bool {
-        var s = s
-        return s.withUTF8 { b in
+        return ByteSpan.with(s) { b in
             guard b.count == word.utf8CodeUnitCount else { return false }
             for j in 0..<b.count where b[j] & 0xDF != word.utf8Start[j] { return false }
             return true
@@ -33,8 +32,7 @@ enum Definitions {
     /// True when `s` contains `word` (upper-case ASCII) in any letter case, without allocating.
     static func containsCaseless(_ s: String, _ word: StaticString) -> Bool {
         let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        var s = s
-        return s.withUTF8 { b in
+        return ByteSpan.with(s) { b in
             guard b.count >= w.count else { return false }
             outer: for i in 0...(b.count - w.count) {
                 for j in 0..<w.count where b[i + j] & 0xDF != w[j] { continue outer }

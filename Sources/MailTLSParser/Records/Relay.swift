@@ -42,10 +42,9 @@ public struct Relay: Sendable, Hashable, Codable {
     /// the reports use.
     public var isLoopback: Bool {
         if peer == "localhost" { return true }
-        guard var ip else { return false }
+        guard let ip else { return false }
         // On bytes: String.hasPrefix is Unicode-aware and slow, and this runs for every row.
-        return ip.withUTF8 { b in
-            let s = ByteSpan(b)
+        return ByteSpan.with(ip) { s in
             return s.hasPrefix("127.") || s.equals("::1") || s.equals("0:0:0:0:0:0:0:1") || s.hasPrefix("::ffff:127.")
         }
     }

@@ -1,4 +1,5 @@
 import CSQLite3
+import MailTLSParser
 
 /// A prepared statement. Bind, `step`, read columns, `reset` to reuse.
 public final class Statement {
@@ -18,10 +19,7 @@ public final class Statement {
 
     public func bind(_ i: Int32, _ value: String?) {
         guard let value else { sqlite3_bind_null(handle, i); return }
-        var v = value
-        v.withUTF8 { buf in
-            bind(i, bytes: UnsafeRawBufferPointer(buf))
-        }
+        ByteSpan.with(value) { bind(i, bytes: UnsafeRawBufferPointer(start: $0.base, count: $0.count)) }
     }
 
     public func bind(_ i: Int32, _ value: Int?) {
