@@ -39,8 +39,8 @@ final class WriterThread: @unchecked Sendable {
     }
 
     /// Counts of the rows written since the last `flushRollups`, kept on the writer's thread (the
-    /// reading thread is the busier one); written after `flush`.
-    let rollups = RollupAccumulator()
+    /// reading thread is the busier one) as the rows are written; written after `flush`.
+    var rollups: RollupAccumulator { writer.rollups }
 
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
@@ -73,15 +73,18 @@ final class WriterThread: @unchecked Sendable {
             lock.unlock()
             if failed { return }
             do {
-                for r in full.rows {
-                    try writer.write(r)
-                    rollups.add(r)
-                    switch r.event {
-                    case .failureCompletion, .deliveryCompletion: continue   // updates, not rows
-                    default: written += 1
-                    }
-                    if let limit = faultAfterRows, written >= limit {
-                        kill(getpid(), SIGKILL)   // fault injection: die like kill -9, mid-transaction
+                // Read in place: iterating the array would copy each record (retaining its Strings).
+                try full.rows.withUnsafeBufferPointer { rows in
+                    for i in rows.indices {
+                        try writer.write(rows[i])
+                        guard let limit = faultAfterRows else { continue }
+                        switch rows[i].event {
+                        case .failureCompletion, .deliveryCompletion: continue   // updates, not rows
+                        default: written += 1
+                        }
+                        if written >= limit {
+                            kill(getpid(), SIGKILL)   // fault injection: die like kill -9, mid-transaction
+                        }
                     }
                 }
             } catch {

@@ -3,6 +3,9 @@ import MailTLSParser
 /// Adds each written row to in-memory rollup counts (one dictionary update per row, on the writer's
 /// thread), then upserts them into the rollup tables in the same transaction as the rows.
 ///
+/// `StoreWriter` counts each row as it writes it, with the event it already holds: taking an event
+/// out of its record copies it (a retain and release of every String in it), so it is done once.
+///
 /// The definitions are those of `Rollups.delta` (the SQL that builds the same tables from raw rows,
 /// used by the migration and `--reingest`); a test checks both give the same tables.
 public final class RollupAccumulator {
@@ -63,35 +66,41 @@ public final class RollupAccumulator {
 
     public init() {}
 
-    /// Counts one row about to be written.
-    public func add(_ r: LogRecord) {
-        let day = Self.day(r.time)
-        switch r.event {
-        case .tlsSession(let s):
-            let local = Self.isLocal(s.relay)
-            let bits = s.cipherBits ?? -1
-            sessions[SessionKey(day: day, host: r.host, role: s.role.rawValue, local: local, version: s.version,
-                                verify: s.verify, cipher: s.cipher, bits: bits), default: Count()].add(r.time)
-            peerCiphers[PeerCipherKey(role: s.role.rawValue, cipher: s.cipher, peer: s.relay.peer ?? "", local: local,
-                                      host: r.host, bits: bits), default: Count()].add(r.time)
-        case .message(let m):
-            guard m.proto != nil else { return }
-            traffic[TrafficKey(day: day, host: r.host, inbound: true, local: Self.isLocal(m.relay),
-                               encrypted: m.isEncrypted(sessionID: r.sessionID)),
-                    default: Count()].add(r.time)
-        case .delivery(let d):
-            guard d.status == .sent, d.usesNetworkMailer else { return }
-            traffic[TrafficKey(day: day, host: r.host, inbound: false, local: Self.isLocal(d.relay),
-                               encrypted: r.sessionID != nil), default: Count()].add(r.time)
-        case .failure(let f):
-            failures[FailureKey(day: day, host: r.host, role: f.role?.rawValue ?? "", local: Self.isLocal(f.relay),
-                                kind: f.kind.rawValue), default: Count()].add(r.time)
-        case .auth(let a):
-            auth[AuthKey(day: day, host: r.host, role: a.role.rawValue, local: Self.isLocal(a.relay), success: a.success,
-                         mech: Self.upper(a.mechanism ?? ""), overTLS: r.sessionID != nil), default: Count()].add(r.time)
-        case .certificate, .connect, .failureCompletion, .deliveryCompletion:
-            break
-        }
+    /// Counts the `tls_sessions` row of `r`, whose event is `s`.
+    func add(session s: TLSSession, of r: LogRecord) {
+        let local = Self.isLocal(s.relay)
+        let bits = s.cipherBits ?? -1
+        sessions[SessionKey(day: Self.day(r.time), host: r.host, role: s.role.rawValue, local: local, version: s.version,
+                            verify: s.verify, cipher: s.cipher, bits: bits), default: Count()].add(r.time)
+        peerCiphers[PeerCipherKey(role: s.role.rawValue, cipher: s.cipher, peer: s.relay.peer ?? "", local: local,
+                                  host: r.host, bits: bits), default: Count()].add(r.time)
+    }
+
+    /// Counts the `messages` row of `r`, whose event is `m`.
+    func add(message m: InboundMessage, of r: LogRecord) {
+        guard m.proto != nil else { return }
+        traffic[TrafficKey(day: Self.day(r.time), host: r.host, inbound: true, local: Self.isLocal(m.relay),
+                           encrypted: m.isEncrypted(sessionID: r.sessionID)), default: Count()].add(r.time)
+    }
+
+    /// Counts the `deliveries` row of `r`, whose event is `d`.
+    func add(delivery d: Delivery, of r: LogRecord) {
+        guard d.status == .sent, d.usesNetworkMailer else { return }
+        traffic[TrafficKey(day: Self.day(r.time), host: r.host, inbound: false, local: Self.isLocal(d.relay),
+                           encrypted: r.sessionID != nil), default: Count()].add(r.time)
+    }
+
+    /// Counts the `tls_failures` row of `r`, whose event is `f`.
+    func add(failure f: TLSFailure, of r: LogRecord) {
+        failures[FailureKey(day: Self.day(r.time), host: r.host, role: f.role?.rawValue ?? "", local: Self.isLocal(f.relay),
+                            kind: f.kind.rawValue), default: Count()].add(r.time)
+    }
+
+    /// Counts the `auth_events` row of `r`, whose event is `a`.
+    func add(auth a: AuthEvent, of r: LogRecord) {
+        auth[AuthKey(day: Self.day(r.time), host: r.host, role: a.role.rawValue, local: Self.isLocal(a.relay),
+                     success: a.success, mech: Self.upper(a.mechanism ?? ""), overTLS: r.sessionID != nil),
+             default: Count()].add(r.time)
     }
 
     var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }

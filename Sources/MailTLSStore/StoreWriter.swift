@@ -46,6 +46,9 @@ public final class StoreWriter {
     private let completeDelivery: Statement
     private var time = TimeText()
     public private(set) var counts = WriteCounts()
+    /// The rollup counts of the rows written since they were last flushed (`RollupAccumulator.flush`)
+    /// or cleared: each row is counted as it is written.
+    public let rollups = RollupAccumulator()
 
     // Column positions (0-based) of the rows the batches build.
     private enum S { static let id = 0, certSubject = 20, certIssuer = 21, verifymsg = 22 }
@@ -147,6 +150,7 @@ public final class StoreWriter {
             b.set(row, 18, r.origin.offset)
             b.set(row, 19, t.relay.isLoopback)
             try b.endRow()
+            rollups.add(session: t, of: r)
             counts.sessions += 1
 
         case .certificate(let c):
@@ -186,6 +190,7 @@ public final class StoreWriter {
             b.set(row, 21, m.relay?.isLoopback ?? false)
             b.set(row, 22, m.isEncrypted(sessionID: r.sessionID))
             try b.endRow()
+            rollups.add(message: m, of: r)
             counts.messages += 1
 
         case .delivery(let d):
@@ -210,6 +215,7 @@ public final class StoreWriter {
             b.set(row, 22, d.relay?.isLoopback ?? false)
             b.set(row, 23, d.usesNetworkMailer)
             try b.endRow()
+            rollups.add(delivery: d, of: r)
             counts.deliveries += 1
 
         case .deliveryCompletion(let c):
@@ -243,6 +249,7 @@ public final class StoreWriter {
             b.set(row, 15, r.origin.offset)
             b.set(row, 16, a.relay?.isLoopback ?? false)
             try b.endRow()
+            rollups.add(auth: a, of: r)
             counts.auth += 1
 
         case .failure(let f):
@@ -263,6 +270,7 @@ public final class StoreWriter {
             b.set(row, 18, r.id > 0 ? r.id : nil)
             b.set(row, 19, f.relay?.isLoopback ?? false)
             try b.endRow()
+            rollups.add(failure: f, of: r)
             counts.failures += 1
 
         case .failureCompletion(let c):

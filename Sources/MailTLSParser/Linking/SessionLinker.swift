@@ -259,10 +259,12 @@ public struct SessionLinker: Sendable, Codable {
         sinceSweep = 0
         let gap = sessionGap
         let newest = newestByHost
-        states = states.filter { entry in
+        // Removed in place: a filtered copy would start small and rehash as it grew again.
+        let idle = states.compactMap { entry -> UInt64? in
             let n = newest[Int(entry.key >> 32)]
-            return n == Int64.min || entry.value.lastSeen >= n &- gap
+            return n == Int64.min || entry.value.lastSeen >= n &- gap ? nil : entry.key
         }
+        for key in idle { states.removeValue(forKey: key) }
     }
 
     // MARK: Saving
