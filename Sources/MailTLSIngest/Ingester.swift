@@ -237,7 +237,7 @@ public final class Ingester {
                     : parser.parse(line.bytes, origin: LineOrigin(source: sourceID, offset: line.offset))
                 switch consume outcome {
                 case .record(let r):
-                    linker.link(r) { pipeline.append($0) }
+                    linker.link(consume r) { pipeline.append($0) }
                 case .skipped:
                     skipped += 1
                 case .malformed(let reason):

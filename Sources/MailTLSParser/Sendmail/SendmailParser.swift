@@ -134,10 +134,9 @@ public struct SendmailParser: MessageParser {
             let rest = bits.suffix(from: j)
             if rest.hasPrefix("status=") { status = rest.suffix(from: 7).string }
         }
-        let session = TLSSession(role: role, relay: cachedRelay(relay), version: text(version), verify: text(verify),
-                                 cipher: text(cipher), algBits: alg, cipherBits: cbits, danePubkeyFP: fp,
-                                 daneStatus: status, daneNote: note)
-        return .success(.tlsSession(session))
+        return .success(.tlsSession(TLSSession(
+            role: role, relay: cachedRelay(relay), version: text(version), verify: text(verify), cipher: text(cipher),
+            algBits: alg, cipherBits: cbits, danePubkeyFP: fp, daneStatus: status, daneNote: note)))
     }
 
     mutating func parseHandshakeFailure(_ role: Role, _ body: ByteSpan) -> Result<LogEvent?, ParseFailure> {

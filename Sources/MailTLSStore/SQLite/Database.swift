@@ -25,6 +25,7 @@ public final class Database {
             }
             if fd >= 0 { close(fd) }
         }
+        _ = Database.configured
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0))
         let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
@@ -36,6 +37,11 @@ public final class Database {
         self.handle = db
         sqlite3_extended_result_codes(db, 1)
     }
+
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Bool = {
+        mailtls_sqlite3_disable_memstatus() == SQLITE_OK
+    }()
 
     deinit {
         sqlite3_close_v2(handle)
