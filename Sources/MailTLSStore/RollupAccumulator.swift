@@ -118,15 +118,20 @@ public final class RollupAccumulator {
         defer { clear() }
         guard !isEmpty else { return }
         let upd = "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)"
-        let iso = CivilTime.iso8601, date = { CivilTime.isoDate($0 * 86400) }
+        // Times and days are formatted into one reusable buffer (TimeText): no String per value.
+        var time = TimeText()
+        func bindTime(_ s: Statement, _ i: Int32, _ t: Int64) { time.withISO(t) { s.bind(i, bytes: $0) } }
+        func bindDay(_ s: Statement, _ i: Int32, _ day: Int64) {
+            time.withISO(day * 86400) { s.bind(i, bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(10))) }
+        }
         let s1 = try db.prepare("""
             INSERT INTO rollup_sessions VALUES (?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
             """)
         for (k, c) in sessions {
-            s1.bind(1, date(k.day)); s1.bind(2, k.host); s1.bind(3, k.role); s1.bind(4, k.local); s1.bind(5, k.version)
-            s1.bind(6, k.verify); s1.bind(7, k.cipher); s1.bind(8, k.bits); s1.bind(9, c.n); s1.bind(10, iso(c.first))
-            s1.bind(11, iso(c.last))
+            bindDay(s1, 1, k.day); s1.bind(2, k.host); s1.bind(3, k.role); s1.bind(4, k.local); s1.bind(5, k.version)
+            s1.bind(6, k.verify); s1.bind(7, k.cipher); s1.bind(8, k.bits); s1.bind(9, c.n); bindTime(s1, 10, c.first)
+            bindTime(s1, 11, c.last)
             try s1.run()
         }
         let s2 = try db.prepare("""
@@ -135,31 +140,31 @@ public final class RollupAccumulator {
             """)
         for (k, c) in peerCiphers {
             s2.bind(1, k.role); s2.bind(2, k.cipher); s2.bind(3, k.peer); s2.bind(4, k.local); s2.bind(5, k.host)
-            s2.bind(6, k.bits); s2.bind(7, c.n); s2.bind(8, iso(c.first)); s2.bind(9, iso(c.last))
+            s2.bind(6, k.bits); s2.bind(7, c.n); bindTime(s2, 8, c.first); bindTime(s2, 9, c.last)
             try s2.run()
         }
         let s3 = try db.prepare("""
             INSERT INTO rollup_traffic VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """)
         for (k, c) in traffic {
-            s3.bind(1, date(k.day)); s3.bind(2, k.host); s3.bind(3, k.inbound ? "inbound" : "outbound"); s3.bind(4, k.local)
-            s3.bind(5, k.encrypted); s3.bind(6, c.n); s3.bind(7, iso(c.first)); s3.bind(8, iso(c.last))
+            bindDay(s3, 1, k.day); s3.bind(2, k.host); s3.bind(3, k.inbound ? "inbound" : "outbound"); s3.bind(4, k.local)
+            s3.bind(5, k.encrypted); s3.bind(6, c.n); bindTime(s3, 7, c.first); bindTime(s3, 8, c.last)
             try s3.run()
         }
         let s4 = try db.prepare("""
             INSERT INTO rollup_failures VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """)
         for (k, c) in failures {
-            s4.bind(1, date(k.day)); s4.bind(2, k.host); s4.bind(3, k.role); s4.bind(4, k.local); s4.bind(5, k.kind)
-            s4.bind(6, c.n); s4.bind(7, iso(c.first)); s4.bind(8, iso(c.last))
+            bindDay(s4, 1, k.day); s4.bind(2, k.host); s4.bind(3, k.role); s4.bind(4, k.local); s4.bind(5, k.kind)
+            s4.bind(6, c.n); bindTime(s4, 7, c.first); bindTime(s4, 8, c.last)
             try s4.run()
         }
         let s5 = try db.prepare("""
             INSERT INTO rollup_auth VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """)
         for (k, c) in auth {
-            s5.bind(1, date(k.day)); s5.bind(2, k.host); s5.bind(3, k.role); s5.bind(4, k.local); s5.bind(5, k.success)
-            s5.bind(6, k.mech); s5.bind(7, k.overTLS); s5.bind(8, c.n); s5.bind(9, iso(c.first)); s5.bind(10, iso(c.last))
+            bindDay(s5, 1, k.day); s5.bind(2, k.host); s5.bind(3, k.role); s5.bind(4, k.local); s5.bind(5, k.success)
+            s5.bind(6, k.mech); s5.bind(7, k.overTLS); s5.bind(8, c.n); bindTime(s5, 9, c.first); bindTime(s5, 10, c.last)
             try s5.run()
         }
     }
