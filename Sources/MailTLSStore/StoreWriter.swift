@@ -33,7 +33,8 @@ public struct WriteCounts: Sendable, Equatable {
 /// The caller owns transactions (`begin`/`commit`/`rollback`), so a whole input file commits or
 /// none of it does. Rows wait in per-table batches until `flush()` (which `commit()` calls); a line
 /// that completes a row still waiting (certificate details, the rest of a `[more]` list) changes it
-/// in place instead of updating it later.
+/// in place instead of updating it later. Each row is also counted into `rollups`, which the caller
+/// flushes into the rollup tables in the same transaction.
 public final class StoreWriter {
     let db: Database
     private let sessions: BatchInsert
