@@ -34,6 +34,11 @@ final class BatchInsert {
     private let single: Statement
     // Raw storage: arrays held in a class would pay a dynamic exclusivity check on every access.
     private let values: UnsafeMutablePointer<Value>
+    /// What each parameter of `batch` and `single` holds now: SQLite keeps bindings across steps, so a
+    /// NULL or integer already in place (the empty DANE and certificate columns, source ids, flags) is
+    /// not bound again. Text is always bound again (its bytes are the arena's, rewritten per batch).
+    private let boundInBatch: UnsafeMutablePointer<Value>
+    private let boundInSingle: UnsafeMutablePointer<Value>
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCapacity = 64 * 1024
     private var arenaUsed = 0
@@ -53,11 +58,18 @@ final class BatchInsert {
         batch = try db.prepare(head + Array(repeating: row, count: rowsPerStatement).joined(separator: ","))
         values = .allocate(capacity: width * rowsPerStatement)
         values.initialize(repeating: .null, count: width * rowsPerStatement)
+        // A statement's parameters start as NULL.
+        boundInBatch = .allocate(capacity: width * rowsPerStatement)
+        boundInBatch.initialize(repeating: .null, count: width * rowsPerStatement)
+        boundInSingle = .allocate(capacity: width)
+        boundInSingle.initialize(repeating: .null, count: width)
         arena = .allocate(capacity: arenaCapacity)
     }
 
     deinit {
         values.deallocate()
+        boundInBatch.deallocate()
+        boundInSingle.deallocate()
         arena.deallocate()
     }
 
@@ -137,11 +149,11 @@ final class BatchInsert {
         guard pending > 0 else { return }
         defer { discard() }
         if pending == rowsPerStatement {
-            bind(batch, rows: 0..<pending)
+            bind(batch, rows: 0..<pending, bound: boundInBatch)
             try batch.run()
         } else {
             for r in 0..<pending {
-                bind(single, rows: r..<(r + 1))
+                bind(single, rows: r..<(r + 1), bound: boundInSingle)
                 try single.run()
             }
         }
@@ -158,18 +170,27 @@ final class BatchInsert {
         }
     }
 
-    private func bind(_ s: Statement, rows: Range<Int>) {
+    private func bind(_ s: Statement, rows: Range<Int>, bound: UnsafeMutablePointer<Value>) {
         let h = s.handle
         var p: Int32 = 1
+        var b = bound
         for i in (rows.lowerBound * width)..<(rows.upperBound * width) {
             switch values[i] {
-            case .null: sqlite3_bind_null(h, p)
-            case .int(let v): sqlite3_bind_int64(h, p, v)
+            case .null:
+                if case .null = b.pointee { break }
+                sqlite3_bind_null(h, p)
+                b.pointee = .null
+            case .int(let v):
+                if case .int(let w) = b.pointee, w == v { break }
+                sqlite3_bind_int64(h, p, v)
+                b.pointee = .int(v)
             case .text(let o, let n):
                 // SQLITE_STATIC (nil): the arena is not touched until the step is over.
                 sqlite3_bind_text(h, p, UnsafeRawPointer(arena + o).assumingMemoryBound(to: CChar.self), Int32(n), nil)
+                b.pointee = .text(o, n)
             }
             p += 1
+            b += 1
         }
     }
 }

@@ -111,4 +111,29 @@ import Testing
         w.rollback()
         #expect(try store.database.scalarInt("SELECT count(*) FROM tls_sessions") == 0)
     }
+
+    @Test func parametersLeftInPlaceBetweenBatchesKeepEachRowsValue() throws {
+        // A NULL or integer already bound is not bound again: rows must still get their own values
+        // whichever value the same parameter had in the batch before.
+        let (dir, store, _) = try Self.openWriter()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = store.database
+        try db.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+        let n = BatchInsert.defaultRowsPerStatement
+        let b = try BatchInsert(db, table: "t", columns: ["a", "b"])
+        func a(_ i: Int) -> Int64? { i % 3 == 0 ? nil : Int64(i % 5 == 0 ? 7 : i / n) }
+        func text(_ i: Int) -> String? { i % 4 == 0 ? nil : "v\(i % 2)" }
+        let total = 3 * n + 5   // three full batches, then single-row statements
+        for i in 0..<total {
+            let row = b.beginRow()
+            b.set(row, 0, a(i))
+            b.set(row, 1, text(i))
+            try b.endRow()
+        }
+        try b.flush()
+        let q = try db.prepare("SELECT a, b FROM t ORDER BY rowid")
+        var got: [String] = []
+        while try q.step() { got.append("\(q.isNull(0) ? "-" : String(q.int64(0))) \(q.string(1) ?? "-")") }
+        #expect(got == (0..<total).map { "\(a($0).map(String.init) ?? "-") \(text($0) ?? "-")" })
+    }
 }
