@@ -100,7 +100,12 @@ final class BatchInsert {
 
     func set(_ row: Int, _ column: Int, _ v: String?) {
         guard let v else { values[row * width + column] = .null; return }
-        ByteSpan.with(v) { set(row, column, bytes: UnsafeRawBufferPointer(start: $0.base, count: $0.count)) }
+        // Copied straight into the arena (a memcpy for native and small strings).
+        let n = v.utf8.count
+        if arenaUsed + n > arenaCapacity { grow(to: arenaUsed + n) }
+        let (_, copied) = v.utf8._copyContents(initializing: UnsafeMutableBufferPointer(start: arena + arenaUsed, count: n))
+        values[row * width + column] = .text(arenaUsed, copied)
+        arenaUsed += copied
     }
 
     /// Sets bytes (already UTF-8) as text.

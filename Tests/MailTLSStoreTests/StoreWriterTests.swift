@@ -122,7 +122,8 @@ import Testing
         let n = BatchInsert.defaultRowsPerStatement
         let b = try BatchInsert(db, table: "t", columns: ["a", "b"])
         func a(_ i: Int) -> Int64? { i % 3 == 0 ? nil : Int64(i % 5 == 0 ? 7 : i / n) }
-        func text(_ i: Int) -> String? { i % 4 == 0 ? nil : "v\(i % 2)" }
+        // Short (inline) and long (heap) Strings, ASCII and not.
+        func text(_ i: Int) -> String? { i % 4 == 0 ? nil : i % 4 == 1 ? "v\(i % 2)" : "relay-\(i % 3)-ä.example.org [192.0.2.\(i)]" }
         let total = 3 * n + 5   // three full batches, then single-row statements
         for i in 0..<total {
             let row = b.beginRow()
