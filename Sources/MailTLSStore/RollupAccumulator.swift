@@ -19,41 +19,30 @@ public final class RollupAccumulator {
             last = max(last, t)
         }
     }
-    // Keys hash with FastHash (computed once, on creation): Swift's SipHash over every String of
-    // every key was the largest part of counting a row. Equality still compares every field.
-    struct SessionKey: Hashable {
+    // The keys, in `RollupTable`s: each row's hash is computed with FastHash from its own values, and a
+    // row that matches a key already counted is compared in place, without making a key.
+    struct SessionKey {
         var day: Int64; var host: String; var role: String; var local: Bool
         var version: String; var verify: String; var cipher: String; var bits: Int
-        var fast: UInt64 = 0
-        init(day: Int64, host: String, role: String, local: Bool, version: String, verify: String, cipher: String, bits: Int) {
-            self.day = day; self.host = host; self.role = role; self.local = local
-            self.version = version; self.verify = verify; self.cipher = cipher; self.bits = bits
-            var h = FastHash.of(cipher, FastHash.of(verify, FastHash.of(version, FastHash.of(role, FastHash.of(host)))))
-            h = FastHash.of(day &* 4 &+ (local ? 1 : 0) &+ Int64(bits) &* 1_000_003, h)
-            fast = h
-        }
-        func hash(into h: inout Hasher) { h.combine(fast) }
     }
-    struct PeerCipherKey: Hashable {
+    struct PeerCipherKey {
         var role: String; var cipher: String; var peer: String; var local: Bool; var host: String; var bits: Int
-        var fast: UInt64 = 0
-        init(role: String, cipher: String, peer: String, local: Bool, host: String, bits: Int) {
-            self.role = role; self.cipher = cipher; self.peer = peer; self.local = local; self.host = host; self.bits = bits
-            let h = FastHash.of(host, FastHash.of(peer, FastHash.of(cipher, FastHash.of(role))))
-            fast = FastHash.of(Int64(bits) &* 2 &+ (local ? 1 : 0), h)
-        }
-        func hash(into h: inout Hasher) { h.combine(fast) }
     }
-    struct TrafficKey: Hashable { var day: Int64; var host: String; var inbound: Bool; var local: Bool; var encrypted: Bool }
-    struct FailureKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool; var kind: String }
-    struct AuthKey: Hashable { var day: Int64; var host: String; var role: String; var local: Bool; var success: Bool
+    struct TrafficKey { var day: Int64; var host: String; var inbound: Bool; var local: Bool; var encrypted: Bool }
+    struct FailureKey { var day: Int64; var host: String; var role: String; var local: Bool; var kind: String }
+    struct AuthKey { var day: Int64; var host: String; var role: String; var local: Bool; var success: Bool
         var mech: String; var overTLS: Bool }
 
-    private var sessions: [SessionKey: Count] = [:]
-    private var peerCiphers: [PeerCipherKey: Count] = [:]
-    private var traffic: [TrafficKey: Count] = [:]
-    private var failures: [FailureKey: Count] = [:]
-    private var auth: [AuthKey: Count] = [:]
+    private let sessions = RollupTable<SessionKey>()
+    private let peerCiphers = RollupTable<PeerCipherKey>()
+    private let traffic = RollupTable<TrafficKey>()
+    private let failures = RollupTable<FailureKey>()
+    private let auth = RollupTable<AuthKey>()
+
+    /// Flags folded into one hash input.
+    @inline(__always) static func flags(_ a: Bool, _ b: Bool = false, _ c: Bool = false) -> Int64 {
+        (a ? 4 : 0) | (b ? 2 : 0) | (c ? 1 : 0)
+    }
 
     static func day(_ t: Int64) -> Int64 { t >= 0 ? t / 86400 : (t - 86399) / 86400 }
 
@@ -70,47 +59,78 @@ public final class RollupAccumulator {
     func add(session s: TLSSession, of r: LogRecord) {
         let local = Self.isLocal(s.relay)
         let bits = s.cipherBits ?? -1
-        sessions[SessionKey(day: Self.day(r.time), host: r.host, role: s.role.rawValue, local: local, version: s.version,
-                            verify: s.verify, cipher: s.cipher, bits: bits), default: Count()].add(r.time)
-        peerCiphers[PeerCipherKey(role: s.role.rawValue, cipher: s.cipher, peer: s.relay.peer ?? "", local: local,
-                                  host: r.host, bits: bits), default: Count()].add(r.time)
+        let day = Self.day(r.time), role = s.role.rawValue, peer = s.relay.peer ?? ""
+        let common = FastHash.of(Int64(bits) &* 4 &+ Self.flags(local, s.role == .server),
+                                 FastHash.of(s.cipher, FastHash.of(r.host)))
+        sessions.add(r.time, hash: FastHash.of(day, FastHash.of(s.verify, FastHash.of(s.version, common)))) {
+            $0.day == day && $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.version == s.version
+                && $0.verify == s.verify && $0.role == role && $0.host == r.host
+        } make: {
+            SessionKey(day: day, host: r.host, role: role, local: local, version: s.version, verify: s.verify,
+                       cipher: s.cipher, bits: bits)
+        }
+        peerCiphers.add(r.time, hash: FastHash.of(peer, common)) {
+            $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peer && $0.role == role
+                && $0.host == r.host
+        } make: {
+            PeerCipherKey(role: role, cipher: s.cipher, peer: peer, local: local, host: r.host, bits: bits)
+        }
     }
 
     /// Counts the `messages` row of `r`, whose event is `m`.
     func add(message m: InboundMessage, of r: LogRecord) {
         guard m.proto != nil else { return }
-        traffic[TrafficKey(day: Self.day(r.time), host: r.host, inbound: true, local: Self.isLocal(m.relay),
-                           encrypted: m.isEncrypted(sessionID: r.sessionID)), default: Count()].add(r.time)
+        addTraffic(r, inbound: true, local: Self.isLocal(m.relay), encrypted: m.isEncrypted(sessionID: r.sessionID))
     }
 
     /// Counts the `deliveries` row of `r`, whose event is `d`.
     func add(delivery d: Delivery, of r: LogRecord) {
         guard d.status == .sent, d.usesNetworkMailer else { return }
-        traffic[TrafficKey(day: Self.day(r.time), host: r.host, inbound: false, local: Self.isLocal(d.relay),
-                           encrypted: r.sessionID != nil), default: Count()].add(r.time)
+        addTraffic(r, inbound: false, local: Self.isLocal(d.relay), encrypted: r.sessionID != nil)
+    }
+
+    private func addTraffic(_ r: LogRecord, inbound: Bool, local: Bool, encrypted: Bool) {
+        let day = Self.day(r.time)
+        traffic.add(r.time, hash: FastHash.of(day &* 8 &+ Self.flags(inbound, local, encrypted), FastHash.of(r.host))) {
+            $0.day == day && $0.inbound == inbound && $0.local == local && $0.encrypted == encrypted && $0.host == r.host
+        } make: {
+            TrafficKey(day: day, host: r.host, inbound: inbound, local: local, encrypted: encrypted)
+        }
     }
 
     /// Counts the `tls_failures` row of `r`, whose event is `f`.
     func add(failure f: TLSFailure, of r: LogRecord) {
-        failures[FailureKey(day: Self.day(r.time), host: r.host, role: f.role?.rawValue ?? "", local: Self.isLocal(f.relay),
-                            kind: f.kind.rawValue), default: Count()].add(r.time)
+        let day = Self.day(r.time), role = f.role?.rawValue ?? "", local = Self.isLocal(f.relay), kind = f.kind.rawValue
+        failures.add(r.time, hash: FastHash.of(kind, FastHash.of(role, FastHash.of(day &* 2 &+ Self.flags(local),
+                                                                                  FastHash.of(r.host))))) {
+            $0.day == day && $0.local == local && $0.kind == kind && $0.role == role && $0.host == r.host
+        } make: {
+            FailureKey(day: day, host: r.host, role: role, local: local, kind: kind)
+        }
     }
 
     /// Counts the `auth_events` row of `r`, whose event is `a`.
     func add(auth a: AuthEvent, of r: LogRecord) {
-        auth[AuthKey(day: Self.day(r.time), host: r.host, role: a.role.rawValue, local: Self.isLocal(a.relay),
-                     success: a.success, mech: Self.upper(a.mechanism ?? ""), overTLS: r.sessionID != nil),
-             default: Count()].add(r.time)
+        let day = Self.day(r.time), role = a.role.rawValue, local = Self.isLocal(a.relay)
+        let mech = Self.upper(a.mechanism ?? ""), overTLS = r.sessionID != nil
+        let h = FastHash.of(mech, FastHash.of(role, FastHash.of(day &* 8 &+ Self.flags(local, a.success, overTLS),
+                                                                FastHash.of(r.host))))
+        auth.add(r.time, hash: h) {
+            $0.day == day && $0.local == local && $0.success == a.success && $0.overTLS == overTLS && $0.mech == mech
+                && $0.role == role && $0.host == r.host
+        } make: {
+            AuthKey(day: day, host: r.host, role: role, local: local, success: a.success, mech: mech, overTLS: overTLS)
+        }
     }
 
     var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
 
     public func clear() {
-        sessions.removeAll(keepingCapacity: true)
-        peerCiphers.removeAll(keepingCapacity: true)
-        traffic.removeAll(keepingCapacity: true)
-        failures.removeAll(keepingCapacity: true)
-        auth.removeAll(keepingCapacity: true)
+        sessions.removeAll()
+        peerCiphers.removeAll()
+        traffic.removeAll()
+        failures.removeAll()
+        auth.removeAll()
     }
 
     /// Upserts the counts into the rollup tables and clears them.
@@ -128,7 +148,7 @@ public final class RollupAccumulator {
             INSERT INTO rollup_sessions VALUES (?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
             """)
-        for (k, c) in sessions {
+        try sessions.forEach { k, c in
             bindDay(s1, 1, k.day); s1.bind(2, k.host); s1.bind(3, k.role); s1.bind(4, k.local); s1.bind(5, k.version)
             s1.bind(6, k.verify); s1.bind(7, k.cipher); s1.bind(8, k.bits); s1.bind(9, c.n); bindTime(s1, 10, c.first)
             bindTime(s1, 11, c.last)
@@ -138,7 +158,7 @@ public final class RollupAccumulator {
             INSERT INTO rollup_peer_ciphers VALUES (?,?,?,?,?,?,?,?,?)
             ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
             """)
-        for (k, c) in peerCiphers {
+        try peerCiphers.forEach { k, c in
             s2.bind(1, k.role); s2.bind(2, k.cipher); s2.bind(3, k.peer); s2.bind(4, k.local); s2.bind(5, k.host)
             s2.bind(6, k.bits); s2.bind(7, c.n); bindTime(s2, 8, c.first); bindTime(s2, 9, c.last)
             try s2.run()
@@ -146,7 +166,7 @@ public final class RollupAccumulator {
         let s3 = try db.prepare("""
             INSERT INTO rollup_traffic VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """)
-        for (k, c) in traffic {
+        try traffic.forEach { k, c in
             bindDay(s3, 1, k.day); s3.bind(2, k.host); s3.bind(3, k.inbound ? "inbound" : "outbound"); s3.bind(4, k.local)
             s3.bind(5, k.encrypted); s3.bind(6, c.n); bindTime(s3, 7, c.first); bindTime(s3, 8, c.last)
             try s3.run()
@@ -154,7 +174,7 @@ public final class RollupAccumulator {
         let s4 = try db.prepare("""
             INSERT INTO rollup_failures VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """)
-        for (k, c) in failures {
+        try failures.forEach { k, c in
             bindDay(s4, 1, k.day); s4.bind(2, k.host); s4.bind(3, k.role); s4.bind(4, k.local); s4.bind(5, k.kind)
             s4.bind(6, c.n); bindTime(s4, 7, c.first); bindTime(s4, 8, c.last)
             try s4.run()
@@ -162,7 +182,7 @@ public final class RollupAccumulator {
         let s5 = try db.prepare("""
             INSERT INTO rollup_auth VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """)
-        for (k, c) in auth {
+        try auth.forEach { k, c in
             bindDay(s5, 1, k.day); s5.bind(2, k.host); s5.bind(3, k.role); s5.bind(4, k.local); s5.bind(5, k.success)
             s5.bind(6, k.mech); s5.bind(7, k.overTLS); s5.bind(8, c.n); bindTime(s5, 9, c.first); bindTime(s5, 10, c.last)
             try s5.run()
