@@ -1,6 +1,6 @@
 import MailTLSParser
 
-/// Adds each written row to in-memory rollup counts (one dictionary update per row, on the writer's
+/// Adds each written row to in-memory rollup counts (one `RollupTable` update per row, on the writer's
 /// thread), then upserts them into the rollup tables in the same transaction as the rows.
 ///
 /// `StoreWriter` counts each row as it writes it, with the event it already holds: taking an event
