@@ -38,8 +38,8 @@ final class WriterThread: @unchecked Sendable {
         self.faultAfterRows = faultAfterRows
     }
 
-    /// Counts of the rows written since the last `flushRollups`, kept on the writer's thread (the
-    /// reading thread is the busier one) as the rows are written; written after `flush`.
+    /// Counts of the rows written since the last `flushRollups`: `StoreWriter` counts each row on the
+    /// writer's thread as it writes it. Written to the store after `flush`.
     var rollups: RollupAccumulator { writer.rollups }
 
     /// Queues one row.

@@ -160,8 +160,8 @@ extension ByteSpan {
     /// Reads the string's own storage: `String.withUTF8` is `mutating`, so calling it on a `let`
     /// copies the string first, a reference-count increment and decrement on every call (a
     /// third of the writer thread's were these). `withCString` hands out a native string's storage
-    /// as it is (it is kept NUL-terminated) and is inlined, unlike
-    /// `utf8.withContiguousStorageIfAvailable`, which looked up generic metadata on every call.
+    /// as it is (it is kept NUL-terminated); `utf8.withContiguousStorageIfAvailable` would look up
+    /// generic metadata on every call.
     @inline(__always)
     public static func with<R>(_ string: String, _ body: (ByteSpan) throws -> R) rethrows -> R {
         let count = string.utf8.count
