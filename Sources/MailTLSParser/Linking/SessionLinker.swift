@@ -11,10 +11,10 @@
 ///
 /// The linker assigns row ids (TLS sessions, failures, deliveries: `LogRecord.id`) and links
 /// (`LogRecord.sessionID`), so later rows can point at them without a database round trip, and
-/// every row is emitted at once: a later line that adds to a row
-/// (the ruleset reject naming a failed handshake's peer, the rest of a `to=… [more]` list) is emitted
-/// as a completion of that row, so nothing ever waits in the linker. It is a value type: copy it to snapshot the state before a file, restore the copy if
-/// the file fails. It is `Codable` so the open sessions can be saved between runs.
+/// every row is emitted at once: a later line that adds to a row (the ruleset reject naming a failed
+/// handshake's peer, the rest of a `to=… [more]` list) is emitted as a completion of that row, so
+/// nothing ever waits in the linker. It is a value type: copy it to snapshot the state before a file,
+/// restore the copy if the file fails. It is `Codable` so the open sessions can be saved between runs.
 public struct SessionLinker: Sendable, Codable {
     /// Seconds without a line from a (host, pid) after which its session is over.
     public var sessionGap: Int64
