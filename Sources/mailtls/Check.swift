@@ -37,20 +37,7 @@ extension MailTLS {
         @Option(help: ArgumentHelp("How far before the period downgrades look.", valueName: "age"))
         var history: String = "30d"
 
-        @Option(help: ArgumentHelp("Only this syslog host ('*' wildcard).", valueName: "host"))
-        var host: String?
-
-        @Option(help: ArgumentHelp("Only inbound (server) or outbound (client) traffic.", valueName: "server|client"))
-        var role: String?
-
-        @Option(help: ArgumentHelp("Only this peer name or IP ('*' wildcard).", valueName: "peer"))
-        var peer: String?
-
-        @Flag(name: .customLong("include-local"), help: "Count loopback peers (MSP to MTA hops) too.")
-        var includeLocal = false
-
-        @Option(help: ArgumentHelp("Zone of dates and times without an offset in --since/--until (default: UTC).", valueName: "zone"))
-        var timezone: String?
+        @OptionGroup var traffic: TrafficFilterOptions
 
         @Option(name: .customLong("min-inbound-rate"), help: ArgumentHelp("Critical below this share of inbound messages encrypted (0.9).", valueName: "fraction"))
         var minInboundRate: Double?
@@ -113,13 +100,11 @@ extension MailTLS {
             return t
         }
 
-        var zone: TimeZone { timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")! }
-
         /// The period and the history.
         func period(now: Date) throws -> (since: Date, until: Date, history: TimeInterval) {
             do {
-                let s = try TimeBound.parse(since, now: now, timeZone: zone)
-                let u = try until.map { try TimeBound.parse($0, now: now, timeZone: zone) } ?? now
+                let s = try TimeBound.parse(since, now: now, timeZone: traffic.zone)
+                let u = try until.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) } ?? now
                 let h = try WatchDefaults.duration(history, option: "--history")
                 guard s < u else { throw ValidationError("--since (\(TimeBound.iso(s))) must be before --until (\(TimeBound.iso(u)))") }
                 return (s, u, h)
@@ -132,17 +117,11 @@ extension MailTLS {
 
         func filter() throws -> ReportFilter {
             var f = ReportFilter()
-            f.host = host
-            do { f.role = try role.map { try ReportFilter.Role(name: $0) } } catch { throw ValidationError("\(error)") }
-            f.peer = peer
-            f.includeLocal = includeLocal
+            do { try traffic.apply(to: &f) } catch { throw ValidationError("\(error)") }
             return f
         }
 
         func validate() throws {
-            if let timezone, TimeZone(identifier: timezone) == nil {
-                throw ValidationError("unknown time zone '\(timezone)' (use a name such as UTC or Europe/Berlin)")
-            }
             _ = try thresholds()
             _ = try period(now: Date())
             _ = try filter()
