@@ -51,13 +51,11 @@ public final class RollupAccumulator {
         s.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) ? s.uppercased() : s
     }
 
-    static func isLocal(_ relay: Relay?) -> Bool { relay?.isLoopback ?? false }
-
     public init() {}
 
-    /// Counts the `tls_sessions` row of `r`, whose event is `s`.
-    func add(session s: TLSSession, of r: LogRecord) {
-        let local = Self.isLocal(s.relay)
+    /// Counts the `tls_sessions` row of `r`, whose event is `s`. `local` is the row's `loopback` value,
+    /// which the writer has just computed (here and below).
+    func add(session s: TLSSession, of r: LogRecord, local: Bool) {
         let bits = s.cipherBits ?? -1
         let day = Self.day(r.time), role = s.role.rawValue, peer = s.relay.peer ?? ""
         let common = FastHash.of(Int64(bits) &* 4 &+ Self.flags(local, s.role == .server),
@@ -77,30 +75,30 @@ public final class RollupAccumulator {
         }
     }
 
-    /// Counts the `messages` row of `r`, whose event is `m`.
-    func add(message m: InboundMessage, of r: LogRecord) {
+    /// Counts the `messages` row of `r`, whose event is `m` (`encrypted`: the row's `encrypted` value).
+    func add(message m: InboundMessage, of r: LogRecord, local: Bool, encrypted: Bool) {
         guard m.proto != nil else { return }
-        addTraffic(r, inbound: true, local: Self.isLocal(m.relay), encrypted: m.isEncrypted(sessionID: r.sessionID))
+        addTraffic(time: r.time, host: r.host, inbound: true, local: local, encrypted: encrypted)
     }
 
-    /// Counts the `deliveries` row of `r`, whose event is `d`.
-    func add(delivery d: Delivery, of r: LogRecord) {
-        guard d.status == .sent, d.usesNetworkMailer else { return }
-        addTraffic(r, inbound: false, local: Self.isLocal(d.relay), encrypted: r.sessionID != nil)
+    /// Counts the `deliveries` row of `r`, whose event is `d` (`networkMailer`: the row's `network_mailer`).
+    func add(delivery d: Delivery, of r: LogRecord, local: Bool, networkMailer: Bool) {
+        guard d.status == .sent, networkMailer else { return }
+        addTraffic(time: r.time, host: r.host, inbound: false, local: local, encrypted: r.sessionID != nil)
     }
 
-    private func addTraffic(_ r: LogRecord, inbound: Bool, local: Bool, encrypted: Bool) {
-        let day = Self.day(r.time)
-        traffic.add(r.time, hash: FastHash.of(day &* 8 &+ Self.flags(inbound, local, encrypted), FastHash.of(r.host))) {
-            $0.day == day && $0.inbound == inbound && $0.local == local && $0.encrypted == encrypted && $0.host == r.host
+    private func addTraffic(time: Int64, host: String, inbound: Bool, local: Bool, encrypted: Bool) {
+        let day = Self.day(time)
+        traffic.add(time, hash: FastHash.of(day &* 8 &+ Self.flags(inbound, local, encrypted), FastHash.of(host))) {
+            $0.day == day && $0.inbound == inbound && $0.local == local && $0.encrypted == encrypted && $0.host == host
         } make: {
-            TrafficKey(day: day, host: r.host, inbound: inbound, local: local, encrypted: encrypted)
+            TrafficKey(day: day, host: host, inbound: inbound, local: local, encrypted: encrypted)
         }
     }
 
     /// Counts the `tls_failures` row of `r`, whose event is `f`.
-    func add(failure f: TLSFailure, of r: LogRecord) {
-        let day = Self.day(r.time), role = f.role?.rawValue ?? "", local = Self.isLocal(f.relay), kind = f.kind.rawValue
+    func add(failure f: TLSFailure, of r: LogRecord, local: Bool) {
+        let day = Self.day(r.time), role = f.role?.rawValue ?? "", kind = f.kind.rawValue
         failures.add(r.time, hash: FastHash.of(kind, FastHash.of(role, FastHash.of(day &* 2 &+ Self.flags(local),
                                                                                   FastHash.of(r.host))))) {
             $0.day == day && $0.local == local && $0.kind == kind && $0.role == role && $0.host == r.host
@@ -110,8 +108,8 @@ public final class RollupAccumulator {
     }
 
     /// Counts the `auth_events` row of `r`, whose event is `a`.
-    func add(auth a: AuthEvent, of r: LogRecord) {
-        let day = Self.day(r.time), role = a.role.rawValue, local = Self.isLocal(a.relay)
+    func add(auth a: AuthEvent, of r: LogRecord, local: Bool) {
+        let day = Self.day(r.time), role = a.role.rawValue
         let mech = Self.upper(a.mechanism ?? ""), overTLS = r.sessionID != nil
         let h = FastHash.of(mech, FastHash.of(role, FastHash.of(day &* 8 &+ Self.flags(local, a.success, overTLS),
                                                                 FastHash.of(r.host))))

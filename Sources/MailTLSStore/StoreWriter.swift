@@ -121,10 +121,20 @@ public final class StoreWriter {
         b.set(row, 3, r.queueID)
     }
 
-    private func relay(_ b: BatchInsert, _ row: Int, _ c: Int, _ relay: Relay?) {
-        b.set(row, c, relay?.peer)
-        b.set(row, c + 1, relay?.ip)
-        b.set(row, c + 2, relay?.raw)
+    /// Sets peer, peer_ip and relay at columns c...c+2 from one look at the relay, and returns whether
+    /// it is a loopback peer (for the row's `loopback` column and the rollups): reading `relay?.…`
+    /// field by field copied the whole Relay (its Strings) each time.
+    private func relay(_ b: BatchInsert, _ row: Int, _ c: Int, _ relay: Relay?) -> Bool {
+        guard let relay else {
+            b.set(row, c, nil as String?)
+            b.set(row, c + 1, nil as String?)
+            b.set(row, c + 2, nil as String?)
+            return false
+        }
+        b.set(row, c, relay.peer)
+        b.set(row, c + 1, relay.ip)
+        b.set(row, c + 2, relay.raw)
+        return relay.isLoopback
     }
 
     /// Inserts one linked record (or completes the row it refers to).
@@ -137,7 +147,7 @@ public final class StoreWriter {
             b.set(row, 2, r.host)
             b.set(row, 3, Int64(r.pid))
             b.set(row, 4, t.role.rawValue)
-            relay(b, row, 5, t.relay)
+            let local = relay(b, row, 5, t.relay)
             b.set(row, 8, t.relay.forged)
             b.set(row, 9, t.version)
             b.set(row, 10, t.verify)
@@ -149,9 +159,9 @@ public final class StoreWriter {
             b.set(row, 16, t.daneNote)
             b.set(row, 17, r.origin.source)
             b.set(row, 18, r.origin.offset)
-            b.set(row, 19, t.relay.isLoopback)
+            b.set(row, 19, local)
             try b.endRow()
-            rollups.add(session: t, of: r)
+            rollups.add(session: t, of: r, local: local)
             counts.sessions += 1
 
         case .certificate(let c):
@@ -179,7 +189,7 @@ public final class StoreWriter {
             b.set(row, 7, m.messageID)
             b.set(row, 8, m.proto)
             b.set(row, 9, m.daemon)
-            relay(b, row, 10, m.relay)
+            let local = relay(b, row, 10, m.relay)
             b.set(row, 13, m.relay?.forged ?? false)
             b.set(row, 14, m.auth)
             b.set(row, 15, m.loggedTLS?.verify)
@@ -188,10 +198,11 @@ public final class StoreWriter {
             b.set(row, 18, r.sessionID)
             b.set(row, 19, r.origin.source)
             b.set(row, 20, r.origin.offset)
-            b.set(row, 21, m.relay?.isLoopback ?? false)
-            b.set(row, 22, m.isEncrypted(sessionID: r.sessionID))
+            let encrypted = m.isEncrypted(sessionID: r.sessionID)
+            b.set(row, 21, local)
+            b.set(row, 22, encrypted)
             try b.endRow()
-            rollups.add(message: m, of: r)
+            rollups.add(message: m, of: r, local: local, encrypted: encrypted)
             counts.messages += 1
 
         case .delivery(let d):
@@ -200,7 +211,7 @@ public final class StoreWriter {
             b.set(row, 4, d.recipients)
             b.set(row, 5, d.recipientCount)
             b.set(row, 6, d.mailer)
-            relay(b, row, 7, d.relay)
+            let local = relay(b, row, 7, d.relay), networkMailer = d.usesNetworkMailer
             b.set(row, 10, d.dsn)
             b.set(row, 11, d.status.rawValue)
             b.set(row, 12, d.statusText)
@@ -213,10 +224,10 @@ public final class StoreWriter {
             b.set(row, 19, r.origin.source)
             b.set(row, 20, r.origin.offset)
             b.set(row, 21, r.id > 0 ? r.id : nil)
-            b.set(row, 22, d.relay?.isLoopback ?? false)
-            b.set(row, 23, d.usesNetworkMailer)
+            b.set(row, 22, local)
+            b.set(row, 23, networkMailer)
             try b.endRow()
-            rollups.add(delivery: d, of: r)
+            rollups.add(delivery: d, of: r, local: local, networkMailer: networkMailer)
             counts.deliveries += 1
 
         case .deliveryCompletion(let c):
@@ -240,7 +251,7 @@ public final class StoreWriter {
             head(b, row, r)
             b.set(row, 4, a.role.rawValue)
             b.set(row, 5, a.success)
-            relay(b, row, 6, a.relay)
+            let local = relay(b, row, 6, a.relay)
             b.set(row, 9, a.authid)
             b.set(row, 10, a.mechanism)
             b.set(row, 11, a.bits)
@@ -248,9 +259,9 @@ public final class StoreWriter {
             b.set(row, 13, r.sessionID)
             b.set(row, 14, r.origin.source)
             b.set(row, 15, r.origin.offset)
-            b.set(row, 16, a.relay?.isLoopback ?? false)
+            b.set(row, 16, local)
             try b.endRow()
-            rollups.add(auth: a, of: r)
+            rollups.add(auth: a, of: r, local: local)
             counts.auth += 1
 
         case .failure(let f):
@@ -258,7 +269,7 @@ public final class StoreWriter {
             head(b, row, r)
             b.set(row, 4, f.kind.rawValue)
             b.set(row, 5, f.role?.rawValue)
-            relay(b, row, 6, f.relay)
+            let local = relay(b, row, 6, f.relay)
             b.set(row, 9, f.reason)
             b.set(row, 10, f.sslError)
             b.set(row, 11, f.errno)
@@ -269,9 +280,9 @@ public final class StoreWriter {
             b.set(row, 16, r.origin.source)
             b.set(row, 17, r.origin.offset)
             b.set(row, 18, r.id > 0 ? r.id : nil)
-            b.set(row, 19, f.relay?.isLoopback ?? false)
+            b.set(row, 19, local)
             try b.endRow()
-            rollups.add(failure: f, of: r)
+            rollups.add(failure: f, of: r, local: local)
             counts.failures += 1
 
         case .failureCompletion(let c):
