@@ -137,6 +137,26 @@ public final class StoreWriter {
         return relay.isLoopback
     }
 
+    /// Sets tls_verify, tls_version and tls_cipher at columns c...c+2 (LOG_MORE builds), with one look
+    /// at the optional fields, as `relay` does.
+    private func loggedTLS(_ b: BatchInsert, _ row: Int, _ c: Int, _ tls: LoggedTLS?) {
+        guard let tls else {
+            b.set(row, c, nil as String?)
+            b.set(row, c + 1, nil as String?)
+            b.set(row, c + 2, nil as String?)
+            return
+        }
+        b.set(row, c, tls.verify)
+        b.set(row, c + 1, tls.version)
+        b.set(row, c + 2, tls.cipher)
+    }
+
+    /// Sets source_id and source_offset at columns c and c+1: the line every row comes from.
+    private func origin(_ b: BatchInsert, _ row: Int, _ c: Int, _ origin: LineOrigin) {
+        b.set(row, c, origin.source)
+        b.set(row, c + 1, origin.offset)
+    }
+
     /// Inserts one linked record (or completes the row it refers to).
     public func write(_ r: LogRecord) throws {
         switch r.event {
@@ -157,8 +177,7 @@ public final class StoreWriter {
             b.set(row, 14, t.danePubkeyFP)
             b.set(row, 15, t.daneStatus)
             b.set(row, 16, t.daneNote)
-            b.set(row, 17, r.origin.source)
-            b.set(row, 18, r.origin.offset)
+            origin(b, row, 17, r.origin)
             b.set(row, 19, local)
             try b.endRow()
             rollups.add(session: t, of: r, local: local)
@@ -192,12 +211,9 @@ public final class StoreWriter {
             let local = relay(b, row, 10, m.relay)
             b.set(row, 13, m.relay?.forged ?? false)
             b.set(row, 14, m.auth)
-            b.set(row, 15, m.loggedTLS?.verify)
-            b.set(row, 16, m.loggedTLS?.version)
-            b.set(row, 17, m.loggedTLS?.cipher)
+            loggedTLS(b, row, 15, m.loggedTLS)
             b.set(row, 18, r.sessionID)
-            b.set(row, 19, r.origin.source)
-            b.set(row, 20, r.origin.offset)
+            origin(b, row, 19, r.origin)
             let encrypted = m.isEncrypted(sessionID: r.sessionID)
             b.set(row, 21, local)
             b.set(row, 22, encrypted)
@@ -217,12 +233,9 @@ public final class StoreWriter {
             b.set(row, 12, d.statusText)
             b.set(row, 13, d.delay)
             b.set(row, 14, d.xdelay)
-            b.set(row, 15, d.loggedTLS?.verify)
-            b.set(row, 16, d.loggedTLS?.version)
-            b.set(row, 17, d.loggedTLS?.cipher)
+            loggedTLS(b, row, 15, d.loggedTLS)
             b.set(row, 18, r.sessionID)
-            b.set(row, 19, r.origin.source)
-            b.set(row, 20, r.origin.offset)
+            origin(b, row, 19, r.origin)
             b.set(row, 21, r.id > 0 ? r.id : nil)
             b.set(row, 22, local)
             b.set(row, 23, networkMailer)
@@ -257,8 +270,7 @@ public final class StoreWriter {
             b.set(row, 11, a.bits)
             b.set(row, 12, a.reason)
             b.set(row, 13, r.sessionID)
-            b.set(row, 14, r.origin.source)
-            b.set(row, 15, r.origin.offset)
+            origin(b, row, 14, r.origin)
             b.set(row, 16, local)
             try b.endRow()
             rollups.add(auth: a, of: r, local: local)
@@ -277,8 +289,7 @@ public final class StoreWriter {
             b.set(row, 13, f.rulesetArg)
             b.set(row, 14, f.reject)
             b.set(row, 15, r.sessionID)
-            b.set(row, 16, r.origin.source)
-            b.set(row, 17, r.origin.offset)
+            origin(b, row, 16, r.origin)
             b.set(row, 18, r.id > 0 ? r.id : nil)
             b.set(row, 19, local)
             try b.endRow()
