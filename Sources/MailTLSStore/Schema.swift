@@ -3,21 +3,44 @@
 /// `mailtls schema` prints `Schema.documentation`. Versions live in `PRAGMA user_version`; each entry
 /// of `migrations` brings a store from version `index` to `index + 1`, so old stores move forward.
 public enum Schema {
+    /// One step of the schema's history, as GRDB's migrator names them: `user_version` counts the steps
+    /// a store has been through.
+    struct Migration {
+        let name: String
+        /// Statements run in order, in one transaction with the other steps.
+        let statements: [String]
+    }
+
+    /// Forward migrations, oldest first: each brings a store from version `index` to `index + 1`, so old
+    /// stores move forward and a new store goes through the same steps (on empty tables).
+    static let migrations: [Migration] = [
+        Migration(name: "v1: tables", statements: [v1]),
+        Migration(name: "v2: daily rollups", statements: [Rollups.migration]),
+        Migration(name: "v3: compact rows behind views", statements: CompactRows.migrationSteps),
+    ]
+
     /// The newest schema version this build writes.
     public static var version: Int32 { Int32(migrations.count) }
 
-    /// Forward migrations, oldest first.
-    static let migrations: [String] = [v1, Rollups.migration]
-
-    /// The schema as a user reads it (all migrations applied, in order).
+    /// The schema as a user reads it: what SQLite holds after every migration, in the order it was made
+    /// (base tables, views, indexes, rollups), with its comments.
     public static var documentation: String {
-        """
-        -- mailtls store schema, version \(version) (PRAGMA user_version).
-        -- Times are UTC, ISO 8601 text 'YYYY-MM-DDTHH:MM:SSZ'. Peers are lowercased, without a trailing
-        -- dot or '(may be forged)' (kept in the forged column); the IP when the relay has no name.
-        -- Every row knows its input: source_id (sources.id) and source_offset (byte offset of its line).
+        let header = """
+            -- mailtls store schema, version \(version) (PRAGMA user_version).
+            -- Query the views (tls_sessions, messages, deliveries, auth_events, tls_failures): they show times as
+            -- UTC text 'YYYY-MM-DDTHH:MM:SSZ' and every value as text. Their base tables (session_rows, ...)
+            -- hold times as Unix seconds and repeated text as ids into texts. Peers are lowercased, without a
+            -- trailing dot or '(may be forged)' (kept in the forged column); the IP when the relay has no name.
+            -- Every row knows its input: source_id (sources.id) and source_offset (byte offset of its line).
 
-        """ + v1 + "\n" + Rollups.schema
+            """
+        guard let store = try? Store(path: ":memory:"),
+              let s = try? store.database.prepare(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")
+        else { return header }
+        var parts: [String] = []
+        while (try? s.step()) == true { parts.append((s.string(0) ?? "") + ";") }
+        return header + parts.joined(separator: "\n\n") + "\n"
     }
 
     static let v1 = """

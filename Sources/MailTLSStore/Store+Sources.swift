@@ -93,8 +93,8 @@ extension Store {
         s.bind(11, r.lines)
     }
 
-    /// The tables whose rows carry `source_id`.
-    public static let dataTables = ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures"]
+    /// The documented data tables (views since schema v3), whose rows carry `source_id`.
+    public static let dataTables = CompactRows.viewNames
 
     /// The open-session state saved when the source's first line was read.
     public func stateBefore(sourceID: Int64) throws -> String? {
@@ -112,7 +112,7 @@ extension Store {
 
     /// The ids of the TLS sessions read from a source, in order.
     public func sessionIDs(sourceID: Int64) throws -> [Int64] {
-        let s = try database.prepare("SELECT id FROM tls_sessions WHERE source_id = ? ORDER BY id")
+        let s = try database.prepare("SELECT id FROM session_rows WHERE source_id = ? ORDER BY id")
         s.bind(1, sourceID)
         var out: [Int64] = []
         while try s.step() { out.append(s.int64(0)) }
@@ -121,7 +121,7 @@ extension Store {
 
     /// The ids of the deliveries read from a source, in order.
     public func deliveryIDs(sourceID: Int64) throws -> [Int64] {
-        let s = try database.prepare("SELECT id FROM deliveries WHERE source_id = ? ORDER BY id")
+        let s = try database.prepare("SELECT id FROM delivery_rows WHERE source_id = ? ORDER BY id")
         s.bind(1, sourceID)
         var out: [Int64] = []
         while try s.step() { out.append(s.int64(0)) }
@@ -130,7 +130,7 @@ extension Store {
 
     /// The ids of the TLS failures read from a source, in order.
     public func failureIDs(sourceID: Int64) throws -> [Int64] {
-        let s = try database.prepare("SELECT id FROM tls_failures WHERE source_id = ? ORDER BY id")
+        let s = try database.prepare("SELECT id FROM failure_rows WHERE source_id = ? ORDER BY id")
         s.bind(1, sourceID)
         var out: [Int64] = []
         while try s.step() { out.append(s.int64(0)) }
@@ -143,23 +143,23 @@ extension Store {
         try database.execute("""
             DROP TABLE IF EXISTS temp.saved_completions;
             CREATE TEMP TABLE saved_completions AS
-                SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM tls_failures
+                SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM failure_rows
                 WHERE source_id = \(sourceID);
             """)
     }
 
     public func restoreFailureCompletions() throws {
         try database.execute("""
-            UPDATE tls_failures SET
+            UPDATE failure_rows SET
                 loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL
-                    THEN coalesce((SELECT s.loopback FROM saved_completions s WHERE s.id = tls_failures.id), loopback)
+                    THEN coalesce((SELECT s.loopback FROM saved_completions s WHERE s.id = failure_rows.id), loopback)
                     ELSE loopback END,
-                peer = coalesce(peer, (SELECT s.peer FROM saved_completions s WHERE s.id = tls_failures.id)),
-                peer_ip = coalesce(peer_ip, (SELECT s.peer_ip FROM saved_completions s WHERE s.id = tls_failures.id)),
-                relay = coalesce(relay, (SELECT s.relay FROM saved_completions s WHERE s.id = tls_failures.id)),
-                ruleset = coalesce(ruleset, (SELECT s.ruleset FROM saved_completions s WHERE s.id = tls_failures.id)),
-                ruleset_arg = coalesce(ruleset_arg, (SELECT s.ruleset_arg FROM saved_completions s WHERE s.id = tls_failures.id)),
-                reject = coalesce(reject, (SELECT s.reject FROM saved_completions s WHERE s.id = tls_failures.id))
+                peer = coalesce(peer, (SELECT s.peer FROM saved_completions s WHERE s.id = failure_rows.id)),
+                peer_ip = coalesce(peer_ip, (SELECT s.peer_ip FROM saved_completions s WHERE s.id = failure_rows.id)),
+                relay = coalesce(relay, (SELECT s.relay FROM saved_completions s WHERE s.id = failure_rows.id)),
+                ruleset = coalesce(ruleset, (SELECT s.ruleset FROM saved_completions s WHERE s.id = failure_rows.id)),
+                ruleset_arg = coalesce(ruleset_arg, (SELECT s.ruleset_arg FROM saved_completions s WHERE s.id = failure_rows.id)),
+                reject = coalesce(reject, (SELECT s.reject FROM saved_completions s WHERE s.id = failure_rows.id))
             WHERE id IN (SELECT id FROM saved_completions);
             DROP TABLE temp.saved_completions;
             """)
@@ -167,9 +167,24 @@ extension Store {
 
     /// Removes every row read from a source (for `--reingest`).
     public func deleteRows(sourceID: Int64) throws {
-        for t in Self.dataTables {
-            try database.execute("DELETE FROM \(t) WHERE source_id = \(sourceID)")
+        for t in CompactRows.tables {
+            let s = try database.prepare("DELETE FROM \(t.base) WHERE source_id = ?")
+            s.bind(1, sourceID)
+            try s.run()
         }
+    }
+
+    /// Removes every row logged before `cutoff` (Unix seconds) and returns how many went, per
+    /// documented table (`prune`). The rollups keep their counts.
+    public func deleteRows(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
+        var removed: [(String, Int)] = []
+        for t in CompactRows.tables {
+            let s = try database.prepare("DELETE FROM \(t.base) WHERE ts < ?")
+            s.bind(1, cutoff)
+            try s.run()
+            removed.append((t.view, database.changes))
+        }
+        return removed
     }
 
     /// Internal state saved between runs (JSON text).

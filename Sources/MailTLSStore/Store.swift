@@ -13,7 +13,12 @@ public final class Store {
     public var path: String { database.path }
 
     /// Opens or creates the store and brings its schema up to date.
-    public init(path: String, readOnly: Bool = false) throws {
+    ///
+    /// `progress` hears each step of a migration (`step` of `steps`, its name): an old store is migrated
+    /// in place on first open, which takes a while for a large one. A store whose version is current but
+    /// whose tables are not what this version writes is refused with `StoreError.damagedSchema`.
+    public init(path: String, readOnly: Bool = false,
+                progress: ((_ step: Int, _ steps: Int, _ name: String) -> Void)? = nil) throws {
         if readOnly && path != ":memory:" && !FileManager.default.fileExists(atPath: path) {
             throw StoreError.cannotOpen(path: path, message: "no such file (run `mailtls ingest` first)")
         }
@@ -22,27 +27,82 @@ public final class Store {
         if readOnly {
             let v = try database.userVersion
             if v > Schema.version { throw StoreError.schemaTooNew(path: path, found: v, supported: Schema.version) }
+            if v < Schema.version {
+                throw StoreError.needsMigration(path: path, found: v, current: Schema.version)
+            }
+            try checkSchema()
             return
         }
         // Large pages for a new store: bulk inserts split fewer pages (measured ~10 % faster than 4096).
         // An existing store keeps its page size (it cannot change in WAL mode).
         try database.execute("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
-        try migrate()
+        try migrate(progress: progress)
+        try checkSchema()
     }
 
-    private func migrate() throws {
+    private func migrate(progress: ((Int, Int, String) -> Void)?) throws {
         let current = try database.userVersion
         if current > Schema.version {
             throw StoreError.schemaTooNew(path: path, found: current, supported: Schema.version)
         }
         guard current < Schema.version else { return }
+        let pending = Schema.migrations[Int(current)...]
+        let steps = pending.reduce(0) { $0 + $1.statements.count }
+        var done = 0
         try database.transaction {
-            for v in Int(current)..<Schema.migrations.count {
-                try database.execute(Schema.migrations[v])
+            for m in pending {
+                for sql in m.statements {
+                    done += 1
+                    progress?(done, steps, m.name)
+                    try database.execute(sql)
+                }
             }
             try database.execute("PRAGMA user_version = \(Schema.version)")
         }
     }
+
+    /// Compares the store's tables and views, column by column, with those a new store of this version
+    /// has: a store whose `user_version` is current but whose tables are wrong (restored from a damaged
+    /// copy, edited by hand) gets a message naming the file instead of a raw SQLite error later.
+    private func checkSchema() throws {
+        let expected = try Self.expectedColumns
+        let found = try Self.columns(of: database)
+        for (name, columns) in expected.sorted(by: { $0.key < $1.key }) {
+            guard let have = found[name] else {
+                throw StoreError.damagedSchema(path: path, problem: "\(name) is missing")
+            }
+            let missing = columns.filter { !have.contains($0) }
+            if !missing.isEmpty {
+                throw StoreError.damagedSchema(path: path, problem: "\(name) lacks \(missing.joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// The columns of every table and view, by name.
+    private static func columns(of db: Database) throws -> [String: [String]] {
+        let s = try db.prepare("""
+            SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p
+            WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid
+            """)
+        var out: [String: [String]] = [:]
+        while try s.step() { out[s.string(0) ?? "", default: []].append(s.string(1) ?? "") }
+        return out
+    }
+
+    /// The columns a new store has: made once per process in memory.
+    private static var expectedColumns: [String: [String]] {
+        get throws {
+            if let cached = expectedCache.value { return cached }
+            let db = try Database(path: ":memory:")
+            try db.transaction {
+                for m in Schema.migrations { for sql in m.statements { try db.execute(sql) } }
+            }
+            let columns = try Self.columns(of: db)
+            expectedCache.value = columns
+            return columns
+        }
+    }
+    private static let expectedCache = ExpectedColumns()
 
     /// The id the next TLS session row must get.
     public func nextSessionID() throws -> Int64 {
@@ -64,6 +124,16 @@ public final class Store {
         try ["tls_sessions", "messages", "deliveries", "auth_events", "tls_failures", "sources"].map {
             ($0, try database.scalarInt("SELECT count(*) FROM \($0)") ?? 0)
         }
+    }
+}
+
+/// The columns of a new store, computed once (guarded: reports may open stores from several threads).
+private final class ExpectedColumns: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String: [String]]?
+    var value: [String: [String]]? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }
 

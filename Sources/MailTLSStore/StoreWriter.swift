@@ -45,7 +45,8 @@ public final class StoreWriter {
     private let updateCertificate: Statement
     private let completeFailure: Statement
     private let completeDelivery: Statement
-    private var time = TimeText()
+    /// Ids of repeated text (`texts`): the base tables hold them instead of the text.
+    private let texts: TextIDs
     public private(set) var counts = WriteCounts()
     /// The rollup counts of the rows written since they were last flushed (`RollupAccumulator.flush`)
     /// or cleared: each row is counted as it is written.
@@ -57,31 +58,32 @@ public final class StoreWriter {
 
     public init(store: Store) throws {
         db = store.database
-        sessions = try BatchInsert(db, table: "tls_sessions", columns: [
+        texts = try TextIDs(db)
+        sessions = try BatchInsert(db, table: "session_rows", columns: [
             "id", "ts", "host", "pid", "role", "peer", "peer_ip", "relay", "forged", "version", "verify", "cipher",
             "alg_bits", "cipher_bits", "dane_pubkey_fp", "dane_status", "dane_note", "source_id", "source_offset",
             "loopback", "cert_subject", "cert_issuer", "verifymsg"], idColumn: "id")
-        messages = try BatchInsert(db, table: "messages", columns: [
+        messages = try BatchInsert(db, table: "message_rows", columns: [
             "ts", "host", "pid", "queue_id", "sender", "size", "nrcpts", "msgid", "proto", "daemon", "peer", "peer_ip",
             "relay", "forged", "auth", "tls_verify", "tls_version", "tls_cipher", "tls_session_id", "source_id",
             "source_offset", "loopback", "encrypted"])
-        deliveries = try BatchInsert(db, table: "deliveries", columns: [
+        deliveries = try BatchInsert(db, table: "delivery_rows", columns: [
             "ts", "host", "pid", "queue_id", "recipients", "nrcpts", "mailer", "peer", "peer_ip", "relay", "dsn",
             "status", "stat", "delay", "xdelay", "tls_verify", "tls_version", "tls_cipher", "tls_session_id",
             "source_id", "source_offset", "id", "loopback", "network_mailer"], idColumn: "id")
-        auth = try BatchInsert(db, table: "auth_events", columns: [
+        auth = try BatchInsert(db, table: "auth_rows", columns: [
             "ts", "host", "pid", "queue_id", "role", "success", "peer", "peer_ip", "relay", "authid", "mech", "bits",
             "reason", "tls_session_id", "source_id", "source_offset", "loopback"])
-        failures = try BatchInsert(db, table: "tls_failures", columns: [
+        failures = try BatchInsert(db, table: "failure_rows", columns: [
             "ts", "host", "pid", "queue_id", "kind", "role", "peer", "peer_ip", "relay", "reason", "ssl_error",
             "errno", "ruleset", "ruleset_arg", "reject", "tls_session_id", "source_id", "source_offset", "id",
             "loopback"], idColumn: "id")
         updateCertificate = try db.prepare(
-            "UPDATE tls_sessions SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
+            "UPDATE session_rows SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
         completeDelivery = try db.prepare(
-            "UPDATE deliveries SET recipients = recipients || ',' || ?, nrcpts = nrcpts + ? WHERE id = ?")
+            "UPDATE delivery_rows SET recipients = recipients || ',' || ?, nrcpts = nrcpts + ? WHERE id = ?")
         completeFailure = try db.prepare("""
-            UPDATE tls_failures SET loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL THEN ? ELSE loopback END,
+            UPDATE failure_rows SET loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL THEN ? ELSE loopback END,
                 peer = coalesce(peer, ?), peer_ip = coalesce(peer_ip, ?), relay = coalesce(relay, ?),
                 ruleset = coalesce(?, ruleset), ruleset_arg = coalesce(?, ruleset_arg), reject = coalesce(?, reject)
             WHERE id = ?
@@ -97,6 +99,7 @@ public final class StoreWriter {
     }
     public func rollback() {
         discard()
+        texts.clear()
         try? db.execute("ROLLBACK")
     }
 
@@ -113,10 +116,10 @@ public final class StoreWriter {
     /// Puts the counters back (after a rolled-back file).
     public func restoreCounts(_ saved: WriteCounts) { counts = saved }
 
-    /// Sets ts, host, pid, queue_id at columns 0...3.
-    private func head(_ b: BatchInsert, _ row: Int, _ r: LogRecord) {
-        time.withISO(r.time) { b.set(row, 0, bytes: UnsafeRawBufferPointer($0)) }
-        b.set(row, 1, r.host)
+    /// Sets ts (Unix seconds), host (its text id), pid, queue_id at columns 0...3.
+    private func head(_ b: BatchInsert, _ row: Int, _ r: LogRecord) throws {
+        b.set(row, 0, r.time)
+        b.set(row, 1, try texts.id(r.host))
         b.set(row, 2, Int64(r.pid))
         b.set(row, 3, r.queueID)
     }
@@ -124,31 +127,31 @@ public final class StoreWriter {
     /// Sets peer, peer_ip and relay at columns c...c+2 from one look at the relay, and returns whether
     /// it is a loopback peer (for the row's `loopback` column and the rollups): reading `relay?.…`
     /// field by field copied the whole Relay (its Strings) each time.
-    private func relay(_ b: BatchInsert, _ row: Int, _ c: Int, _ relay: Relay?) -> Bool {
+    private func relay(_ b: BatchInsert, _ row: Int, _ c: Int, _ relay: Relay?) throws -> Bool {
         guard let relay else {
             b.set(row, c, nil as String?)
             b.set(row, c + 1, nil as String?)
             b.set(row, c + 2, nil as String?)
             return false
         }
-        b.set(row, c, relay.peer)
-        b.set(row, c + 1, relay.ip)
-        b.set(row, c + 2, relay.raw)
+        b.set(row, c, try texts.id(relay.peer))
+        b.set(row, c + 1, try texts.id(relay.ip))
+        b.set(row, c + 2, try texts.id(relay.raw))
         return relay.isLoopback
     }
 
     /// Sets tls_verify, tls_version and tls_cipher at columns c...c+2 (LOG_MORE builds), with one look
     /// at the optional fields, as `relay` does.
-    private func loggedTLS(_ b: BatchInsert, _ row: Int, _ c: Int, _ tls: LoggedTLS?) {
+    private func loggedTLS(_ b: BatchInsert, _ row: Int, _ c: Int, _ tls: LoggedTLS?) throws {
         guard let tls else {
             b.set(row, c, nil as String?)
             b.set(row, c + 1, nil as String?)
             b.set(row, c + 2, nil as String?)
             return
         }
-        b.set(row, c, tls.verify)
-        b.set(row, c + 1, tls.version)
-        b.set(row, c + 2, tls.cipher)
+        b.set(row, c, try texts.id(tls.verify))
+        b.set(row, c + 1, try texts.id(tls.version))
+        b.set(row, c + 2, try texts.id(tls.cipher))
     }
 
     /// Sets source_id and source_offset at columns c and c+1: the line every row comes from.
@@ -163,20 +166,20 @@ public final class StoreWriter {
         case .tlsSession(let t):
             let b = sessions, row = b.beginRow()
             b.set(row, 0, r.id)
-            time.withISO(r.time) { b.set(row, 1, bytes: UnsafeRawBufferPointer($0)) }
-            b.set(row, 2, r.host)
+            b.set(row, 1, r.time)
+            b.set(row, 2, try texts.id(r.host))
             b.set(row, 3, Int64(r.pid))
-            b.set(row, 4, t.role.rawValue)
-            let local = relay(b, row, 5, t.relay)
+            b.set(row, 4, try texts.id(t.role.rawValue))
+            let local = try relay(b, row, 5, t.relay)
             b.set(row, 8, t.relay.forged)
-            b.set(row, 9, t.version)
-            b.set(row, 10, t.verify)
-            b.set(row, 11, t.cipher)
+            b.set(row, 9, try texts.id(t.version))
+            b.set(row, 10, try texts.id(t.verify))
+            b.set(row, 11, try texts.id(t.cipher))
             b.set(row, 12, t.algBits)
             b.set(row, 13, t.cipherBits)
-            b.set(row, 14, t.danePubkeyFP)
-            b.set(row, 15, t.daneStatus)
-            b.set(row, 16, t.daneNote)
+            b.set(row, 14, try texts.id(t.danePubkeyFP))
+            b.set(row, 15, try texts.id(t.daneStatus))
+            b.set(row, 16, try texts.id(t.daneNote))
             origin(b, row, 17, r.origin)
             b.set(row, 19, local)
             try b.endRow()
@@ -186,14 +189,14 @@ public final class StoreWriter {
         case .certificate(let c):
             guard let id = r.sessionID else { counts.orphanCertificates += 1; return }
             if let row = sessions.pendingRow(withID: id) {
-                sessions.set(row, S.certSubject, c.subject)
-                sessions.set(row, S.certIssuer, c.issuer)
-                sessions.set(row, S.verifymsg, c.verifyMessage)
+                sessions.set(row, S.certSubject, try texts.id(c.subject))
+                sessions.set(row, S.certIssuer, try texts.id(c.issuer))
+                sessions.set(row, S.verifymsg, try texts.id(c.verifyMessage))
             } else {
                 let s = updateCertificate
-                s.bind(1, c.subject)
-                s.bind(2, c.issuer)
-                s.bind(3, c.verifyMessage)
+                s.bind(1, try texts.id(c.subject))
+                s.bind(2, try texts.id(c.issuer))
+                s.bind(3, try texts.id(c.verifyMessage))
                 s.bind(4, id)
                 try s.run()
             }
@@ -201,17 +204,17 @@ public final class StoreWriter {
 
         case .message(let m):
             let b = messages, row = b.beginRow()
-            head(b, row, r)
-            b.set(row, 4, m.sender)
+            try head(b, row, r)
+            b.set(row, 4, try texts.id(m.sender))
             b.set(row, 5, m.size)
             b.set(row, 6, m.nrcpts)
             b.set(row, 7, m.messageID)
-            b.set(row, 8, m.proto)
-            b.set(row, 9, m.daemon)
-            let local = relay(b, row, 10, m.relay)
+            b.set(row, 8, try texts.id(m.proto))
+            b.set(row, 9, try texts.id(m.daemon))
+            let local = try relay(b, row, 10, m.relay)
             b.set(row, 13, m.relay?.forged ?? false)
-            b.set(row, 14, m.auth)
-            loggedTLS(b, row, 15, m.loggedTLS)
+            b.set(row, 14, try texts.id(m.auth))
+            try loggedTLS(b, row, 15, m.loggedTLS)
             b.set(row, 18, r.sessionID)
             origin(b, row, 19, r.origin)
             let encrypted = m.isEncrypted(sessionID: r.sessionID)
@@ -223,17 +226,17 @@ public final class StoreWriter {
 
         case .delivery(let d):
             let b = deliveries, row = b.beginRow()
-            head(b, row, r)
+            try head(b, row, r)
             b.set(row, 4, d.recipients)
             b.set(row, 5, d.recipientCount)
-            b.set(row, 6, d.mailer)
-            let local = relay(b, row, 7, d.relay), networkMailer = d.usesNetworkMailer
-            b.set(row, 10, d.dsn)
-            b.set(row, 11, d.status.rawValue)
+            b.set(row, 6, try texts.id(d.mailer))
+            let local = try relay(b, row, 7, d.relay), networkMailer = d.usesNetworkMailer
+            b.set(row, 10, try texts.id(d.dsn))
+            b.set(row, 11, try texts.id(d.status.rawValue))
             b.set(row, 12, d.statusText)
-            b.set(row, 13, d.delay)
-            b.set(row, 14, d.xdelay)
-            loggedTLS(b, row, 15, d.loggedTLS)
+            b.set(row, 13, try texts.id(d.delay))
+            b.set(row, 14, try texts.id(d.xdelay))
+            try loggedTLS(b, row, 15, d.loggedTLS)
             b.set(row, 18, r.sessionID)
             origin(b, row, 19, r.origin)
             b.set(row, 21, r.id > 0 ? r.id : nil)
@@ -261,14 +264,14 @@ public final class StoreWriter {
 
         case .auth(let a):
             let b = auth, row = b.beginRow()
-            head(b, row, r)
-            b.set(row, 4, a.role.rawValue)
+            try head(b, row, r)
+            b.set(row, 4, try texts.id(a.role.rawValue))
             b.set(row, 5, a.success)
-            let local = relay(b, row, 6, a.relay)
-            b.set(row, 9, a.authid)
-            b.set(row, 10, a.mechanism)
+            let local = try relay(b, row, 6, a.relay)
+            b.set(row, 9, try texts.id(a.authid))
+            b.set(row, 10, try texts.id(a.mechanism))
             b.set(row, 11, a.bits)
-            b.set(row, 12, a.reason)
+            b.set(row, 12, try texts.id(a.reason))
             b.set(row, 13, r.sessionID)
             origin(b, row, 14, r.origin)
             b.set(row, 16, local)
@@ -278,16 +281,16 @@ public final class StoreWriter {
 
         case .failure(let f):
             let b = failures, row = b.beginRow()
-            head(b, row, r)
-            b.set(row, 4, f.kind.rawValue)
-            b.set(row, 5, f.role?.rawValue)
-            let local = relay(b, row, 6, f.relay)
-            b.set(row, 9, f.reason)
+            try head(b, row, r)
+            b.set(row, 4, try texts.id(f.kind.rawValue))
+            b.set(row, 5, try texts.id(f.role?.rawValue))
+            let local = try relay(b, row, 6, f.relay)
+            b.set(row, 9, try texts.id(f.reason))
             b.set(row, 10, f.sslError)
             b.set(row, 11, f.errno)
-            b.set(row, 12, f.ruleset)
-            b.set(row, 13, f.rulesetArg)
-            b.set(row, 14, f.reject)
+            b.set(row, 12, try texts.id(f.ruleset))
+            b.set(row, 13, try texts.id(f.rulesetArg))
+            b.set(row, 14, try texts.id(f.reject))
             b.set(row, 15, r.sessionID)
             origin(b, row, 16, r.origin)
             b.set(row, 18, r.id > 0 ? r.id : nil)
@@ -301,12 +304,12 @@ public final class StoreWriter {
             try failures.flush()
             let s = completeFailure
             s.bind(1, c.relay?.isLoopback ?? false)
-            s.bind(2, c.relay?.peer)
-            s.bind(3, c.relay?.ip)
-            s.bind(4, c.relay?.raw)
-            s.bind(5, c.ruleset)
-            s.bind(6, c.rulesetArg)
-            s.bind(7, c.reject)
+            s.bind(2, try texts.id(c.relay?.peer))
+            s.bind(3, try texts.id(c.relay?.ip))
+            s.bind(4, try texts.id(c.relay?.raw))
+            s.bind(5, try texts.id(c.ruleset))
+            s.bind(6, try texts.id(c.rulesetArg))
+            s.bind(7, try texts.id(c.reject))
             s.bind(8, c.failureID)
             try s.run()
 

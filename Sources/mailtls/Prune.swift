@@ -37,8 +37,8 @@ extension MailTLS {
             }
         }
 
-        /// The UTC cutoff text for an age (`400d`, `8w`) or a date.
-        static func cutoff(_ text: String, now: Date) -> String? {
+        /// The UTC cutoff (Unix seconds) for an age (`400d`, `8w`) or a date.
+        static func cutoff(_ text: String, now: Date) -> Int64? {
             let t = text.trimmingCharacters(in: .whitespaces)
             if let unit = t.last, let n = Int(t.dropLast()), n >= 0 {
                 let days: Int
@@ -47,10 +47,13 @@ extension MailTLS {
                 case "w": days = n * 7
                 default: return nil
                 }
-                let secs = Int64(now.timeIntervalSince1970) - Int64(days) * 86400
-                return CivilTime.iso8601(secs)
+                return Int64(now.timeIntervalSince1970) - Int64(days) * 86400
             }
-            if t.count == 10, t.dropFirst(4).first == "-" { return t + "T00:00:00Z" }
+            let parts = t.split(separator: "-")
+            if t.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+               (1...12).contains(m), (1...31).contains(d) {
+                return CivilTime.seconds(year: y, month: m, day: d, hour: 0, minute: 0, second: 0)
+            }
             return nil
         }
 
@@ -58,19 +61,13 @@ extension MailTLS {
             guard let cutoff = Self.cutoff(olderThan, now: Date()) else { throw ExitCode(2) }
             let removed: [(String, Int)] = try withStoreLock(store, wait: wait) {
                 let s = try Store(path: store.path)
-                var removed: [(String, Int)] = []
-                try s.database.transaction {
-                    for t in Store.dataTables {
-                        try s.database.execute("DELETE FROM \(t) WHERE ts < '\(cutoff)'")
-                        removed.append((t, s.database.changes))
-                    }
-                }
+                let removed = try s.database.transaction { try s.deleteRows(before: cutoff) }
                 if vacuum { try s.database.execute("VACUUM") }
                 return removed
             }
             if !quiet {
                 let parts = removed.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-                Console.error("mailtls: removed rows before \(cutoff): \(parts)")
+                Console.error("mailtls: removed rows before \(CivilTime.iso8601(cutoff)): \(parts)")
             }
         }
     }

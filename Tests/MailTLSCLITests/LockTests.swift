@@ -69,7 +69,7 @@ import Glibc
         let lock = try HeldStoreLock(db: db)
         let writer = try Store(path: db)
         try writer.database.execute("BEGIN IMMEDIATE")
-        try writer.database.execute("DELETE FROM messages")
+        try writer.database.execute("DELETE FROM message_rows")
         defer { try? writer.database.execute("ROLLBACK"); lock.release() }
 
         let status = try await dir.run(["status", "--db", db])

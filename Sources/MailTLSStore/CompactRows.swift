@@ -1,0 +1,267 @@
+/// Schema v3: the data tables as compact base tables behind views with the documented names.
+///
+/// Each documented table (`tls_sessions`, `messages`, `deliveries`, `auth_events`, `tls_failures`) is
+/// now a view over a base table (`session_rows`, …) that holds times as integer Unix seconds (UTC) and
+/// repeated text as ids into `texts`. The view gives back every column of schema v2 under its name and
+/// in its text form (`ts` as `YYYY-MM-DDTHH:MM:SSZ`), so users' `sqlite3` queries keep working; reports
+/// read the base tables where that makes them fast. One definition (`tables`) makes the base tables,
+/// the views and the migration from v2, so the three cannot disagree.
+public enum CompactRows {
+    /// How a column is stored in its base table.
+    enum Storage {
+        /// An integer, as in the view.
+        case integer
+        /// Text kept in the row: values that rarely repeat (queue ids, message ids, recipient lists).
+        case text
+        /// An id into `texts`: values that repeat (hosts, peers, versions, ciphers, reasons, …).
+        case dictionary
+        /// Unix seconds, UTC; the view shows `YYYY-MM-DDTHH:MM:SSZ`.
+        case time
+    }
+
+    struct Column {
+        let name: String
+        let storage: Storage
+        /// `NOT NULL …` and other constraints of the base column, if any.
+        let constraint: String
+        /// What it holds, for `mailtls schema`.
+        let comment: String
+
+        init(_ name: String, _ storage: Storage, _ constraint: String = "", _ comment: String = "") {
+            self.name = name
+            self.storage = storage
+            self.constraint = constraint
+            self.comment = comment
+        }
+    }
+
+    struct Table {
+        /// The documented name, a view since v3 (and the v2 table the migration reads).
+        let view: String
+        /// The base table.
+        let base: String
+        let comment: String
+        let columns: [Column]
+    }
+
+    static let loopbackComment = """
+        1 for loopback peers (127.0.0.0/8, ::1, ::ffff:127.x, or the peer localhost: MSP -> MTA hops), \
+        which reports leave out unless --include-local; set at ingest from peer and peer_ip
+        """
+
+    static let tables: [Table] = [
+        Table(view: "tls_sessions", base: "session_rows",
+              comment: "One row per completed TLS handshake (sendmail's STARTTLS=server|client main line).", columns: [
+            Column("id", .integer, "PRIMARY KEY"),
+            Column("ts", .time, "NOT NULL", "UTC"),
+            Column("host", .dictionary, "NOT NULL", "syslog host that logged it"),
+            Column("pid", .integer, "NOT NULL", "syslog pid"),
+            Column("role", .dictionary, "NOT NULL", "server = inbound, client = outbound"),
+            Column("peer", .dictionary, "", "normalised peer name, or its IP when unnamed"),
+            Column("peer_ip", .dictionary, "", "NULL where the line has none (client lines carry no IP)"),
+            Column("relay", .dictionary, "", "relay= as logged"),
+            Column("forged", .integer, "NOT NULL DEFAULT 0", "1 when logged '(may be forged)'"),
+            Column("version", .dictionary, "", "as logged: TLSv1.3, TLSv1.2, TLSv1, SSLv3, TLSv1/SSLv3 (old sendmail: unknown), ..."),
+            Column("verify", .dictionary, "", "OK, NO, NOT, FAIL, TRUSTED, DANE_FAIL, ..."),
+            Column("cipher", .dictionary),
+            Column("alg_bits", .integer, "", "sendmail bits=alg/cipher: the first number"),
+            Column("cipher_bits", .integer, "", "the second number (effective bits)"),
+            Column("dane_pubkey_fp", .dictionary, "", "DANE suffixes (sendmail 8.16+)"),
+            Column("dane_status", .dictionary),
+            Column("dane_note", .dictionary),
+            Column("cert_subject", .dictionary, "", "certificate line (LogLevel 12+), xtext-decoded"),
+            Column("cert_issuer", .dictionary),
+            Column("verifymsg", .dictionary, "", "why verification failed, e.g. 'unable to get local issuer certificate'"),
+            Column("source_id", .integer, "", "sources.id: the input file"),
+            Column("source_offset", .integer, "", "byte offset of its line in that input"),
+            Column("loopback", .integer, "NOT NULL DEFAULT 0", loopbackComment),
+        ]),
+        Table(view: "messages", base: "message_rows", comment: "One row per accepted message (from= line).", columns: [
+            Column("id", .integer, "PRIMARY KEY"),
+            Column("ts", .time, "NOT NULL"),
+            Column("host", .dictionary, "NOT NULL"),
+            Column("pid", .integer, "NOT NULL"),
+            Column("queue_id", .text),
+            Column("sender", .dictionary),
+            Column("size", .integer),
+            Column("nrcpts", .integer),
+            Column("msgid", .text),
+            Column("proto", .dictionary, "", "SMTP, ESMTP, ESMTPS, ESMTPSA, ...; NULL for command-line submission"),
+            Column("daemon", .dictionary),
+            Column("peer", .dictionary),
+            Column("peer_ip", .dictionary),
+            Column("relay", .dictionary),
+            Column("forged", .integer, "NOT NULL DEFAULT 0"),
+            Column("auth", .dictionary, "", "auth= (LOG_MORE builds)"),
+            Column("tls_verify", .dictionary, "", "tls_verify= / tls_version= / cipher= (LOG_MORE builds)"),
+            Column("tls_version", .dictionary),
+            Column("tls_cipher", .dictionary),
+            Column("tls_session_id", .integer, "", "the STARTTLS=server session it came over (tls_sessions.id), or NULL"),
+            Column("source_id", .integer),
+            Column("source_offset", .integer),
+            Column("loopback", .integer, "NOT NULL DEFAULT 0", loopbackComment),
+            Column("encrypted", .integer, "NOT NULL DEFAULT 0", """
+                set at ingest: 1 when the message came over TLS: proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, \
+                ...) or its session had a STARTTLS=server line (sendmail before 8.15 logs ESMTP even over TLS)
+                """),
+        ]),
+        Table(view: "deliveries", base: "delivery_rows",
+              comment: "One row per delivery attempt (to= line; a to= ... [more] list is joined into one row).", columns: [
+            Column("id", .integer, "PRIMARY KEY"),
+            Column("ts", .time, "NOT NULL"),
+            Column("host", .dictionary, "NOT NULL"),
+            Column("pid", .integer, "NOT NULL"),
+            Column("queue_id", .text),
+            Column("recipients", .text),
+            Column("nrcpts", .integer, "", "addresses in recipients"),
+            Column("mailer", .dictionary, "", "esmtp, relay, smtp, local, prog, *file*, ..."),
+            Column("peer", .dictionary),
+            Column("peer_ip", .dictionary),
+            Column("relay", .dictionary),
+            Column("dsn", .dictionary),
+            Column("status", .dictionary, "NOT NULL", "sent, deferred, bounced or other"),
+            Column("stat", .text, "", "stat= as logged"),
+            Column("delay", .dictionary),
+            Column("xdelay", .dictionary),
+            Column("tls_verify", .dictionary, "", "LOG_MORE builds"),
+            Column("tls_version", .dictionary),
+            Column("tls_cipher", .dictionary),
+            Column("tls_session_id", .integer, "", "the STARTTLS=client session that carried it, or NULL"),
+            Column("source_id", .integer),
+            Column("source_offset", .integer),
+            Column("loopback", .integer, "NOT NULL DEFAULT 0", loopbackComment),
+            Column("network_mailer", .integer, "NOT NULL DEFAULT 0", """
+                set at ingest: 1 for network mailers (esmtp, smtp, smtp8, dsmtp, relay, any *smtp*), not local, \
+                prog, *file*, *include*
+                """),
+        ]),
+        Table(view: "auth_events", base: "auth_rows", comment: "AUTH=server / AUTH=client successes and AUTH failure lines.",
+              columns: [
+            Column("id", .integer, "PRIMARY KEY"),
+            Column("ts", .time, "NOT NULL"),
+            Column("host", .dictionary, "NOT NULL"),
+            Column("pid", .integer, "NOT NULL"),
+            Column("queue_id", .text),
+            Column("role", .dictionary, "NOT NULL", "server or client"),
+            Column("success", .integer, "NOT NULL", "1 for AUTH=..., 0 for 'AUTH failure (...)'"),
+            Column("peer", .dictionary),
+            Column("peer_ip", .dictionary),
+            Column("relay", .dictionary),
+            Column("authid", .dictionary, "", "authid= (success) or user= (failure)"),
+            Column("mech", .dictionary, "", "PLAIN, LOGIN, CRAM-MD5, ..."),
+            Column("bits", .integer, "", "SASL security layer, not TLS bits"),
+            Column("reason", .dictionary, "", "failure text"),
+            Column("tls_session_id", .integer, "", "NULL: AUTH happened without TLS"),
+            Column("source_id", .integer),
+            Column("source_offset", .integer),
+            Column("loopback", .integer, "NOT NULL DEFAULT 0", loopbackComment),
+        ]),
+        Table(view: "tls_failures", base: "failure_rows",
+              comment: "Handshake failures, TLS ruleset rejects and TLS read/write errors.", columns: [
+            Column("id", .integer, "PRIMARY KEY"),
+            Column("ts", .time, "NOT NULL"),
+            Column("host", .dictionary, "NOT NULL"),
+            Column("pid", .integer, "NOT NULL"),
+            Column("queue_id", .text),
+            Column("kind", .dictionary, "NOT NULL", """
+                accept_failed, connect_failed (handshake failures; the ruleset reject that follows is merged in), \
+                ruleset_reject, read_error, write_error
+                """),
+            Column("role", .dictionary),
+            Column("peer", .dictionary),
+            Column("peer_ip", .dictionary),
+            Column("relay", .dictionary),
+            Column("reason", .dictionary, "", "reason= / error= text"),
+            Column("ssl_error", .integer),
+            Column("errno", .integer),
+            Column("ruleset", .dictionary, "", "tls_server, tls_client, tls_rcpt, try_tls"),
+            Column("ruleset_arg", .dictionary, "", "arg1= (the ${verify} value: SOFTWARE, FAIL, NONE, ...)"),
+            Column("reject", .dictionary, "", "reject= text"),
+            Column("tls_session_id", .integer, "", "read/write errors: the session"),
+            Column("source_id", .integer),
+            Column("source_offset", .integer, "", """
+                a handshake failure merged with the ruleset or to= line that named its peer belongs to that later line
+                """),
+            Column("loopback", .integer, "NOT NULL DEFAULT 0", loopbackComment),
+        ]),
+    ]
+
+    /// The base table behind a documented name (`tls_sessions` -> `session_rows`).
+    public static func baseTable(of view: String) -> String? {
+        tables.first { $0.view == view }?.base
+    }
+
+    /// The documented names of the data tables, which are views since v3.
+    public static var viewNames: [String] { tables.map(\.view) }
+
+    static let dictionary = """
+        -- Repeated text, stored once: the base tables' dictionary columns hold texts.id.
+        CREATE TABLE texts (
+            id     INTEGER PRIMARY KEY,
+            value  TEXT NOT NULL UNIQUE
+        )
+        """
+
+    static func createBase(_ t: Table) -> String {
+        let lines = t.columns.enumerated().map { i, c -> String in
+            let type: String
+            switch c.storage {
+            case .integer, .time: type = "INTEGER"
+            case .text: type = "TEXT"
+            case .dictionary: type = "INTEGER"
+            }
+            var what = c.comment
+            switch c.storage {
+            case .time: what = "Unix seconds" + (what.isEmpty ? "" : ", " + what)
+            case .dictionary: what = "texts.id" + (what.isEmpty ? "" : ": " + what)
+            default: break
+            }
+            let def = "    \(c.name) \(type)" + (c.constraint.isEmpty ? "" : " " + c.constraint) + (i < t.columns.count - 1 ? "," : "")
+            return what.isEmpty ? def : def + "  -- " + what
+        }
+        return "CREATE TABLE \(t.base) (  -- base table of the view \(t.view)\n" + lines.joined(separator: "\n") + "\n)"
+    }
+
+    static func createView(_ t: Table) -> String {
+        let lines = t.columns.map { c -> String in
+            switch c.storage {
+            case .integer, .text: return "r.\(c.name)"
+            case .time: return "strftime('%Y-%m-%dT%H:%M:%SZ', r.\(c.name), 'unixepoch') AS \(c.name)"
+            case .dictionary: return "(SELECT value FROM texts WHERE id = r.\(c.name)) AS \(c.name)"
+            }
+        }
+        return "CREATE VIEW \(t.view) AS  -- \(t.comment)\nSELECT\n    " + lines.joined(separator: ",\n    ")
+            + "\nFROM \(t.base) AS r"
+    }
+
+    static func createIndexes(_ t: Table) -> String {
+        "CREATE INDEX \(t.base)_ts ON \(t.base)(ts)"
+    }
+
+    /// Migration v2 -> v3, one statement per step (so a progress line can follow it): fill `texts`
+    /// from every dictionary column, copy each table into its base table, drop it, make the views.
+    static var migrationSteps: [String] {
+        var steps = [dictionary]
+        for t in tables {
+            let values = t.columns.filter { $0.storage == .dictionary }
+                .map { "SELECT \($0.name) FROM \(t.view) WHERE \($0.name) IS NOT NULL" }
+            steps.append("INSERT OR IGNORE INTO texts(value) " + values.joined(separator: " UNION "))
+        }
+        for t in tables {
+            let exprs = t.columns.map { c -> String in
+                switch c.storage {
+                case .integer, .text: return c.name
+                case .time: return "CAST(strftime('%s', \(c.name)) AS INTEGER)"
+                case .dictionary: return "(SELECT id FROM texts WHERE value = \(c.name))"
+                }
+            }
+            steps.append(createBase(t))
+            steps.append("INSERT INTO \(t.base)(\(t.columns.map(\.name).joined(separator: ", "))) SELECT "
+                         + exprs.joined(separator: ", ") + " FROM \(t.view) ORDER BY id")
+            steps.append("DROP TABLE \(t.view)")
+            steps.append(createView(t))
+            steps.append(createIndexes(t))
+        }
+        return steps
+    }
+}
