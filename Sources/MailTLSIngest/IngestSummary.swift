@@ -31,7 +31,7 @@ public struct IngestSummary: Sendable {
         if unchangedFiles > 0 { notes.append("\(unchangedFiles) unchanged") }
         if !failedFiles.isEmpty { notes.append("\(failedFiles.count) failed") }
         if !notes.isEmpty { s += " (" + notes.joined(separator: ", ") + ")" }
-        s += ", \(lines) lines, \(rows.sessions) TLS sessions, \(rows.messages) messages, \(rows.deliveries) deliveries"
+        s += ", \(lines) lines, \(rows.sessions) TLS sessions, \(rows.messages) messages, \(rows.deliveries) deliveries" + (rows.localDeliveries > 0 ? " (+\(rows.localDeliveries) local, counted)" : "")
         s += ", \(rows.auth) auth, \(rows.failures) TLS failures, \(skipped) skipped, \(malformed) unparsed"
         s += String(format: " in %.2fs", seconds)
         return s

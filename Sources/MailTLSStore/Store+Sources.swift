@@ -1,3 +1,5 @@
+import MailTLSParser
+
 /// Checkpoints and per-source row management.
 extension Store {
     static let sourceColumns = """
@@ -165,13 +167,16 @@ extension Store {
             """)
     }
 
-    /// Removes every row read from a source (for `--reingest`).
+    /// Removes every row (and local-delivery count) read from a source (for `--reingest`).
     public func deleteRows(sourceID: Int64) throws {
         for t in CompactRows.tables {
             let s = try database.prepare("DELETE FROM \(t.base) WHERE source_id = ?")
             s.bind(1, sourceID)
             try s.run()
         }
+        let s = try database.prepare("DELETE FROM local_deliveries WHERE source_id = ?")
+        s.bind(1, sourceID)
+        try s.run()
     }
 
     /// Removes every row logged before `cutoff` (Unix seconds) and returns how many went, per
@@ -184,6 +189,9 @@ extension Store {
             try s.run()
             removed.append((t.view, database.changes))
         }
+        let s = try database.prepare("DELETE FROM local_deliveries WHERE day < ?")
+        s.bind(1, CivilTime.isoDate(cutoff))
+        try s.run()
         return removed
     }
 

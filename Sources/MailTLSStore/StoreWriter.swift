@@ -6,6 +6,8 @@ public struct WriteCounts: Sendable, Equatable {
     public var certificates = 0
     public var messages = 0
     public var deliveries = 0
+    /// Deliveries by non-network mailers: counted per day (`local_deliveries`), not stored as rows.
+    public var localDeliveries = 0
     public var auth = 0
     public var failures = 0
     /// Certificate lines with no session to attach to.
@@ -21,6 +23,7 @@ public struct WriteCounts: Sendable, Equatable {
         r.certificates += b.certificates
         r.messages += b.messages
         r.deliveries += b.deliveries
+        r.localDeliveries += b.localDeliveries
         r.auth += b.auth
         r.failures += b.failures
         r.orphanCertificates += b.orphanCertificates
@@ -47,6 +50,8 @@ public final class StoreWriter {
     private let completeDelivery: Statement
     /// Ids of repeated text (`texts`): the base tables hold them instead of the text.
     private let texts: TextIDs
+    /// Deliveries by non-network mailers, counted instead of stored.
+    private let localDeliveries: LocalDeliveryCounts
     public private(set) var counts = WriteCounts()
     /// The rollup counts of the rows written since they were last flushed (`RollupAccumulator.flush`)
     /// or cleared: each row is counted as it is written.
@@ -59,6 +64,7 @@ public final class StoreWriter {
     public init(store: Store) throws {
         db = store.database
         texts = try TextIDs(db)
+        localDeliveries = try LocalDeliveryCounts(db)
         sessions = try BatchInsert(db, table: "session_rows", columns: [
             "id", "ts", "host", "pid", "role", "peer", "peer_ip", "relay", "forged", "version", "verify", "cipher",
             "alg_bits", "cipher_bits", "dane_pubkey_fp", "dane_status", "dane_note", "source_id", "source_offset",
@@ -106,11 +112,13 @@ public final class StoreWriter {
     /// Writes the rows still waiting in the batches (before anything else reads or writes the store).
     public func flush() throws {
         for b in batches { try b.flush() }
+        try localDeliveries.flush()
     }
 
     /// Forgets the rows still waiting (the transaction is being rolled back).
     public func discard() {
         for b in batches { b.discard() }
+        localDeliveries.clear()
     }
 
     /// Puts the counters back (after a rolled-back file).
@@ -225,12 +233,17 @@ public final class StoreWriter {
             counts.messages += 1
 
         case .delivery(let d):
+            guard d.usesNetworkMailer else {
+                localDeliveries.add(d, of: r)
+                counts.localDeliveries += 1
+                return
+            }
             let b = deliveries, row = b.beginRow()
             try head(b, row, r)
             b.set(row, 4, d.recipients)
             b.set(row, 5, d.recipientCount)
             b.set(row, 6, try texts.id(d.mailer))
-            let local = try relay(b, row, 7, d.relay), networkMailer = d.usesNetworkMailer
+            let local = try relay(b, row, 7, d.relay), networkMailer = true
             b.set(row, 10, try texts.id(d.dsn))
             b.set(row, 11, try texts.id(d.status.rawValue))
             b.set(row, 12, d.statusText)
