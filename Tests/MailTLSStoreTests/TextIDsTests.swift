@@ -1,0 +1,60 @@
+import Foundation
+@testable import MailTLSStore
+import MailTLSParser
+import Testing
+
+/// Repeated text is stored once in `texts`; the ids stay right whatever the cache holds.
+@Suite struct TextIDsTests {
+    @Test func sameTextSameIDAcrossCacheClearsAndNewConnections() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        let a = try #require(try texts.id("mx1.example.org"))
+        let b = try #require(try texts.id("TLSv1.3"))
+        #expect(a != b)
+        #expect(try texts.id("mx1.example.org") == a)
+        #expect(try texts.id(nil as String?) == nil)
+        texts.clear()   // found again in SQLite, not added twice
+        #expect(try texts.id("mx1.example.org") == a)
+        #expect(try TextIDs(store.database).id("TLSv1.3") == b)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts") == 2)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value = 'TLSv1.3' AND id = \(b)") == 1)
+    }
+
+    /// More distinct values than the cache holds: it starts again empty, and every id still maps to its text.
+    @Test func moreValuesThanTheCacheHoldsStayCorrect() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        let n = TextIDs.slotCount   // past the 3/4 fill that clears the cache
+        var ids: [Int64] = []
+        try store.database.transaction {
+            for i in 0..<n { ids.append(try #require(try texts.id("client-\(i).dyn.example.net"))) }
+            for i in stride(from: 0, to: n, by: 997) { #expect(try texts.id("client-\(i).dyn.example.net") == ids[i]) }
+        }
+        #expect(Set(ids).count == n)
+        let s = try store.database.prepare("SELECT value FROM texts WHERE id = ?")
+        for i in stride(from: 0, to: n, by: 4099) {
+            s.bind(1, ids[i])
+            #expect(try s.step() && s.string(0) == "client-\(i).dyn.example.net")
+            s.reset()
+        }
+    }
+
+    /// A rolled-back writer forgets the ids it cached: they no longer exist.
+    @Test func rollbackForgetsCachedIDs() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        try store.database.execute("INSERT INTO sources(id, path) VALUES (1, 'x')")
+        let writer = try StoreWriter(store: store)
+        try writer.begin()
+        try writer.write(StoreWriterTests.session(1, at: 1_790_000_000))
+        try writer.flush()
+        writer.rollback()
+        try writer.begin()
+        try writer.write(StoreWriterTests.session(2, at: 1_790_000_100))
+        try writer.commit()
+        #expect(try store.database.scalarInt("SELECT count(*) FROM tls_sessions WHERE host = 'out1' AND peer = 'mx2.example.net'") == 1)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM session_rows r WHERE NOT EXISTS (SELECT 1 FROM texts t WHERE t.id = r.host)") == 0)
+    }
+}
