@@ -33,7 +33,7 @@ final class TextIDs {
 
     init(_ db: Database) throws {
         find = try db.prepare("SELECT id FROM texts WHERE value = ?")
-        insert = try db.prepare("INSERT INTO texts(value) VALUES (?)")
+        insert = try db.prepare("INSERT OR IGNORE INTO texts(value) VALUES (?)")
         hashes = .allocate(capacity: Self.slotCount)
         hashes.initialize(repeating: 0, count: Self.slotCount)
         ids = .allocate(capacity: Self.slotCount)
@@ -84,14 +84,18 @@ final class TextIDs {
         return id
     }
 
+    /// Adds the value, or finds it when it is there. Values missing from the cache are almost always
+    /// new (the cache holds the common ones), so the insert comes first: asking first cost a failed
+    /// index search per new value, a quarter of the lookup (callgrind).
     private func lookUp(_ bytes: ByteSpan) throws -> Int64 {
         let raw = UnsafeRawBufferPointer(start: bytes.base, count: bytes.count)
-        find.bind(1, bytes: raw)
-        defer { find.reset() }
-        if try find.step() { return find.int64(0) }
         insert.bind(1, bytes: raw)
         try insert.run()
-        return insert.database.lastInsertRowID
+        if insert.database.changes > 0 { return insert.database.lastInsertRowID }
+        find.bind(1, bytes: raw)
+        defer { find.reset() }
+        guard try find.step() else { throw StoreError.sqlite(code: 0, message: "text not found after insert", sql: nil) }
+        return find.int64(0)
     }
 
     /// Forgets every cached id (after a rollback, or when the cache is full).
