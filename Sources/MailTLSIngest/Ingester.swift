@@ -158,7 +158,7 @@ public final class Ingester {
 
         let savedLinker = linker
         let savedCounts = writer.counts
-        var lines: Int64 = 0, skipped: Int64 = 0, malformed: Int64 = 0
+        var lines: Int64 = 0, skipped: Int64 = 0, malformed: Int64 = 0, truncatedFields: Int64 = 0
         var samples: [MalformedSample] = []
         do {
             try writer.begin()
@@ -250,6 +250,8 @@ public final class Ingester {
                 if let progress, lines & 0x3FFF == 0 { progress(inputPosition()) }
             }
 
+            truncatedFields = Int64(parser.truncatedFields)
+
             // The new checkpoint.
             source.path = path
             source.offset = consumedEnd
@@ -301,6 +303,7 @@ public final class Ingester {
         summary.lines += lines
         summary.skipped += skipped
         summary.malformed += malformed
+        summary.truncatedFields += truncatedFields
         summary.samples += samples
     }
 

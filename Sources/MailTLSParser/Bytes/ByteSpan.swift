@@ -45,6 +45,22 @@ public struct ByteSpan: @unchecked Sendable {
         ByteSpan(base: base, count: Swift.max(0, Swift.min(n, count)))
     }
 
+    /// At most the first `n` bytes, cut before a UTF-8 sequence that would not fit whole: a value cut
+    /// to a field limit does not end in a broken character (which would turn into U+FFFD).
+    @inlinable public func utf8Prefix(_ n: Int) -> ByteSpan {
+        guard n < count else { return self }
+        var end = Swift.max(0, n)
+        // Step back over continuation bytes (10xxxxxx) to the start of the sequence cut in two; at
+        // most 3 of them belong to one sequence, so invalid input cannot make this walk far.
+        var back = 0
+        while end > 0 && back < 4 && base[end] & 0xC0 == 0x80 {
+            end -= 1
+            back += 1
+        }
+        if back == 4 { end = n }   // not UTF-8 anyway: cut where asked
+        return ByteSpan(base: base, count: end)
+    }
+
     /// Bytes `from ..< to`.
     @inlinable public func slice(_ from: Int, _ to: Int) -> ByteSpan {
         let f = Swift.max(0, Swift.min(from, count))
