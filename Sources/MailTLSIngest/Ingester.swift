@@ -244,7 +244,7 @@ public final class Ingester {
                     malformed += 1
                     if samples.count + summary.samples.count < options.malformedSamples {
                         samples.append(MalformedSample(path: path, line: line.number, reason: reason,
-                                                       text: String(line.bytes.prefix(200).string)))
+                                                       text: line.bytes.displayString(maxBytes: 200)))
                     }
                 }
                 if let progress, lines & 0x3FFF == 0 { progress(inputPosition()) }

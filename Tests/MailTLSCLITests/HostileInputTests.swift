@@ -139,6 +139,9 @@ import Testing
         let summary = run.stderr.split(separator: "\n").first { $0.hasPrefix("mailtls: 1 file") } ?? ""
         for e in c.expect { #expect(summary.contains(e), "\(c): summary lacks '\(e)': \(run)") }
         #expect(run.maxRSSKiB <= Self.maxRSSKiB, "\(c): peak RSS \(run.maxRSSKiB) KiB")
+        // The unparsed samples on stderr carry no control characters (terminal escape sequences).
+        let controls = run.stderr.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F }
+        #expect(controls.isEmpty, "\(c): control characters on stderr: \(controls.prefix(5).map(\.value))")
         print("hostile input '\(c)': peak RSS \(run.maxRSSKiB / 1024) MiB, ingest \(String(format: "%.1f", run.seconds)) s, file \(String(format: "%.1f", generated.timeIntervalSince(started))) s")
     }
 

@@ -132,6 +132,28 @@ public struct ByteSpan: @unchecked Sendable {
         String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 
+    /// At most the first `maxBytes` bytes as text that is safe to print on a terminal: invalid UTF-8
+    /// becomes U+FFFD, and control characters (C0, DEL, C1; tab kept) become `\xNN` escapes, so a
+    /// hostile log line shown as an unparsed sample cannot send escape sequences to the terminal.
+    public func displayString(maxBytes: Int) -> String {
+        let text = utf8Prefix(maxBytes).string
+        guard text.unicodeScalars.contains(where: ByteSpan.isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if ByteSpan.isControl(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        (s.value < 0x20 && s.value != 0x09) || (s.value >= 0x7F && s.value <= 0x9F)
+    }
+
     /// The bytes decoded as UTF-8, ASCII letters lowercased.
     public var lowercasedString: String {
         var needs = false
