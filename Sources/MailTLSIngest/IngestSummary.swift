@@ -19,6 +19,9 @@ public struct IngestSummary: Sendable {
     public var rows = WriteCounts()
     public var skipped: Int64 = 0
     public var malformed: Int64 = 0
+    /// Field values cut to their limit (a host name over 255 bytes, …; docs/parsing-limits.md). The
+    /// lines were stored with the cut values.
+    public var truncatedFields: Int64 = 0
     public var samples: [MalformedSample] = []
     public var seconds: Double = 0
 
@@ -33,6 +36,7 @@ public struct IngestSummary: Sendable {
         if !notes.isEmpty { s += " (" + notes.joined(separator: ", ") + ")" }
         s += ", \(lines) lines, \(rows.sessions) TLS sessions, \(rows.messages) messages, \(rows.deliveries) deliveries" + (rows.localDeliveries > 0 ? " (+\(rows.localDeliveries) local, counted)" : "")
         s += ", \(rows.auth) auth, \(rows.failures) TLS failures, \(skipped) skipped, \(malformed) unparsed"
+        if truncatedFields > 0 { s += ", \(truncatedFields) field\(truncatedFields == 1 ? "" : "s") cut" }
         s += String(format: " in %.2fs", seconds)
         return s
     }

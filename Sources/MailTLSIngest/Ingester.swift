@@ -158,7 +158,7 @@ public final class Ingester {
 
         let savedLinker = linker
         let savedCounts = writer.counts
-        var lines: Int64 = 0, skipped: Int64 = 0, malformed: Int64 = 0
+        var lines: Int64 = 0, skipped: Int64 = 0, malformed: Int64 = 0, truncatedFields: Int64 = 0
         var samples: [MalformedSample] = []
         do {
             try writer.begin()
@@ -244,11 +244,13 @@ public final class Ingester {
                     malformed += 1
                     if samples.count + summary.samples.count < options.malformedSamples {
                         samples.append(MalformedSample(path: path, line: line.number, reason: reason,
-                                                       text: String(line.bytes.prefix(200).string)))
+                                                       text: line.bytes.displayString(maxBytes: 200)))
                     }
                 }
                 if let progress, lines & 0x3FFF == 0 { progress(inputPosition()) }
             }
+
+            truncatedFields = Int64(parser.truncatedFields)
 
             // The new checkpoint.
             source.path = path
@@ -301,6 +303,7 @@ public final class Ingester {
         summary.lines += lines
         summary.skipped += skipped
         summary.malformed += malformed
+        summary.truncatedFields += truncatedFields
         summary.samples += samples
     }
 

@@ -31,6 +31,11 @@ final class WriterThread: @unchecked Sendable {
     private var written = 0
     private let faultAfterRows: Int?
     static let batchSize = 1024
+    /// A batch is also handed over at this many bytes of records (`LogRecord.approximateBytes`):
+    /// real rows are a few hundred bytes, but a line of fields each cut to its limit makes a record of
+    /// ~4 KiB, and five batches of 1,024 of those held 23 MB (docs/parsing-limits.md).
+    static let batchBytes = 1 << 20
+    private var bytes = 0
 
     init(writer: StoreWriter, maxBatchesInFlight: Int = 4, faultAfterRows: Int?) {
         self.writer = writer
@@ -44,11 +49,13 @@ final class WriterThread: @unchecked Sendable {
 
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
+        bytes += r.approximateBytes
         batch.rows.append(r)
-        if batch.rows.count >= Self.batchSize { submit() }
+        if batch.rows.count >= Self.batchSize || bytes >= Self.batchBytes { submit() }
     }
 
     private func submit() {
+        bytes = 0
         guard !batch.rows.isEmpty else { return }
         let full = batch
         slots.wait()
@@ -124,6 +131,7 @@ final class WriterThread: @unchecked Sendable {
     /// Drops rows not yet handed to the writer (after a failure).
     func discard() {
         batch.rows.removeAll(keepingCapacity: true)
+        bytes = 0
         queue.sync { writer.discard() }
         rollups.clear()
         lock.lock()

@@ -18,6 +18,13 @@ public struct LineParser: Sendable {
     /// time, and each line would otherwise make a new String (the linker then compares them by identity).
     private var hosts = ByteCache<String>()
 
+    /// Syslog hosts cut to `FieldLimits.hostName` so far.
+    private var truncatedHosts = 0
+
+    /// Field values cut to their `FieldLimits` so far, in all lines this parser read: the record was
+    /// kept with the cut value (docs/parsing-limits.md).
+    public var truncatedFields: Int { sendmail.truncatedFields + truncatedHosts }
+
     public init(resolver: TimestampResolver) {
         self.resolver = resolver
     }
@@ -42,6 +49,6 @@ public struct LineParser: Sendable {
     }
 
     private mutating func host(_ span: ByteSpan) -> String {
-        hosts.value(for: span) { $0.lowercasedString }
+        hosts.value(for: FieldLimits.cut(span, FieldLimits.hostName, &truncatedHosts)) { $0.lowercasedString }
     }
 }

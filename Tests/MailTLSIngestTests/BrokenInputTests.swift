@@ -26,9 +26,12 @@ import Testing
         // The unterminated last line of a plain file may still be being written: left for next time.
         #expect(s.lines == 4)
         #expect(s.rows.sessions == 1)
-        #expect(s.malformed == 1)
-        #expect(s.skipped == 2)
-        #expect(s.samples.first?.line == 4)
+        // The 1 MiB line is over `LineReader.maxLineLength`: unparsed, with its reason.
+        #expect(s.malformed == 2)
+        #expect(s.skipped == 1)
+        #expect(s.samples.first?.line == 3)
+        #expect(s.samples.first?.reason == "line longer than \(LineReader.maxLineLength) bytes")
+        #expect(s.samples.dropFirst().first?.line == 4)
         #expect(s.samples.first?.path == log)
         // Once the line is complete, the next run reads it whole.
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: log))

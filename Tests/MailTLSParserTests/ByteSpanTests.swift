@@ -18,4 +18,15 @@ import Testing
         #expect(before == "mail.example.org. [198.51.100.7]".utf8.count)
         #expect(ByteSpan.with(s) { span in (0..<span.count).map { span[$0] } } == Array(s.utf8))
     }
+
+    @Test("displayString: control characters escaped, invalid UTF-8 replaced, cut at a character boundary")
+    func displayString() {
+        let bytes: [UInt8] = Array("a\tb".utf8) + [0x1B] + Array("[31mred".utf8) + [0x00, 0x7F, 0xC2, 0x9B, 0xFF]
+            + Array("é".utf8)
+        let shown = bytes.withUnsafeBufferPointer { ByteSpan($0).displayString(maxBytes: 200) }
+        #expect(shown == "a\tb\\x1b[31mred\\x00\\x7f\\x9b\u{FFFD}é")
+        let cut = bytes.withUnsafeBufferPointer { ByteSpan($0).displayString(maxBytes: bytes.count - 1) }
+        #expect(cut == "a\tb\\x1b[31mred\\x00\\x7f\\x9b\u{FFFD}")
+        #expect("plain text".utf8.withContiguousStorageIfAvailable { ByteSpan($0).displayString(maxBytes: 5) } == "plain")
+    }
 }

@@ -7,29 +7,38 @@ import MailTLSParser
 
 /// One line handed out by `LineReader`.
 public struct Line {
-    /// The bytes without the newline (and without a trailing CR).
+    /// The bytes without the newline (and without a trailing CR); for a `truncated` line, only its
+    /// first `LineReader.maxLineLength` bytes.
     public var bytes: ByteSpan
     /// Byte offset of the line's first byte in the (decompressed) stream.
     public var offset: Int64
-    /// Bytes the line occupies in the stream, newline included.
+    /// Bytes the line occupies in the stream, newline included (the whole line, also when truncated).
     public var length: Int
     /// 1-based line number.
     public var number: Int64
     /// False for a last line with no newline after it.
     public var terminated: Bool
-    /// True when the line was longer than `LineReader.maxLineLength` and was cut.
+    /// True when the line was longer than `LineReader.maxLineLength`: `bytes` holds only its start,
+    /// and the rest was read past without being kept.
     public var truncated: Bool
 }
 
-/// Splits a `ByteSource` into lines with `memchr`, reusing one buffer: memory stays flat however
-/// large the input. Lines longer than `maxLineLength` are cut there (the rest is skipped).
+/// Splits a `ByteSource` into lines with `memchr`, in one fixed buffer: memory stays flat however
+/// large the input, whatever its shape (megabytes without a newline included).
+///
+/// A line longer than `maxLineLength` is handed out once, when its end is found, with `truncated`
+/// set and only its first `maxLineLength` bytes: the bytes after those are dropped as they are read,
+/// so the line is never held whole (docs/parsing-limits.md).
 public final class LineReader {
     public static let chunkSize = 1 << 20
-    public static let maxLineLength = 4 << 20
+    /// The longest line kept whole. sendmail writes at most about 1 KB per syslog line; 64 KiB leaves
+    /// room for any MTA's real lines.
+    public static let maxLineLength = 64 << 10
 
     private let source: ByteSource
-    private var buffer: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
+    private let buffer: UnsafeMutablePointer<UInt8>
+    /// One read's worth after a line's start of at most `maxLineLength` bytes: never grown.
+    private let capacity = LineReader.chunkSize + LineReader.maxLineLength
 
     private let startOffset: Int64
 
@@ -37,7 +46,6 @@ public final class LineReader {
     public init(source: ByteSource, startOffset: Int64 = 0) {
         self.source = source
         self.startOffset = startOffset
-        capacity = 2 * LineReader.chunkSize
         buffer = .allocate(capacity: capacity)
     }
 
@@ -48,67 +56,58 @@ public final class LineReader {
     /// Calls `body` for every line, in order. Returns the number of bytes read.
     @discardableResult
     public func forEachLine(_ body: (Line) throws -> Void) throws -> Int64 {
+        let maxLine = LineReader.maxLineLength
         var start = 0          // first byte of the current line in the buffer
         var end = 0            // end of valid data
         var scan = 0           // where to look for the next newline
         var offset = startOffset  // stream offset of buffer[start]
         var number: Int64 = 0
-        var skippingLongLine = false
+        var dropped = 0        // bytes of the current (over-long) line read past and not kept
         var eof = false
+
+        /// Hands out the line at `start` whose kept bytes end at `lineEnd` and which occupies
+        /// `length` bytes of the stream.
+        func emit(lineEnd: Int, length: Int, terminated: Bool) throws {
+            var len = lineEnd - start
+            let truncated = dropped > 0 || len > maxLine
+            if truncated {
+                len = min(len, maxLine)
+            } else if terminated && len > 0 && buffer[start + len - 1] == 0x0D {
+                len -= 1
+            }
+            number += 1
+            try body(Line(bytes: ByteSpan(base: buffer + start, count: len), offset: offset, length: length,
+                          number: number, terminated: terminated, truncated: truncated))
+            offset += Int64(length)
+            dropped = 0
+        }
 
         while true {
             if let nl = scan < end ? memchr(buffer + scan, 0x0A, end - scan) : nil {
                 let i = UnsafeMutableRawPointer(nl).assumingMemoryBound(to: UInt8.self) - buffer
-                if skippingLongLine {
-                    skippingLongLine = false
-                } else {
-                    var len = i - start
-                    if len > 0 && buffer[start + len - 1] == 0x0D { len -= 1 }
-                    number += 1
-                    try body(Line(bytes: ByteSpan(base: buffer + start, count: len), offset: offset,
-                                  length: i + 1 - start, number: number, terminated: true, truncated: false))
-                }
-                offset += Int64(i + 1 - start)
+                try emit(lineEnd: i, length: i + 1 - start + dropped, terminated: true)
                 start = i + 1
                 scan = start
                 continue
             }
             if eof {
-                if end > start && !skippingLongLine {
-                    number += 1
-                    try body(Line(bytes: ByteSpan(base: buffer + start, count: end - start), offset: offset,
-                                  length: end - start, number: number, terminated: false, truncated: false))
+                if end > start || dropped > 0 {
+                    try emit(lineEnd: end, length: end - start + dropped, terminated: false)
                 }
-                return offset + Int64(end - start)
+                return offset
             }
-            // Need more data: compact, grow if one line fills the buffer, then read.
+            // No newline in the buffer: an over-long line keeps only its first `maxLine` bytes.
+            if end - start > maxLine {
+                dropped += end - (start + maxLine)
+                end = start + maxLine
+            }
+            // Compact, then read: at most `maxLine` bytes stay, so a whole chunk always fits.
             if start > 0 {
                 if end > start { memmove(buffer, buffer + start, end - start) }
                 end -= start
                 start = 0
             }
             scan = end
-            if capacity - end < LineReader.chunkSize / 2 {
-                if end >= LineReader.maxLineLength {
-                    // Hand out the cut line, then skip to its end.
-                    if !skippingLongLine {
-                        number += 1
-                        try body(Line(bytes: ByteSpan(base: buffer, count: end), offset: offset, length: end,
-                                      number: number, terminated: true, truncated: true))
-                    }
-                    skippingLongLine = true
-                    offset += Int64(end)
-                    end = 0
-                    scan = 0
-                } else {
-                    let newCapacity = capacity * 2
-                    let nb = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-                    nb.update(from: buffer, count: end)
-                    buffer.deallocate()
-                    buffer = nb
-                    capacity = newCapacity
-                }
-            }
             let n = try source.read(into: buffer + end, capacity: min(LineReader.chunkSize, capacity - end))
             if n == 0 { eof = true } else { end += n }
         }

@@ -45,6 +45,22 @@ public struct ByteSpan: @unchecked Sendable {
         ByteSpan(base: base, count: Swift.max(0, Swift.min(n, count)))
     }
 
+    /// At most the first `n` bytes, cut before a UTF-8 sequence that would not fit whole: a value cut
+    /// to a field limit does not end in a broken character (which would turn into U+FFFD).
+    @inlinable public func utf8Prefix(_ n: Int) -> ByteSpan {
+        guard n < count else { return self }
+        var end = Swift.max(0, n)
+        // Step back over continuation bytes (10xxxxxx) to the start of the sequence cut in two; at
+        // most 3 of them belong to one sequence, so invalid input cannot make this walk far.
+        var back = 0
+        while end > 0 && back < 4 && base[end] & 0xC0 == 0x80 {
+            end -= 1
+            back += 1
+        }
+        if back == 4 { end = n }   // not UTF-8 anyway: cut where asked
+        return ByteSpan(base: base, count: end)
+    }
+
     /// Bytes `from ..< to`.
     @inlinable public func slice(_ from: Int, _ to: Int) -> ByteSpan {
         let f = Swift.max(0, Swift.min(from, count))
@@ -114,6 +130,28 @@ public struct ByteSpan: @unchecked Sendable {
     /// The bytes decoded as UTF-8; invalid sequences become U+FFFD, so any input is safe.
     @inlinable public var string: String {
         String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+    }
+
+    /// At most the first `maxBytes` bytes as text that is safe to print on a terminal: invalid UTF-8
+    /// becomes U+FFFD, and control characters (C0, DEL, C1; tab kept) become `\xNN` escapes, so a
+    /// hostile log line shown as an unparsed sample cannot send escape sequences to the terminal.
+    public func displayString(maxBytes: Int) -> String {
+        let text = utf8Prefix(maxBytes).string
+        guard text.unicodeScalars.contains(where: ByteSpan.isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if ByteSpan.isControl(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        (s.value < 0x20 && s.value != 0x09) || (s.value >= 0x7F && s.value <= 0x9F)
     }
 
     /// The bytes decoded as UTF-8, ASCII letters lowercased.

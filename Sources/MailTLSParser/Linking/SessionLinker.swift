@@ -41,6 +41,19 @@ public struct SessionLinker: Sendable, Codable {
 
     static let maxClientSessions = 8
     static let sweepInterval = 16_384
+    /// The most bytes of open sessions (`SessionState.approximateBytes`) kept after a sweep: beyond
+    /// it the longest idle keys are forgotten first. A log of made-up pids would otherwise grow the
+    /// state, and the JSON it is saved as, with every line: 10,000 open keys with relays of cut
+    /// 255-512-byte parts took 50 MB of heap to save (measured). 4 MiB holds about 7,000 sessions
+    /// with real relays; an SMTP session lasts seconds, so the keys forgotten have been idle for
+    /// minutes even on a server with a few new connections a second.
+    static let maxOpenBytes = 4 << 20
+    /// Bytes stored into open sessions since the last sweep (new keys, relays, names): a sweep runs
+    /// early when they reach a quarter of `maxOpenBytes`. Not saved: it only paces the sweeps.
+    private var grownSinceSweep = 0
+    /// Sweeps forget the host slots without an open session once there are more of them than this:
+    /// a mangled log can make a new "host" of every line.
+    static let maxIdleHosts = 1_024
 
     public init(sessionGap: Int64 = 30 * 60, firstSessionID: Int64 = 1) {
         self.sessionGap = sessionGap
@@ -114,10 +127,11 @@ public struct SessionLinker: Sendable, Codable {
 
     /// Links one record and passes it (and any rows it completes) to `emit`, in order.
     public mutating func link(_ record: consuming LogRecord, emit: (consuming LogRecord) -> Void) {
+        // Swept before the host's slot is taken: a sweep may renumber the slots.
+        sinceSweep += 1
+        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { compact() }
         let h = slot(of: record.host)
         if record.time > newestByHost[h] { newestByHost[h] = record.time }
-        sinceSweep += 1
-        if sinceSweep >= Self.sweepInterval { compact() }
 
         let key = Self.key(h, record.pid)
         // Found once; written back through the same index, without hashing the key again. The state
@@ -153,8 +167,10 @@ public struct SessionLinker: Sendable, Codable {
             switch s.role {
             case .server:
                 st.server = .init(id: record.id, relay: s.relay)
+                grownSinceSweep += s.relay.approximateBytes
             case .client:
                 st.clients.append(.init(id: record.id, name: s.relay.name ?? s.relay.ip ?? s.relay.raw))
+                grownSinceSweep += st.clients[st.clients.count - 1].name.utf8.count
                 if st.clients.count > Self.maxClientSessions { st.clients.removeFirst() }
             }
             emit(record)
@@ -248,16 +264,25 @@ public struct SessionLinker: Sendable, Codable {
                 record.sessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
             }
             record.id = takeDeliveryID()
-            if d.continued { st.openDelivery = .init(id: record.id, queueID: record.queueID) }
+            if d.continued {
+                st.openDelivery = .init(id: record.id, queueID: record.queueID)
+                grownSinceSweep += record.queueID?.utf8.count ?? 0
+            }
             emit(record)
         }
-        if let slot { swap(&st, &states.values[slot]) } else { states[key] = st }
+        if let slot {
+            swap(&st, &states.values[slot])
+        } else {
+            states[key] = st
+            grownSinceSweep += SessionState.keyBytes
+        }
     }
 
     /// Forgets sessions idle for longer than the gap (measured on each host's own clock): their
     /// next line would start a new session anyway. Keeps memory bounded; call before saving.
     public mutating func compact() {
         sinceSweep = 0
+        grownSinceSweep = 0
         let gap = sessionGap
         let newest = newestByHost
         // Removed in place: a filtered copy would start small and rehash as it grew again.
@@ -266,6 +291,43 @@ public struct SessionLinker: Sendable, Codable {
             return n == Int64.min || entry.value.lastSeen >= n &- gap ? nil : entry.key
         }
         for key in idle { states.removeValue(forKey: key) }
+        let open = states.values.reduce(0) { $0 + $1.approximateBytes }
+        if open > Self.maxOpenBytes { forgetLongestIdle(open: open) }
+        if hosts.count - states.count > Self.maxIdleHosts { forgetIdleHosts() }
+    }
+
+    /// Forgets the longest idle keys (ties broken by key) until three quarters of `maxOpenBytes`
+    /// remain, so that the next sweeps do not have to sort again at once.
+    private mutating func forgetLongestIdle(open: Int) {
+        var open = open
+        let byAge = states.map { ($0.value.lastSeen, $0.key) }.sorted { $0 < $1 }
+        for (_, key) in byAge {
+            if open <= Self.maxOpenBytes / 4 * 3 { break }
+            if let st = states.removeValue(forKey: key) { open -= st.approximateBytes }
+        }
+    }
+
+    /// Drops the host slots no open session uses, renumbering the rest (the keys hold slots).
+    private mutating func forgetIdleHosts() {
+        var newSlot = [Int](repeating: -1, count: hosts.count)
+        for key in states.keys { newSlot[Int(key >> 32)] = 0 }
+        var keptHosts: [String] = [], keptNewest: [Int64] = []
+        for i in hosts.indices where newSlot[i] == 0 {
+            newSlot[i] = keptHosts.count
+            keptHosts.append(hosts[i])
+            keptNewest.append(newestByHost[i])
+        }
+        guard hosts.count - keptHosts.count > Self.maxIdleHosts else { return }
+        var renumbered: [UInt64: SessionState] = [:]
+        renumbered.reserveCapacity(states.count)
+        for (key, st) in states {
+            renumbered[Self.key(newSlot[Int(key >> 32)], Int32(bitPattern: UInt32(truncatingIfNeeded: key)))] = st
+        }
+        states = renumbered
+        hosts = keptHosts
+        newestByHost = keptNewest
+        hostSlots = Dictionary(uniqueKeysWithValues: hosts.enumerated().map { ($1, $0) })
+        lastHost = 0
     }
 
     // MARK: Saving

@@ -49,6 +49,13 @@ public struct Relay: Sendable, Hashable, Codable {
         }
     }
 
+    /// The bytes of its Strings (short ones, stored inline, counted too): an upper bound of what
+    /// keeping it costs, for the memory bounds of the pipeline and the linker.
+    public var approximateBytes: Int {
+        raw.utf8.count + (name?.utf8.count ?? 0) + (ip?.utf8.count ?? 0) + (user?.utf8.count ?? 0)
+            + (peer?.utf8.count ?? 0)
+    }
+
     /// Lowercase ASCII and drop one trailing dot.
     public static func normalise(_ name: String) -> String {
         ByteSpan.with(name) { normalised($0, sharing: name) }
@@ -66,8 +73,16 @@ public struct Relay: Sendable, Hashable, Codable {
 
     /// Parses a `relay=` value.
     public static func parse(_ value: ByteSpan) -> Relay {
+        var cuts = 0
+        return parse(value, cuts: &cuts)
+    }
+
+    /// Parses a `relay=` value, each part cut to its `FieldLimits` (the raw value, the name, the
+    /// address, the user); `cuts` is increased by the number of parts cut. The parts are found in the
+    /// whole value first, so a huge name still yields its address.
+    public static func parse(_ value: ByteSpan, cuts: inout Int) -> Relay {
         var v = value.trimmed
-        let raw = v.string
+        let raw = FieldLimits.cut(v, FieldLimits.relay, &cuts).string
         var forged = false
         if v.hasSuffix("(may be forged)") {
             forged = true
@@ -96,7 +111,7 @@ public struct Relay: Sendable, Hashable, Codable {
         if var n = name {
             if n.hasPrefix("IDENT:") { n = n.suffix(from: 6) }
             if let at = n.lastIndex(of: UInt8(ascii: "@")) {
-                user = n.prefix(at).string
+                user = FieldLimits.cut(n.prefix(at), FieldLimits.mailAddress, &cuts).string
                 n = n.suffix(from: at + 1)
             }
             name = n
@@ -104,13 +119,14 @@ public struct Relay: Sendable, Hashable, Codable {
         var ipString: String?
         if var i = ip {
             if i.hasPrefix("IPv6:") || i.hasPrefix("ipv6:") { i = i.suffix(from: 5) }
-            ipString = i.isEmpty ? nil : i.lowercasedString
+            ipString = i.isEmpty ? nil : FieldLimits.cut(i, FieldLimits.ipAddress, &cuts).lowercasedString
         }
         guard let n = name, !n.isEmpty else {
             return Relay(raw: raw, name: nil, ip: ipString, forged: forged, user: user, peer: ipString)
         }
-        let nameString = n.string
-        let peer = Relay.normalised(n, sharing: nameString)
+        let cutName = FieldLimits.cut(n, FieldLimits.hostName, &cuts)
+        let nameString = cutName.string
+        let peer = Relay.normalised(cutName, sharing: nameString)
         return Relay(raw: raw, name: nameString, ip: ipString, forged: forged, user: user, peer: peer)
     }
 

@@ -11,15 +11,34 @@ public struct SendmailParser: MessageParser {
 
     public init() {}
 
-    /// A field value as a String, shared with the last time the same bytes were seen. Up to 15 bytes a
-    /// String is stored inline (no allocation, no reference counting): making it is cheaper than a lookup.
-    private mutating func text(_ v: ByteSpan) -> String {
-        v.count <= 15 ? v.string : strings.value(for: v) { $0.string }
+    /// Field values cut to their `FieldLimits` so far (each cut value once).
+    public private(set) var truncatedFields = 0
+
+    /// A field value as a String (at most `limit` bytes), shared with the last time the same bytes were
+    /// seen. Up to 15 bytes a String is stored inline (no allocation, no reference counting): making it
+    /// is cheaper than a lookup.
+    private mutating func text(_ v: ByteSpan, _ limit: Int = FieldLimits.token) -> String {
+        let v = cut(v, limit)
+        return v.count <= 15 ? v.string : strings.value(for: v) { $0.string }
     }
 
-    /// A parsed `relay=` value, shared with the last time the same bytes were seen.
+    /// A field value as a new String of at most `limit` bytes (values that seldom repeat).
+    private mutating func string(_ v: ByteSpan, _ limit: Int) -> String {
+        cut(v, limit).string
+    }
+
+    /// `v` cut to `limit` bytes, counted in `truncatedFields` when it was longer.
+    private mutating func cut(_ v: ByteSpan, _ limit: Int) -> ByteSpan {
+        FieldLimits.cut(v, limit, &truncatedFields)
+    }
+
+    /// A parsed `relay=` value (its parts cut to their limits), shared with the last time the same
+    /// bytes were seen. Cached values are at most 96 bytes, below every limit: a hit has no cut to count.
     private mutating func cachedRelay(_ v: ByteSpan) -> Relay {
-        relays.value(for: v) { Relay.parse($0) }
+        var cuts = 0
+        let relay = relays.value(for: v) { Relay.parse($0, cuts: &cuts) }
+        truncatedFields += cuts
+        return relay
     }
 
     public mutating func parse(message input: ByteSpan) -> MessageParseResult {
@@ -105,13 +124,13 @@ public struct SendmailParser: MessageParser {
         while let (k, v) = scanner.next() {
             switch k.count {
             case 4 where k.equals("bits"): bits = v
-            case 4 where k.equals("note"): note = v.string
+            case 4 where k.equals("note"): note = string(v, FieldLimits.text)
             case 5 where k.equals("relay"): relay = v
             case 6 where k.equals("verify"): verify = v
             case 6 where k.equals("cipher"): cipher = v
-            case 6 where k.equals("status"): status = v.string
+            case 6 where k.equals("status"): status = string(v, FieldLimits.text)
             case 7 where k.equals("version"): version = v
-            case 9 where k.equals("pubkey_fp"): fp = v.string
+            case 9 where k.equals("pubkey_fp"): fp = string(v, FieldLimits.token)
             default: break
             }
         }
@@ -132,7 +151,7 @@ public struct SendmailParser: MessageParser {
             while j < bits.count && ByteSpan.isDigit(bits[j]) { j += 1 }
             cbits = bits.slice(i + 1, j).decimal
             let rest = bits.suffix(from: j)
-            if rest.hasPrefix("status=") { status = rest.suffix(from: 7).string }
+            if rest.hasPrefix("status=") { status = string(rest.suffix(from: 7), FieldLimits.text) }
         }
         return .success(.tlsSession(TLSSession(
             role: role, relay: cachedRelay(relay), version: text(version), verify: text(verify), cipher: text(cipher),
@@ -146,7 +165,7 @@ public struct SendmailParser: MessageParser {
         var f = TLSFailure(kind: role == .server ? .acceptFailed : .connectFailed, role: role)
         var scanner = FieldScanner(body, from: end + 2)
         while let (k, v) = scanner.next() {
-            if k.equals("reason") { f.reason = v.string }
+            if k.equals("reason") { f.reason = string(v, FieldLimits.text) }
             else if k.equals("SSL_error") { f.sslError = v.signedDecimal }
             else if k.equals("errno") { f.errno = v.signedDecimal }
             else if k.equals("relay") { f.relay = cachedRelay(v) }
@@ -158,9 +177,9 @@ public struct SendmailParser: MessageParser {
         var scanner = FieldScanner(body)
         var subject: String?, issuer: String?, msg: String?
         while let (k, v) = scanner.next() {
-            if k.equals("cert-subject") { subject = XText.decode(v) }
-            else if k.equals("cert-issuer") { issuer = XText.decode(v) }
-            else if k.equals("verifymsg") { msg = v.string }
+            if k.equals("cert-subject") { subject = XText.decode(cut(v, FieldLimits.text)) }
+            else if k.equals("cert-issuer") { issuer = XText.decode(cut(v, FieldLimits.text)) }
+            else if k.equals("verifymsg") { msg = string(v, FieldLimits.text) }
         }
         guard let subject, let issuer else { return .failure(ParseFailure(reason: "certificate line without cert-issuer=")) }
         return .success(.certificate(Certificate(role: role, subject: subject, issuer: issuer, verifyMessage: msg)))
@@ -173,7 +192,7 @@ public struct SendmailParser: MessageParser {
         else if m.hasPrefix("STARTTLS: write error=") { kind = .writeError; r = m.suffix(from: 22) }
         else { return .success(nil) }
         let end = FieldScanner.valueEnd(r, from: 0)
-        var f = TLSFailure(kind: kind, role: nil, reason: r.prefix(end).string)
+        var f = TLSFailure(kind: kind, role: nil, reason: string(r.prefix(end), FieldLimits.text))
         var scanner = FieldScanner(r, from: end + 2)
         while let (k, v) = scanner.next() {
             if k.equals("errno") { f.errno = v.signedDecimal }
@@ -188,10 +207,10 @@ public struct SendmailParser: MessageParser {
         var scanner = FieldScanner(m)
         var ruleset: String?, arg1: String?, relay: Relay?, reject: String?
         while let (k, v) = scanner.next() {
-            if k.equals("ruleset") { ruleset = v.string }
-            else if k.equals("arg1") { arg1 = v.string }
+            if k.equals("ruleset") { ruleset = string(v, FieldLimits.token) }
+            else if k.equals("arg1") { arg1 = string(v, FieldLimits.mailAddress) }
             else if k.equals("relay") { relay = cachedRelay(v) }
-            else if k.equals("reject") { reject = v.string }
+            else if k.equals("reject") { reject = string(v, FieldLimits.text) }
         }
         guard let ruleset, let reject else { return .success(nil) }  // status=, discard, quarantine
         // tls_server checks the server we connected to (client role); tls_client the client that
@@ -212,7 +231,7 @@ public struct SendmailParser: MessageParser {
         var relay: Relay?, authid: String?, mech: String?, bits: Int?
         while let (k, v) = scanner.next() {
             if k.equals("relay") { relay = cachedRelay(v) }
-            else if k.equals("authid") { authid = text(v) }
+            else if k.equals("authid") { authid = text(v, FieldLimits.mailAddress) }
             else if k.equals("mech") { mech = text(v) }
             else if k.equals("bits") { bits = v.decimal }
         }
@@ -230,7 +249,7 @@ public struct SendmailParser: MessageParser {
         guard let close = afterParen.firstIndex(of: UInt8(ascii: ")")) else {
             return .failure(ParseFailure(reason: "AUTH failure line without (mech)"))
         }
-        let mech = afterParen.prefix(close).string.uppercased()
+        let mech = string(afterParen.prefix(close), FieldLimits.token).uppercased()
         var rest = afterParen.suffix(from: close + 1)
         if rest.hasPrefix(": ") { rest = rest.suffix(from: 2) }
         var relay: Relay?
@@ -247,10 +266,10 @@ public struct SendmailParser: MessageParser {
             if let first = rest.firstIndex(of: ", relay=") { textEnd = first }
         }
         if let u = rest.prefix(textEnd).firstIndex(of: ", user=") {
-            user = rest.slice(u + 7, textEnd).string
+            user = string(rest.slice(u + 7, textEnd), FieldLimits.mailAddress)
             textEnd = u
         }
-        let reason = rest.prefix(textEnd).string
+        let reason = string(rest.prefix(textEnd), FieldLimits.text)
         return .success(.auth(AuthEvent(role: .server, success: false, relay: relay, authid: user, mechanism: mech,
                                         bits: nil, reason: reason)))
     }
@@ -265,10 +284,10 @@ public struct SendmailParser: MessageParser {
         var sawSize = false
         while let (k, v) = scanner.next() {
             switch k.count {
-            case 4 where k.equals("from"): sender = text(v)
+            case 4 where k.equals("from"): sender = text(v, FieldLimits.mailAddress)
             case 4 where k.equals("size"): size = v.decimal; sawSize = true
-            case 4 where k.equals("auth"): auth = text(v)
-            case 5 where k.equals("msgid"): msgid = v.string
+            case 4 where k.equals("auth"): auth = text(v, FieldLimits.mailAddress)
+            case 5 where k.equals("msgid"): msgid = string(v, FieldLimits.messageID)
             case 5 where k.equals("proto"): proto = text(v)
             case 5 where k.equals("relay"): relay = cachedRelay(v)
             case 6 where k.equals("nrcpts"): nrcpts = v.decimal
@@ -315,13 +334,13 @@ public struct SendmailParser: MessageParser {
             to = to.prefix(to.count - 6).trimmed
             if to.count > 0 && to[to.count - 1] == UInt8(ascii: ",") { to = to.prefix(to.count - 1) }
         }
-        let statText = text(stat)
+        let statText = text(stat, FieldLimits.text)
         let status: Delivery.Status
         if stat.hasPrefix("Sent") { status = .sent }
         else if stat.hasPrefix("Deferred") || dsn?.hasPrefix("4") == true { status = .deferred }
         else if dsn?.hasPrefix("5") == true { status = .bounced }
         else { status = .other }
-        return .success(.delivery(Delivery(recipients: text(to), recipientCount: Self.countAddresses(to),
+        return .success(.delivery(Delivery(recipients: text(to, FieldLimits.recipients), recipientCount: Self.countAddresses(to),
                                            continued: continued, mailer: mailer, relay: relay, dsn: dsn,
                                            status: status, statusText: statText, delay: delay, xdelay: xdelay,
                                            loggedTLS: tls.isEmpty ? nil : tls)))
