@@ -17,6 +17,10 @@ public enum CompactRows {
         case dictionary
         /// Unix seconds, UTC; the view shows `YYYY-MM-DDTHH:MM:SSZ`.
         case time
+        /// Two base columns: `<name>` holds the id of a template in `texts` and `<name>_token` the
+        /// unique part the view puts back into it (`TextTemplate`): for text that is mostly one of a few
+        /// forms around an id.
+        case templated
     }
 
     struct Column {
@@ -120,7 +124,7 @@ public enum CompactRows {
             Column("relay", .dictionary),
             Column("dsn", .dictionary),
             Column("status", .dictionary, "NOT NULL", "sent, deferred, bounced or other"),
-            Column("stat", .text, "", "stat= as logged"),
+            Column("stat", .templated, "", "stat= as logged"),
             Column("delay", .dictionary),
             Column("xdelay", .dictionary),
             Column("tls_verify", .dictionary, "", "LOG_MORE builds"),
@@ -203,21 +207,28 @@ public enum CompactRows {
         """
 
     static func createBase(_ t: Table) -> String {
-        let lines = t.columns.enumerated().map { i, c -> String in
-            let type: String
-            switch c.storage {
-            case .integer, .time: type = "INTEGER"
-            case .text: type = "TEXT"
-            case .dictionary: type = "INTEGER"
-            }
+        var defs: [(String, String)] = []
+        for c in t.columns {
             var what = c.comment
+            let constraint = c.constraint.isEmpty ? "" : " " + c.constraint
             switch c.storage {
-            case .time: what = "Unix seconds" + (what.isEmpty ? "" : ", " + what)
-            case .dictionary: what = "texts.id" + (what.isEmpty ? "" : ": " + what)
-            default: break
+            case .integer:
+                defs.append(("\(c.name) INTEGER\(constraint)", what))
+            case .text:
+                defs.append(("\(c.name) TEXT\(constraint)", what))
+            case .time:
+                defs.append(("\(c.name) INTEGER\(constraint)", "Unix seconds" + (what.isEmpty ? "" : ", " + what)))
+            case .dictionary:
+                defs.append(("\(c.name) INTEGER\(constraint)", "texts.id" + (what.isEmpty ? "" : ": " + what)))
+            case .templated:
+                what = what.isEmpty ? "" : what + ": "
+                defs.append(("\(c.name) INTEGER\(constraint)", what + "texts.id of its template (U+0001 marks the token)"))
+                defs.append(("\(c.name)_token TEXT", "the unique part (ids) of \(c.name); NULL when the template is all of it"))
             }
-            let def = "    \(c.name) \(type)" + (c.constraint.isEmpty ? "" : " " + c.constraint) + (i < t.columns.count - 1 ? "," : "")
-            return what.isEmpty ? def : def + "  -- " + what
+        }
+        let lines = defs.enumerated().map { i, d -> String in
+            let def = "    " + d.0 + (i < defs.count - 1 ? "," : "")
+            return d.1.isEmpty ? def : def + "  -- " + d.1
         }
         return "CREATE TABLE \(t.base) (  -- base table of the view \(t.view)\n" + lines.joined(separator: "\n") + "\n)"
     }
@@ -228,6 +239,7 @@ public enum CompactRows {
             case .integer, .text: return "r.\(c.name)"
             case .time: return "strftime('%Y-%m-%dT%H:%M:%SZ', r.\(c.name), 'unixepoch') AS \(c.name)"
             case .dictionary: return "(SELECT value FROM texts WHERE id = r.\(c.name)) AS \(c.name)"
+            case .templated: return TextTemplate.sql(template: "r.\(c.name)", token: "r.\(c.name)_token") + " AS \(c.name)"
             }
         }
         return "CREATE VIEW \(t.view) AS  -- \(t.comment)\nSELECT\n    " + lines.joined(separator: ",\n    ")
@@ -241,22 +253,29 @@ public enum CompactRows {
     /// Migration v2 -> v3, one statement per step (so a progress line can follow it): fill `texts`
     /// from every dictionary column, copy each table into its base table, drop it, make the views.
     static var migrationSteps: [String] {
-        var steps = [dictionary]
+        var steps = [dictionary, "INSERT INTO texts(value) VALUES (char(1))"]
         for t in tables {
             let values = t.columns.filter { $0.storage == .dictionary }
                 .map { "SELECT \($0.name) FROM \(t.view) WHERE \($0.name) IS NOT NULL" }
             steps.append("INSERT OR IGNORE INTO texts(value) " + values.joined(separator: " UNION "))
         }
         for t in tables {
-            let exprs = t.columns.map { c -> String in
+            // A templated text is copied whole as the token of the template that is only the marker.
+            var names: [String] = [], exprs: [String] = []
+            for c in t.columns {
+                names.append(c.name)
                 switch c.storage {
-                case .integer, .text: return c.name
-                case .time: return "CAST(strftime('%s', \(c.name)) AS INTEGER)"
-                case .dictionary: return "(SELECT id FROM texts WHERE value = \(c.name))"
+                case .integer, .text: exprs.append(c.name)
+                case .time: exprs.append("CAST(strftime('%s', \(c.name)) AS INTEGER)")
+                case .dictionary: exprs.append("(SELECT id FROM texts WHERE value = \(c.name))")
+                case .templated:
+                    exprs.append("CASE WHEN \(c.name) IS NOT NULL THEN (SELECT id FROM texts WHERE value = char(1)) END")
+                    names.append(c.name + "_token")
+                    exprs.append(c.name)
                 }
             }
             steps.append(createBase(t))
-            steps.append("INSERT INTO \(t.base)(\(t.columns.map(\.name).joined(separator: ", "))) SELECT "
+            steps.append("INSERT INTO \(t.base)(\(names.joined(separator: ", "))) SELECT "
                          + exprs.joined(separator: ", ") + " FROM \(t.view) ORDER BY id")
             steps.append("DROP TABLE \(t.view)")
             steps.append(createView(t))

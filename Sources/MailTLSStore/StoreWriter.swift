@@ -52,6 +52,8 @@ public final class StoreWriter {
     private let texts: TextIDs
     /// Deliveries by non-network mailers, counted instead of stored.
     private let localDeliveries: LocalDeliveryCounts
+    /// Room to build a template in (`templated`); grows to the longest text seen.
+    private var scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1024)
     public private(set) var counts = WriteCounts()
     /// The rollup counts of the rows written since they were last flushed (`RollupAccumulator.flush`)
     /// or cleared: each row is counted as it is written.
@@ -76,7 +78,7 @@ public final class StoreWriter {
         deliveries = try BatchInsert(db, table: "delivery_rows", columns: [
             "ts", "host", "pid", "queue_id", "recipients", "nrcpts", "mailer", "peer", "peer_ip", "relay", "dsn",
             "status", "stat", "delay", "xdelay", "tls_verify", "tls_version", "tls_cipher", "tls_session_id",
-            "source_id", "source_offset", "id", "loopback", "network_mailer"], idColumn: "id")
+            "source_id", "source_offset", "id", "loopback", "network_mailer", "stat_token"], idColumn: "id")
         auth = try BatchInsert(db, table: "auth_rows", columns: [
             "ts", "host", "pid", "queue_id", "role", "success", "peer", "peer_ip", "relay", "authid", "mech", "bits",
             "reason", "tls_session_id", "source_id", "source_offset", "loopback"])
@@ -95,6 +97,8 @@ public final class StoreWriter {
             WHERE id = ?
             """)
     }
+
+    deinit { scratch.deallocate() }
 
     private var batches: [BatchInsert] { [sessions, messages, deliveries, auth, failures] }
 
@@ -160,6 +164,28 @@ public final class StoreWriter {
         b.set(row, c, try texts.id(tls.verify))
         b.set(row, c + 1, try texts.id(tls.version))
         b.set(row, c + 2, try texts.id(tls.cipher))
+    }
+
+    /// Sets a templated text (`TextTemplate`): the id of its template at column c, its token at `token`.
+    private func templated(_ b: BatchInsert, _ row: Int, _ c: Int, token: Int, _ text: String?) throws {
+        guard let text else { return }   // both columns stay NULL
+        try ByteSpan.with(text) { s in
+            guard let r = TextTemplate.tokenRange(s) else {
+                b.set(row, c, try texts.id(bytes: s))
+                return
+            }
+            let n = s.count - r.count + 1
+            if scratch.count < n {
+                scratch.deallocate()
+                scratch = .allocate(capacity: max(n, 2 * scratch.count))
+            }
+            let p = scratch.baseAddress!
+            if r.lowerBound > 0 { p.update(from: s.base, count: r.lowerBound) }
+            p[r.lowerBound] = TextTemplate.marker
+            if r.upperBound < s.count { (p + r.lowerBound + 1).update(from: s.base + r.upperBound, count: s.count - r.upperBound) }
+            b.set(row, c, try texts.id(bytes: ByteSpan(base: UnsafePointer(p), count: n)))
+            b.set(row, token, bytes: UnsafeRawBufferPointer(start: s.base + r.lowerBound, count: r.count))
+        }
     }
 
     /// Sets source_id and source_offset at columns c and c+1: the line every row comes from.
@@ -246,7 +272,7 @@ public final class StoreWriter {
             let local = try relay(b, row, 7, d.relay), networkMailer = true
             b.set(row, 10, try texts.id(d.dsn))
             b.set(row, 11, try texts.id(d.status.rawValue))
-            b.set(row, 12, d.statusText)
+            try templated(b, row, 12, token: 24, d.statusText)
             b.set(row, 13, try texts.id(d.delay))
             b.set(row, 14, try texts.id(d.xdelay))
             try loggedTLS(b, row, 15, d.loggedTLS)

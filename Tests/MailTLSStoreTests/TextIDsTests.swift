@@ -17,7 +17,7 @@ import Testing
         texts.clear()   // found again in SQLite, not added twice
         #expect(try texts.id("mx1.example.org") == a)
         #expect(try TextIDs(store.database).id("TLSv1.3") == b)
-        #expect(try store.database.scalarInt("SELECT count(*) FROM texts") == 2)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value <> char(1)") == 2)
         #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value = 'TLSv1.3' AND id = \(b)") == 1)
     }
 
