@@ -62,7 +62,8 @@ extension MailTLS {
             let env = ProcessInfo.processInfo.environment
             let options = IngestOptions(year: year, timeZone: timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
                                         sessionGap: Int64(sessionGap) * 60,
-                                        faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init))
+                                        faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init),
+                                        partBytes: env["MAILTLS_PART_BYTES"].flatMap(Int64.init) ?? IngestOptions.defaultPartBytes)
             let progress = ProgressLine(enabled: !quiet && Console.stderrIsTerminal)
             let summary = try withStoreLock(store, wait: wait) {
                 try Ingester(store: try Store(path: store.path), options: options)

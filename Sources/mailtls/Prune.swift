@@ -37,8 +37,9 @@ extension MailTLS {
             }
         }
 
-        /// The UTC cutoff text for an age (`400d`, `8w`) or a date.
-        static func cutoff(_ text: String, now: Date) -> String? {
+        /// The UTC cutoff (seconds) for an age (`400d`, `8w`: that long before `now`) or a date
+        /// (`YYYY-MM-DD`: its start, UTC); nil for anything else.
+        static func cutoff(_ text: String, now: Date) -> Int64? {
             let t = text.trimmingCharacters(in: .whitespaces)
             if let unit = t.last, let n = Int(t.dropLast()), n >= 0 {
                 let days: Int
@@ -47,30 +48,26 @@ extension MailTLS {
                 case "w": days = n * 7
                 default: return nil
                 }
-                let secs = Int64(now.timeIntervalSince1970) - Int64(days) * 86400
-                return CivilTime.iso8601(secs)
+                return Int64(now.timeIntervalSince1970) - Int64(days) * 86400
             }
-            if t.count == 10, t.dropFirst(4).first == "-" { return t + "T00:00:00Z" }
-            return nil
+            let parts = t.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                  let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+                  (1...12).contains(m), (1...31).contains(d) else { return nil }
+            return CivilTime.seconds(year: y, month: m, day: d, hour: 0, minute: 0, second: 0)
         }
 
         func run() throws {
             guard let cutoff = Self.cutoff(olderThan, now: Date()) else { throw ExitCode(2) }
-            let removed: [(String, Int)] = try withStoreLock(store, wait: wait) {
+            let removed = try withStoreLock(store, wait: wait) {
                 let s = try Store(path: store.path)
-                var removed: [(String, Int)] = []
-                try s.database.transaction {
-                    for t in Store.dataTables {
-                        try s.database.execute("DELETE FROM \(t) WHERE ts < '\(cutoff)'")
-                        removed.append((t, s.database.changes))
-                    }
-                }
-                if vacuum { try s.database.execute("VACUUM") }
+                let removed = try s.prune(before: cutoff)
+                if vacuum { try s.vacuum() }
                 return removed
             }
             if !quiet {
-                let parts = removed.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-                Console.error("mailtls: removed rows before \(cutoff): \(parts)")
+                let parts = removed.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")
+                Console.error("mailtls: removed rows before \(CivilTime.iso8601(cutoff)): \(parts)")
             }
         }
     }

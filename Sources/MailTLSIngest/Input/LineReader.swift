@@ -19,10 +19,24 @@ public struct Line {
     public var terminated: Bool
     /// True when the line was longer than `LineReader.maxLineLength` and was cut.
     public var truncated: Bool
+    /// Stream bytes right before the line that are still in memory (at `bytes.base - behind`): up to
+    /// the reader's `keepBehind`, fewer just after the start or a resume.
+    public var behind: Int
+
+    /// The last `count` stream bytes up to the end of this line (newline included), or nil when fewer
+    /// are in memory: the tail fingerprint of a checkpoint taken after this line.
+    public func tail(_ count: Int) -> [UInt8]? {
+        guard count <= behind + length else { return nil }
+        return Array(UnsafeBufferPointer(start: bytes.base + length - count, count: count))
+    }
 }
 
 /// Splits a `ByteSource` into lines with `memchr`, reusing one buffer: memory stays flat however
 /// large the input. Lines longer than `maxLineLength` are cut there (the rest is skipped).
+///
+/// The buffer always holds one contiguous range of the stream. When it is compacted, the last
+/// `keepBehind` bytes before the current line stay, so that a checkpoint taken after any line can
+/// fingerprint the bytes before it (`Line.tail`) even for compressed input, which cannot be read again.
 public final class LineReader {
     public static let chunkSize = 1 << 20
     public static let maxLineLength = 4 << 20
@@ -32,11 +46,15 @@ public final class LineReader {
     private var capacity: Int
 
     private let startOffset: Int64
+    private let keepBehind: Int
 
-    /// - Parameter startOffset: the stream offset of the source's first byte (when resuming).
-    public init(source: ByteSource, startOffset: Int64 = 0) {
+    /// - Parameters:
+    ///   - startOffset: the stream offset of the source's first byte (when resuming).
+    ///   - keepBehind: stream bytes before the current line to keep in memory (see `Line.behind`).
+    public init(source: ByteSource, startOffset: Int64 = 0, keepBehind: Int = Fingerprint.window) {
         self.source = source
         self.startOffset = startOffset
+        self.keepBehind = keepBehind
         capacity = 2 * LineReader.chunkSize
         buffer = .allocate(capacity: capacity)
     }
@@ -66,7 +84,8 @@ public final class LineReader {
                     if len > 0 && buffer[start + len - 1] == 0x0D { len -= 1 }
                     number += 1
                     try body(Line(bytes: ByteSpan(base: buffer + start, count: len), offset: offset,
-                                  length: i + 1 - start, number: number, terminated: true, truncated: false))
+                                  length: i + 1 - start, number: number, terminated: true, truncated: false,
+                                  behind: start))
                 }
                 offset += Int64(i + 1 - start)
                 start = i + 1
@@ -77,28 +96,33 @@ public final class LineReader {
                 if end > start && !skippingLongLine {
                     number += 1
                     try body(Line(bytes: ByteSpan(base: buffer + start, count: end - start), offset: offset,
-                                  length: end - start, number: number, terminated: false, truncated: false))
+                                  length: end - start, number: number, terminated: false, truncated: false,
+                                  behind: start))
                 }
                 return offset + Int64(end - start)
             }
-            // Need more data: compact, grow if one line fills the buffer, then read.
-            if start > 0 {
-                if end > start { memmove(buffer, buffer + start, end - start) }
-                end -= start
-                start = 0
+            // Need more data: compact (keeping up to `keepBehind` bytes before the line), grow if one
+            // line fills the buffer, then read.
+            let drop = start - min(start, keepBehind)
+            if drop > 0 {
+                memmove(buffer, buffer + drop, end - drop)
+                end -= drop
+                start -= drop
             }
             scan = end
             if capacity - end < LineReader.chunkSize / 2 {
-                if end >= LineReader.maxLineLength {
+                if end - start >= LineReader.maxLineLength {
                     // Hand out the cut line, then skip to its end.
                     if !skippingLongLine {
                         number += 1
-                        try body(Line(bytes: ByteSpan(base: buffer, count: end), offset: offset, length: end,
-                                      number: number, terminated: true, truncated: true))
+                        try body(Line(bytes: ByteSpan(base: buffer + start, count: end - start), offset: offset,
+                                      length: end - start, number: number, terminated: true, truncated: true,
+                                      behind: start))
                     }
                     skippingLongLine = true
-                    offset += Int64(end)
+                    offset += Int64(end - start)
                     end = 0
+                    start = 0
                     scan = 0
                 } else {
                     let newCapacity = capacity * 2

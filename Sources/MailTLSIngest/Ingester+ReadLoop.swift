@@ -1,0 +1,71 @@
+import Foundation
+import MailTLSParser
+import MailTLSStore
+
+/// Step 3 of reading a file: the read loop. Lines from the file's start point are parsed, linked and
+/// queued for the writer thread; whenever a part is big enough it is committed (step 4) right after
+/// the line that completed it.
+extension Ingester {
+    /// Reads `file` from `file.start` to the end of its content.
+    ///
+    /// A plain file's unterminated last line may still be being written: it is left for the next
+    /// run. Compressed files and standard input are final, so their last line is read.
+    func readLines(_ file: inout FileRead, input: OpenInput, samplesBefore: Int, progress: ((Int64) -> Void)?) throws {
+        var parser = LineParser(resolver: timestampResolver(for: input))
+        let keepPartialLine = input.compression != .none || file.isStdin
+        let sourceID = file.source.id
+        // Plain input is read ahead too, now that any resume point has been skipped to (a skip is a
+        // seek, which reading ahead would turn into reading).
+        var lineSource: ByteSource = input.content
+        var plainAhead: ReadAheadSource?
+        if input.readAhead == nil {
+            let f = input.file
+            let ahead = ReadAheadSource(input.content, position: { f.bytesRead })
+            plainAhead = ahead
+            lineSource = ahead
+        }
+        let inputPosition = { [input, plainAhead] in plainAhead?.upstreamPosition ?? input.position }
+        let reader = LineReader(source: lineSource, startOffset: file.start)
+        var lines: Int64 = 0
+        try reader.forEachLine { line in
+            if !line.terminated && !keepPartialLine { return }
+            file.consumedEnd = line.offset + Int64(line.length)
+            file.pending.lines += 1
+            lines += 1
+            let outcome: LineOutcome = line.truncated
+                ? .malformed(reason: "line longer than \(LineReader.maxLineLength) bytes")
+                : parser.parse(line.bytes, origin: LineOrigin(source: sourceID, offset: line.offset))
+            switch consume outcome {
+            case .record(let r):
+                linker.link(consume r) { pipeline.append($0) }
+            case .skipped:
+                file.pending.skipped += 1
+            case .malformed(let reason):
+                file.pending.malformed += 1
+                if samplesBefore + file.committed.samples.count + file.pending.samples.count < options.malformedSamples {
+                    file.pending.samples.append(MalformedSample(path: file.path, line: line.number, reason: reason,
+                                                                text: String(line.bytes.prefix(200).string)))
+                }
+            }
+            // A part ends after a line whose tail fingerprint is at hand (always, but for the first
+            // 4 KiB after a resume point).
+            if file.partIsDue(rowsQueued: pipeline.queued, options: options) {
+                let tail = file.isStdin ? nil : line.tail(file.tailLength)
+                if file.isStdin || tail != nil {
+                    try commitPart(&file, compression: input.compression, status: input.file.status, tail: tail)
+                }
+            }
+            if let progress, lines & 0x3FFF == 0 { progress(inputPosition()) }
+        }
+    }
+
+    /// The year of BSD timestamps: `--year`, else the file's modification time (now for stdin).
+    private func timestampResolver(for input: OpenInput) -> TimestampResolver {
+        if let year = options.year {
+            return TimestampResolver(year: year, timeZone: options.timeZone)
+        } else if let st = input.file.status {
+            return TimestampResolver(referenceTime: st.mtime, timeZone: options.timeZone)
+        }
+        return TimestampResolver(referenceTime: Int64(Date().timeIntervalSince1970), timeZone: options.timeZone)
+    }
+}
