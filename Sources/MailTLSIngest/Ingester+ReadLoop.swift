@@ -47,9 +47,9 @@ extension Ingester {
                                                                 text: String(line.bytes.prefix(200).string)))
                 }
             }
-            // A part ends after a line whose tail fingerprint is at hand (always, but for the first
-            // 4 KiB after a resume point).
-            if file.partIsDue(rowsQueued: pipeline.queued, options: options) {
+            // A part ends after a whole line (not a cut one, whose rest is still to be skipped) whose
+            // tail fingerprint is at hand (always, but for the first 4 KiB after a resume point).
+            if !line.truncated, file.partIsDue(rowsQueued: pipeline.queued, options: options) {
                 let tail = file.isStdin ? nil : line.tail(file.tailLength)
                 if file.isStdin || tail != nil {
                     try commitPart(&file, compression: input.compression, status: input.file.status, tail: tail)

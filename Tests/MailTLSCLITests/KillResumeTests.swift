@@ -172,4 +172,31 @@ import Glibc
         let got = try Snapshot(db)
         #expect(got.rows == f.clean.rows && got.rollups == f.clean.rollups, "\(got.difference(from: f.clean))")
     }
+
+    /// A line longer than the line limit (12 MiB: `LineReader` cuts lines somewhere past 4 MiB) is cut,
+    /// and the rest of it skipped: a part never ends after the cut (its checkpoint would point into the middle of the line). Killed after it, the rerun
+    /// resumes after the whole long line and ends with the clean store, line count included.
+    @Test func killAfterALongLineResumesAfterIt() async throws {
+        let dir = try Scratch()
+        let long = "Nov 29 01:30:00 mx1 sm-mta[1]: " + String(repeating: "x", count: 12 << 20)
+        let before = SynthLog.lines(0..<200), after = SynthLog.lines(200..<400)
+        try dir.write("maillog", SynthLog.text(before + [long] + after))
+        let env = ["MAILTLS_PART_BYTES": "5000"]
+        let cleanDB = dir.path("clean.db")
+        #expect(try await dir.run(ingestArgs(cleanDB, [dir.path("maillog")], ["--quiet"]), env: env).status == 0)
+        let clean = try Snapshot(cleanDB)
+        let rowsBefore = SynthLog.expectedRows(0..<200).values.reduce(0, +)
+        let db = dir.path("t.db")
+        var e = env
+        e["MAILTLS_FAULT_AFTER_ROWS"] = "\(rowsBefore + 1)"
+        let killed = try await dir.run(ingestArgs(db, [dir.path("maillog")], ["--quiet"]), env: e)
+        #expect(killed.signaled && killed.status == SIGKILL, "\(killed)")
+        let offset = Int64(try StoreDump.query(db, "SELECT offset FROM sources").first ?? "") ?? -1
+        let longStart = SynthLog.bytes(before), longEnd = longStart + Int64(long.utf8.count) + 1
+        #expect(offset <= longStart || offset >= longEnd, "a checkpoint inside the long line: \(offset)")
+        let rerun = try await dir.run(ingestArgs(db, [dir.path("maillog")]), env: env)
+        #expect(rerun.status == 0, "\(rerun)")
+        let got = try Snapshot(db)
+        #expect(got == clean, "\(got.difference(from: clean))")
+    }
 }
