@@ -15,7 +15,7 @@ extension MailTLS {
                 A last line without a newline is left for the next run. Every STARTTLS handshake becomes a
                 tls_sessions row linked to the AUTH, from= and to= lines of its SMTP session.
 
-                A file is committed in parts (every 16 MiB), each with its checkpoint and the open
+                A file is committed in parts (every 32 MiB), each with its checkpoint and the open
                 sessions: a killed or failed run keeps what it committed, and the next run continues
                 exactly from there. A --reingest is one transaction: killed, it leaves the store as it
                 was before it.
