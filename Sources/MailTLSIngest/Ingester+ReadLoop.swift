@@ -14,17 +14,7 @@ extension Ingester {
         var parser = LineParser(resolver: timestampResolver(for: input))
         let keepPartialLine = input.compression != .none || file.isStdin
         let sourceID = file.source.id
-        // Plain input is read ahead too, now that any resume point has been skipped to (a skip is a
-        // seek, which reading ahead would turn into reading).
-        var lineSource: ByteSource = input.content
-        var plainAhead: ReadAheadSource?
-        if input.readAhead == nil {
-            let f = input.file
-            let ahead = ReadAheadSource(input.content, position: { f.bytesRead })
-            plainAhead = ahead
-            lineSource = ahead
-        }
-        let inputPosition = { [input, plainAhead] in plainAhead?.upstreamPosition ?? input.position }
+        let (lineSource, inputPosition) = input.lineContent()
         let reader = LineReader(source: lineSource, startOffset: file.start)
         var lines: Int64 = 0
         try reader.forEachLine { line in

@@ -38,4 +38,14 @@ struct OpenInput {
 
     /// Bytes of the file read so far (compressed bytes for compressed input).
     var position: Int64 { readAhead?.upstreamPosition ?? file.bytesRead }
+
+    /// The content to split into lines, read ahead on a thread of its own, and the file position
+    /// (for progress) as of the bytes handed out. Called once any resume point has been skipped to:
+    /// plain content starts its read-ahead only here, since reading ahead would turn a seek into reading.
+    func lineContent() -> (content: ByteSource, position: () -> Int64) {
+        if readAhead != nil { return (content, { [self] in position }) }
+        let f = file
+        let ahead = ReadAheadSource(content, position: { f.bytesRead })
+        return (ahead, { ahead.upstreamPosition })
+    }
 }
