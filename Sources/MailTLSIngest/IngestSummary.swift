@@ -24,8 +24,21 @@ public struct IngestSummary: Sendable {
     public var truncatedFields: Int64 = 0
     public var samples: [MalformedSample] = []
     public var seconds: Double = 0
+    /// Transactions committed (each holds one part of a file, with its checkpoint).
+    public var parts = 0
 
     public init() {}
+
+    /// Adds what a file's committed parts counted.
+    mutating func add(_ t: LineTally, parts p: Int) {
+        lines += t.lines
+        skipped += t.skipped
+        malformed += t.malformed
+        truncatedFields += t.truncatedFields
+        bytes += t.bytes
+        samples += t.samples
+        parts += p
+    }
 
     /// The one-line summary printed on stderr.
     public var line: String {

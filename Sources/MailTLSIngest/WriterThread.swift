@@ -29,6 +29,8 @@ final class WriterThread: @unchecked Sendable {
     private var batch = Batch()
     private var spare: [Batch] = []   // guarded by lock
     private var written = 0
+    /// Rows queued since the start (on the reading thread): how big the part being read is.
+    private(set) var queued = 0
     private let faultAfterRows: Int?
     static let batchSize = 1024
     /// A batch is also handed over at this many bytes of records (`LogRecord.approximateBytes`):
@@ -50,6 +52,7 @@ final class WriterThread: @unchecked Sendable {
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
         bytes += r.approximateBytes
+        queued += 1
         batch.rows.append(r)
         if batch.rows.count >= Self.batchSize || bytes >= Self.batchBytes { submit() }
     }
@@ -128,7 +131,8 @@ final class WriterThread: @unchecked Sendable {
         try rollups.flush(into: store.database)
     }
 
-    /// Drops rows not yet handed to the writer (after a failure).
+    /// Drops rows not yet written and the rollup counts not yet flushed (after a failure: the rows of
+    /// the part being read).
     func discard() {
         batch.rows.removeAll(keepingCapacity: true)
         bytes = 0

@@ -179,22 +179,6 @@ extension Store {
         try s.run()
     }
 
-    /// Removes every row logged before `cutoff` (Unix seconds) and returns how many went, per
-    /// documented table (`prune`). The rollups keep their counts.
-    public func deleteRows(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
-        var removed: [(String, Int)] = []
-        for t in CompactRows.tables {
-            let s = try database.prepare("DELETE FROM \(t.base) WHERE ts < ?")
-            s.bind(1, cutoff)
-            try s.run()
-            removed.append((t.view, database.changes))
-        }
-        let s = try database.prepare("DELETE FROM local_deliveries WHERE day < ?")
-        s.bind(1, CivilTime.isoDate(cutoff))
-        try s.run()
-        return removed
-    }
-
     /// Internal state saved between runs (JSON text).
     public func state(_ key: String) throws -> String? {
         let s = try database.prepare("SELECT value FROM ingest_state WHERE key = ?")

@@ -15,6 +15,11 @@ extension MailTLS {
                 A last line without a newline is left for the next run. Every STARTTLS handshake becomes a
                 tls_sessions row linked to the AUTH, from= and to= lines of its SMTP session.
 
+                A file is committed in parts (every 32 MiB), each with its checkpoint and the open
+                sessions: a killed or failed run keeps what it committed, and the next run continues
+                exactly from there. A --reingest is one transaction: killed, it leaves the store as it
+                was before it.
+
                 Examples:
                   mailtls ingest /var/log/maillog*
                   zcat old.gz | mailtls ingest --db /srv/mailtls.db -
@@ -62,7 +67,8 @@ extension MailTLS {
             let env = ProcessInfo.processInfo.environment
             let options = IngestOptions(year: year, timeZone: timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
                                         sessionGap: Int64(sessionGap) * 60,
-                                        faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init))
+                                        faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init),
+                                        partBytes: env["MAILTLS_PART_BYTES"].flatMap(Int64.init) ?? IngestOptions.defaultPartBytes)
             let progress = ProgressLine(enabled: !quiet && Console.stderrIsTerminal)
             let summary = try withStoreLock(store, wait: wait) {
                 try Ingester(store: try Store(path: store.path), options: options)

@@ -37,7 +37,8 @@ extension MailTLS {
             }
         }
 
-        /// The UTC cutoff (Unix seconds) for an age (`400d`, `8w`) or a date.
+        /// The UTC cutoff (seconds) for an age (`400d`, `8w`: that long before `now`) or a date
+        /// (`YYYY-MM-DD`: its start, UTC); nil for anything else.
         static func cutoff(_ text: String, now: Date) -> Int64? {
             let t = text.trimmingCharacters(in: .whitespaces)
             if let unit = t.last, let n = Int(t.dropLast()), n >= 0 {
@@ -49,24 +50,23 @@ extension MailTLS {
                 }
                 return Int64(now.timeIntervalSince1970) - Int64(days) * 86400
             }
-            let parts = t.split(separator: "-")
-            if t.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-               (1...12).contains(m), (1...31).contains(d) {
-                return CivilTime.seconds(year: y, month: m, day: d, hour: 0, minute: 0, second: 0)
-            }
-            return nil
+            let parts = t.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                  let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+                  (1...12).contains(m), (1...31).contains(d) else { return nil }
+            return CivilTime.seconds(year: y, month: m, day: d, hour: 0, minute: 0, second: 0)
         }
 
         func run() throws {
             guard let cutoff = Self.cutoff(olderThan, now: Date()) else { throw ExitCode(2) }
-            let removed: [(String, Int)] = try withStoreLock(store, wait: wait) {
+            let removed = try withStoreLock(store, wait: wait) {
                 let s = try Store(path: store.path)
-                let removed = try s.database.transaction { try s.deleteRows(before: cutoff) }
-                if vacuum { try s.database.execute("VACUUM") }
+                let removed = try s.prune(before: cutoff)
+                if vacuum { try s.vacuum() }
                 return removed
             }
             if !quiet {
-                let parts = removed.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+                let parts = removed.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")
                 Console.error("mailtls: removed rows before \(CivilTime.iso8601(cutoff)): \(parts)")
             }
         }

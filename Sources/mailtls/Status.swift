@@ -37,10 +37,9 @@ extension MailTLS {
                 let size = src.size.map { " of \(Self.human($0))" } ?? ""
                 print("  \(src.path)  [\(src.compression ?? "?")]  read \(Self.human(src.offset))\(size), \(src.lines) lines, last \(src.lastIngest ?? "-")")
             }
-            let last = try s.database.prepare("SELECT started, summary FROM ingest_runs ORDER BY id DESC LIMIT 1")
             print("")
-            if try last.step() {
-                print("last run: \(last.string(0) ?? "?"): \(last.string(1) ?? "")")
+            if let last = try s.lastIngestRun() {
+                print("last run: \(last.started): \(last.summary)")
             } else {
                 print("last run: none")
             }

@@ -8,6 +8,10 @@ import Glibc
 
 /// `MAILTLS_FAULT_AFTER_ROWS=N` kills `mailtls ingest` with SIGKILL after N rows were written,
 /// mid-transaction. A rerun must end with exactly the store of a clean, uninterrupted run.
+///
+/// These files are far smaller than a commit part, so each is one transaction here: the kill keeps
+/// the files committed before it. Kills in the middle of files committed in many parts are in
+/// `KillResumeTests`.
 @Suite struct CrashTests {
     /// A rotated chain of three files (maillog.2.gz, maillog.1, maillog; sessions split across
     /// each boundary; maillog ends with a line still being written) and its clean-run dump.
@@ -64,7 +68,7 @@ import Glibc
         let crashed = try await chain.dir.run(ingestArgs(db, chain.files, ["--quiet"]), env: ["MAILTLS_FAULT_AFTER_ROWS": "\(n)"])
         if n <= total {
             #expect(crashed.signaled && crashed.status == SIGKILL, "expected death by SIGKILL: \(crashed)")
-            // Whole files only: the store holds the files committed before the crash, nothing of the rest.
+            // Each file is one part here: the store holds the files committed before the crash, nothing of the rest.
             let committed = try StoreDump.query(db, "SELECT count(*) FROM sources").first.flatMap { Int($0) } ?? -1
             let rowsNow = try StoreDump.of(db).count
             #expect(rowsNow == chain.rowsPerFile.prefix(committed).reduce(0, +),

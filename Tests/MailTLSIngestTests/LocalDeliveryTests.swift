@@ -46,7 +46,7 @@ import Testing
         let store = try Store(path: db)
         let cutoff = Int64(try #require(try store.database.scalarInt(
             "SELECT CAST(strftime('%s', max(day)) AS INTEGER) FROM local_deliveries")))
-        _ = try store.database.transaction { try store.deleteRows(before: cutoff) }
+        _ = try store.prune(before: cutoff)
         #expect(try rows(db, "SELECT DISTINCT day FROM local_deliveries") == [days.last!])
     }
 }

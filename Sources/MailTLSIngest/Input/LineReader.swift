@@ -21,6 +21,17 @@ public struct Line {
     /// True when the line was longer than `LineReader.maxLineLength`: `bytes` holds only its start,
     /// and the rest was read past without being kept.
     public var truncated: Bool
+    /// Stream bytes right before the line that are still in memory (at `bytes.base - behind`): up to
+    /// the reader's `keepBehind`, fewer just after the start or a resume.
+    public var behind: Int
+
+    /// The last `count` stream bytes up to the end of this line (newline included), or nil when fewer
+    /// are in memory (or the line was cut: its end was not kept): the tail fingerprint of a
+    /// checkpoint taken after this line.
+    public func tail(_ count: Int) -> [UInt8]? {
+        guard !truncated, count <= behind + length else { return nil }
+        return Array(UnsafeBufferPointer(start: bytes.base + length - count, count: count))
+    }
 }
 
 /// Splits a `ByteSource` into lines with `memchr`, in one fixed buffer: memory stays flat however
@@ -29,6 +40,10 @@ public struct Line {
 /// A line longer than `maxLineLength` is handed out once, when its end is found, with `truncated`
 /// set and only its first `maxLineLength` bytes: the bytes after those are dropped as they are read,
 /// so the line is never held whole (docs/parsing-limits.md).
+///
+/// The buffer holds one contiguous range of the stream. When it is compacted, the last `keepBehind`
+/// bytes before the current line stay, so that a checkpoint taken after any line can fingerprint the
+/// bytes before it (`Line.tail`) even for compressed input, which cannot be read again.
 public final class LineReader {
     public static let chunkSize = 1 << 20
     /// The longest line kept whole. sendmail writes at most about 1 KB per syslog line; 64 KiB leaves
@@ -37,15 +52,21 @@ public final class LineReader {
 
     private let source: ByteSource
     private let buffer: UnsafeMutablePointer<UInt8>
-    /// One read's worth after a line's start of at most `maxLineLength` bytes: never grown.
-    private let capacity = LineReader.chunkSize + LineReader.maxLineLength
+    /// One read's worth after the kept bytes before a line and a line's start of at most
+    /// `maxLineLength` bytes: never grown.
+    private let capacity: Int
 
     private let startOffset: Int64
+    private let keepBehind: Int
 
-    /// - Parameter startOffset: the stream offset of the source's first byte (when resuming).
-    public init(source: ByteSource, startOffset: Int64 = 0) {
+    /// - Parameters:
+    ///   - startOffset: the stream offset of the source's first byte (when resuming).
+    ///   - keepBehind: stream bytes before the current line to keep in memory (see `Line.behind`).
+    public init(source: ByteSource, startOffset: Int64 = 0, keepBehind: Int = Fingerprint.window) {
         self.source = source
         self.startOffset = startOffset
+        self.keepBehind = keepBehind
+        capacity = LineReader.chunkSize + LineReader.maxLineLength + keepBehind
         buffer = .allocate(capacity: capacity)
     }
 
@@ -77,7 +98,7 @@ public final class LineReader {
             }
             number += 1
             try body(Line(bytes: ByteSpan(base: buffer + start, count: len), offset: offset, length: length,
-                          number: number, terminated: terminated, truncated: truncated))
+                          number: number, terminated: terminated, truncated: truncated, behind: start))
             offset += Int64(length)
             dropped = 0
         }
@@ -101,11 +122,13 @@ public final class LineReader {
                 dropped += end - (start + maxLine)
                 end = start + maxLine
             }
-            // Compact, then read: at most `maxLine` bytes stay, so a whole chunk always fits.
-            if start > 0 {
-                if end > start { memmove(buffer, buffer + start, end - start) }
-                end -= start
-                start = 0
+            // Compact, keeping up to `keepBehind` bytes before the line, then read: at most
+            // `keepBehind + maxLine` bytes stay, so a whole chunk always fits.
+            let drop = start - min(start, keepBehind)
+            if drop > 0 {
+                if end > drop { memmove(buffer, buffer + drop, end - drop) }
+                end -= drop
+                start -= drop
             }
             scan = end
             let n = try source.read(into: buffer + end, capacity: min(LineReader.chunkSize, capacity - end))

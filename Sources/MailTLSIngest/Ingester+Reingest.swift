@@ -1,0 +1,62 @@
+import Foundation
+import MailTLSParser
+import MailTLSStore
+
+/// Step 2 of reading a file, for `--reingest FILE` only: the re-ingest context.
+///
+/// The file's rows are removed and it is read again from the start with the linker state saved when
+/// its first line was read (`sources.state_before`), its sessions, failures and deliveries getting
+/// their old ids back so that rows of other files linked to them stay linked. The run's own linker
+/// waits aside (`FileRead.runLinker`) and resumes after the file.
+///
+/// A re-ingest is one transaction, not committed in parts: between the removal of the old rows and
+/// the end of the re-read the store would hold half a file, and the run's linker state and the saved
+/// failure completions (a temporary table) would have to survive a crash too. So a re-ingest killed
+/// or failed at any point leaves the store as it was before it (old rows, old checkpoint, counted
+/// once); run it again to redo it. Its WAL grows with the file, which is why it is kept for the
+/// occasional repair of one file.
+extension Ingester {
+    /// Removes `known`'s rows and sets up the linker to read it again from the start.
+    func beginReingest(_ file: inout FileRead, known: SourceRecord) throws {
+        let oldIDs = try store.sessionIDs(sourceID: known.id)
+        let oldFailureIDs = try store.failureIDs(sourceID: known.id)
+        let oldDeliveryIDs = try store.deliveryIDs(sourceID: known.id)
+        try store.saveFailureCompletions(sourceID: known.id)
+        try store.removeFromRollups(sourceID: known.id)
+        try store.deleteRows(sourceID: known.id)
+        file.runLinker = linker
+        var before = SessionLinker(sessionGap: options.sessionGap, firstSessionID: linker.nextSessionID)
+        if let json = try store.stateBefore(sourceID: known.id),
+           let saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
+            before = saved
+            before.sessionGap = options.sessionGap
+        }
+        before.reserveSessionIDs(from: linker.nextSessionID)
+        before.reserveFailureIDs(from: linker.nextFailureID)
+        before.reserveDeliveryIDs(from: linker.nextDeliveryID)
+        before.reuseSessionIDs(oldIDs)
+        before.reuseFailureIDs(oldFailureIDs)
+        before.reuseDeliveryIDs(oldDeliveryIDs)
+        linker = before
+        file.source.offset = 0
+        file.source.lines = 0
+    }
+
+    /// After the re-read: the run's linker resumes (past the ids the re-read used); the re-read
+    /// file's open sessions belong to its end and are dropped.
+    func endReingestLinker(_ file: FileRead) {
+        guard var run = file.runLinker else { return }
+        run.reserveSessionIDs(from: linker.nextSessionID)
+        run.reserveFailureIDs(from: linker.nextFailureID)
+        run.reserveDeliveryIDs(from: linker.nextDeliveryID)
+        linker = run
+    }
+
+    /// The re-read file's rollup counts, in its transaction: its rows are added back by source (after
+    /// the failure completions other files had made are restored), not from the writer's counts.
+    func addReingestedRollups(_ file: FileRead) throws {
+        pipeline.rollups.clear()
+        try store.restoreFailureCompletions()
+        try store.addToRollups(sourceID: file.source.id)
+    }
+}

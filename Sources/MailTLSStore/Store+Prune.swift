@@ -1,0 +1,29 @@
+import MailTLSParser
+
+/// Removing old rows (`mailtls prune`).
+extension Store {
+    /// Deletes the rows of every data table (and the local-delivery counts of the days) before
+    /// `cutoff` (UTC seconds), in one transaction, and returns how many rows went per table. The
+    /// rollups and the checkpoints (`sources`) are kept: the long-term counts survive and pruned lines
+    /// are not read again.
+    public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
+        try database.transaction {
+            var removed: [(String, Int)] = []
+            for t in CompactRows.tables {
+                let s = try database.prepare("DELETE FROM \(t.base) WHERE ts < ?")
+                s.bind(1, cutoff)
+                try s.run()
+                removed.append((t.view, database.changes))
+            }
+            let s = try database.prepare("DELETE FROM local_deliveries WHERE day < ?")
+            s.bind(1, CivilTime.isoDate(cutoff))
+            try s.run()
+            return removed
+        }
+    }
+
+    /// Rewrites the file without its free pages (`VACUUM`), e.g. after a large prune.
+    public func vacuum() throws {
+        try database.execute("VACUUM")
+    }
+}
