@@ -28,8 +28,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
             return "no store at \(path): run `mailtls ingest FILE...` first, give --db PATH (or $MAILTLS_DB), "
                 + "or pass log files to `mailtls report` directly"
         case .unknownSection(let name):
-            return "unknown report section '\(name)' (sections: \(ReportSection.names.joined(separator: ", ")));"
-                + " to read a log file of that name, write ./\(name)"
+            return "unknown report section '\(name)' (sections: \(ReportSection.names.joined(separator: ", ")))"
         case .unknownTable(let name):
             return "unknown table '\(name)' (tables: \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .invalidTime(let text):

@@ -23,8 +23,8 @@ public struct ReportSection: Sendable, Equatable {
         case by
         /// `--cipher`: the query reads `:cipher`.
         case cipher
-        /// `--version`: the query reads `:version`.
-        case version
+        /// `--tls-version`: the query reads `:version`.
+        case tlsVersion = "tls-version"
         /// `--recent`: the query compares the last `:recent` seconds with the history before.
         case recent
         /// `--min`: the query keeps peers with at least `:min` sessions.
@@ -57,7 +57,7 @@ public struct ReportSection: Sendable, Equatable {
 
     /// Throws when `filter` sets an option this section does not use (e.g. `--by` on `verify`).
     public func check(_ filter: ReportFilter) throws {
-        let given: [(Option, Bool)] = [(.by, filter.by != nil), (.cipher, filter.cipher != nil), (.version, filter.version != nil),
+        let given: [(Option, Bool)] = [(.by, filter.by != nil), (.cipher, filter.cipher != nil), (.tlsVersion, filter.version != nil),
                                        (.recent, filter.recent != nil), (.min, filter.minSessions != nil)]
         for (option, isSet) in given where isSet && !options.contains(option) {
             let users = ReportSection.all.filter { $0.options.contains(option) }.map(\.name)

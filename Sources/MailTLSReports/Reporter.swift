@@ -44,7 +44,7 @@ public struct Reporter {
 
     /// The summary document: the stable keys of `Queries/summary.sql`.
     public func summary(filter: ReportFilter = ReportFilter()) throws -> JSONValue {
-        try document(try ReportSection.named("summary"), filter: filter)
+        try document(.summary, filter: filter)
     }
 
     /// `section` rendered in `format`, ending with a newline.

@@ -60,8 +60,8 @@ final class RunningCLI {
         let id = UUID().uuidString
         out = scratch.appendingPathComponent(".out-\(id)")
         err = scratch.appendingPathComponent(".err-\(id)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: try MailTLSBinary.path())
         process.arguments = args
         var environment = ProcessInfo.processInfo.environment
