@@ -20,13 +20,24 @@ public final class Store {
         database = try Database(path: path, readOnly: readOnly)
         database.setBusyTimeout(milliseconds: 5000)
         if readOnly {
-            let v = try database.userVersion
+            let v: Int32
+            do {
+                v = try database.userVersion
+            } catch let e as StoreError where e.isPermissionDenied && path != ":memory:"
+                        && !FileManager.default.fileExists(atPath: path + "-shm") {
+                // A WAL reader that may not create -shm (docs/store.md: read-only users).
+                throw StoreError.walFilesMissing(path: path, message: e.sqliteMessage)
+            }
             if v > Schema.version { throw StoreError.schemaTooNew(path: path, found: v, supported: Schema.version) }
             return
         }
         // Large pages for a new store: bulk inserts split fewer pages (measured ~10 % faster than 4096).
         // An existing store keeps its page size (it cannot change in WAL mode).
         try database.execute("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        // Readers without write access to the folder need -wal and -shm to exist (docs/store.md):
+        // keep them, and let the last close truncate the WAL to nothing rather than delete it.
+        try database.persistWAL()
+        try database.execute("PRAGMA journal_size_limit=67108864")
         try migrate()
     }
 

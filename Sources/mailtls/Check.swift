@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailTLSReports
+import MailTLSStore
 
 extension MailTLS {
     struct Check: ParsableCommand {
@@ -136,6 +137,14 @@ extension MailTLS {
                                             history: history)
             } catch ReportError.noStore(let path) {
                 output.put(CheckResult.unknown("no store at \(path): run `mailtls ingest` first, or give --db PATH"))
+                output.flush()
+                throw ExitCode(CheckStatus.unknown.rawValue)
+            } catch let e as StoreError where !e.isSQLite {
+                output.put(CheckResult.unknown("\(e)"))  // names the store
+                output.flush()
+                throw ExitCode(CheckStatus.unknown.rawValue)
+            } catch let e as StoreError {
+                output.put(CheckResult.unknown("cannot read the store \(store.path): \(e.sqliteMessage)"))
                 output.flush()
                 throw ExitCode(CheckStatus.unknown.rawValue)
             } catch {

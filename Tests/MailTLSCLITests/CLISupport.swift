@@ -127,6 +127,24 @@ func sh(_ command: String) throws -> (status: Int32, output: String) {
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
+/// `sh(_:)` without blocking a test thread while the command runs (see `RunningCLI.wait()`).
+func shAsync(_ command: String) async throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-sh-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: out) }
+    let handle = try FileHandle(forWritingTo: out)
+    p.standardOutput = handle
+    p.standardError = handle
+    try p.run()
+    while p.isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }
+    p.waitUntilExit()
+    try handle.close()
+    return (p.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+}
+
 /// Runs a shell command that must succeed.
 func shOK(_ command: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let r = try sh(command)
@@ -134,7 +152,7 @@ func shOK(_ command: String, sourceLocation: SourceLocation = #_sourceLocation) 
 }
 
 func toolExists(_ tool: String) -> Bool {
-    ["/usr/bin/", "/bin/", "/usr/local/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + tool) }
+    ["/usr/bin/", "/bin/", "/usr/local/bin/", "/usr/sbin/", "/sbin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + tool) }
 }
 
 /// Expects the store at `db` to hold exactly `want` (see `StoreDump`).
