@@ -23,6 +23,32 @@ enum Console {
         }
     }
 
+    /// Prints `mailtls: warning: TEXT` on stderr.
+    static func warning(_ text: String) {
+        error("mailtls: warning: " + text)
+    }
+
+    /// `text` safe to print on a terminal: control characters (which could move the cursor, change
+    /// colours or retitle the window when a log holds binary junk) are shown as `\xNN`.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// C0 and C1 control characters and DEL.
+    private static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value)
+    }
+
     /// True when stderr is a terminal (progress output goes there only then).
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MailTLSParser
+import MailTLSReports
 import MailTLSStore
 
 extension MailTLS {
@@ -19,7 +19,7 @@ extension MailTLS {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(name: .customLong("older-than"), help: ArgumentHelp("Age cutoff: Nd (days), Nw (weeks), or a date YYYY-MM-DD.", valueName: "age"))
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Rows before this: an age (90m, 24h, 400d, 8w) or a date or time, as --since of report.", valueName: "age"))
         var olderThan: String
 
         @Option(help: ArgumentHelp("Seconds to wait for an ingest's lock (exit 75 after).", valueName: "seconds"))
@@ -33,25 +33,14 @@ extension MailTLS {
 
         func validate() throws {
             if Self.cutoff(olderThan, now: Date()) == nil {
-                throw ValidationError("--older-than takes Nd, Nw or YYYY-MM-DD, e.g. 400d")
+                throw ValidationError("--older-than takes an age (90m, 24h, 400d, 8w) or a date (2026-03-01), not '\(olderThan)'")
             }
         }
 
-        /// The UTC cutoff text for an age (`400d`, `8w`) or a date.
+        /// The UTC cutoff text for an age or a date or time: the same forms, read by the same parser,
+        /// as `--since` (a date is its midnight UTC).
         static func cutoff(_ text: String, now: Date) -> String? {
-            let t = text.trimmingCharacters(in: .whitespaces)
-            if let unit = t.last, let n = Int(t.dropLast()), n >= 0 {
-                let days: Int
-                switch unit {
-                case "d": days = n
-                case "w": days = n * 7
-                default: return nil
-                }
-                let secs = Int64(now.timeIntervalSince1970) - Int64(days) * 86400
-                return CivilTime.iso8601(secs)
-            }
-            if t.count == 10, t.dropFirst(4).first == "-" { return t + "T00:00:00Z" }
-            return nil
+            (try? TimeBound.parse(text, now: now)).map(TimeBound.iso)
         }
 
         func run() throws {

@@ -98,14 +98,11 @@ struct ReportOptions: ParsableArguments {
     /// Ingests the files into the store at `path`; returns true when some file failed.
     private func readFirst(into path: String) throws -> Bool {
         let options = IngestOptions(year: year, timeZone: filters.traffic.timezone.flatMap(TimeZone.init(identifier:)) ?? .current)
+        let paths = IngestOutput.checkInputs(files)
         let summary = try withStoreLock(path: path, wait: 10) {
-            try Ingester(store: try Store(path: path), options: options).ingest(paths: files)
+            try Ingester(store: try Store(path: path), options: options).ingest(paths: paths)
         }
-        for e in summary.failedFiles { Console.error("mailtls: \(e)") }
-        if !quiet || !summary.failedFiles.isEmpty {
-            Console.error("mailtls: \(summary.line)")
-            for s in summary.samples { Console.error("  unparsed \(s.path):\(s.line): \(s.reason): \(s.text)") }
-        }
+        IngestOutput.print(summary, quiet: quiet)
         return !summary.failedFiles.isEmpty
     }
 }
