@@ -2,9 +2,6 @@ import Foundation
 import MailTLSReports
 import MailTLSStore
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Three days on two hosts: Monday 2026-03-02 and Tuesday 03-03, then Monday 03-09 late in the
 /// evening (UTC), which is already 03-10 in Berlin.
@@ -19,7 +16,7 @@ let filterLog =
     + Log.from("23:30:01", 5, qid: "6239NUaa000005", proto: "ESMTPS", relay: "c.example.net [192.0.2.3]", day: "Mar  9")
     + Log.serverTLS("23:40:00", 6, relay: "localhost [127.0.0.1]", verify: "NOT", day: "Mar  9")
 
-@Suite(.serialized) struct FilterTests {
+@Suite struct FilterTests {
     let store: TestStore
     init() throws { store = try TestStore(filterLog) }
 
@@ -69,22 +66,6 @@ let filterLog =
         #expect(throws: ReportError.self) { try store.table("verify", ReportFilter(by: .day)) }
         #expect(throws: ReportError.self) { try store.table("rates", ReportFilter(cipher: "RC4*")) }
         #expect(throws: ReportError.unknownSection("nope")) { try ReportSection.named("nope") }
-    }
-
-    /// Days follow the process's TZ when :localtime is set (the CLI sets TZ from --timezone).
-    @Test func timezoneMovesDays() throws {
-        let saved = getenv("TZ").map { String(cString: $0) }
-        setenv("TZ", "Europe/Berlin", 1)
-        tzset()
-        defer {
-            if let saved { setenv("TZ", saved, 1) } else { unsetenv("TZ") }
-            tzset()
-        }
-        let local = ReportFilter(localTime: true)
-        #expect(try store.table("daily", local).column("date") == [.text("2026-03-02"), .text("2026-03-03"), .text("2026-03-10")])
-        #expect(try store.table("daily").column("date") == [.text("2026-03-02"), .text("2026-03-03"), .text("2026-03-09")])
-        #expect(try store.table("rates", ReportFilter(by: .week, localTime: true)).column("bucket")
-                == [.text("2026-03-02"), .text("2026-03-09")])
     }
 
     @Test func timeBoundsAreReadInTheirZone() throws {
