@@ -106,7 +106,7 @@ extension MailTLS {
             do {
                 let s = try TimeBound.parse(since, now: now, timeZone: traffic.zone)
                 let u = try until.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) } ?? now
-                let h = try WatchDefaults.duration(history, option: "--history")
+                let h = try Age.parse(history, option: "--history")
                 guard s < u else { throw ValidationError("--since (\(TimeBound.iso(s))) must be before --until (\(TimeBound.iso(u)))") }
                 return (s, u, h)
             } catch let e as ValidationError {

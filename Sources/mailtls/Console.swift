@@ -16,7 +16,11 @@ enum Console {
         line.withUTF8 { buf in
             var off = 0
             while off < buf.count {
+                #if canImport(Glibc)
                 let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
+                #else
+                let n = Darwin.write(2, buf.baseAddress! + off, buf.count - off)
+                #endif
                 if n <= 0 { break }
                 off += n
             }

@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @main
 struct MailTLS: ParsableCommand {
@@ -34,7 +31,7 @@ struct MailTLS: ParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 Console.error(fullMessage(for: error))
-                Glibc.exit(2)
+                Self.exit(withError: ExitCode(2))
             }
             exit(withError: error)
         }

@@ -87,7 +87,7 @@ extension MailTLS.Report {
         var recent: String?
 
         func apply(to filter: inout ReportFilter) throws {
-            do { filter.recent = try recent.map { try WatchDefaults.duration($0, option: "--recent") } } catch {
+            do { filter.recent = try recent.map { try Age.parse($0, option: "--recent") } } catch {
                 throw ValidationError("\(error)")
             }
         }

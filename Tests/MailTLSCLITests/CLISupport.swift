@@ -4,6 +4,8 @@ import MailTLSStore
 import Testing
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The `mailtls` executable this test target depends on: built into the same directory as the test

@@ -4,6 +4,8 @@ import MailTLSTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A monitoring user in the store's group, who may read the store but write neither it nor its
