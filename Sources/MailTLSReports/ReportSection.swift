@@ -1,9 +1,11 @@
 /// One section of `mailtls report`: a query of `Queries/` and how to present it.
 ///
-/// Adding a section takes two steps:
+/// Adding a section takes three steps:
 /// 1. `Queries/<name>.sql`: one SELECT, runnable as is with `sqlite3`, using only the parameters of
 ///    `ReportFilter.parameterNames` (unset ones are NULL, meaning "no filter").
 /// 2. One entry in `ReportSection.all` (ReportSection+Catalog.swift).
+/// 3. Its subcommand of `mailtls report` (Sources/mailtls/Report+Sections.swift), listed in
+///    `MailTLS.Report`'s configuration.
 ///
 /// Rendering follows the column names: fractions in columns named `rate`/`share` or ending in
 /// `_rate`/`_share` print as percentages in tables; everything else prints as the query returns it.

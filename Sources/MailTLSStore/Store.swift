@@ -24,9 +24,10 @@ public final class Store {
             do {
                 v = try database.userVersion
             } catch let e as StoreError where e.isPermissionDenied && path != ":memory:"
-                        && !FileManager.default.fileExists(atPath: path + "-shm") {
-                // A WAL reader that may not create -shm (docs/store.md: read-only users).
-                throw StoreError.walFilesMissing(path: path, message: e.sqliteMessage)
+                        && !FileManager.default.isReadableFile(atPath: path + "-shm") {
+                // A WAL reader that may not create or read -shm (docs/store.md: read-only users).
+                throw StoreError.walFilesMissing(path: path, message: e.sqliteMessage,
+                                                 missing: !FileManager.default.fileExists(atPath: path + "-shm"))
             }
             if v > Schema.version { throw StoreError.schemaTooNew(path: path, found: v, supported: Schema.version) }
             return

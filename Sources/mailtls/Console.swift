@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MailTLSReports
 
 /// Writing to the terminal's streams.
 enum Console {
@@ -33,24 +34,10 @@ enum Console {
     }
 
     /// `text` safe to print on a terminal: control characters (which could move the cursor, change
-    /// colours or retitle the window when a log holds binary junk) are shown as `\xNN`.
+    /// colours or retitle the window when a log holds binary junk) are shown as `\xNN`, as the
+    /// report tables show them.
     static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) {
-                let hex = String(scalar.value, radix: 16, uppercase: true)
-                out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// C0 and C1 control characters and DEL.
-    private static func isControl(_ s: Unicode.Scalar) -> Bool {
-        s.value < 0x20 || (0x7F...0x9F).contains(s.value)
+        TableRenderer.printable(text)
     }
 
     /// True when stderr is a terminal (progress output goes there only then).

@@ -51,7 +51,7 @@ import Testing
         let r = try await dir.run(ingestArgs(dir.path("t.db"), [log]))
         #expect(r.status == 0, "\(r)")
         #expect(r.stderr.contains("unparsed \(log):9: "), "\(r)")
-        #expect(r.stderr.contains("\\x1B]0;owned\\x07 \\x1B[31mred"), "\(r)")
+        #expect(r.stderr.contains("\\x1b]0;owned\\x07 \\x1b[31mred"), "\(r)")
         #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\u{07}"), "\(r)")
     }
 

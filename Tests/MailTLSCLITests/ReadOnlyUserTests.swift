@@ -112,4 +112,14 @@ import Darwin
         let check = try await Self.runAsReader(["check", "--db", db])
         #expect(check.status == 3 && check.output.hasPrefix("MAILTLS UNKNOWN - cannot read the store \(db) ("), "\(check.output)")
     }
+
+    /// -wal and -shm left owner-only (0600) while the store was opened to the group: named, with the fix.
+    @Test(Self.asSecondUser) func unreadableWALFilesAreExplained() async throws {
+        let (dir, db) = try await Self.sharedStore()
+        defer { withExtendedLifetime(dir) {} }
+        try shOK("chmod 0600 '\(db)-wal' '\(db)-shm'")
+        let r = try await Self.runAsReader(["status", "--db", db])
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.output.contains("this user may not read \(db)-shm; give"), "\(r.output)")
+    }
 }

@@ -9,8 +9,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case schemaTooNew(path: String, found: Int32, supported: Int32)
     /// Another process holds the store's write lock.
     case locked(path: String)
-    /// A reader may not create the `-wal`/`-shm` files of a WAL store, and they are missing.
-    case walFilesMissing(path: String, message: String)
+    /// A reader may not create the `-wal`/`-shm` files of a WAL store and they are missing, or it
+    /// may not read them.
+    case walFilesMissing(path: String, message: String, missing: Bool)
 
     public var description: String {
         switch self {
@@ -22,9 +23,12 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             return "store \(path) has schema version \(found), this mailtls supports up to \(supported): upgrade mailtls"
         case .locked(let path):
             return "store \(path) is locked by another mailtls process"
-        case .walFilesMissing(let path, let message):
+        case .walFilesMissing(let path, let message, true):
             return "cannot read the store \(path) (\(message)): its -wal and -shm files are missing and this user "
                 + "may not create them; the next `mailtls ingest` leaves them in place (docs/store.md: read-only users)"
+        case .walFilesMissing(let path, let message, false):
+            return "cannot read the store \(path) (\(message)): this user may not read \(path)-shm; give "
+                + "\(path)-wal and -shm the store's group and mode (docs/store.md: read-only users)"
         }
     }
 
@@ -47,7 +51,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .sqlite(_, let message, _):
             if let colon = message.range(of: ": ") { return String(message[colon.upperBound...]) }
             return message
-        case .cannotOpen(_, let message), .walFilesMissing(_, let message): return message
+        case .cannotOpen(_, let message), .walFilesMissing(_, let message, _): return message
         default: return description
         }
     }
