@@ -56,7 +56,7 @@ let package = Package(
             ]
         ),
         // Deterministic generator of realistic sendmail logs plus the truth it counted.
-        .executableTarget(name: "mailtls-synth", dependencies: ["MailTLSParser"]),
+        .executableTarget(name: "mailtls-synth", dependencies: ["MailTLSParser", "MailTLSReports"]),
 
         // Log fixtures, store dumps and temporary directories shared by the test targets.
         .target(name: "MailTLSTestSupport", dependencies: ["MailTLSStore"]),
