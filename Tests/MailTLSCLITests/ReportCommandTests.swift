@@ -82,6 +82,7 @@ import Testing
     /// starts. Exit 2, no store created.
     @Test(arguments: [
         (["report", "--year", "26", "x.log"], "--year takes a 4-digit year such as 2026, not 26"),
+        (["ingest", "--year", "202", "x.log"], "--year takes a 4-digit year such as 2026, not 202"),
         (["report", "--since", "2026-11-30", "--until", "2026-11-29"], "must be before --until"),
         (["report", "rates", "--since", "1d", "--until", "2d"], "must be before --until"),
         (["export", "sessions", "--since", "2026-11-30", "--until", "2026-11-30"], "must be before --until"),
