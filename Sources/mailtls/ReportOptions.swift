@@ -88,11 +88,17 @@ struct ReportOptions: ParsableArguments {
         for file in files where file != "-" && !FileManager.default.fileExists(atPath: file) {
             if ReportSection.names.contains(file) {
                 // Options before the section (`report --db x rates`) make it a file of the default one.
-                throw ValidationError("'\(file)' is a report section, not a file: name the section first "
-                                      + "(mailtls report \(file) [options])")
+                usageError("'\(file)' is a report section, not a file: name the section first (mailtls report \(file) [options])")
             }
-            throw ValidationError("no such log file '\(file)' (report sections: \(ReportSection.names.joined(separator: ", ")))")
+            usageError("no such log file '\(Console.printable(file))' (report sections: \(ReportSection.names.joined(separator: ", ")))")
         }
+    }
+
+    /// A usage error found while running: the message and `mailtls report --help`, exit 2. (Thrown
+    /// from `run()`, a `ValidationError` would print the root command's usage instead.)
+    private func usageError(_ message: String) -> Never {
+        Console.error("Error: \(message)\n  See 'mailtls report --help' for the sections and their options.")
+        MailTLS.exit(withError: ExitCode(2))
     }
 
     /// Ingests the files into the store at `path`; returns true when some file failed.
