@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSParser
 import MailTLSReports
 import MailTLSStore
 import Testing
@@ -66,6 +67,25 @@ let filterLog =
         #expect(throws: ReportError.self) { try store.table("verify", ReportFilter(by: .day)) }
         #expect(throws: ReportError.self) { try store.table("rates", ReportFilter(cipher: "RC4*")) }
         #expect(throws: ReportError.unknownSection("nope")) { try ReportSection.named("nope") }
+    }
+
+    /// `TimeBound.iso` (the store's `CivilTime.iso8601`) agrees with Foundation's formatter from 1600
+    /// (before the Gregorian reform Foundation counts Julian dates) to 9999; years below 1000 are
+    /// padded to four digits, as SQL's text comparison of timestamps needs.
+    @Test func isoTimesAgreeWithFoundation() throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")!
+        var t: Int64 = -11_676_096_000  // 1600-01-01T00:00:00Z
+        var steps = 0
+        while t < 253_402_300_799 {  // 9999-12-31T23:59:59Z
+            let date = Date(timeIntervalSince1970: TimeInterval(t))
+            #expect(TimeBound.iso(date) == formatter.string(from: date), "at \(t)")
+            t += 86_400 * 3_671 + 37_573  // about ten years and ten hours: every month, weekday and hour over time
+            steps += 1
+        }
+        #expect(steps > 800)
+        let year999 = CivilTime.seconds(year: 999, month: 3, day: 1, hour: 0, minute: 0, second: 0)
+        #expect(TimeBound.iso(Date(timeIntervalSince1970: TimeInterval(year999))) == "0999-03-01T00:00:00Z")
     }
 
     @Test func timeBoundsAreReadInTheirZone() throws {
