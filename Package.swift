@@ -10,6 +10,9 @@ import PackageDescription
 /// one (measured with callgrind). Debug builds, which the tests use, keep the checks.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+/// Linux is where mailtls is built, tested and run. The macOS platform line is kept for building
+/// there: the code imports Darwin wherever it imports Glibc (`#if canImport(Glibc) … #elseif
+/// canImport(Darwin)`), but no test run on macOS backs it.
 let package = Package(
     name: "mailtls",
     platforms: [.macOS(.v13)],
@@ -26,10 +29,11 @@ let package = Package(
     ],
     targets: [
         // System C libraries, through module maps.
+        // (macOS ships sqlite3, zlib and bzip2 in its SDK; liblzma comes from Homebrew's xz.)
         .systemLibrary(name: "CSQLite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
-        .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
 
         // Parsing: bytes in, records out. No I/O, no SQLite.
         .target(name: "MailTLSParser", swiftSettings: hotPath),
@@ -39,7 +43,7 @@ let package = Package(
         .target(name: "MailTLSIngest", dependencies: ["MailTLSParser", "MailTLSStore", "CZlib", "CBzip2", "CLzma"],
                 swiftSettings: hotPath),
         // Reports: run the SQL in Queries/ and render tables, CSV, JSON.
-        .target(name: "MailTLSReports", dependencies: ["MailTLSStore"], plugins: ["EmbedQueries"]),
+        .target(name: "MailTLSReports", dependencies: ["MailTLSStore", "MailTLSParser"], plugins: ["EmbedQueries"]),
         // Build-time embedding of Queries/*.sql into MailTLSReports (the binary needs no files at run time).
         .plugin(name: "EmbedQueries", capability: .buildTool(), dependencies: ["mailtls-embed-queries"]),
         .executableTarget(name: "mailtls-embed-queries", path: "Plugins/EmbedQueriesTool"),
@@ -52,7 +56,7 @@ let package = Package(
             ]
         ),
         // Deterministic generator of realistic sendmail logs plus the truth it counted.
-        .executableTarget(name: "mailtls-synth"),
+        .executableTarget(name: "mailtls-synth", dependencies: ["MailTLSParser", "MailTLSReports"]),
 
         // Log fixtures, store dumps and temporary directories shared by the test targets.
         .target(name: "MailTLSTestSupport", dependencies: ["MailTLSStore"]),

@@ -105,7 +105,7 @@ public struct CheckResult: Sendable {
             lines.append("  … and \(records.count - Self.downgradeLines) more: mailtls report downgrades")
         }
         lines.append("period: \(TimeBound.iso(since)) to \(TimeBound.iso(until)); downgrades against the "
-                     + "\(WatchDefaults.durationText(history)) before; \(filterSummary)")
+                     + "\(Age.text(history)) before; \(filterSummary)")
         return lines
     }
 

@@ -2,6 +2,8 @@
 public enum ReportError: Error, CustomStringConvertible, Equatable {
     /// The store file does not exist.
     case noStore(path: String)
+    /// The store predates this mailtls and this user may not write it to migrate it.
+    case schemaTooOld(path: String, found: Int32, current: Int32)
     /// The section name is not one of `ReportSection.all`.
     case unknownSection(String)
     /// The export table name is not one of `ExportTable`.
@@ -27,9 +29,11 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case .noStore(let path):
             return "no store at \(path): run `mailtls ingest FILE...` first, give --db PATH (or $MAILTLS_DB), "
                 + "or pass log files to `mailtls report` directly"
+        case .schemaTooOld(let path, let found, let current):
+            return "the store \(path) has schema version \(found), this mailtls reads \(current): the next "
+                + "`mailtls ingest` by the store's owner upgrades it"
         case .unknownSection(let name):
-            return "unknown report section '\(name)' (sections: \(ReportSection.names.joined(separator: ", ")));"
-                + " to read a log file of that name, write ./\(name)"
+            return "unknown report section '\(name)' (sections: \(ReportSection.names.joined(separator: ", ")))"
         case .unknownTable(let name):
             return "unknown table '\(name)' (tables: \(ExportTable.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .invalidTime(let text):

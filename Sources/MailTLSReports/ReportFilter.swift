@@ -115,7 +115,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let cipher { parts.append("cipher \(cipher)") }
         if let version { parts.append("version \(version)") }
         if let limit { parts.append("limit \(limit)") }
-        if let recent { parts.append("recent \(WatchDefaults.durationText(recent))") }
+        if let recent { parts.append("recent \(Age.text(recent))") }
         if let minSessions { parts.append("at least \(minSessions) sessions") }
         parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
         return parts.joined(separator: ", ")

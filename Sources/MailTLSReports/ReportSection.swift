@@ -1,9 +1,11 @@
 /// One section of `mailtls report`: a query of `Queries/` and how to present it.
 ///
-/// Adding a section takes two steps:
+/// Adding a section takes three steps:
 /// 1. `Queries/<name>.sql`: one SELECT, runnable as is with `sqlite3`, using only the parameters of
 ///    `ReportFilter.parameterNames` (unset ones are NULL, meaning "no filter").
 /// 2. One entry in `ReportSection.all` (ReportSection+Catalog.swift).
+/// 3. Its subcommand of `mailtls report` (Sources/mailtls/Report+Sections.swift), listed in
+///    `MailTLS.Report`'s configuration.
 ///
 /// Rendering follows the column names: fractions in columns named `rate`/`share` or ending in
 /// `_rate`/`_share` print as percentages in tables; everything else prints as the query returns it.
@@ -23,8 +25,8 @@ public struct ReportSection: Sendable, Equatable {
         case by
         /// `--cipher`: the query reads `:cipher`.
         case cipher
-        /// `--version`: the query reads `:version`.
-        case version
+        /// `--tls-version`: the query reads `:version`.
+        case tlsVersion = "tls-version"
         /// `--recent`: the query compares the last `:recent` seconds with the history before.
         case recent
         /// `--min`: the query keeps peers with at least `:min` sessions.
@@ -57,7 +59,7 @@ public struct ReportSection: Sendable, Equatable {
 
     /// Throws when `filter` sets an option this section does not use (e.g. `--by` on `verify`).
     public func check(_ filter: ReportFilter) throws {
-        let given: [(Option, Bool)] = [(.by, filter.by != nil), (.cipher, filter.cipher != nil), (.version, filter.version != nil),
+        let given: [(Option, Bool)] = [(.by, filter.by != nil), (.cipher, filter.cipher != nil), (.tlsVersion, filter.version != nil),
                                        (.recent, filter.recent != nil), (.min, filter.minSessions != nil)]
         for (option, isSet) in given where isSet && !options.contains(option) {
             let users = ReportSection.all.filter { $0.options.contains(option) }.map(\.name)

@@ -15,19 +15,19 @@ public struct Reporter {
         self.store = store
     }
 
-    /// Opens an existing store for reporting.
+    /// Opens an existing store for reporting, read-only.
     ///
-    /// A missing file is `ReportError.noStore` (a report never creates an empty store). The store is
-    /// opened for writing when possible, so an older schema is migrated (adding the indexes the
-    /// reports use); a store the user may only read is opened read-only as it is.
+    /// A missing file is `ReportError.noStore` (a report never creates an empty store). Reading needs
+    /// no write access to the store or its folder (a monitoring user in the store's group), only
+    /// the `-wal` and `-shm` files that writers leave in place (docs/store.md). A store of an older
+    /// schema is migrated first when this user may write it, and otherwise named in an error.
     public static func openStore(path: String) throws -> Store {
         guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else { throw ReportError.noStore(path: path) }
-        do {
-            return try Store(path: path)
-        } catch let e as StoreError {
-            if case .schemaTooNew = e { throw e }
-            return try Store(path: path, readOnly: true)
-        }
+        let store = try Store(path: path, readOnly: true)
+        let version = try store.database.userVersion
+        guard version < Schema.version else { return store }
+        guard access(path, W_OK) == 0 else { throw ReportError.schemaTooOld(path: path, found: version, current: Schema.version) }
+        return try Store(path: path)
     }
 
     /// The rows of a table-shaped section.
@@ -44,7 +44,7 @@ public struct Reporter {
 
     /// The summary document: the stable keys of `Queries/summary.sql`.
     public func summary(filter: ReportFilter = ReportFilter()) throws -> JSONValue {
-        try document(try ReportSection.named("summary"), filter: filter)
+        try document(.summary, filter: filter)
     }
 
     /// `section` rendered in `format`, ending with a newline.

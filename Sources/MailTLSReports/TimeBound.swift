@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSParser
 
 /// Reads `--since` / `--until` values: dates, times, and ages such as `7d`.
 ///
@@ -11,43 +12,15 @@ public enum TimeBound {
     /// The instant `text` names.
     public static func parse(_ text: String, now: Date = Date(), timeZone: TimeZone = TimeZone(identifier: "UTC")!) throws -> Date {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if let age = age(t) { return now.addingTimeInterval(-age) }
+        if let age = Age.seconds(t) { return now.addingTimeInterval(-age) }
         guard let date = absolute(t, timeZone: timeZone) else { throw ReportError.invalidTime(text) }
         return date
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, the form of the store's `ts` columns.
+    /// `YYYY-MM-DDTHH:MM:SSZ` in UTC, the form of the store's `ts` columns (`CivilTime.iso8601`, the
+    /// one formatter the store writes with too).
     public static func iso(_ date: Date) -> String {
-        var seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        var days = seconds / 86400
-        seconds -= days * 86400
-        if seconds < 0 { seconds += 86400; days -= 1 }
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let year = String(y)
-        return String(repeating: "0", count: max(0, 4 - year.count)) + year + "-" + two(m) + "-" + two(d)
-            + "T" + two(seconds / 3600) + ":" + two(seconds / 60 % 60) + ":" + two(seconds % 60) + "Z"
-    }
-
-    /// Seconds for `90m`, `24h`, `7d`, `2w`.
-    static func age(_ t: String) -> TimeInterval? {
-        guard let unit = t.last, let n = Int(t.dropLast()), n >= 0, t.count > 1 else { return nil }
-        switch unit {
-        case "m": return TimeInterval(n) * 60
-        case "h": return TimeInterval(n) * 3600
-        case "d": return TimeInterval(n) * 86400
-        case "w": return TimeInterval(n) * 7 * 86400
-        default: return nil
-        }
+        CivilTime.iso8601(Int64(date.timeIntervalSince1970.rounded(.down)))
     }
 
     /// A date or time, with its zone or in `timeZone`.

@@ -25,7 +25,15 @@ public final class Store {
         database = try Database(path: path, readOnly: readOnly)
         database.setBusyTimeout(milliseconds: 5000)
         if readOnly {
-            let v = try database.userVersion
+            let v: Int32
+            do {
+                v = try database.userVersion
+            } catch let e as StoreError where e.isPermissionDenied && path != ":memory:"
+                        && !FileManager.default.isReadableFile(atPath: path + "-shm") {
+                // A WAL reader that may not create or read -shm (docs/store.md: read-only users).
+                throw StoreError.walFilesMissing(path: path, message: e.sqliteMessage,
+                                                 missing: !FileManager.default.fileExists(atPath: path + "-shm"))
+            }
             if v > Schema.version { throw StoreError.schemaTooNew(path: path, found: v, supported: Schema.version) }
             if v < Schema.version {
                 throw StoreError.needsMigration(path: path, found: v, current: Schema.version)
@@ -36,6 +44,10 @@ public final class Store {
         // Large pages for a new store: bulk inserts split fewer pages (measured ~10 % faster than 4096).
         // An existing store keeps its page size (it cannot change in WAL mode).
         try database.execute("PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        // Readers without write access to the folder need -wal and -shm to exist (docs/store.md):
+        // keep them, and let the last close truncate the WAL to nothing rather than delete it.
+        try database.persistWAL()
+        try database.execute("PRAGMA journal_size_limit=67108864")
         try migrate(progress: progress)
         try checkSchema()
     }

@@ -15,9 +15,8 @@ struct TimeText {
         if s < 0 { s += 86400; d -= 1 }
         if d != day {
             day = d
-            let (y, m, dd) = CivilTime.date(days: Int(d))
-            let date = Array(String(format4(y) + "-" + two(m) + "-" + two(dd) + "T").utf8)
-            buffer.replaceSubrange(0..<11, with: date)
+            // `YYYY-MM-DDT` of that day, from the one ISO-8601 formatter.
+            buffer.replaceSubrange(0..<11, with: CivilTime.iso8601(d * 86400).utf8.prefix(11))
             buffer[13] = UInt8(ascii: ":")
             buffer[16] = UInt8(ascii: ":")
             buffer[19] = UInt8(ascii: "Z")
@@ -27,11 +26,5 @@ struct TimeText {
         buffer[14] = UInt8(48 + mi / 10); buffer[15] = UInt8(48 + mi % 10)
         buffer[17] = UInt8(48 + se / 10); buffer[18] = UInt8(48 + se % 10)
         return buffer.withUnsafeBytes(body)
-    }
-
-    private func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    private func format4(_ v: Int) -> String {
-        let s = String(v)
-        return String(repeating: "0", count: max(0, 4 - s.count)) + s
     }
 }

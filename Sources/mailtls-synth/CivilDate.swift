@@ -1,5 +1,8 @@
-/// Proleptic Gregorian calendar arithmetic (H. Hinnant's days_from_civil / civil_from_days).
-/// All times in the generator are naive local time, counted as if UTC.
+import MailTLSParser
+
+/// A calendar date of the generator; the arithmetic is `CivilTime`'s (the parser's), so generator and
+/// parser cannot disagree about a date. All times in the generator are naive local time, counted as
+/// if UTC.
 struct CivilDate: Equatable {
     var year: Int
     var month: Int  // 1...12
@@ -10,15 +13,7 @@ struct CivilDate: Equatable {
     ]
 
     /// Days since 1970-01-01.
-    var daysSinceEpoch: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    var daysSinceEpoch: Int { CivilTime.days(year: year, month: month, day: day) }
 
     init(year: Int, month: Int, day: Int) {
         self.year = year
@@ -26,16 +21,8 @@ struct CivilDate: Equatable {
         self.day = day
     }
 
-    init(daysSinceEpoch z0: Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    init(daysSinceEpoch: Int) {
+        (year, month, day) = CivilTime.date(days: daysSinceEpoch)
     }
 
     static func daysInMonth(_ year: Int, _ month: Int) -> Int {
@@ -65,10 +52,5 @@ struct CivilDate: Equatable {
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for a time given in seconds since the epoch.
-    static func isoTimestamp(_ secs: Int64) -> String {
-        let days = Int(secs / 86400)
-        let rem = Int(secs % 86400)
-        func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(CivilDate(daysSinceEpoch: days).iso)T\(pad2(rem / 3600)):\(pad2(rem / 60 % 60)):\(pad2(rem % 60))Z"
-    }
+    static func isoTimestamp(_ secs: Int64) -> String { CivilTime.iso8601(secs) }
 }

@@ -1,3 +1,5 @@
+import MailTLSReports
+
 /// Per-day counters for the `daily` array of the truth file.
 struct DayCounts {
     var date: CivilDate
@@ -109,7 +111,7 @@ struct TruthCounter {
 
     func json(seed: UInt64, bytes: Int, pids: PidPool) -> JSONValue {
         func counts(_ names: [String], _ values: ArraySlice<Int>) -> JSONValue {
-            var o: [(String, JSONValue)] = []
+            var o: [(key: String, value: JSONValue)] = []
             for (name, v) in zip(names, values) where v > 0 { o.append((name, .int(v))) }
             return .object(o)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailTLSReports
+import MailTLSStore
 
 extension MailTLS {
     struct Check: ParsableCommand {
@@ -105,7 +106,7 @@ extension MailTLS {
             do {
                 let s = try TimeBound.parse(since, now: now, timeZone: traffic.zone)
                 let u = try until.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) } ?? now
-                let h = try WatchDefaults.duration(history, option: "--history")
+                let h = try Age.parse(history, option: "--history")
                 guard s < u else { throw ValidationError("--since (\(TimeBound.iso(s))) must be before --until (\(TimeBound.iso(u)))") }
                 return (s, u, h)
             } catch let e as ValidationError {
@@ -115,16 +116,15 @@ extension MailTLS {
             }
         }
 
-        func filter() throws -> ReportFilter {
+        func filter() -> ReportFilter {
             var f = ReportFilter()
-            do { try traffic.apply(to: &f) } catch { throw ValidationError("\(error)") }
+            traffic.apply(to: &f)
             return f
         }
 
         func validate() throws {
             _ = try thresholds()
             _ = try period(now: Date())
-            _ = try filter()
         }
 
         func run() throws {
@@ -133,10 +133,18 @@ extension MailTLS {
             let result: CheckResult
             do {
                 let reporter = Reporter(store: try Reporter.openStore(path: store.path))
-                result = try reporter.check(since: since, until: until, filter: try filter(), thresholds: try thresholds(),
+                result = try reporter.check(since: since, until: until, filter: filter(), thresholds: try thresholds(),
                                             history: history)
             } catch ReportError.noStore(let path) {
                 output.put(CheckResult.unknown("no store at \(path): run `mailtls ingest` first, or give --db PATH"))
+                output.flush()
+                throw ExitCode(CheckStatus.unknown.rawValue)
+            } catch let e as StoreError where !e.isSQLite {
+                output.put(CheckResult.unknown("\(e)"))  // names the store
+                output.flush()
+                throw ExitCode(CheckStatus.unknown.rawValue)
+            } catch let e as StoreError {
+                output.put(CheckResult.unknown("cannot read the store \(store.path): \(e.sqliteMessage)"))
                 output.flush()
                 throw ExitCode(CheckStatus.unknown.rawValue)
             } catch {

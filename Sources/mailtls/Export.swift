@@ -23,22 +23,13 @@ extension MailTLS {
         @OptionGroup var store: StoreOptions
         @OptionGroup var filters: ReportFilterOptions
 
-        @Option(help: ArgumentHelp("csv or jsonl.", valueName: "format"))
-        var format: String = "csv"
+        @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+        var format: ExportFormat = .csv
 
-        @Argument(help: ArgumentHelp("sessions, messages, deliveries, auth or failures.", valueName: "table"))
-        var table: String
-
-        func validate() throws {
-            do { _ = try ExportTable.named(table) } catch { throw ValidationError("\(error)") }
-            if ExportFormat(rawValue: format.lowercased()) == nil {
-                throw ValidationError("unknown format '\(format)': use csv or jsonl")
-            }
-        }
+        @Argument(help: ArgumentHelp("The table to stream.", valueName: "table"))
+        var table: ExportTable
 
         func run() throws {
-            let table = try ExportTable.named(self.table)
-            let format = ExportFormat(rawValue: self.format.lowercased()) ?? .csv
             filters.applyTimeZone()
             let output = ReportOutput()
             do {

@@ -56,6 +56,7 @@ extension MailTLS {
 
         func validate() throws {
             if files.isEmpty && reingest.isEmpty { throw ValidationError("give at least one FILE (or '-' for standard input)") }
+            try YearOption.validate(year)
             if let timezone, TimeZone(identifier: timezone) == nil {
                 throw ValidationError("unknown time zone '\(timezone)' (use a name such as UTC or Europe/Berlin)")
             }
@@ -70,19 +71,14 @@ extension MailTLS {
                                         faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init),
                                         partBytes: env["MAILTLS_PART_BYTES"].flatMap(Int64.init) ?? IngestOptions.defaultPartBytes)
             let progress = ProgressLine(enabled: !quiet && Console.stderrIsTerminal)
+            let paths = IngestOutput.checkInputs(files + reingest)
             let summary = try withStoreLock(store, wait: wait) {
-                try Ingester(store: try Store(path: store.path), options: options)
-                    .ingest(paths: files + reingest, reingest: Set(reingest),
+                try Ingester(store: try WritableStore.open(store.path), options: options)
+                    .ingest(paths: paths, reingest: Set(reingest),
                             progress: progress.enabled ? { progress.show($0) } : nil)
             }
             progress.clear()
-            for e in summary.failedFiles { Console.error("mailtls: \(e)") }
-            if !quiet || !summary.failedFiles.isEmpty {
-                Console.error("mailtls: \(summary.line)")
-                for s in summary.samples {
-                    Console.error("  unparsed \(s.path):\(s.line): \(s.reason): \(s.text)")
-                }
-            }
+            IngestOutput.print(summary, quiet: quiet)
             if !summary.failedFiles.isEmpty { throw ExitCode(1) }
         }
     }

@@ -5,8 +5,13 @@ import MailTLSIngest
 /// a store another process holds exits 75 (EX_TEMPFAIL, cron may retry), any other failure prints
 /// its message and exits 1.
 func withStoreLock<T>(_ store: StoreOptions, wait: Double, _ body: () throws -> T) throws -> T {
+    try withStoreLock(path: store.path, wait: wait, body)
+}
+
+/// `withStoreLock(_:wait:_:)` for the store at `path`.
+func withStoreLock<T>(path: String, wait: Double, _ body: () throws -> T) throws -> T {
     do {
-        let lock = try StoreLock(storePath: store.path, wait: wait)
+        let lock = try StoreLock(storePath: path, wait: wait)
         defer { withExtendedLifetime(lock) {} }
         return try body()
     } catch let e as IngestError {

@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @main
 struct MailTLS: ParsableCommand {
@@ -19,9 +16,12 @@ struct MailTLS: ParsableCommand {
             Exit codes: 0 ok, 1 some input failed (or no store), 2 usage error, 75 store locked;
             `mailtls check` exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).
             """,
-        version: "0.1.0",
+        version: MailTLS.version,
         subcommands: [Ingest.self, Report.self, Export.self, Check.self, Status.self, Prune.self, RebuildRollups.self, Schema.self]
     )
+
+    /// What `mailtls --version` prints; CHANGELOG.md says what each version changed.
+    static let version = "0.2.0"
 
     /// Runs the command; usage errors exit 2 (not ArgumentParser's 64), as documented.
     static func main() {
@@ -31,7 +31,7 @@ struct MailTLS: ParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 Console.error(fullMessage(for: error))
-                Glibc.exit(2)
+                Self.exit(withError: ExitCode(2))
             }
             exit(withError: error)
         }

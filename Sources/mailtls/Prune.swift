@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailTLSParser
+import MailTLSReports
 import MailTLSStore
 
 extension MailTLS {
@@ -19,7 +20,7 @@ extension MailTLS {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(name: .customLong("older-than"), help: ArgumentHelp("Age cutoff: Nd (days), Nw (weeks), or a date YYYY-MM-DD.", valueName: "age"))
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Rows before this: an age (90m, 24h, 400d, 8w) or a date or time, as --since of report.", valueName: "age"))
         var olderThan: String
 
         @Option(help: ArgumentHelp("Seconds to wait for an ingest's lock (exit 75 after).", valueName: "seconds"))
@@ -33,34 +34,20 @@ extension MailTLS {
 
         func validate() throws {
             if Self.cutoff(olderThan, now: Date()) == nil {
-                throw ValidationError("--older-than takes Nd, Nw or YYYY-MM-DD, e.g. 400d")
+                throw ValidationError("--older-than takes an age (90m, 24h, 400d, 8w) or a date (2026-03-01), not '\(olderThan)'")
             }
         }
 
-        /// The UTC cutoff (seconds) for an age (`400d`, `8w`: that long before `now`) or a date
-        /// (`YYYY-MM-DD`: its start, UTC); nil for anything else.
+        /// The UTC cutoff (Unix seconds) for an age or a date or time: the same forms, read by the same
+        /// parser, as `--since` (a date is its midnight UTC).
         static func cutoff(_ text: String, now: Date) -> Int64? {
-            let t = text.trimmingCharacters(in: .whitespaces)
-            if let unit = t.last, let n = Int(t.dropLast()), n >= 0 {
-                let days: Int
-                switch unit {
-                case "d": days = n
-                case "w": days = n * 7
-                default: return nil
-                }
-                return Int64(now.timeIntervalSince1970) - Int64(days) * 86400
-            }
-            let parts = t.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-                  let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-                  (1...12).contains(m), (1...31).contains(d) else { return nil }
-            return CivilTime.seconds(year: y, month: m, day: d, hour: 0, minute: 0, second: 0)
+            (try? TimeBound.parse(text, now: now)).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
         }
 
         func run() throws {
             guard let cutoff = Self.cutoff(olderThan, now: Date()) else { throw ExitCode(2) }
             let removed = try withStoreLock(store, wait: wait) {
-                let s = try Store(path: store.path)
+                let s = try WritableStore.open(store.path)
                 let removed = try s.prune(before: cutoff)
                 if vacuum { try s.vacuum() }
                 return removed

@@ -23,7 +23,7 @@ extension MailTLS {
 
         func run() throws {
             try withStoreLock(store, wait: wait) {
-                try Store(path: store.path).rebuildRollups()
+                try WritableStore.open(store.path).rebuildRollups()
             }
         }
     }

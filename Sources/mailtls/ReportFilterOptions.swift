@@ -22,7 +22,11 @@ struct ReportFilterOptions: ParsableArguments {
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        do { _ = try filter(now: Date()) } catch { throw ValidationError("\(error)") }
+        let f: ReportFilter
+        do { f = try filter(now: Date()) } catch { throw ValidationError("\(error)") }
+        if let since = f.since, let until = f.until, since >= until {
+            throw ValidationError("--since (\(TimeBound.iso(since))) must be before --until (\(TimeBound.iso(until)))")
+        }
     }
 
     /// --timezone.
@@ -33,7 +37,7 @@ struct ReportFilterOptions: ParsableArguments {
         var f = ReportFilter()
         f.since = try since.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) }
         f.until = try until.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) }
-        try traffic.apply(to: &f)
+        traffic.apply(to: &f)
         f.limit = limit
         f.localTime = timezone != nil
         return f

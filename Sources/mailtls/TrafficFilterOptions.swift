@@ -8,8 +8,9 @@ struct TrafficFilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only this syslog host ('*' wildcard).", valueName: "host"))
     var host: String?
 
-    @Option(help: ArgumentHelp("Only inbound (server) or outbound (client) traffic.", valueName: "server|client"))
-    var role: String?
+    @Option(help: ArgumentHelp("Only inbound (server; also inbound, in) or outbound (client; also outbound, out) traffic.",
+                               valueName: "role"))
+    var role: ReportFilter.Role?
 
     @Option(help: ArgumentHelp("Only this peer name or IP ('*' wildcard: '*.example.org').", valueName: "peer"))
     var peer: String?
@@ -24,16 +25,15 @@ struct TrafficFilterOptions: ParsableArguments {
         if let timezone, TimeZone(identifier: timezone) == nil {
             throw ValidationError("unknown time zone '\(timezone)' (use a name such as UTC or Europe/Berlin)")
         }
-        if let role { do { _ = try ReportFilter.Role(name: role) } catch { throw ValidationError("\(error)") } }
     }
 
     /// The zone of --timezone, or UTC.
     var zone: TimeZone { timezone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")! }
 
     /// Sets the host, role, peer and loopback filters of `filter`.
-    func apply(to filter: inout ReportFilter) throws {
+    func apply(to filter: inout ReportFilter) {
         filter.host = host
-        filter.role = try role.map { try ReportFilter.Role(name: $0) }
+        filter.role = role
         filter.peer = peer
         filter.includeLocal = includeLocal
     }

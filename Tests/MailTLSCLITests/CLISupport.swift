@@ -4,6 +4,8 @@ import MailTLSStore
 import Testing
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The `mailtls` executable this test target depends on: built into the same directory as the test
@@ -60,8 +62,8 @@ final class RunningCLI {
         let id = UUID().uuidString
         out = scratch.appendingPathComponent(".out-\(id)")
         err = scratch.appendingPathComponent(".err-\(id)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: try MailTLSBinary.path())
         process.arguments = args
         var environment = ProcessInfo.processInfo.environment
@@ -127,6 +129,24 @@ func sh(_ command: String) throws -> (status: Int32, output: String) {
     return (p.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
+/// `sh(_:)` without blocking a test thread while the command runs (see `RunningCLI.wait()`).
+func shAsync(_ command: String) async throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-sh-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: out) }
+    let handle = try FileHandle(forWritingTo: out)
+    p.standardOutput = handle
+    p.standardError = handle
+    try p.run()
+    while p.isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }
+    p.waitUntilExit()
+    try handle.close()
+    return (p.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+}
+
 /// Runs a shell command that must succeed.
 func shOK(_ command: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let r = try sh(command)
@@ -134,7 +154,7 @@ func shOK(_ command: String, sourceLocation: SourceLocation = #_sourceLocation) 
 }
 
 func toolExists(_ tool: String) -> Bool {
-    ["/usr/bin/", "/bin/", "/usr/local/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + tool) }
+    ["/usr/bin/", "/bin/", "/usr/local/bin/", "/usr/sbin/", "/sbin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + tool) }
 }
 
 /// Expects the store at `db` to hold exactly `want` (see `StoreDump`).

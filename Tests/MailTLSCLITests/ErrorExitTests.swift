@@ -4,6 +4,8 @@ import MailTLSStore
 import Testing
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Errors name what failed, leave the store unchanged by the failed part, still ingest the other

@@ -143,10 +143,12 @@ struct StoredFacts: Equatable {
 @Suite struct CorporaTests {
     static let corpora = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora")
 
-    /// Every real STARTTLS main line in ../shared/corpora becomes a tls_sessions row (skipped when the
-    /// corpora are not there, as in a clone outside the project's workspace).
-    @Test func everyStartTLSMainLineBecomesARow() throws {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: Self.corpora.path) else { return }
+    /// Every real STARTTLS main line in ../shared/corpora becomes a tls_sessions row (skipped, and
+    /// shown as skipped, when the corpora are not there, as in a clone outside the workspace).
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: corpora.path),
+                   "needs ../shared/corpora, the project's collection of real log lines"))
+    func everyStartTLSMainLineBecomesARow() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpora.path)
         let logs = names.filter { $0.hasSuffix(".log") }.sorted().map { Self.corpora.appendingPathComponent($0).path }
         #expect(!logs.isEmpty)
         var expected = 0

@@ -14,7 +14,7 @@ import Testing
 
     static func filter(recent: String? = nil, until: Date? = DowngradeTests.until) throws -> ReportFilter {
         var f = ReportFilter(until: until)
-        f.recent = try recent.map { try WatchDefaults.duration($0, option: "--recent") }
+        f.recent = try recent.map { try Age.parse($0, option: "--recent") }
         return f
     }
 

@@ -4,8 +4,9 @@ import Testing
 /// Compares `actual` with the golden file `Snapshots/<name>`.
 ///
 /// A missing golden file is written and the test fails, so a new snapshot is always looked at;
-/// with `RECORD_SNAPSHOTS=1` every golden file is rewritten. Either way, check the recorded numbers
-/// against the logs before committing them.
+/// with `RECORD_SNAPSHOTS=1` every golden file is rewritten, and every test that did so fails too, so
+/// a recording run can never pass for a checked one. Either way, check the recorded numbers against
+/// the logs (`git diff`), then run again without the variable.
 func assertSnapshot(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let url = repositoryRoot.appendingPathComponent("Tests/MailTLSReportsTests/Snapshots").appendingPathComponent(name)
     let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
@@ -13,7 +14,12 @@ func assertSnapshot(_ actual: String, named name: String, sourceLocation: Source
     if record || expected == nil {
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? actual.write(to: url, atomically: true, encoding: .utf8)
-        if !record { Issue.record("recorded a new snapshot \(name): check it, then run again", sourceLocation: sourceLocation) }
+        if record {
+            Issue.record("RECORD_SNAPSHOTS=1: rewrote \(name) instead of comparing: check it, then run again without",
+                         sourceLocation: sourceLocation)
+        } else {
+            Issue.record("recorded a new snapshot \(name): check it, then run again", sourceLocation: sourceLocation)
+        }
         return
     }
     if actual != expected {

@@ -46,7 +46,11 @@ public final class FileSource: ByteSource {
 
     public func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         while true {
+            #if canImport(Glibc)
             let n = Glibc.read(fd, buffer, capacity)
+            #else
+            let n = Darwin.read(fd, buffer, capacity)
+            #endif
             if n >= 0 {
                 bytesRead += Int64(n)
                 return n
@@ -88,7 +92,11 @@ public struct FileStatus: Sendable, Equatable {
         device = Int64(bitPattern: UInt64(st.st_dev))
         inode = Int64(bitPattern: UInt64(st.st_ino))
         size = Int64(st.st_size)
+        #if canImport(Darwin)
+        mtime = Int64(st.st_mtimespec.tv_sec)
+        #else
         mtime = Int64(st.st_mtim.tv_sec)
+        #endif
         isRegular = (st.st_mode & S_IFMT) == S_IFREG
     }
 

@@ -37,7 +37,8 @@ public enum CivilTime {
         if s < 0 { s += 86400; d -= 1 }
         let (y, m, day) = date(days: d)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(y)-\(two(m))-\(two(day))T\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))Z"
+        let year = (0..<1000).contains(y) ? String(String(y + 10000).dropFirst()) : String(y)  // always 4 digits
+        return "\(year)-\(two(m))-\(two(day))T\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))Z"
     }
 
     /// `YYYY-MM-DD` (UTC) for seconds since 1970.

@@ -54,7 +54,7 @@ public final class Database {
         if rc != SQLITE_OK {
             let message = err.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(err)
-            throw StoreError.sqlite(code: rc, message: message, sql: sql)
+            throw StoreError.sqlite(code: rc, message: path + ": " + message, sql: sql)
         }
     }
 
@@ -81,13 +81,26 @@ public final class Database {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Keeps the `-wal` and `-shm` files when the last connection closes (`SQLITE_FCNTL_PERSIST_WAL`).
+    ///
+    /// A reader that may not write the store's folder can open a WAL database read-only only while
+    /// both files exist (SQLite's "read-only databases" rules for WAL, since 3.22): it cannot create
+    /// them. Normally the last writer to close deletes them; persisted, they stay, with the store
+    /// file's permissions, so a group that may read the store may read them too.
+    public func persistWAL() throws {
+        var on: Int32 = 1
+        let rc = sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &on)
+        // An in-memory database has no files to keep (SQLITE_NOTFOUND).
+        guard rc == SQLITE_OK || rc == SQLITE_NOTFOUND else { throw error(rc, sql: nil) }
+    }
+
     /// Milliseconds to wait on a locked database before SQLITE_BUSY.
     public func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
     }
 
     func error(_ rc: Int32, sql: String?) -> StoreError {
-        .sqlite(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        .sqlite(code: rc, message: path + ": " + String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.

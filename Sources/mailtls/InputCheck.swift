@@ -1,0 +1,85 @@
+import Foundation
+import MailTLSIngest
+import MailTLSParser
+
+/// A look at the inputs before an ingest, to warn (naming the input) about what is most likely a
+/// mistake: a folder with no files, a file that looks binary (skipped: its bytes would only be
+/// counted as unparsed, and would have been echoed as samples), and a file whose start holds no
+/// sendmail line (read anyway: it may still hold some further on).
+///
+/// Only the first 64 KiB of a plain file are looked at; compressed files are left to the ingest,
+/// which reports corrupt data itself.
+enum InputCheck {
+    /// How much of a file's start is read.
+    static let headSize = 64 * 1024
+    /// How much of that decides whether it is binary.
+    static let binarySample = 4096
+
+    /// The paths to read and the warnings to print.
+    static func check(_ paths: [String]) -> (read: [String], warnings: [String]) {
+        var read: [String] = []
+        var warnings: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                read.append(path)  // standard input, or a missing file the ingest reports by name
+                continue
+            }
+            if isDirectory.boolValue {
+                if RotationOrder.expand([path]).isEmpty {
+                    warnings.append("\(Console.printable(path)): folder has no files to read")
+                }
+                read.append(path)
+                continue
+            }
+            guard let head = self.head(of: path), Compression.detect(Array(head.prefix(6))) == .none else {
+                read.append(path)
+                continue
+            }
+            if looksBinary(head) {
+                warnings.append("\(Console.printable(path)): looks like a binary file, not a log (NUL or control bytes "
+                                + "in its first \(binarySample) bytes); skipped")
+                continue
+            }
+            if !head.isEmpty && !hasSendmailLine(head, complete: head.count < headSize) {
+                warnings.append("\(Console.printable(path)): no sendmail line in its first "
+                                + (head.count < headSize ? "\(head.count) bytes" : "64 KiB") + "; is it a mail log?")
+            }
+            read.append(path)
+        }
+        return (read, warnings)
+    }
+
+    /// Up to `headSize` bytes from the start of the file, or nil when it cannot be read.
+    static func head(of path: String) -> [UInt8]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: headSize) else { return nil }
+        return [UInt8](data)
+    }
+
+    /// True when the sample holds a NUL byte or more than 5 % control bytes other than tab, line
+    /// feed, carriage return and form feed: log text has neither.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        let sample = bytes.prefix(binarySample)
+        if sample.contains(0) { return true }
+        let controls = sample.filter { ($0 < 0x20 && ![0x09, 0x0A, 0x0D, 0x0C].contains($0)) || $0 == 0x7F }.count
+        return controls * 20 > sample.count
+    }
+
+    /// True when a line of `bytes` is one the sendmail parser reads (a record or a broken one); the
+    /// last line is left out unless the file ended there (`complete`), as it may be cut.
+    static func hasSendmailLine(_ bytes: [UInt8], complete: Bool) -> Bool {
+        var parser = LineParser(resolver: TimestampResolver(year: 2000, timeZone: TimeZone(identifier: "UTC")!))
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
+        if !complete && bytes.last != 0x0A && !lines.isEmpty { lines.removeLast() }
+        for line in lines {
+            let outcome = line.withUnsafeBufferPointer { parser.parse(ByteSpan($0), origin: LineOrigin(source: 0, offset: 0)) }
+            switch outcome {
+            case .record: return true
+            case .malformed, .skipped: continue
+            }
+        }
+        return false
+    }
+}

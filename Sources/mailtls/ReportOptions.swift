@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import MailTLSIngest
+import MailTLSReports
+import MailTLSStore
+
+/// What every `mailtls report` section takes: the store, the filters, the output format, and log
+/// files to read first.
+struct ReportOptions: ParsableArguments {
+    /// The help text shared by every section.
+    static let discussion = """
+        Loopback peers (127.0.0.0/8, ::1, localhost: MSP to MTA hops) are left out
+        unless --include-local. Days are UTC unless --timezone. Given log files, the
+        section reads them into the store first (or into a temporary store with
+        --no-store). The SQL is the source tree's Queries/*.sql, which also run as
+        they are with sqlite3. The store is opened read-only unless files are given.
+
+        Exit codes: 0 ok, 1 no store, or a query or an input failed; 2 usage.
+        """
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var filters: ReportFilterOptions
+
+    @Option(help: ArgumentHelp("Output format (default: table on a terminal, else json).", valueName: "format"))
+    var format: ReportFormat?
+
+    @Flag(name: .customLong("no-store"), help: "Read the given files into a temporary store, not into --db.")
+    var noStore = false
+
+    @Option(help: ArgumentHelp("Year of BSD timestamps in the given files (default: from each file's modification time).",
+                               valueName: "yyyy"))
+    var year: Int?
+
+    @Flag(name: .shortAndLong, help: "Do not print the ingest summary of the given files.")
+    var quiet = false
+
+    @Argument(help: ArgumentHelp("Log files to read first ('-' for standard input).", valueName: "file"),
+              completion: .file())
+    var files: [String] = []
+
+    func validate() throws {
+        try YearOption.validate(year)
+        if noStore && files.isEmpty { throw ValidationError("--no-store needs log files to read") }
+    }
+
+    /// Reads the files (if any), then prints `section` with the common filters and those `apply` sets.
+    func run(_ section: ReportSection, apply: (inout ReportFilter) throws -> Void) throws {
+        try checkFiles()
+        let format = self.format ?? (ReportOutput.isTerminal ? .table : .json)
+        var filter = try filters.filter(now: Date())
+        try apply(&filter)
+        try section.check(filter)
+        // Show the default window and minimum in the table's note.
+        if section.options.contains(.recent) { filter.recent = filter.recent ?? ReportFilter.defaultRecent }
+        if section.options.contains(.min) { filter.minSessions = filter.minSessions ?? ReportFilter.defaultMinSessions }
+        filters.applyTimeZone()
+
+        var temporary: URL?
+        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+        var path = store.path
+        var inputFailed = false
+        if !files.isEmpty {
+            if noStore {
+                let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                temporary = dir
+                path = dir.appendingPathComponent("report.db").path
+            }
+            inputFailed = try readFirst(into: path)
+        }
+        let output = ReportOutput()
+        do {
+            let reporter = Reporter(store: try Reporter.openStore(path: path))
+            output.put(try reporter.render(section, filter: filter, format: format))
+        } catch {
+            Console.error("mailtls: \(error)")
+            throw ExitCode(1)
+        }
+        output.flush()
+        if inputFailed { throw ExitCode(1) }
+    }
+
+    /// Throws a usage error for a file that does not exist. (Not in `validate()`: ArgumentParser
+    /// validates before it reports unknown options, and `verify --by day` should say `--by`.)
+    private func checkFiles() throws {
+        // A word that is not a section is a file of the default section: one that does not exist is
+        // most likely a misspelt or misplaced section, so stop before anything is read or created.
+        for file in files where file != "-" && !FileManager.default.fileExists(atPath: file) {
+            if ReportSection.names.contains(file) {
+                // Options before the section (`report --db x rates`) make it a file of the default one.
+                usageError("'\(file)' is a report section, not a file: name the section first (mailtls report \(file) [options])")
+            }
+            usageError("no such log file '\(Console.printable(file))' (report sections: \(ReportSection.names.joined(separator: ", ")))")
+        }
+    }
+
+    /// A usage error found while running: the message and `mailtls report --help`, exit 2. (Thrown
+    /// from `run()`, a `ValidationError` would print the root command's usage instead.)
+    private func usageError(_ message: String) -> Never {
+        Console.error("Error: \(message)\n  See 'mailtls report --help' for the sections and their options.")
+        MailTLS.exit(withError: ExitCode(2))
+    }
+
+    /// Ingests the files into the store at `path`; returns true when some file failed.
+    private func readFirst(into path: String) throws -> Bool {
+        let options = IngestOptions(year: year, timeZone: filters.traffic.timezone.flatMap(TimeZone.init(identifier:)) ?? .current)
+        let paths = IngestOutput.checkInputs(files)
+        let summary = try withStoreLock(path: path, wait: 10) {
+            try Ingester(store: try WritableStore.open(path), options: options).ingest(paths: paths)
+        }
+        IngestOutput.print(summary, quiet: quiet)
+        return !summary.failedFiles.isEmpty
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// The command tree of `mailtls report` and `export` as users type it: sections are subcommands
+/// (summary the default), closed sets of values are checked and listed, the completions offer them,
+/// and bad values are usage errors (exit 2) that say what to type instead.
+@Suite struct ReportCommandTests {
+    /// A store with the check suite's log (Nov 28-29, 2026).
+    static func store() async throws -> (Scratch, String) { try await CheckTests.store() }
+
+    @Test func summaryIsTheDefaultSectionAndSectionsAreSubcommands() async throws {
+        let (dir, db) = try await Self.store()
+        let plain = try await dir.run(["report", "--db", db, "--format", "json"])
+        let named = try await dir.run(["report", "summary", "--db", db, "--format", "json"])
+        #expect(plain.status == 0 && named.status == 0, "\(plain) \(named)")
+        #expect(plain.stdout == named.stdout && plain.stdout.contains("\"inbound\""), "\(plain)")
+
+        let rates = try await dir.run(["report", "rates", "--db", db, "--by", "day", "--format", "csv"])
+        #expect(rates.status == 0, "\(rates)")
+        #expect(rates.stdout.hasPrefix("bucket,"), "\(rates)")
+        #expect(rates.stdout.contains("2026-11-29,"), "\(rates)")
+    }
+
+    /// Given log files, the default section reads them first (here into a temporary store).
+    @Test func theDefaultSectionReadsGivenFiles() async throws {
+        let dir = try Scratch()
+        let log = try dir.write("maillog", CheckTests.log)
+        let r = try await dir.run(["report", "--no-store", "--year", "2026", "--format", "json", "--quiet", log])
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stdout.contains("\"inbound\""), "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("mailtls.db")), "--no-store leaves no store")
+    }
+
+    /// `--version` is mailtls's version; the TLS-version filter of `peers` is `--tls-version`.
+    @Test func versionIsTheProgramsAndTheFilterIsTLSVersion() async throws {
+        let (dir, db) = try await Self.store()
+        let v = try await dir.run(["--version"])
+        #expect(v.status == 0 && v.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(v)")
+        let old = try await dir.run(["report", "peers", "--db", db, "--tls-version", "TLSv1", "--format", "csv"])
+        #expect(old.status == 0, "\(old)")
+        let rows = old.stdout.split(separator: "\r\n").dropFirst()
+        #expect(rows.count == 1 && rows.first?.hasPrefix("a.example,") == true, "only the TLSv1 peer: \(old)")
+    }
+
+    /// Each closed set is checked by the parser, which lists the values it takes; exit 2.
+    @Test(arguments: [
+        (["report", "--format", "yaml"], "Please provide one of 'table', 'csv' or 'json'"),
+        (["report", "rates", "--by", "year"], "Please provide one of 'day', 'week', 'month', 'host' or 'peer'"),
+        (["report", "--role", "both"], "The value 'both' is invalid for '--role <role>'"),
+        (["export", "sessionz"], "Please provide one of 'sessions', 'messages', 'deliveries', 'auth' or 'failures'"),
+        (["export", "sessions", "--format", "xml"], "Please provide one of 'csv' and 'jsonl'"),
+        (["report", "verify", "--by", "day"], "Unknown option '--by'"),
+        (["report", "sumary"], "no such log file 'sumary' (report sections: summary, rates, "),
+    ])
+    func closedSetsAreUsageErrors(args: [String], message: String) async throws {
+        let (dir, db) = try await Self.store()
+        let r = try await dir.run(args + ["--db", db])
+        #expect(r.status == 2 && !r.signaled, "\(r)")
+        #expect(r.stderr.contains(message), "\(r)")
+        #expect(r.stdout.isEmpty, "\(r)")
+    }
+
+    /// A role's synonyms (inbound/outbound) read as the role.
+    @Test func roleSynonyms() async throws {
+        let (dir, db) = try await Self.store()
+        let a = try await dir.run(["report", "versions", "--db", db, "--role", "inbound", "--format", "csv"])
+        let b = try await dir.run(["report", "versions", "--db", db, "--role", "server", "--format", "csv"])
+        #expect(a.status == 0 && a.stdout == b.stdout && a.stdout.contains("server,"), "\(a) \(b)")
+        #expect(!a.stdout.contains("client,"), "\(a)")
+    }
+
+    /// A section name after an option lands among the default section's files: the message says to
+    /// name the section first, and nothing is read or created.
+    @Test func aSectionAfterOptionsIsExplained() async throws {
+        let (dir, db) = try await Self.store()
+        let r = try await dir.run(["report", "--db", db, "rates"])
+        #expect(r.status == 2, "\(r)")
+        #expect(r.stderr.contains("'rates' is a report section, not a file: name the section first"), "\(r)")
+    }
+
+    /// Usage errors of the time options: a year that is not 4 digits, a period that ends before it
+    /// starts. Exit 2, no store created.
+    @Test(arguments: [
+        (["report", "--year", "26", "x.log"], "--year takes a 4-digit year such as 2026, not 26"),
+        (["ingest", "--year", "202", "x.log"], "--year takes a 4-digit year such as 2026, not 202"),
+        (["report", "--since", "2026-11-30", "--until", "2026-11-29"], "must be before --until"),
+        (["report", "rates", "--since", "1d", "--until", "2d"], "must be before --until"),
+        (["export", "sessions", "--since", "2026-11-30", "--until", "2026-11-30"], "must be before --until"),
+        (["check", "--since", "2026-11-30", "--until", "2026-11-29"], "must be before --until"),
+    ])
+    func timeUsageErrors(args: [String], message: String) async throws {
+        let dir = try Scratch()
+        let db = dir.path("t.db")
+        let r = try await dir.run(args + ["--db", db])
+        #expect(r.status == 2 && !r.signaled, "\(r)")
+        #expect(r.stderr.contains(message), "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: db), "no store created on a usage error")
+    }
+
+    /// The shell completions offer the sections, formats, groupings, roles and export tables.
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionsOfferSectionsAndValues(shell: String) async throws {
+        let dir = try Scratch()
+        let r = try await dir.run(["--generate-completion-script", shell])
+        #expect(r.status == 0, "\(r)")
+        for word in ["verify-failures", "downgrades", "jsonl", "deliveries", "tls-version", "week"] {
+            #expect(r.stdout.contains(word), "\(shell) completion lacks \(word)")
+        }
+    }
+}
