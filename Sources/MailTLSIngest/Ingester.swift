@@ -104,7 +104,9 @@ public final class Ingester {
             writer.restoreCounts(file.committedCounts)
             summary.add(file.committed, parts: file.parts)
             if let e = error as? IngestError { throw e }
-            throw IngestError.store(path: path, message: "cannot write to the store \(store.path): \(error)")
+            // Store errors name the store file themselves (`…/mailtls.db: disk I/O error`).
+            let text = error is StoreError ? "\(error)" : "\(store.path): \(error)"
+            throw IngestError.store(path: path, message: "cannot write to the store: " + text)
         }
         summary.add(file.committed, parts: file.parts)
         if file.start > 0 && file.consumedEnd == file.start { summary.unchangedFiles += 1 }
