@@ -5,14 +5,14 @@ public struct IngestOptions: Sendable {
     /// A file commits a part once this many content bytes were read since its last commit.
     ///
     /// Bounds the WAL whatever the file's size: a transaction's pages all stay in the WAL until it
-    /// commits. On a 200 MiB generated log the WAL peaked at 32.4 MiB with 32 MiB parts (17.5 MiB with
-    /// 16 MiB parts, 186 MiB as one transaction). Each part costs a pause of the reading thread (the
-    /// writer drains, the open sessions are encoded, the rollups and the commit are written): 32 MiB
-    /// keeps those pauses to 7 per 200 MiB while the WAL stays well under 64 MiB (docs/ingest.md).
-    public static let defaultPartBytes: Int64 = 32 << 20
+    /// commits. Each part costs a pause of the reading thread (the writer drains, the open sessions
+    /// are encoded, the rollups and the commit are written). With the compact rows of store v3 (about
+    /// 0.4 bytes of store per byte of log), 64 MiB parts keep the WAL near 30 MiB, well under 64 MiB,
+    /// with 4 pauses per 200 MiB (the v2 rows needed 32 MiB parts for 32.4 MiB of WAL; docs/ingest.md).
+    public static let defaultPartBytes: Int64 = 64 << 20
     /// A file commits a part once this many rows were queued since its last commit: bounds the WAL
-    /// for input whose lines make more rows per byte (160,000 rows are about 32 MiB of that log).
-    public static let defaultPartRecords = 160_000
+    /// for input whose lines make more rows per byte (320,000 rows are about 64 MiB of that log).
+    public static let defaultPartRecords = 320_000
 
     /// Year of BSD timestamps (`--year`); nil infers it from each file's modification time.
     public var year: Int?
