@@ -21,21 +21,45 @@
 -- refined from the cipher where it can be: TLS 1.3 suites (TLS_AES_*, TLS_CHACHA20_*) are TLSv1.3;
 -- GCM, CCM, CHACHA20/POLY1305 and SHA256/SHA384 ciphers need TLS 1.2, so TLSv1.2. bits is the
 -- smallest cipher_bits seen. The summary's weak_sessions counts the same sessions.
+-- Speed: reads session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- keeps the rows whose version, cipher or bits can be weak (the texts of such versions and ciphers are
+-- found once), and judges groups of them.
 WITH
+-- Sessions of the period that may be weak, grouped by (role, peer, version, cipher, bits) ids.
+session_groups AS (
+    SELECT r.role, r.peer, r.version, r.cipher, r.cipher_bits, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    FROM (SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE (r.version IN (SELECT id FROM texts WHERE value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1'))
+           OR r.cipher IN (SELECT id FROM texts
+                           WHERE value LIKE '%ADH%' OR value LIKE '%AECDH%' OR value LIKE '%anon%'
+                              OR value LIKE '%NULL%' OR value LIKE '%EXP%' OR value LIKE '%RC4%'
+                              OR value LIKE '%DES%' OR value LIKE '%MD5%')
+           OR r.cipher_bits < 128)
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.peer, r.version, r.cipher, r.cipher_bits
+),
 sessions AS (
-    SELECT ts, role, peer, version, cipher, cipher_bits,
-           version IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1') AS old_version,
-           (cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%') AS anonymous
-    FROM tls_sessions
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT g.n, g.first, g.last, ro.value AS role, p.value AS peer, v.value AS version, c.value AS cipher,
+           g.cipher_bits,
+           v.value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1') AS old_version,
+           (c.value LIKE '%ADH%' OR c.value LIKE '%AECDH%' OR c.value LIKE '%anon%') AS anonymous
+    FROM session_groups AS g
+    JOIN texts AS ro ON ro.id = g.role
+    LEFT JOIN texts AS p ON p.id = g.peer
+    LEFT JOIN texts AS v ON v.id = g.version
+    LEFT JOIN texts AS c ON c.id = g.cipher
 ),
 judged AS (
-    SELECT ts, role, peer, cipher, cipher_bits, anonymous,
+    SELECT n, first, last, role, peer, cipher, cipher_bits, anonymous,
            CASE WHEN version IS NOT NULL AND version <> 'TLSv1/SSLv3' THEN version
                 WHEN cipher GLOB 'TLS_AES_*' OR cipher GLOB 'TLS_CHACHA20_*' THEN 'TLSv1.3'
                 WHEN cipher LIKE '%GCM%' OR cipher LIKE '%CCM%' OR cipher LIKE '%CHACHA20%'
@@ -59,9 +83,9 @@ weak AS (
     SELECT CASE WHEN anonymous THEN 'anonymous' ELSE 'weak' END AS kind,
            role, peer, version, ifnull(cipher, 'unknown') AS cipher,
            min(cipher_bits) AS bits, reasons,
-           count(*) AS sessions,
-           min(ts) AS first_seen,
-           max(ts) AS last_seen
+           sum(n) AS sessions,
+           strftime('%Y-%m-%dT%H:%M:%SZ', min(first), 'unixepoch') AS first_seen,
+           strftime('%Y-%m-%dT%H:%M:%SZ', max(last), 'unixepoch') AS last_seen
     FROM judged
     WHERE reasons <> ''
     GROUP BY kind, role, peer, version, cipher, reasons
