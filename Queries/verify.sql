@@ -12,18 +12,30 @@
 --
 -- verify is OK, FAIL, NO, NOT, TRUSTED, a DANE_* result, or 'other' for anything else.
 -- share is the fraction of the role's sessions (4 decimals); peers counts distinct peers.
+-- Speed: reads session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- grouped by ids; texts are looked up only for the groups.
 WITH
+session_groups AS (
+    SELECT r.role, r.verify, r.peer, count(*) AS n
+    FROM (SELECT ts, host, role, peer, verify, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, role, peer, verify, loopback FROM session_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.verify, r.peer
+),
 sessions AS (
-    SELECT role, peer,
-           CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
+    SELECT ro.value AS role, g.peer, g.n,
+           CASE WHEN v.value IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR v.value GLOB 'DANE_*' THEN v.value
                 ELSE 'other' END AS verify
-    FROM tls_sessions
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    FROM session_groups AS g JOIN texts AS ro ON ro.id = g.role LEFT JOIN texts AS v ON v.id = g.verify
 )
 SELECT role, verify,
        CASE verify
@@ -37,8 +49,8 @@ SELECT role, verify,
            WHEN 'other'     THEN 'unusual value (see export sessions)'
            ELSE 'DANE result'
        END AS meaning,
-       count(*) AS sessions,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY role), 4) AS share,
+       sum(n) AS sessions,
+       round(1.0 * sum(n) / sum(sum(n)) OVER (PARTITION BY role), 4) AS share,
        count(DISTINCT peer) AS peers
 FROM sessions
 GROUP BY role, verify

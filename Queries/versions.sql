@@ -12,20 +12,32 @@
 --
 -- version is as logged. 'TLSv1/SSLv3' is what sendmail before 8.15 with OpenSSL before 1.1 logs for
 -- any SSLv3-or-later session: the exact version is unknown. Rows are newest version first.
+-- Speed: reads session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- grouped by ids; texts are looked up only for the groups.
 WITH
+session_groups AS (
+    SELECT r.role, r.version, r.peer, count(*) AS n
+    FROM (SELECT ts, host, role, peer, version, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, role, peer, version, loopback FROM session_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.version, r.peer
+),
 sessions AS (
-    SELECT role, peer, ifnull(version, 'unknown') AS version
-    FROM tls_sessions
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT ro.value AS role, g.peer, g.n, ifnull(v.value, 'unknown') AS version
+    FROM session_groups AS g JOIN texts AS ro ON ro.id = g.role LEFT JOIN texts AS v ON v.id = g.version
 )
 SELECT role, version,
-       count(*) AS sessions,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY role), 4) AS share,
+       sum(n) AS sessions,
+       round(1.0 * sum(n) / sum(sum(n)) OVER (PARTITION BY role), 4) AS share,
        count(DISTINCT peer) AS peers
 FROM sessions
 GROUP BY role, version
