@@ -36,10 +36,12 @@ session_groups AS (
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
     WHERE (r.version IN (SELECT id FROM texts WHERE value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1'))
-           OR r.cipher IN (SELECT id FROM texts
-                           WHERE value LIKE '%ADH%' OR value LIKE '%AECDH%' OR value LIKE '%anon%'
-                              OR value LIKE '%NULL%' OR value LIKE '%EXP%' OR value LIKE '%RC4%'
-                              OR value LIKE '%DES%' OR value LIKE '%MD5%')
+           OR r.cipher IN (SELECT id FROM texts WHERE value IN (
+                  -- Every cipher stored is in the rollup (which prune keeps): a small table to search.
+                  SELECT cipher FROM rollup_sessions
+                  WHERE cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%'
+                     OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%' OR cipher LIKE '%RC4%'
+                     OR cipher LIKE '%DES%' OR cipher LIKE '%MD5%'))
            OR r.cipher_bits < 128)
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
