@@ -12,18 +12,34 @@
 --
 -- peers is the number of distinct peer values per (role, cipher). bits is the effective (second)
 -- number of sendmail's bits=alg/cipher, the smallest seen; share is of the role's sessions.
--- Speed: reads session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- Speed: sessions over whole UTC days (or all time) come from rollup_peer_sessions (per day, peer,
+-- version, verify, cipher), other periods from session_rows (integer times and text ids; the ts index when :since or :until is set),
 -- grouped by ids; texts are looked up only for the groups.
 WITH
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions, the seconds before and after them ([lo, a_end), [b_start, hi),
+-- less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
 session_groups AS (
-    SELECT r.role, r.cipher, r.peer, count(*) AS n, min(r.cipher_bits) AS cipher_bits
-    FROM (SELECT ts, host, role, peer, cipher, cipher_bits, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL
+    SELECT r.role, r.cipher, r.peer, sum(r.n) AS n, min(r.cipher_bits) AS cipher_bits
+    FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
+          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          FROM rollup_peer_sessions
+          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
-          SELECT ts, host, role, peer, cipher, cipher_bits, loopback FROM session_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+          SELECT host, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE 1
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))

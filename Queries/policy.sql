@@ -24,19 +24,35 @@
 -- (connect failed with it) are what the policy would have deferred: look at them first.
 -- action 'contact': an outbound peer with deliveries in the period, none of them encrypted, and no
 -- TLS session or handshake failure with it: it never offered STARTTLS. Deliveries follow rates.sql.
--- Speed: reads the base tables (session_rows, ...: integer times and text ids; the ts index when
+-- Speed: sessions over whole UTC days (or all time) come from rollup_peer_sessions (per day, peer,
+-- version, verify, cipher), the rest from the base tables (session_rows, ...: integer times and text ids; the ts index when
 -- :since or :until is set), grouped by peer id; texts are looked up only for the groups.
 WITH
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions, the seconds before and after them ([lo, a_end), [b_start, hi),
+-- less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
 -- Outbound sessions per peer and verify result.
 session_groups AS (
-    SELECT r.peer, r.verify, count(*) AS n, min(r.cipher_bits) AS min_bits, max(r.ts) AS last
-    FROM (SELECT ts, host, role, peer, verify, cipher_bits, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL
+    SELECT r.peer, r.verify, sum(r.n) AS n, min(r.cipher_bits) AS min_bits, max(r.last) AS last
+    FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
+          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(verify, 0) AS verify, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          FROM rollup_peer_sessions
+          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
-          SELECT ts, host, role, peer, verify, cipher_bits, loopback FROM session_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+          SELECT host, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'client') AND r.peer IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
