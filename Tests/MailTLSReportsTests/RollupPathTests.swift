@@ -111,4 +111,45 @@ import Testing
         #expect(after.0 != before.0)
         #expect(after.1 == before.1)
     }
+
+    /// The per-peer sections read whole UTC days from rollup_peer_sessions and the seconds around them
+    /// from session_rows: a day read whole (rollup only) equals the same day from its second second to
+    /// its last (rows only; no Samples row falls on those two seconds, checked). Then, with the rollup
+    /// changed by hand, the whole-day answers change and the row answers do not.
+    @Test(arguments: ["peers", "verify", "versions", "ciphers", "weak", "policy"])
+    func perPeerSectionsFromTheRollupEqualTheRows(section: String) throws {
+        let (db, dir) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try Store(path: db)
+        let edges = try store.database.prepare("""
+            SELECT count(*) FROM session_rows WHERE ts % 86400 IN (0, 86399)
+            """)
+        #expect(try edges.step())
+        #expect(edges.int64(0) == 0)
+        let days = [("2026-11-03", "2026-11-04"), ("2026-11-10", "2026-11-11"), ("2026-11-29", "2026-11-30")]
+        let filters: [[String: String]] = [[:], [":include_local": "1"], [":host": "mx*"], [":role": "client"],
+                                           [":peer": "*.*"], [":min": "1"]]
+        func answers() throws -> [(whole: [String], rows: [String])] {
+            try days.flatMap { day, next in
+                try filters.map { f in
+                    var whole = f, rows = f
+                    whole[":since"] = day
+                    whole[":until"] = next
+                    rows[":since"] = day + "T00:00:01Z"
+                    rows[":until"] = day + "T23:59:59Z"
+                    return (try Self.rows(db, section, whole), try Self.rows(db, section, rows))
+                }
+            }
+        }
+        let before = try answers()
+        for (i, a) in before.enumerated() { #expect(a.whole == a.rows, "\(section) \(days[i / filters.count].0) \(filters[i % filters.count])") }
+        #expect(before.filter { !$0.whole.isEmpty }.count * 3 > before.count)
+        // More sessions, every one verified OK (rows that then collide are replaced: still a change).
+        try store.database.execute("""
+            UPDATE OR REPLACE rollup_peer_sessions SET sessions = sessions + 1, verify = (SELECT id FROM texts WHERE value = 'OK')
+            """)
+        let after = try answers()
+        #expect(after.map(\.rows) == before.map(\.rows))
+        #expect(after.map(\.whole) != before.map(\.whole))
+    }
 }
