@@ -18,23 +18,26 @@
 -- counts come from the daily rollups (rollup_sessions, rollup_traffic, rollup_failures) and do not
 -- grow with the rows; otherwise from the base tables (session_rows, ...: the ts index when :since or
 -- :until is set), counted per quarter hour (every time zone's offset is a multiple of it) first.
+-- The guards that choose between rollups and rows are written out in each arm: SQLite skips an arm
+-- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
     SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
-           :peer IS NULL AND NOT coalesce(:localtime, 0)
-           AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-           AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0) AS rollups,
            date(:since) AS since_day, date(:until) AS until_day
 ),
 sessions AS (
     SELECT r.ts / 900 AS q, count(*) AS n
     FROM (SELECT ts, host, role, peer, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
           SELECT ts, host, role, peer, loopback FROM session_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
@@ -44,12 +47,16 @@ sessions AS (
 inbound AS (
     SELECT r.ts / 900 AS q, count(*) AS n, sum(r.encrypted) AS encrypted
     FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
           SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
@@ -61,12 +68,16 @@ outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
     SELECT d.ts / 900 AS q, count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
     FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
           SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS d
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
@@ -79,12 +90,16 @@ outbound AS (
 failures AS (
     SELECT r.ts / 900 AS q, count(*) AS n
     FROM (SELECT ts, host, role, peer, kind, loopback FROM failure_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
           SELECT ts, host, role, peer, kind, loopback FROM failure_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE r.kind IN (SELECT id FROM texts WHERE value IN ('accept_failed', 'connect_failed'))
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
@@ -96,7 +111,9 @@ failures AS (
 rollup_events AS (
     SELECT day AS date, sessions AS session, 0 AS msg, 0 AS msg_enc, 0 AS dlv, 0 AS dlv_enc, 0 AS failure
     FROM rollup_sessions
-    WHERE (SELECT rollups FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
@@ -105,7 +122,9 @@ rollup_events AS (
     SELECT day, 0, CASE direction WHEN 'inbound' THEN n ELSE 0 END, CASE direction WHEN 'inbound' THEN encrypted * n ELSE 0 END,
            CASE direction WHEN 'outbound' THEN n ELSE 0 END, CASE direction WHEN 'outbound' THEN encrypted * n ELSE 0 END, 0
     FROM rollup_traffic
-    WHERE (SELECT rollups FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = CASE direction WHEN 'inbound' THEN 'server' ELSE 'client' END)
@@ -113,7 +132,9 @@ rollup_events AS (
     UNION ALL
     SELECT day, 0, 0, 0, 0, 0, n
     FROM rollup_failures
-    WHERE (SELECT rollups FROM options) AND kind IN ('accept_failed', 'connect_failed')
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0)) AND kind IN ('accept_failed', 'connect_failed')
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)

@@ -26,12 +26,11 @@
 -- UTC, the counts come from the daily rollup rollup_traffic and do not grow with the rows; otherwise
 -- from the base tables (message_rows, delivery_rows: the ts index when :since or :until is set),
 -- counted per quarter hour, host or peer id first.
+-- The guards that choose between rollups and rows are written out in each arm: SQLite skips an arm
+-- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
     SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
-           :peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
-           AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-           AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0) AS rollups,
            date(:since) AS since_day, date(:until) AS until_day
 ),
 -- What the rows are counted by before they go into buckets: a quarter hour (every time zone's
@@ -41,12 +40,16 @@ inbound AS (
                     WHEN 'host' THEN r.host WHEN 'peer' THEN r.peer END AS k,
            count(*) AS n, sum(r.encrypted) AS encrypted
     FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
           SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
@@ -60,12 +63,16 @@ outbound AS (
                     WHEN 'host' THEN d.host WHEN 'peer' THEN coalesce(s.peer, d.peer) END AS k,
            count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
     FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
           SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS d
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND (:peer IS NOT NULL OR :by = 'peer')
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
@@ -102,7 +109,9 @@ bucketed AS (
            END,
            direction = 'inbound', n, encrypted * n
     FROM rollup_traffic
-    WHERE (SELECT rollups FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = CASE direction WHEN 'inbound' THEN 'server' ELSE 'client' END)

@@ -20,36 +20,67 @@
 -- denominator is null. Inbound, outbound and handshake failures follow rates.sql and failures.sql.
 -- Speed: without --peer or --timezone, and with --since and --until unset or at midnight UTC, every
 -- figure is read from the daily rollups kept at ingest (rollup_* tables; peers_per_cipher only when
--- neither is set: its rollup is not per day), so the answer does not grow with the raw rows; otherwise
--- from the base tables (session_rows, ...: integer times, text ids, the ts index when a bound is set),
--- grouped by ids and by UTC day (quarter hour with :localtime) before texts are looked up. Each input
+-- neither is set: its rollup is not per day), so the answer does not grow with the raw rows. Otherwise
+-- sessions come from the per-peer daily rollup (rollup_peer_sessions) for the whole days of the
+-- period and from session_rows for the rest (all of it with --timezone), and mail, failures and AUTH
+-- from the base tables (message_rows, ...: integer times, text ids, the ts index when a bound is
+-- set), grouped by ids and by UTC day (quarter hour with :localtime) before texts are looked up. Each input
 -- below is "weighted rows" (n) from one or the other; the branch not taken is skipped at once (its
 -- WHERE is a constant false).
 -- auth counts successful AUTH=server lines (AUTH failures are not counted): over_tls had a
 -- STARTTLS before it in its session; plaintext_password is PLAIN or LOGIN without one (auth.sql's
 -- password_in_clear rows). weak_sessions counts the sessions that weak.sql lists.
+-- The guards that choose between rollups and rows are written out in each arm: SQLite skips an arm
+-- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
     SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
            -- Rows are counted per this many seconds before days are cut.
            CASE WHEN coalesce(:localtime, 0) THEN 900 ELSE 86400 END AS step,
-           :peer IS NULL AND NOT coalesce(:localtime, 0)
-           AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-           AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0) AS rollups,
-           :peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL AS all_time,
            coalesce(date(:since), '') AS since_day, coalesce(date(:until), '9999') AS until_day
 ),
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions (unless days are cut in local time), the seconds before and after
+-- them ([lo, a_end), [b_start, hi), less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN :since IS NULL THEN '' ELSE date(first_day * 86400, 'unixepoch') END AS first_date,
+           CASE WHEN :until IS NULL THEN '9999' ELSE date(end_day * 86400, 'unixepoch') END AS end_date,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
+-- Sessions of the period as weighted rows (n): b is the UTC day, or the quarter hour with :localtime.
+session_src AS NOT MATERIALIZED (
+    SELECT day AS b, host, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version,
+           nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, nullif(verify, 0) AS verify,
+           sessions AS n, first_ts AS first, last_ts AS last
+    FROM rollup_peer_sessions
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND NOT coalesce(:localtime, 0)
+      AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND coalesce(:localtime, 0) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+),
 session_groups AS (
-    SELECT r.ts / (SELECT step FROM options) AS b, r.role, r.version, r.cipher, r.cipher_bits, r.verify,
-           count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, role, peer, version, cipher, cipher_bits, verify, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
-          UNION ALL
-          SELECT ts, host, role, peer, version, cipher, cipher_bits, verify, loopback FROM session_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
-    WHERE 1
+    SELECT r.b, r.role, r.version, r.cipher, r.cipher_bits, r.verify, sum(r.n) AS n, min(r.first) AS first,
+           max(r.last) AS last
+    FROM session_src AS r
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
@@ -61,7 +92,9 @@ sessions AS (
            CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
                 ELSE 'other' END AS verify, sessions AS n
     FROM rollup_sessions
-    WHERE (SELECT rollups FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
@@ -79,15 +112,9 @@ sessions AS (
 ),
 -- Sessions per (role, cipher, peer): distinct peers.
 peer_groups AS (
-    SELECT r.role, r.cipher, r.peer, min(r.cipher_bits) AS cipher_bits, count(*) AS n
-    FROM (SELECT ts, host, role, peer, cipher, cipher_bits, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT all_time FROM options)
-          UNION ALL
-          SELECT ts, host, role, peer, cipher, cipher_bits, loopback FROM session_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT all_time FROM options)) AS r
-    WHERE 1
+    SELECT r.role, r.cipher, r.peer, min(r.cipher_bits) AS cipher_bits, sum(r.n) AS n
+    FROM session_src AS r
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
@@ -97,7 +124,7 @@ peer_groups AS (
 peer_sessions AS (
     SELECT role, cipher, nullif(peer, '') AS peer, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n
     FROM rollup_peer_ciphers
-    WHERE (SELECT all_time FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
       AND (coalesce(:include_local, 0) OR NOT loopback)
@@ -110,13 +137,19 @@ peer_sessions AS (
 ),
 inbound_groups AS (
     SELECT r.ts / (SELECT step FROM options) AS b, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
-          UNION ALL
+    FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
@@ -127,8 +160,8 @@ inbound_groups AS (
 inbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (SELECT rollups FROM options) AND direction = 'inbound'
-      AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'inbound'
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
       AND (coalesce(:include_local, 0) OR NOT loopback)
@@ -140,13 +173,19 @@ outbound_groups AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
     SELECT d.ts / (SELECT step FROM options) AS b, d.tls_session_id IS NOT NULL AS encrypted, count(*) AS n,
            min(d.ts) AS first, max(d.ts) AS last
-    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
-          UNION ALL
+    FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS d
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
@@ -159,8 +198,8 @@ outbound_groups AS (
 outbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (SELECT rollups FROM options) AND direction = 'outbound'
-      AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'outbound'
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')
       AND (coalesce(:include_local, 0) OR NOT loopback)
@@ -170,13 +209,19 @@ outbound AS (
 ),
 failure_groups AS (
     SELECT r.ts / (SELECT step FROM options) AS b, r.kind, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, role, peer, kind, loopback FROM failure_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
-          UNION ALL
+    FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, role, peer, kind, loopback FROM failure_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE 1
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
@@ -187,8 +232,8 @@ failure_groups AS (
 failures AS (
     SELECT day, first_ts AS ts, last_ts, kind, n
     FROM rollup_failures
-    WHERE (SELECT rollups FROM options)
-      AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0))
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
       AND (coalesce(:include_local, 0) OR NOT loopback)
@@ -202,13 +247,19 @@ handshake_failures AS (
 ),
 auth_groups AS (
     SELECT r.mech, r.tls_session_id IS NOT NULL AS over_tls, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (SELECT rollups FROM options)
-          UNION ALL
+    FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (SELECT rollups FROM options)) AS r
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
@@ -219,8 +270,8 @@ auth_groups AS (
 auth AS (
     SELECT first_ts AS ts, last_ts, over_tls, mech IN ('PLAIN', 'LOGIN') AS sends_password, n
     FROM rollup_auth
-    WHERE (SELECT rollups FROM options) AND role = 'server' AND success
-      AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
       AND (coalesce(:include_local, 0) OR NOT loopback)
