@@ -24,18 +24,34 @@
 -- account, mech and peer hold the single value of the row's group, or NULL when there are several
 -- (peers and accounts count them); mech lists the mechanisms tried on failure rows. events are
 -- AUTH lines, over_tls + in_clear = events. The summary's auth counts the AUTH=server successes.
+-- Speed: reads auth_rows (integer times and text ids; the ts index when :since or :until is set),
+-- grouped by ids first; texts are looked up only for the groups.
 WITH
+event_groups AS (
+    SELECT r.role, r.success, r.peer, r.authid, r.mech, r.tls_session_id IS NOT NULL AS over_tls,
+           count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    FROM (SELECT ts, host, role, success, peer, authid, mech, tls_session_id, loopback FROM auth_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, role, success, peer, authid, mech, tls_session_id, loopback FROM auth_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.success, r.peer, r.authid, r.mech, 6
+),
 events AS (
-    SELECT ts, role, success, peer, authid AS account, mech,
-           tls_session_id IS NOT NULL AS over_tls,
-           upper(ifnull(mech, '')) IN ('PLAIN', 'LOGIN') AS sends_password
-    FROM auth_events
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT g.n, g.first, g.last, ro.value AS role, g.success, p.value AS peer, a.value AS account, m.value AS mech,
+           g.over_tls, upper(ifnull(m.value, '')) IN ('PLAIN', 'LOGIN') AS sends_password
+    FROM event_groups AS g
+    JOIN texts AS ro ON ro.id = g.role
+    LEFT JOIN texts AS p ON p.id = g.peer
+    LEFT JOIN texts AS a ON a.id = g.authid
+    LEFT JOIN texts AS m ON m.id = g.mech
 ),
 -- The mechanisms tried, per failure group (sorted, so the lists do not depend on row order).
 account_mechs AS (
@@ -51,22 +67,22 @@ peer_mechs AS (
 groups AS (
     SELECT 'password_in_clear' AS kind, role, account, mech, peer,
            count(DISTINCT peer) AS peers, count(DISTINCT account) AS accounts,
-           count(*) AS events, sum(over_tls) AS over_tls, sum(NOT over_tls) AS in_clear,
-           min(ts) AS first_seen, max(ts) AS last_seen
+           sum(n) AS events, sum(over_tls * n) AS over_tls, sum((NOT over_tls) * n) AS in_clear,
+           min(first) AS first_seen, max(last) AS last_seen
     FROM events
     WHERE success AND NOT over_tls AND sends_password
     GROUP BY role, account, mech, peer
     UNION ALL
     SELECT 'success', role, account, mech,
            CASE WHEN count(DISTINCT peer) = 1 THEN min(peer) END,
-           count(DISTINCT peer), count(DISTINCT account), count(*), sum(over_tls), sum(NOT over_tls), min(ts), max(ts)
+           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((NOT over_tls) * n), min(first), max(last)
     FROM events
     WHERE success
     GROUP BY role, account, mech
     UNION ALL
     SELECT 'failure_by_account', role, account, NULL,
            CASE WHEN count(DISTINCT peer) = 1 THEN min(peer) END,
-           count(DISTINCT peer), count(DISTINCT account), count(*), sum(over_tls), sum(NOT over_tls), min(ts), max(ts)
+           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((NOT over_tls) * n), min(first), max(last)
     FROM events
     WHERE NOT success
     GROUP BY role, account
@@ -74,7 +90,7 @@ groups AS (
     SELECT 'failure_by_peer', role,
            CASE WHEN count(DISTINCT account) = 1 THEN min(account) END,
            NULL, peer,
-           count(DISTINCT peer), count(DISTINCT account), count(*), sum(over_tls), sum(NOT over_tls), min(ts), max(ts)
+           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((NOT over_tls) * n), min(first), max(last)
     FROM events
     WHERE NOT success
     GROUP BY role, peer
@@ -82,7 +98,8 @@ groups AS (
 rows AS (
     SELECT g.kind, g.role, g.account,
            CASE g.kind WHEN 'failure_by_account' THEN a.mechs WHEN 'failure_by_peer' THEN p.mechs ELSE g.mech END AS mech,
-           g.peer, g.peers, g.accounts, g.events, g.over_tls, g.in_clear, g.first_seen, g.last_seen
+           g.peer, g.peers, g.accounts, g.events, g.over_tls, g.in_clear, strftime('%Y-%m-%dT%H:%M:%SZ', g.first_seen, 'unixepoch') AS first_seen,
+           strftime('%Y-%m-%dT%H:%M:%SZ', g.last_seen, 'unixepoch') AS last_seen
     FROM groups AS g
     LEFT JOIN account_mechs AS a ON g.kind = 'failure_by_account' AND a.role = g.role AND a.account IS g.account
     LEFT JOIN peer_mechs AS p ON g.kind = 'failure_by_peer' AND p.role = g.role AND p.peer IS g.peer

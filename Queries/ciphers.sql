@@ -12,22 +12,50 @@
 --
 -- peers is the number of distinct peer values per (role, cipher). bits is the effective (second)
 -- number of sendmail's bits=alg/cipher, the smallest seen; share is of the role's sessions.
+-- Speed: sessions over whole UTC days (or all time) come from rollup_peer_sessions (per day, peer,
+-- version, verify, cipher), other periods from session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- grouped by ids; texts are looked up only for the groups.
 WITH
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions, the seconds before and after them ([lo, a_end), [b_start, hi),
+-- less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
+session_groups AS (
+    SELECT r.role, r.cipher, r.peer, sum(r.n) AS n, min(r.cipher_bits) AS cipher_bits
+    FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
+          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          FROM rollup_peer_sessions
+          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+    WHERE 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.cipher, r.peer
+),
 sessions AS (
-    SELECT role, peer, ifnull(cipher, 'unknown') AS cipher, cipher_bits
-    FROM tls_sessions
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT ro.value AS role, g.peer, g.n, ifnull(c.value, 'unknown') AS cipher, g.cipher_bits
+    FROM session_groups AS g JOIN texts AS ro ON ro.id = g.role LEFT JOIN texts AS c ON c.id = g.cipher
 )
 SELECT role, cipher,
        min(cipher_bits) AS bits,
-       count(*) AS sessions,
+       sum(n) AS sessions,
        count(DISTINCT peer) AS peers,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY role), 4) AS share
+       round(1.0 * sum(n) / sum(sum(n)) OVER (PARTITION BY role), 4) AS share
 FROM sessions
 GROUP BY role, cipher
 ORDER BY CASE role WHEN 'server' THEN 0 ELSE 1 END, sessions DESC, cipher

@@ -14,64 +14,143 @@
 --
 -- Messages, deliveries and rates follow the definitions of rates.sql; handshake failures are
 -- accept_failed and connect_failed rows of tls_failures.
+-- Speed: without --peer or :localtime, and with :since and :until unset or at midnight UTC, the
+-- counts come from the daily rollups (rollup_sessions, rollup_traffic, rollup_failures) and do not
+-- grow with the rows; otherwise from the base tables (session_rows, ...: the ts index when :since or
+-- :until is set), counted per quarter hour (every time zone's offset is a multiple of it) first.
+-- The guards that choose between rollups and rows are written out in each arm: SQLite skips an arm
+-- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
-    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz
+    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
+           date(:since) AS since_day, date(:until) AS until_day
 ),
 sessions AS (
-    SELECT ts
-    FROM tls_sessions
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT r.ts / 900 AS q, count(*) AS n
+    FROM (SELECT ts, host, role, peer, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, role, peer, loopback FROM session_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
+    WHERE (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1
 ),
 inbound AS (
-    SELECT ts, encrypted
-    FROM messages
-    WHERE proto IS NOT NULL
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
+    SELECT r.ts / 900 AS q, count(*) AS n, sum(r.encrypted) AS encrypted
+    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
+    WHERE r.proto IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1
 ),
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.ts, d.tls_session_id IS NOT NULL AS encrypted
-    FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
-    WHERE d.status = 'sent'
+    SELECT d.ts / 900 AS q, count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
+    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS d
+    LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
+    WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
-      AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
-      AND d.host GLOB coalesce(:host, '*')
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT d.loopback)
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+    GROUP BY 1
 ),
-
 failures AS (
-    SELECT ts
-    FROM tls_failures
-    WHERE kind IN ('accept_failed', 'connect_failed')
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
+    SELECT r.ts / 900 AS q, count(*) AS n
+    FROM (SELECT ts, host, role, peer, kind, loopback FROM failure_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
+    WHERE r.kind IN (SELECT id FROM texts WHERE value IN ('accept_failed', 'connect_failed'))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1
+),
+-- The same from the rollups, a row per UTC day.
+rollup_events AS (
+    SELECT day AS date, sessions AS session, 0 AS msg, 0 AS msg_enc, 0 AS dlv, 0 AS dlv_enc, 0 AS failure
+    FROM rollup_sessions
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+      AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
+    UNION ALL
+    SELECT day, 0, CASE direction WHEN 'inbound' THEN n ELSE 0 END, CASE direction WHEN 'inbound' THEN encrypted * n ELSE 0 END,
+           CASE direction WHEN 'outbound' THEN n ELSE 0 END, CASE direction WHEN 'outbound' THEN encrypted * n ELSE 0 END, 0
+    FROM rollup_traffic
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+      AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR :role = CASE direction WHEN 'inbound' THEN 'server' ELSE 'client' END)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
+    UNION ALL
+    SELECT day, 0, 0, 0, 0, 0, n
+    FROM rollup_failures
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0)) AND kind IN ('accept_failed', 'connect_failed')
+      AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR role = :role)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
 ),
 events AS (
-    SELECT ts, 1 AS session, 0 AS msg, 0 AS msg_enc, 0 AS dlv, 0 AS dlv_enc, 0 AS failure FROM sessions
-    UNION ALL SELECT ts, 0, 1, encrypted, 0, 0, 0 FROM inbound
-    UNION ALL SELECT ts, 0, 0, 0, 1, encrypted, 0 FROM outbound
-    UNION ALL SELECT ts, 0, 0, 0, 0, 0, 1 FROM failures
+    SELECT date(q * 900, 'unixepoch', tz) AS date, n AS session, 0 AS msg, 0 AS msg_enc, 0 AS dlv, 0 AS dlv_enc,
+           0 AS failure
+    FROM sessions, options
+    UNION ALL SELECT date(q * 900, 'unixepoch', tz), 0, n, encrypted, 0, 0, 0 FROM inbound, options
+    UNION ALL SELECT date(q * 900, 'unixepoch', tz), 0, 0, 0, n, encrypted, 0 FROM outbound, options
+    UNION ALL SELECT date(q * 900, 'unixepoch', tz), 0, 0, 0, 0, 0, n FROM failures, options
+    UNION ALL SELECT * FROM rollup_events
 ),
 days AS (
-    SELECT date(ts, tz) AS date,
+    SELECT date,
            sum(session) AS sessions,
            sum(msg) AS inbound_messages,
            sum(msg_enc) AS inbound_encrypted,
@@ -80,7 +159,7 @@ days AS (
            sum(dlv_enc) AS outbound_encrypted,
            round(1.0 * sum(dlv_enc) / nullif(sum(dlv), 0), 4) AS outbound_rate,
            sum(failure) AS handshake_failures
-    FROM events, options
+    FROM events
     GROUP BY 1
     ORDER BY 1 DESC
     LIMIT coalesce(:limit, -1)

@@ -36,72 +36,97 @@
 -- earlier_share and recent_share are good / all (4 decimals). last_good is the last good one
 -- before the first bad one of the window, first_bad the first bad one after last_good (so when
 -- the peer went bad before the window, first_bad is when it did). Rows are in first_bad order.
+-- Speed: reads the base tables (session_rows, ...: integer times and text ids; the ts index when
+-- :since or :until is set), judges groups of rows, and reads single rows only for the peers found.
 WITH
 bounds AS (
-    SELECT strftime('%Y-%m-%dT%H:%M:%SZ',
-                    coalesce(:until, (SELECT max(ts) FROM (
-                        SELECT max(ts) AS ts FROM tls_sessions UNION ALL SELECT max(ts) FROM messages
-                        UNION ALL SELECT max(ts) FROM deliveries UNION ALL SELECT max(ts) FROM auth_events
-                        UNION ALL SELECT max(ts) FROM tls_failures))),
-                    '-' || coalesce(:recent, 604800) || ' seconds') AS recent_start
+    SELECT coalesce(CAST(strftime('%s', :until) AS INTEGER), (SELECT max(ts) FROM (
+               SELECT max(ts) AS ts FROM session_rows UNION ALL SELECT max(ts) FROM message_rows
+               UNION ALL SELECT max(ts) FROM delivery_rows UNION ALL SELECT max(ts) FROM auth_rows
+               UNION ALL SELECT max(ts) FROM failure_rows)))
+           - coalesce(:recent, 604800) AS recent_start
 ),
-sessions AS (
-    SELECT ts, role, peer, version, verify,
-           CASE version
-               WHEN 'SSLv2' THEN 1 WHEN 'SSLv3' THEN 2 WHEN 'TLSv1' THEN 3 WHEN 'TLSv1.0' THEN 3
-               WHEN 'TLSv1.1' THEN 4 WHEN 'TLSv1.2' THEN 5 WHEN 'TLSv1.3' THEN 6
-           END AS version_rank,
-           ts >= recent_start AS recent
-    FROM tls_sessions, bounds
-    WHERE peer IS NOT NULL
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+-- The rows of the period (the first arm runs without a bound, the second, on the ts index, with
+-- one); peers, versions and verify results as text ids. Not materialized: read again only for the
+-- peers found.
+sessions AS NOT MATERIALIZED (
+    SELECT r.ts, CASE WHEN r.role = (SELECT id FROM texts WHERE value = 'server') THEN 'server' ELSE 'client' END AS role,
+           r.peer, r.version, r.verify, r.ts >= (SELECT recent_start FROM bounds) AS recent
+    FROM (SELECT ts, host, role, peer, version, verify, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, role, peer, version, verify, loopback FROM session_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE r.peer IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ),
-inbound AS (
-    SELECT ts, peer, encrypted
-    FROM messages
-    WHERE proto IS NOT NULL AND peer IS NOT NULL
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
+inbound AS NOT MATERIALIZED (
+    SELECT r.ts, r.peer, r.encrypted
+    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE r.proto IS NOT NULL AND r.peer IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ),
-outbound AS (
+outbound AS NOT MATERIALIZED (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
     SELECT d.ts, coalesce(s.peer, d.peer) AS peer, d.tls_session_id IS NOT NULL AS encrypted
-    FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
-    WHERE d.status = 'sent'
+    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS d
+    LEFT JOIN session_rows AS s ON s.id = d.tls_session_id
+    WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.peer IS NOT NULL
       AND d.network_mailer
-      AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
-      AND d.host GLOB coalesce(:host, '*')
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT d.loopback)
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+),
+-- The rank of each version id that occurs (NULL: not ranked) and whether a verify id is good or bad.
+versions AS (
+    SELECT id, value,
+           CASE value
+               WHEN 'SSLv2' THEN 1 WHEN 'SSLv3' THEN 2 WHEN 'TLSv1' THEN 3 WHEN 'TLSv1.0' THEN 3
+               WHEN 'TLSv1.1' THEN 4 WHEN 'TLSv1.2' THEN 5 WHEN 'TLSv1.3' THEN 6
+           END AS rank
+    FROM texts WHERE value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3')
 ),
 
 -- Sessions and mail in groups of equal judgement, with their first and last time (one pass each).
 session_groups AS (
-    SELECT peer, role, recent, version_rank, version, verify, count(*) AS n, min(ts) AS first, max(ts) AS last
-    FROM sessions
-    GROUP BY peer, role, recent, version_rank, version, verify
+    SELECT g.peer, g.role, g.recent, v.rank AS version_rank, g.version, g.verify, vf.value AS verify_text,
+           g.n, g.first, g.last
+    FROM (SELECT peer, role, recent, version, verify, count(*) AS n, min(ts) AS first, max(ts) AS last
+          FROM sessions GROUP BY peer, role, recent, version, verify) AS g
+    LEFT JOIN versions AS v ON v.id = g.version
+    LEFT JOIN texts AS vf ON vf.id = g.verify
 ),
 mail_groups AS (
-    SELECT peer, 'server' AS role, ts >= recent_start AS recent, encrypted, count(*) AS n, min(ts) AS first,
-           max(ts) AS last
-    FROM inbound, bounds
-    GROUP BY peer, ts >= recent_start, encrypted
+    SELECT peer, 'server' AS role, ts >= (SELECT recent_start FROM bounds) AS recent, encrypted, count(*) AS n,
+           min(ts) AS first, max(ts) AS last
+    FROM inbound
+    GROUP BY peer, 3, encrypted
     UNION ALL
-    SELECT peer, 'client', ts >= recent_start, encrypted, count(*), min(ts), max(ts)
-    FROM outbound, bounds
-    GROUP BY peer, ts >= recent_start, encrypted
+    SELECT peer, 'client', ts >= (SELECT recent_start FROM bounds), encrypted, count(*), min(ts), max(ts)
+    FROM outbound
+    GROUP BY peer, 3, encrypted
 ),
 -- The best version before the window; SQLite returns the version of the row with the max().
 earlier_best AS (
@@ -118,8 +143,8 @@ judged AS (
     FROM session_groups AS g JOIN earlier_best AS b ON b.peer = g.peer AND b.role = g.role
     WHERE g.version_rank IS NOT NULL
     UNION ALL
-    SELECT 'verify', peer, role, recent, n, first, last, ifnull(verify IN ('OK', 'TRUSTED'), 0),
-           verify IS NOT NULL AND verify NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR')
+    SELECT 'verify', peer, role, recent, n, first, last, ifnull(verify_text IN ('OK', 'TRUSTED'), 0),
+           verify_text IS NOT NULL AND verify_text NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR')
     FROM session_groups
 ),
 stats AS (
@@ -134,7 +159,7 @@ stats AS (
     FROM judged
     GROUP BY kind, peer, role
 ),
-found AS (
+found AS MATERIALIZED (
     SELECT * FROM stats
     WHERE earlier > 0 AND recent_bad > 0
       AND CASE kind
@@ -150,13 +175,15 @@ events AS (
     SELECT 'cleartext', peer, 'client', ts, encrypted, NOT encrypted, NULL
     FROM outbound WHERE peer IN (SELECT peer FROM found WHERE kind = 'cleartext' AND role = 'client')
     UNION ALL
-    SELECT 'version', s.peer, s.role, s.ts, s.version_rank >= b.rank, s.version_rank < b.rank, s.version
-    FROM sessions AS s JOIN earlier_best AS b ON b.peer = s.peer AND b.role = s.role
-    WHERE s.version_rank IS NOT NULL AND (s.peer, s.role) IN (SELECT peer, role FROM found WHERE kind = 'version')
+    SELECT 'version', s.peer, s.role, s.ts, v.rank >= b.rank, v.rank < b.rank, s.version
+    FROM sessions AS s JOIN versions AS v ON v.id = s.version
+    JOIN earlier_best AS b ON b.peer = s.peer AND b.role = s.role
+    WHERE (s.peer, s.role) IN (SELECT peer, role FROM found WHERE kind = 'version')
     UNION ALL
-    SELECT 'verify', peer, role, ts, ifnull(verify IN ('OK', 'TRUSTED'), 0),
-           verify IS NOT NULL AND verify NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR'), verify
-    FROM sessions WHERE (peer, role) IN (SELECT peer, role FROM found WHERE kind = 'verify')
+    SELECT 'verify', s.peer, s.role, s.ts, ifnull(vf.value IN ('OK', 'TRUSTED'), 0),
+           vf.value IS NOT NULL AND vf.value NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR'), s.verify
+    FROM sessions AS s LEFT JOIN texts AS vf ON vf.id = s.verify
+    WHERE (s.peer, s.role) IN (SELECT peer, role FROM found WHERE kind = 'verify')
 ),
 -- The last good one before the window's first bad one, then the first bad one after it (the bad
 -- run that reaches into the window may have started before it). SQLite returns the value of the
@@ -172,26 +199,33 @@ first_bad AS (
     FROM events AS e
     JOIN found AS f ON f.kind = e.kind AND f.peer = e.peer AND f.role = e.role
     LEFT JOIN last_good AS g ON g.kind = e.kind AND g.peer = e.peer AND g.role = e.role
-    WHERE e.bad AND e.ts > coalesce(g.last_good, '') AND e.ts <= f.window_bad
+    WHERE e.bad AND e.ts > coalesce(g.last_good, -9223372036854775808) AND e.ts <= f.window_bad
     GROUP BY e.kind, e.peer, e.role
 ),
 -- version: the best version since the first bad session (all below the earlier best).
 best_since AS (
-    SELECT s.peer, s.role, max(s.version_rank) AS rank, s.version
-    FROM sessions AS s JOIN first_bad AS b ON b.kind = 'version' AND b.peer = s.peer AND b.role = s.role
-    WHERE s.ts >= b.first_bad AND s.version_rank IS NOT NULL
+    SELECT s.peer, s.role, max(v.rank) AS rank, s.version
+    FROM sessions AS s JOIN versions AS v ON v.id = s.version
+    JOIN first_bad AS b ON b.kind = 'version' AND b.peer = s.peer AND b.role = s.role
+    WHERE s.ts >= b.first_bad
     GROUP BY s.peer, s.role
 )
-SELECT f.peer, f.role, f.kind,
-       CASE f.kind WHEN 'cleartext' THEN 'encrypted' WHEN 'version' THEN eb.version ELSE g.value END AS was,
-       CASE f.kind WHEN 'cleartext' THEN 'clear' WHEN 'version' THEN bs.version ELSE b.value END AS now,
+SELECT p.value AS peer, f.role, f.kind,
+       CASE f.kind WHEN 'cleartext' THEN 'encrypted' WHEN 'version' THEN ebv.value ELSE gv.value END AS was,
+       CASE f.kind WHEN 'cleartext' THEN 'clear' WHEN 'version' THEN bsv.value ELSE bv.value END AS now,
        f.earlier, f.earlier_good, round(1.0 * f.earlier_good / f.earlier, 4) AS earlier_share,
        f.recent, f.recent_good, round(1.0 * f.recent_good / f.recent, 4) AS recent_share,
-       g.last_good, b.first_bad
+       strftime('%Y-%m-%dT%H:%M:%SZ', g.last_good, 'unixepoch') AS last_good,
+       strftime('%Y-%m-%dT%H:%M:%SZ', b.first_bad, 'unixepoch') AS first_bad
 FROM found AS f
+JOIN texts AS p ON p.id = f.peer
 JOIN first_bad AS b ON b.kind = f.kind AND b.peer = f.peer AND b.role = f.role
 LEFT JOIN last_good AS g ON g.kind = f.kind AND g.peer = f.peer AND g.role = f.role
 LEFT JOIN earlier_best AS eb ON eb.peer = f.peer AND eb.role = f.role
 LEFT JOIN best_since AS bs ON bs.peer = f.peer AND bs.role = f.role
-ORDER BY b.first_bad, f.peer, f.role, f.kind
+LEFT JOIN texts AS ebv ON ebv.id = eb.version
+LEFT JOIN texts AS bsv ON bsv.id = bs.version
+LEFT JOIN texts AS gv ON gv.id = g.value
+LEFT JOIN texts AS bv ON bv.id = b.value
+ORDER BY b.first_bad, p.value, f.role, f.kind
 LIMIT coalesce(:limit, -1);

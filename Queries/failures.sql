@@ -17,21 +17,40 @@
 -- ruleset_reject is a TLS ruleset reject with no failed handshake before it (e.g. verify
 -- requirements); read_error and write_error happened on an established session.
 -- reason is the OpenSSL reason, else the reject text, else the error text.
+-- Speed: reads failure_rows (integer times and text ids; the ts index when :since or :until is set),
+-- grouped by ids first; texts are looked up only for the groups.
 WITH
+failure_groups AS (
+    SELECT r.kind, r.role, r.peer, r.reason, r.reject, r.ruleset_arg, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    FROM (SELECT ts, host, kind, role, peer, reason, reject, ruleset_arg, loopback FROM failure_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, kind, role, peer, reason, reject, ruleset_arg, loopback FROM failure_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.kind, r.role, r.peer, r.reason, r.reject, r.ruleset_arg
+),
 failures AS (
-    SELECT ts, kind, role, peer, coalesce(reason, reject, ruleset_arg) AS reason
-    FROM tls_failures
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT g.n, g.first, g.last, k.value AS kind, ro.value AS role, p.value AS peer,
+           coalesce(re.value, rj.value, ra.value) AS reason
+    FROM failure_groups AS g
+    JOIN texts AS k ON k.id = g.kind
+    LEFT JOIN texts AS ro ON ro.id = g.role
+    LEFT JOIN texts AS p ON p.id = g.peer
+    LEFT JOIN texts AS re ON re.id = g.reason
+    LEFT JOIN texts AS rj ON rj.id = g.reject
+    LEFT JOIN texts AS ra ON ra.id = g.ruleset_arg
 )
 SELECT kind, role, reason, peer,
-       count(*) AS failures,
-       min(ts) AS first_seen,
-       max(ts) AS last_seen
+       sum(n) AS failures,
+       strftime('%Y-%m-%dT%H:%M:%SZ', min(first), 'unixepoch') AS first_seen,
+       strftime('%Y-%m-%dT%H:%M:%SZ', max(last), 'unixepoch') AS last_seen
 FROM failures
 GROUP BY kind, role, reason, peer
 ORDER BY CASE kind WHEN 'accept_failed' THEN 0 WHEN 'connect_failed' THEN 0

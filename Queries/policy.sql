@@ -24,78 +24,113 @@
 -- (connect failed with it) are what the policy would have deferred: look at them first.
 -- action 'contact': an outbound peer with deliveries in the period, none of them encrypted, and no
 -- TLS session or handshake failure with it: it never offered STARTTLS. Deliveries follow rates.sql.
+-- Speed: sessions over whole UTC days (or all time) come from rollup_peer_sessions (per day, peer,
+-- version, verify, cipher), the rest from the base tables (session_rows, ...: integer times and text ids; the ts index when
+-- :since or :until is set), grouped by peer id; texts are looked up only for the groups.
 WITH
-sessions AS (
-    SELECT ts, peer, verify, cipher_bits
-    FROM tls_sessions
-    WHERE role = 'client' AND peer IS NOT NULL
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions, the seconds before and after them ([lo, a_end), [b_start, hi),
+-- less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
 ),
-outbound AS (
+-- Outbound sessions per peer and verify result.
+session_groups AS (
+    SELECT r.peer, r.verify, sum(r.n) AS n, min(r.cipher_bits) AS min_bits, max(r.last) AS last
+    FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
+          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(verify, 0) AS verify, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          FROM rollup_peer_sessions
+          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+    WHERE r.role = (SELECT id FROM texts WHERE value = 'client') AND r.peer IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.peer, r.verify
+),
+sessions AS (
+    SELECT g.peer, v.value AS verify, g.n, g.min_bits, g.last
+    FROM session_groups AS g LEFT JOIN texts AS v ON v.id = g.verify
+),
+mail AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.ts, coalesce(s.peer, d.peer) AS peer, d.tls_session_id IS NOT NULL AS encrypted
-    FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
-    WHERE d.status = 'sent'
+    SELECT coalesce(s.peer, d.peer) AS peer, count(*) AS deliveries, sum(d.tls_session_id IS NOT NULL) AS encrypted,
+           max(d.ts) AS last_seen
+    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS d
+    LEFT JOIN session_rows AS s ON s.id = d.tls_session_id
+    WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.peer IS NOT NULL
       AND d.network_mailer
-      AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
-      AND d.host GLOB coalesce(:host, '*')
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT d.loopback)
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+    GROUP BY 1
 ),
-failures AS (
-    SELECT peer
-    FROM tls_failures
-    WHERE kind = 'connect_failed' AND peer IS NOT NULL
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
+failed AS (
+    SELECT r.peer, count(*) AS handshake_failures
+    FROM (SELECT ts, host, peer, kind, loopback FROM failure_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, peer, kind, loopback FROM failure_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE r.kind = (SELECT id FROM texts WHERE value = 'connect_failed') AND r.peer IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.peer
 ),
 
 tls_peers AS (
-    SELECT peer, count(*) AS sessions, sum(ifnull(verify IN ('OK', 'TRUSTED'), 0)) AS verified,
-           min(cipher_bits) AS min_bits, max(ts) AS last_seen
+    SELECT peer, sum(n) AS sessions, sum(ifnull(verify IN ('OK', 'TRUSTED'), 0) * n) AS verified,
+           min(min_bits) AS min_bits, max(last) AS last_seen
     FROM sessions
     GROUP BY peer
 ),
 verifies AS (
     SELECT peer, group_concat(verify || ' ' || n, ', ') AS verify
-    FROM (SELECT peer, verify, count(*) AS n FROM sessions GROUP BY peer, verify ORDER BY peer, n DESC, verify)
+    FROM (SELECT peer, verify, n FROM sessions ORDER BY peer, n DESC, verify)
     GROUP BY peer
-),
-mail AS (
-    SELECT peer, count(*) AS deliveries, sum(encrypted) AS encrypted, max(ts) AS last_seen
-    FROM outbound
-    GROUP BY peer
-),
-failed AS (
-    SELECT peer, count(*) AS handshake_failures FROM failures GROUP BY peer
 ),
 suggestions AS (
-    SELECT 'enforce' AS action, t.peer, t.sessions, v.verify, t.min_bits,
+    SELECT 'enforce' AS action, p.value AS peer, t.sessions, v.verify, t.min_bits,
            ifnull(m.deliveries, 0) AS deliveries, ifnull(m.deliveries - m.encrypted, 0) AS clear_deliveries,
            ifnull(f.handshake_failures, 0) AS handshake_failures,
-           max(t.last_seen, ifnull(m.last_seen, '')) AS last_seen,
-           'TLS_Srv:' || t.peer || ' ' || CASE WHEN t.min_bits >= 128 THEN 'VERIFY:128' ELSE 'VERIFY' END AS sendmail,
-           t.peer || ' verify' AS postfix
+           strftime('%Y-%m-%dT%H:%M:%SZ', max(t.last_seen, ifnull(m.last_seen, t.last_seen)), 'unixepoch') AS last_seen,
+           'TLS_Srv:' || p.value || ' ' || CASE WHEN t.min_bits >= 128 THEN 'VERIFY:128' ELSE 'VERIFY' END AS sendmail,
+           p.value || ' verify' AS postfix
     FROM tls_peers AS t
+    JOIN texts AS p ON p.id = t.peer
     LEFT JOIN verifies AS v ON v.peer = t.peer
     LEFT JOIN mail AS m ON m.peer = t.peer
     LEFT JOIN failed AS f ON f.peer = t.peer
     WHERE t.verified = t.sessions AND t.sessions >= coalesce(:min, 3)
     UNION ALL
-    SELECT 'contact', m.peer, 0, NULL, NULL, m.deliveries, m.deliveries, 0, m.last_seen, NULL, NULL
+    SELECT 'contact', p.value, 0, NULL, NULL, m.deliveries, m.deliveries, 0,
+           strftime('%Y-%m-%dT%H:%M:%SZ', m.last_seen, 'unixepoch'), NULL, NULL
     FROM mail AS m
+    JOIN texts AS p ON p.id = m.peer
     WHERE m.encrypted = 0
       AND m.peer NOT IN (SELECT peer FROM tls_peers)
       AND m.peer NOT IN (SELECT peer FROM failed)

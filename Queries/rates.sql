@@ -22,60 +22,109 @@
 --                       STARTTLS=client session. Deferred and bounced attempts are not counted.
 --   rate                encrypted / total, 4 decimals; NULL when there is nothing to count
 --   loopback peer       peer_ip in 127.0.0.0/8 or ::1, or the peer named localhost (MSP -> MTA hops)
+-- Speed: without :peer, :localtime or :by 'peer', and with :since and :until unset or at midnight
+-- UTC, the counts come from the daily rollup rollup_traffic and do not grow with the rows; otherwise
+-- from the base tables (message_rows, delivery_rows: the ts index when :since or :until is set),
+-- counted per quarter hour, host or peer id first.
+-- The guards that choose between rollups and rows are written out in each arm: SQLite skips an arm
+-- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
-    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz
+    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
+           date(:since) AS since_day, date(:until) AS until_day
 ),
+-- What the rows are counted by before they go into buckets: a quarter hour (every time zone's
+-- offset is a multiple of it), a host or peer id, or nothing.
 inbound AS (
-    SELECT ts, host, peer, encrypted
-    FROM messages
-    WHERE proto IS NOT NULL
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
+    SELECT CASE :by WHEN 'day' THEN r.ts / 900 WHEN 'week' THEN r.ts / 900 WHEN 'month' THEN r.ts / 900
+                    WHEN 'host' THEN r.host WHEN 'peer' THEN r.peer END AS k,
+           count(*) AS n, sum(r.encrypted) AS encrypted
+    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
+    WHERE r.proto IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1
 ),
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.ts, d.host, coalesce(s.peer, d.peer) AS peer, d.tls_session_id IS NOT NULL AS encrypted
-    FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
-    WHERE d.status = 'sent'
+    SELECT CASE :by WHEN 'day' THEN d.ts / 900 WHEN 'week' THEN d.ts / 900 WHEN 'month' THEN d.ts / 900
+                    WHEN 'host' THEN d.host WHEN 'peer' THEN coalesce(s.peer, d.peer) END AS k,
+           count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
+    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS d
+    LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND (:peer IS NOT NULL OR :by = 'peer')
+    WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
-      AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
-      AND d.host GLOB coalesce(:host, '*')
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT d.loopback)
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+    GROUP BY 1
 ),
-
 traffic AS (
-    SELECT ts, host, peer, 1 AS inbound, encrypted FROM inbound
+    SELECT k, 1 AS inbound, n, encrypted FROM inbound
     UNION ALL
-    SELECT ts, host, peer, 0 AS inbound, encrypted FROM outbound
+    SELECT k, 0 AS inbound, n, encrypted FROM outbound
 ),
 bucketed AS (
     SELECT CASE :by
-               WHEN 'day'   THEN date(ts, tz)
-               WHEN 'week'  THEN date(ts, tz, 'weekday 0', '-6 days')
-               WHEN 'month' THEN strftime('%Y-%m', ts, tz)
-               WHEN 'host'  THEN host
-               WHEN 'peer'  THEN ifnull(peer, '(none)')
+               WHEN 'day'   THEN date(k * 900, 'unixepoch', tz)
+               WHEN 'week'  THEN date(k * 900, 'unixepoch', tz, 'weekday 0', '-6 days')
+               WHEN 'month' THEN strftime('%Y-%m', k * 900, 'unixepoch', tz)
+               WHEN 'host'  THEN (SELECT value FROM texts WHERE id = k)
+               WHEN 'peer'  THEN ifnull((SELECT value FROM texts WHERE id = k), '(none)')
                ELSE 'all'
            END AS bucket,
-           inbound, encrypted
+           inbound, n, encrypted
     FROM traffic, options
+    UNION ALL
+    -- The same from the rollup, a row per UTC day.
+    SELECT CASE :by
+               WHEN 'day'   THEN day
+               WHEN 'week'  THEN date(day, 'weekday 0', '-6 days')
+               WHEN 'month' THEN substr(day, 1, 7)
+               WHEN 'host'  THEN host
+               ELSE 'all'
+           END,
+           direction = 'inbound', n, encrypted * n
+    FROM rollup_traffic
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+      AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR :role = CASE direction WHEN 'inbound' THEN 'server' ELSE 'client' END)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
 )
 SELECT bucket,
-       sum(inbound) AS inbound_messages,
-       sum(inbound AND encrypted) AS inbound_encrypted,
-       round(1.0 * sum(inbound AND encrypted) / nullif(sum(inbound), 0), 4) AS inbound_rate,
-       sum(NOT inbound) AS outbound_deliveries,
-       sum(NOT inbound AND encrypted) AS outbound_encrypted,
-       round(1.0 * sum(NOT inbound AND encrypted) / nullif(sum(NOT inbound), 0), 4) AS outbound_rate
+       sum(inbound * n) AS inbound_messages,
+       sum(inbound * encrypted) AS inbound_encrypted,
+       round(1.0 * sum(inbound * encrypted) / nullif(sum(inbound * n), 0), 4) AS inbound_rate,
+       sum((NOT inbound) * n) AS outbound_deliveries,
+       sum((NOT inbound) * encrypted) AS outbound_encrypted,
+       round(1.0 * sum((NOT inbound) * encrypted) / nullif(sum((NOT inbound) * n), 0), 4) AS outbound_rate
 FROM bucketed
 GROUP BY bucket
-ORDER BY CASE WHEN :by IN ('host', 'peer') THEN -count(*) ELSE 0 END, bucket
+ORDER BY CASE WHEN :by IN ('host', 'peer') THEN -sum(n) ELSE 0 END, bucket
 LIMIT coalesce(:limit, -1);

@@ -18,134 +18,266 @@
 -- plaintext_password, weak_sessions.
 -- by_version and by_cipher count both roles; by_verify groups as verify.sql does; a rate with no
 -- denominator is null. Inbound, outbound and handshake failures follow rates.sql and failures.sql.
--- Speed: with no --peer, --since, --until or --timezone filter (a plain `mailtls report`), every figure
--- is read from the daily rollups kept at ingest (rollup_* tables), so the answer does not grow with
--- the raw rows; otherwise from the raw rows. Each input below is "weighted rows" (n) from one or the
--- other; the branch not taken is skipped at once (its WHERE is a constant false).
+-- Speed: without --peer or --timezone, and with --since and --until unset or at midnight UTC, every
+-- figure is read from the daily rollups kept at ingest (rollup_* tables; peers_per_cipher only when
+-- neither is set: its rollup is not per day), so the answer does not grow with the raw rows. Otherwise
+-- sessions come from the per-peer daily rollup (rollup_peer_sessions) for the whole days of the
+-- period and from session_rows for the rest (all of it with --timezone), and mail, failures and AUTH
+-- from the base tables (message_rows, ...: integer times, text ids, the ts index when a bound is
+-- set), grouped by ids and by UTC day (quarter hour with :localtime) before texts are looked up. Each input
+-- below is "weighted rows" (n) from one or the other; the branch not taken is skipped at once (its
+-- WHERE is a constant false).
 -- auth counts successful AUTH=server lines (AUTH failures are not counted): over_tls had a
 -- STARTTLS before it in its session; plaintext_password is PLAIN or LOGIN without one (auth.sql's
 -- password_in_clear rows). weak_sessions counts the sessions that weak.sql lists.
+-- The guards that choose between rollups and rows are written out in each arm: SQLite skips an arm
+-- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
-    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz
+    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
+           -- Rows are counted per this many seconds before days are cut.
+           CASE WHEN coalesce(:localtime, 0) THEN 900 ELSE 86400 END AS step,
+           coalesce(date(:since), '') AS since_day, coalesce(date(:until), '9999') AS until_day
+),
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions (unless days are cut in local time), the seconds before and after
+-- them ([lo, a_end), [b_start, hi), less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN :since IS NULL THEN '' ELSE date(first_day * 86400, 'unixepoch') END AS first_date,
+           CASE WHEN :until IS NULL THEN '9999' ELSE date(end_day * 86400, 'unixepoch') END AS end_date,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
+-- Sessions of the period as weighted rows (n): b is the UTC day, or the quarter hour with :localtime.
+session_src AS NOT MATERIALIZED (
+    SELECT day AS b, host, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version,
+           nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, nullif(verify, 0) AS verify,
+           sessions AS n, first_ts AS first, last_ts AS last
+    FROM rollup_peer_sessions
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND NOT coalesce(:localtime, 0)
+      AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND coalesce(:localtime, 0) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+),
+session_groups AS (
+    SELECT r.b, r.role, r.version, r.cipher, r.cipher_bits, r.verify, sum(r.n) AS n, min(r.first) AS first,
+           max(r.last) AS last
+    FROM session_src AS r
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1, 2, 3, 4, 5, 6
 ),
 sessions AS (
     SELECT day, first_ts AS ts, last_ts, role, version, cipher, nullif(cipher_bits, -1) AS cipher_bits,
            CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
                 ELSE 'other' END AS verify, sessions AS n
     FROM rollup_sessions
-    WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
+                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+      AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    SELECT date(ts, (SELECT tz FROM options)), ts, ts, role, ifnull(version, 'unknown'), ifnull(cipher, 'unknown'),
-           cipher_bits, CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
-                ELSE 'other' END, 1
-    FROM tls_sessions
-    WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), ro.value,
+           ifnull(v.value, 'unknown'), ifnull(c.value, 'unknown'), g.cipher_bits,
+           CASE WHEN vf.value IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR vf.value GLOB 'DANE_*' THEN vf.value
+                ELSE 'other' END, g.n
+    FROM session_groups AS g, options AS o
+    JOIN texts AS ro ON ro.id = g.role
+    LEFT JOIN texts AS v ON v.id = g.version
+    LEFT JOIN texts AS c ON c.id = g.cipher
+    LEFT JOIN texts AS vf ON vf.id = g.verify
 ),
 -- Sessions per (role, cipher, peer): distinct peers.
+peer_groups AS (
+    SELECT r.role, r.cipher, r.peer, min(r.cipher_bits) AS cipher_bits, sum(r.n) AS n
+    FROM session_src AS r
+    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.cipher, r.peer
+),
 peer_sessions AS (
     SELECT role, cipher, nullif(peer, '') AS peer, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n
     FROM rollup_peer_ciphers
-    WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    SELECT role, ifnull(cipher, 'unknown'), peer, cipher_bits, 1
-    FROM tls_sessions
-    WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT ro.value, ifnull(c.value, 'unknown'), p.value, g.cipher_bits, g.n
+    FROM peer_groups AS g
+    JOIN texts AS ro ON ro.id = g.role
+    LEFT JOIN texts AS c ON c.id = g.cipher
+    LEFT JOIN texts AS p ON p.id = g.peer
+),
+inbound_groups AS (
+    SELECT r.ts / (SELECT step FROM options) AS b, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    FROM (-- Without a bound and not mixed: one pass over the table.
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+    WHERE r.proto IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR :role = 'server')
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1, 2
 ),
 inbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'inbound'
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'inbound'
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    SELECT date(ts, (SELECT tz FROM options)), ts, ts, encrypted, 1
-    FROM messages
-    WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND proto IS NOT NULL
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.encrypted, g.n
+    FROM inbound_groups AS g, options AS o
+),
+outbound_groups AS (
+    -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
+    SELECT d.ts / (SELECT step FROM options) AS b, d.tls_session_id IS NOT NULL AS encrypted, count(*) AS n,
+           min(d.ts) AS first, max(d.ts) AS last
+    FROM (-- Without a bound and not mixed: one pass over the table.
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
+    LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
+    WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
+      AND d.network_mailer
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR :role = 'client')
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+    GROUP BY 1, 2
 ),
 outbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'outbound'
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'outbound'
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT date(d.ts, (SELECT tz FROM options)), d.ts, d.ts, d.tls_session_id IS NOT NULL, 1
-    FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
-    WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND d.status = 'sent'
-      AND d.network_mailer
-      AND d.ts >= coalesce(:since, '') AND d.ts < coalesce(:until, '9999')
-      AND d.host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT d.loopback)
+    SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.encrypted, g.n
+    FROM outbound_groups AS g, options AS o
+),
+failure_groups AS (
+    SELECT r.ts / (SELECT step FROM options) AS b, r.kind, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    FROM (-- Without a bound and not mixed: one pass over the table.
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+    WHERE 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1, 2
 ),
 failures AS (
     SELECT day, first_ts AS ts, last_ts, kind, n
     FROM rollup_failures
-    WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0))
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    SELECT date(ts, (SELECT tz FROM options)), ts, ts, kind, 1
-    FROM tls_failures
-    WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0))
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), k.value, g.n
+    FROM failure_groups AS g, options AS o
+    JOIN texts AS k ON k.id = g.kind
 ),
 handshake_failures AS (
     SELECT day, ts, n FROM failures WHERE kind IN ('accept_failed', 'connect_failed')
 ),
+auth_groups AS (
+    SELECT r.mech, r.tls_session_id IS NOT NULL AS over_tls, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    FROM (-- Without a bound and not mixed: one pass over the table.
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The whole days of a bounded period when they are not read from the rollups.
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+    WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR :role = 'server')
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY 1, 2
+),
 auth AS (
     SELECT first_ts AS ts, last_ts, over_tls, mech IN ('PLAIN', 'LOGIN') AS sends_password, n
     FROM rollup_auth
-    WHERE (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
+    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    SELECT ts, ts, tls_session_id IS NOT NULL, upper(ifnull(mech, '')) IN ('PLAIN', 'LOGIN'), 1
-    FROM auth_events
-    WHERE NOT (:peer IS NULL AND :since IS NULL AND :until IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.over_tls, upper(ifnull(m.value, '')) IN ('PLAIN', 'LOGIN'), g.n
+    FROM auth_groups AS g LEFT JOIN texts AS m ON m.id = g.mech
 ),
 -- The definition of weak.sql.
 weak_sessions AS (

@@ -18,19 +18,39 @@
 -- the certificate line's cert-issuer. peers counts the distinct peers, peer_list names them.
 -- hint says what the common reasons mean and what to do; where no certificate line was logged it
 -- says how to get one.
+-- Speed: reads session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- keeps the failed verify ids and groups by ids; texts are looked up only for the groups.
 WITH
+failure_groups AS (
+    SELECT r.role, r.peer, r.verify, r.verifymsg, r.dane_status, r.dane_note, r.cert_issuer,
+           count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    FROM (SELECT ts, host, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
+          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
+            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+    WHERE r.verify IS NOT NULL
+      AND r.verify NOT IN (SELECT id FROM texts WHERE value IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR'))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.peer, r.verify, r.verifymsg, r.dane_status, r.dane_note, r.cert_issuer
+),
 failures AS (
-    SELECT ts, role, peer, verify,
-           coalesce(nullif(verifymsg, 'ok'), dane_status, dane_note, verifymsg) AS reason,
-           cert_issuer AS issuer
-    FROM tls_sessions
-    WHERE verify IS NOT NULL AND verify NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR')
-      AND ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT g.n, g.first, g.last, ro.value AS role, p.value AS peer, v.value AS verify,
+           coalesce(nullif(vm.value, 'ok'), ds.value, dn.value, vm.value) AS reason,
+           ci.value AS issuer
+    FROM failure_groups AS g
+    JOIN texts AS ro ON ro.id = g.role
+    JOIN texts AS v ON v.id = g.verify
+    LEFT JOIN texts AS p ON p.id = g.peer
+    LEFT JOIN texts AS vm ON vm.id = g.verifymsg
+    LEFT JOIN texts AS ds ON ds.id = g.dane_status
+    LEFT JOIN texts AS dn ON dn.id = g.dane_note
+    LEFT JOIN texts AS ci ON ci.id = g.cert_issuer
 ),
 -- The peers of each group, sorted, for peer_list.
 group_peers AS (
@@ -41,9 +61,9 @@ group_peers AS (
 groups AS (
     SELECT role, verify, reason, issuer,
            count(DISTINCT peer) AS peers,
-           count(*) AS sessions,
-           min(ts) AS first_seen,
-           max(ts) AS last_seen
+           sum(n) AS sessions,
+           strftime('%Y-%m-%dT%H:%M:%SZ', min(first), 'unixepoch') AS first_seen,
+           strftime('%Y-%m-%dT%H:%M:%SZ', max(last), 'unixepoch') AS last_seen
     FROM failures
     GROUP BY role, verify, reason, issuer
 )

@@ -12,18 +12,46 @@
 --
 -- verify is OK, FAIL, NO, NOT, TRUSTED, a DANE_* result, or 'other' for anything else.
 -- share is the fraction of the role's sessions (4 decimals); peers counts distinct peers.
+-- Speed: sessions over whole UTC days (or all time) come from rollup_peer_sessions (per day, peer,
+-- version, verify, cipher), other periods from session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- grouped by ids; texts are looked up only for the groups.
 WITH
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions, the seconds before and after them ([lo, a_end), [b_start, hi),
+-- less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
+session_groups AS (
+    SELECT r.role, r.verify, r.peer, sum(r.n) AS n
+    FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
+          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(verify, 0) AS verify, sessions AS n, first_ts AS first, last_ts AS last
+          FROM rollup_peer_sessions
+          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, verify, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, verify, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+    WHERE 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.verify, r.peer
+),
 sessions AS (
-    SELECT role, peer,
-           CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
+    SELECT ro.value AS role, g.peer, g.n,
+           CASE WHEN v.value IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR v.value GLOB 'DANE_*' THEN v.value
                 ELSE 'other' END AS verify
-    FROM tls_sessions
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    FROM session_groups AS g JOIN texts AS ro ON ro.id = g.role LEFT JOIN texts AS v ON v.id = g.verify
 )
 SELECT role, verify,
        CASE verify
@@ -37,8 +65,8 @@ SELECT role, verify,
            WHEN 'other'     THEN 'unusual value (see export sessions)'
            ELSE 'DANE result'
        END AS meaning,
-       count(*) AS sessions,
-       round(1.0 * count(*) / sum(count(*)) OVER (PARTITION BY role), 4) AS share,
+       sum(n) AS sessions,
+       round(1.0 * sum(n) / sum(sum(n)) OVER (PARTITION BY role), 4) AS share,
        count(DISTINCT peer) AS peers
 FROM sessions
 GROUP BY role, verify

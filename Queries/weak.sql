@@ -21,21 +21,63 @@
 -- refined from the cipher where it can be: TLS 1.3 suites (TLS_AES_*, TLS_CHACHA20_*) are TLSv1.3;
 -- GCM, CCM, CHACHA20/POLY1305 and SHA256/SHA384 ciphers need TLS 1.2, so TLSv1.2. bits is the
 -- smallest cipher_bits seen. The summary's weak_sessions counts the same sessions.
+-- Speed: sessions over whole UTC days (or all time) come from rollup_peer_sessions (per day, peer,
+-- version, verify, cipher), other periods from session_rows (integer times and text ids; the ts index when :since or :until is set),
+-- keeps the rows whose version, cipher or bits can be weak (the texts of such versions and ciphers are
+-- found once), and judges groups of them.
 WITH
+-- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
+-- come from rollup_peer_sessions, the seconds before and after them ([lo, a_end), [b_start, hi),
+-- less than a day each) from session_rows on its ts index.
+period AS (
+    SELECT lo, hi, first_day, end_day,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
+-- Sessions of the period that may be weak, grouped by (role, peer, version, cipher, bits) ids.
+session_groups AS (
+    SELECT r.role, r.peer, r.version, r.cipher, r.cipher_bits, sum(r.n) AS n, min(r.first) AS first, max(r.last) AS last
+    FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
+          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version, nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          FROM rollup_peer_sessions
+          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, version, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, role, peer, loopback, version, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+    WHERE (r.version IN (SELECT id FROM texts WHERE value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1'))
+           OR r.cipher IN (SELECT id FROM texts WHERE value IN (
+                  -- Every cipher stored is in the rollup (which prune keeps): a small table to search.
+                  SELECT cipher FROM rollup_sessions
+                  WHERE cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%'
+                     OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%' OR cipher LIKE '%RC4%'
+                     OR cipher LIKE '%DES%' OR cipher LIKE '%MD5%'))
+           OR r.cipher_bits < 128)
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.role, r.peer, r.version, r.cipher, r.cipher_bits
+),
 sessions AS (
-    SELECT ts, role, peer, version, cipher, cipher_bits,
-           version IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1') AS old_version,
-           (cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%') AS anonymous
-    FROM tls_sessions
-    WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-      AND host GLOB coalesce(:host, '*')
-      AND (:role IS NULL OR role = :role)
-      AND (:peer IS NULL OR peer GLOB :peer)
-      AND (coalesce(:include_local, 0)
-           OR NOT loopback)
+    SELECT g.n, g.first, g.last, ro.value AS role, p.value AS peer, v.value AS version, c.value AS cipher,
+           g.cipher_bits,
+           v.value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1') AS old_version,
+           (c.value LIKE '%ADH%' OR c.value LIKE '%AECDH%' OR c.value LIKE '%anon%') AS anonymous
+    FROM session_groups AS g
+    JOIN texts AS ro ON ro.id = g.role
+    LEFT JOIN texts AS p ON p.id = g.peer
+    LEFT JOIN texts AS v ON v.id = g.version
+    LEFT JOIN texts AS c ON c.id = g.cipher
 ),
 judged AS (
-    SELECT ts, role, peer, cipher, cipher_bits, anonymous,
+    SELECT n, first, last, role, peer, cipher, cipher_bits, anonymous,
            CASE WHEN version IS NOT NULL AND version <> 'TLSv1/SSLv3' THEN version
                 WHEN cipher GLOB 'TLS_AES_*' OR cipher GLOB 'TLS_CHACHA20_*' THEN 'TLSv1.3'
                 WHEN cipher LIKE '%GCM%' OR cipher LIKE '%CCM%' OR cipher LIKE '%CHACHA20%'
@@ -59,9 +101,9 @@ weak AS (
     SELECT CASE WHEN anonymous THEN 'anonymous' ELSE 'weak' END AS kind,
            role, peer, version, ifnull(cipher, 'unknown') AS cipher,
            min(cipher_bits) AS bits, reasons,
-           count(*) AS sessions,
-           min(ts) AS first_seen,
-           max(ts) AS last_seen
+           sum(n) AS sessions,
+           strftime('%Y-%m-%dT%H:%M:%SZ', min(first), 'unixepoch') AS first_seen,
+           strftime('%Y-%m-%dT%H:%M:%SZ', max(last), 'unixepoch') AS last_seen
     FROM judged
     WHERE reasons <> ''
     GROUP BY kind, role, peer, version, cipher, reasons

@@ -9,13 +9,53 @@
 --   :peer            peer name or IP, lowercase GLOB pattern
 --   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
-SELECT *
-FROM deliveries
-WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-  AND host GLOB coalesce(:host, '*')
+--
+-- The columns of the view deliveries, read from its base table delivery_rows: times as integers and text ids
+-- compared to the filters, texts joined for the output. One pass in id order (no sort, constant
+-- memory); a time bound is a condition on the pass, not a walk of the ts index followed by a sort.
+SELECT r.id,
+       strftime('%Y-%m-%dT%H:%M:%SZ', r.ts, 'unixepoch') AS ts,
+       host.value AS host,
+       r.pid,
+       r.queue_id,
+       r.recipients,
+       r.nrcpts,
+       mailer.value AS mailer,
+       peer.value AS peer,
+       peer_ip.value AS peer_ip,
+       relay.value AS relay,
+       dsn.value AS dsn,
+       status.value AS status,
+       CASE WHEN r.stat_token IS NULL THEN stat.value ELSE replace(stat.value, char(1), r.stat_token) END AS stat,
+       delay.value AS delay,
+       xdelay.value AS xdelay,
+       tls_verify.value AS tls_verify,
+       tls_version.value AS tls_version,
+       tls_cipher.value AS tls_cipher,
+       r.tls_session_id,
+       r.source_id,
+       r.source_offset,
+       r.loopback,
+       r.network_mailer
+FROM delivery_rows AS r
+LEFT JOIN texts AS host ON host.id = r.host
+LEFT JOIN texts AS mailer ON mailer.id = r.mailer
+LEFT JOIN texts AS peer ON peer.id = r.peer
+LEFT JOIN texts AS peer_ip ON peer_ip.id = r.peer_ip
+LEFT JOIN texts AS relay ON relay.id = r.relay
+LEFT JOIN texts AS dsn ON dsn.id = r.dsn
+LEFT JOIN texts AS status ON status.id = r.status
+LEFT JOIN texts AS stat ON stat.id = r.stat  -- stat= is a template (U+0001 marks its token) and stat_token
+LEFT JOIN texts AS delay ON delay.id = r.delay
+LEFT JOIN texts AS xdelay ON xdelay.id = r.xdelay
+LEFT JOIN texts AS tls_verify ON tls_verify.id = r.tls_verify
+LEFT JOIN texts AS tls_version ON tls_version.id = r.tls_version
+LEFT JOIN texts AS tls_cipher ON tls_cipher.id = r.tls_cipher
+WHERE (:since IS NULL OR r.ts >= CAST(strftime('%s', :since) AS INTEGER))
+  AND (:until IS NULL OR r.ts < CAST(strftime('%s', :until) AS INTEGER))
+  AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
   AND (:role IS NULL OR :role = 'client')
-  AND (:peer IS NULL OR peer GLOB :peer)
-  AND (coalesce(:include_local, 0)
-       OR NOT loopback)
-ORDER BY id
+  AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+  AND (coalesce(:include_local, 0) OR NOT r.loopback)
+ORDER BY r.id
 LIMIT coalesce(:limit, -1);

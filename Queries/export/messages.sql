@@ -9,13 +9,51 @@
 --   :peer            peer name or IP, lowercase GLOB pattern
 --   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
-SELECT *
-FROM messages
-WHERE ts >= coalesce(:since, '') AND ts < coalesce(:until, '9999')
-  AND host GLOB coalesce(:host, '*')
+--
+-- The columns of the view messages, read from its base table message_rows: times as integers and text ids
+-- compared to the filters, texts joined for the output. One pass in id order (no sort, constant
+-- memory); a time bound is a condition on the pass, not a walk of the ts index followed by a sort.
+SELECT r.id,
+       strftime('%Y-%m-%dT%H:%M:%SZ', r.ts, 'unixepoch') AS ts,
+       host.value AS host,
+       r.pid,
+       r.queue_id,
+       sender.value AS sender,
+       r.size,
+       r.nrcpts,
+       r.msgid,
+       proto.value AS proto,
+       daemon.value AS daemon,
+       peer.value AS peer,
+       peer_ip.value AS peer_ip,
+       relay.value AS relay,
+       r.forged,
+       auth.value AS auth,
+       tls_verify.value AS tls_verify,
+       tls_version.value AS tls_version,
+       tls_cipher.value AS tls_cipher,
+       r.tls_session_id,
+       r.source_id,
+       r.source_offset,
+       r.loopback,
+       r.encrypted
+FROM message_rows AS r
+LEFT JOIN texts AS host ON host.id = r.host
+LEFT JOIN texts AS sender ON sender.id = r.sender
+LEFT JOIN texts AS proto ON proto.id = r.proto
+LEFT JOIN texts AS daemon ON daemon.id = r.daemon
+LEFT JOIN texts AS peer ON peer.id = r.peer
+LEFT JOIN texts AS peer_ip ON peer_ip.id = r.peer_ip
+LEFT JOIN texts AS relay ON relay.id = r.relay
+LEFT JOIN texts AS auth ON auth.id = r.auth
+LEFT JOIN texts AS tls_verify ON tls_verify.id = r.tls_verify
+LEFT JOIN texts AS tls_version ON tls_version.id = r.tls_version
+LEFT JOIN texts AS tls_cipher ON tls_cipher.id = r.tls_cipher
+WHERE (:since IS NULL OR r.ts >= CAST(strftime('%s', :since) AS INTEGER))
+  AND (:until IS NULL OR r.ts < CAST(strftime('%s', :until) AS INTEGER))
+  AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
   AND (:role IS NULL OR :role = 'server')
-  AND (:peer IS NULL OR peer GLOB :peer)
-  AND (coalesce(:include_local, 0)
-       OR NOT loopback)
-ORDER BY id
+  AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+  AND (coalesce(:include_local, 0) OR NOT r.loopback)
+ORDER BY r.id
 LIMIT coalesce(:limit, -1);

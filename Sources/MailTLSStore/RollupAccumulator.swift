@@ -28,6 +28,11 @@ public final class RollupAccumulator {
     struct PeerCipherKey {
         var role: String; var cipher: String; var peer: String; var local: Bool; var host: String; var bits: Int
     }
+    /// `rollup_peer_sessions`: `peer` nil where the row's peer is NULL, `bits` -1 where cipher_bits is.
+    struct PeerSessionKey {
+        var day: Int64; var host: String; var role: String; var local: Bool; var peer: String?
+        var version: String; var verify: String; var cipher: String; var bits: Int
+    }
     struct TrafficKey { var day: Int64; var host: String; var inbound: Bool; var local: Bool; var encrypted: Bool }
     struct FailureKey { var day: Int64; var host: String; var role: String; var local: Bool; var kind: String }
     struct AuthKey { var day: Int64; var host: String; var role: String; var local: Bool; var success: Bool
@@ -35,6 +40,7 @@ public final class RollupAccumulator {
 
     private let sessions = RollupTable<SessionKey>()
     private let peerCiphers = RollupTable<PeerCipherKey>()
+    private let peerSessions = RollupTable<PeerSessionKey>()
     private let traffic = RollupTable<TrafficKey>()
     private let failures = RollupTable<FailureKey>()
     private let auth = RollupTable<AuthKey>()
@@ -66,6 +72,15 @@ public final class RollupAccumulator {
         } make: {
             SessionKey(day: day, host: r.host, role: role, local: local, version: s.version, verify: s.verify,
                        cipher: s.cipher, bits: bits)
+        }
+        let peerOrNil = s.relay.peer
+        let versionVerify = FastHash.of(s.verify, FastHash.of(s.version, common))
+        peerSessions.add(r.time, hash: FastHash.of(day, FastHash.of(peer, versionVerify))) {
+            $0.day == day && $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peerOrNil
+                && $0.version == s.version && $0.verify == s.verify && $0.role == role && $0.host == r.host
+        } make: {
+            PeerSessionKey(day: day, host: r.host, role: role, local: local, peer: peerOrNil, version: s.version,
+                           verify: s.verify, cipher: s.cipher, bits: bits)
         }
         peerCiphers.add(r.time, hash: FastHash.of(peer, common)) {
             $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peer && $0.role == role
@@ -121,11 +136,12 @@ public final class RollupAccumulator {
         }
     }
 
-    var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
+    var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && peerSessions.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
 
     public func clear() {
         sessions.removeAll()
         peerCiphers.removeAll()
+        peerSessions.removeAll()
         traffic.removeAll()
         failures.removeAll()
         auth.removeAll()
@@ -160,6 +176,21 @@ public final class RollupAccumulator {
             s2.bind(1, k.role); s2.bind(2, k.cipher); s2.bind(3, k.peer); s2.bind(4, k.local); s2.bind(5, k.host)
             s2.bind(6, k.bits); s2.bind(7, c.n); bindTime(s2, 8, c.first); bindTime(s2, 9, c.last)
             try s2.run()
+        }
+        // Text values as their ids in texts (there since the rows that hold them were written); 0 for none.
+        let s6 = try db.prepare("""
+            INSERT INTO rollup_peer_sessions VALUES (?, (SELECT id FROM texts WHERE value = ?),
+                (SELECT id FROM texts WHERE value = ?), ?, ifnull((SELECT id FROM texts WHERE value = ?), 0),
+                ifnull((SELECT id FROM texts WHERE value = ?), 0), ifnull((SELECT id FROM texts WHERE value = ?), 0),
+                ifnull((SELECT id FROM texts WHERE value = ?), 0), ?, ?, ?, ?)
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,
+                first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
+            """)
+        try peerSessions.forEach { k, c in
+            s6.bind(1, k.day); s6.bind(2, k.host); s6.bind(3, k.role); s6.bind(4, k.local); s6.bind(5, k.peer)
+            s6.bind(6, k.version); s6.bind(7, k.verify); s6.bind(8, k.cipher); s6.bind(9, k.bits); s6.bind(10, c.n)
+            s6.bind(11, c.first); s6.bind(12, c.last)
+            try s6.run()
         }
         let s3 = try db.prepare("""
             INSERT INTO rollup_traffic VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)

@@ -39,8 +39,52 @@ public enum Rollups {
         ) WITHOUT ROWID;
         """
 
-    /// Statements that add `sign` times the rows selected by `filter` (a condition on alias `r`).
+    /// Schema v3: sessions per UTC day and peer, as ids (the per-peer sections read it instead of every
+    /// session row). Keys are integers: text ids into `texts` (0 where the row has NULL), the day
+    /// number (Unix seconds / 86400), cipher bits (-1 for NULL); so it is exact for every value.
+    static let peerSessionsSchema = """
+        -- Sessions per UTC day and peer (v3), as text ids (texts.id; 0 where the row has none): what the
+        -- per-peer reports read when their filters allow (no --since/--until, or whole UTC days).
+        CREATE TABLE rollup_peer_sessions (
+            day INTEGER NOT NULL,               -- Unix seconds / 86400 (UTC)
+            host INTEGER NOT NULL, role INTEGER NOT NULL, loopback INTEGER NOT NULL, peer INTEGER NOT NULL,
+            version INTEGER NOT NULL, verify INTEGER NOT NULL, cipher INTEGER NOT NULL,
+            cipher_bits INTEGER NOT NULL,       -- -1 for none
+            sessions INTEGER NOT NULL, first_ts INTEGER, last_ts INTEGER,   -- Unix seconds
+            PRIMARY KEY (day, host, role, loopback, peer, version, verify, cipher, cipher_bits)
+        ) WITHOUT ROWID
+        """
+
+    /// The v3 rollup: adds `sign` times the session rows selected by `filter` (a condition on the base
+    /// table `session_rows`, alias `r`).
+    static func peerSessionsDelta(filter: String, sign: Int) -> String {
+        """
+        INSERT INTO rollup_peer_sessions
+        SELECT r.ts / 86400 - (r.ts % 86400 < 0), r.host, r.role, r.loopback, ifnull(r.peer, 0), ifnull(r.version, 0),
+               ifnull(r.verify, 0), ifnull(r.cipher, 0), ifnull(r.cipher_bits, -1), \(sign) * count(*), min(r.ts), max(r.ts)
+        FROM session_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,
+            first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
+        """
+    }
+
+    /// Migration steps appended to v3 (after the base tables exist): the per-peer rollup, filled.
+    static var v3Steps: [String] {
+        [peerSessionsSchema, peerSessionsDelta(filter: "1", sign: 1)]
+    }
+
+    /// Every rollup table.
+    static let tableNames = ["rollup_sessions", "rollup_peer_ciphers", "rollup_traffic", "rollup_failures", "rollup_auth",
+                             "rollup_peer_sessions"]
+
+    /// Statements that add `sign` times the rows selected by `filter` (a condition on alias `r`), to
+    /// every rollup.
     static func delta(filter: String, sign: Int) -> [String] {
+        v2Delta(filter: filter, sign: sign) + [peerSessionsDelta(filter: filter, sign: sign)]
+    }
+
+    /// The rollups of schema v2, from the documented tables (views since v3).
+    static func v2Delta(filter: String, sign: Int) -> [String] {
         let upd = "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)"
         return [
             """
@@ -97,11 +141,12 @@ public enum Rollups {
         DELETE FROM rollup_traffic WHERE n = 0;
         DELETE FROM rollup_failures WHERE n = 0;
         DELETE FROM rollup_auth WHERE n = 0;
+        DELETE FROM rollup_peer_sessions WHERE sessions = 0;
         """
 
-    /// Migration: create the rollups and fill them from the rows already stored.
+    /// Migration v1 -> v2: create the v2 rollups and fill them from the rows already stored.
     static var migration: String {
-        schema + "\n" + delta(filter: "1", sign: 1).joined(separator: ";\n") + ";\n"
+        schema + "\n" + v2Delta(filter: "1", sign: 1).joined(separator: ";\n") + ";\n"
     }
 }
 
@@ -110,7 +155,7 @@ extension Store {
     /// are then gone from the rollups too.
     public func rebuildRollups() throws {
         try database.transaction {
-            for t in ["rollup_sessions", "rollup_peer_ciphers", "rollup_traffic", "rollup_failures", "rollup_auth"] {
+            for t in Rollups.tableNames {
                 try database.execute("DELETE FROM \(t)")
             }
             for sql in Rollups.delta(filter: "1", sign: 1) { try database.execute(sql) }

@@ -14,6 +14,7 @@ import Testing
         "SELECT * FROM rollup_traffic ORDER BY 1, 2, 3, 4, 5",
         "SELECT * FROM rollup_failures ORDER BY 1, 2, 3, 4, 5",
         "SELECT * FROM rollup_auth ORDER BY 1, 2, 3, 4, 5, 6, 7",
+        "SELECT * FROM rollup_peer_sessions ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
     ]
 
     static func dump(_ db: String) throws -> [[String]] {
