@@ -16,10 +16,25 @@
 -- EXP (EXPORT), ADH, AECDH, anon or MD5 (any case), or fewer than 128 cipher bits.
 -- plaintext_auth counts the summary's auth.plaintext_password: successful AUTH=server lines with
 -- mechanism PLAIN or LOGIN and no TLS session before them (the password crossed the wire in clear).
--- Speed: reads the base tables (session_rows, ...: integer times and text ids; the ts index when
--- :since or :until is set), one pass and one aggregate each; the weak versions and ciphers are found
--- among the texts once.
+-- Speed: without --peer, whole UTC days come from the daily rollups (rollup_sessions, rollup_traffic,
+-- rollup_auth) and only the seconds around them from the base tables (session_rows, ...: integer
+-- times and text ids, the ts index); with --peer, the base tables for the whole period. One pass and
+-- one aggregate per table; the weak versions and ciphers are found among the texts once.
 WITH
+-- The period in Unix seconds [lo, hi) and in UTC days: without --peer, the whole days inside it
+-- [first_date, end_date) are counted from the daily rollups, the seconds before and after them
+-- ([lo, a_end), [b_start, hi), less than a day each) from the base tables on their ts index.
+period AS (
+    SELECT lo, hi,
+           CASE WHEN :since IS NULL THEN '' ELSE date(first_day * 86400, 'unixepoch') END AS first_date,
+           CASE WHEN :until IS NULL THEN '9999' ELSE date(end_day * 86400, 'unixepoch') END AS end_date,
+           CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
+           CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
+    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
+                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+),
 sessions AS (
     SELECT count(*) AS n,
            sum(r.version IN (SELECT id FROM texts WHERE value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1'))
@@ -29,13 +44,19 @@ sessions AS (
                    WHERE cipher LIKE '%RC4%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
                       OR cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%' OR cipher LIKE '%MD5%'))
                OR ifnull(r.cipher_bits < 128, 0)) AS weak
-    FROM (SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL
-          UNION ALL
+    FROM (-- No bound and --peer: one pass over the table.
           SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The whole days of a bounded period when the rollups cannot answer (--peer).
+          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
@@ -43,13 +64,19 @@ sessions AS (
 ),
 inbound AS (
     SELECT count(*) AS n, sum(r.encrypted) AS encrypted
-    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL
-          UNION ALL
+    FROM (-- No bound and --peer: one pass over the table.
           SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The whole days of a bounded period when the rollups cannot answer (--peer).
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
@@ -59,13 +86,19 @@ inbound AS (
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
     SELECT count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
-    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL
-          UNION ALL
+    FROM (-- No bound and --peer: one pass over the table.
           SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL)) AS d
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The whole days of a bounded period when the rollups cannot answer (--peer).
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
@@ -77,13 +110,19 @@ outbound AS (
 -- Per mechanism id first: whether it sends a password is judged on its text.
 auth_groups AS (
     SELECT r.mech, r.tls_session_id IS NULL AS clear, count(*) AS n
-    FROM (SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
-          WHERE :since IS NULL AND :until IS NULL
-          UNION ALL
+    FROM (-- No bound and --peer: one pass over the table.
           SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL)) AS r
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The whole days of a bounded period when the rollups cannot answer (--peer).
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+          UNION ALL
+          -- The seconds before and after the whole days.
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
@@ -91,19 +130,59 @@ auth_groups AS (
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1, 2
 ),
+-- The whole days from the daily rollups (none with --peer). The guards are written with parameters
+-- only, so SQLite skips an arm not taken at once.
+rollup_sessions_counted AS (
+    SELECT ifnull(sum(sessions), 0) AS n,
+           sum(CASE WHEN version IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1')
+                         OR cipher LIKE '%RC4%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
+                         OR cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%' OR cipher LIKE '%MD5%'
+                         OR ifnull(nullif(cipher_bits, -1) < 128, 0)
+                    THEN sessions ELSE 0 END) AS weak
+    FROM rollup_sessions
+    WHERE :peer IS NULL
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR role = :role)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
+),
+rollup_traffic_counted AS (
+    SELECT ifnull(sum(CASE direction WHEN 'inbound' THEN n END), 0) AS inbound,
+           sum(CASE direction WHEN 'inbound' THEN encrypted * n END) AS inbound_encrypted,
+           ifnull(sum(CASE direction WHEN 'outbound' THEN n END), 0) AS outbound,
+           sum(CASE direction WHEN 'outbound' THEN encrypted * n END) AS outbound_encrypted
+    FROM rollup_traffic
+    WHERE :peer IS NULL
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR :role = CASE direction WHEN 'inbound' THEN 'server' ELSE 'client' END)
+      AND (coalesce(:include_local, 0) OR NOT loopback)
+),
+rollup_auth_counted AS (
+    SELECT ifnull(sum(n), 0) AS n, sum(CASE WHEN NOT over_tls AND mech IN ('PLAIN', 'LOGIN') THEN n ELSE 0 END) AS plaintext
+    FROM rollup_auth
+    WHERE :peer IS NULL AND role = 'server' AND success
+      AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
+      AND host GLOB coalesce(:host, '*')
+      AND (:role IS NULL OR :role = 'server')
+      AND (coalesce(:include_local, 0) OR NOT loopback)
+),
 auth AS (
     SELECT ifnull(sum(g.n), 0) AS n,
            sum((g.clear AND upper(ifnull(m.value, '')) IN ('PLAIN', 'LOGIN')) * g.n) AS plaintext
     FROM auth_groups AS g LEFT JOIN texts AS m ON m.id = g.mech
 )
-SELECT inbound.n AS inbound_messages,
-       ifnull(inbound.encrypted, 0) AS inbound_encrypted,
-       1.0 * inbound.encrypted / nullif(inbound.n, 0) AS inbound_rate,
-       outbound.n AS outbound_deliveries,
-       ifnull(outbound.encrypted, 0) AS outbound_encrypted,
-       1.0 * outbound.encrypted / nullif(outbound.n, 0) AS outbound_rate,
-       sessions.n AS sessions,
-       ifnull(sessions.weak, 0) AS weak_sessions,
-       auth.n AS auth,
-       ifnull(auth.plaintext, 0) AS plaintext_auth
-FROM inbound, outbound, sessions, auth;
+SELECT inbound.n + rt.inbound AS inbound_messages,
+       ifnull(inbound.encrypted, 0) + ifnull(rt.inbound_encrypted, 0) AS inbound_encrypted,
+       1.0 * (ifnull(inbound.encrypted, 0) + ifnull(rt.inbound_encrypted, 0)) / nullif(inbound.n + rt.inbound, 0)
+           AS inbound_rate,
+       outbound.n + rt.outbound AS outbound_deliveries,
+       ifnull(outbound.encrypted, 0) + ifnull(rt.outbound_encrypted, 0) AS outbound_encrypted,
+       1.0 * (ifnull(outbound.encrypted, 0) + ifnull(rt.outbound_encrypted, 0)) / nullif(outbound.n + rt.outbound, 0)
+           AS outbound_rate,
+       sessions.n + rs.n AS sessions,
+       ifnull(sessions.weak, 0) + ifnull(rs.weak, 0) AS weak_sessions,
+       auth.n + ra.n AS auth,
+       ifnull(auth.plaintext, 0) + ifnull(ra.plaintext, 0) AS plaintext_auth
+FROM inbound, outbound, sessions, auth, rollup_sessions_counted AS rs, rollup_traffic_counted AS rt,
+     rollup_auth_counted AS ra;

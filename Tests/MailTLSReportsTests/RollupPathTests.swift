@@ -4,7 +4,7 @@ import MailTLSReports
 import MailTLSStore
 import Testing
 
-/// summary.sql, daily.sql and rates.sql answer from the daily rollups when their filters allow (no
+/// summary.sql, check.sql, daily.sql and rates.sql answer from the daily rollups when their filters allow (no
 /// `:peer`, whole UTC days or no time bound) and from the base tables otherwise: both paths must give
 /// the same answer. A `:since` one second after midnight forces the raw path; the Samples have no row
 /// at exactly midnight (checked), so it filters out the same rows as the midnight it stands for.
@@ -57,7 +57,7 @@ import Testing
 
     /// The sections that read the daily rollups, with each filter the rollups serve, over all time and
     /// over whole UTC days: the same rows as from the base tables.
-    @Test(arguments: ["summary", "daily", "rates:day", "rates:week", "rates:month", "rates:host", "rates:all"])
+    @Test(arguments: ["summary", "check", "daily", "rates:day", "rates:week", "rates:month", "rates:host", "rates:all"])
     func dayAlignedQuestionsFromRollupsEqualTheRawRows(section: String) throws {
         let (db, dir) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -96,7 +96,7 @@ import Testing
     /// The two paths above are two: a whole day is read from the rollups, the same day from its second
     /// second to its last from rows (no Samples row falls on those two seconds, checked); after the
     /// rollups are changed by hand, the whole-day answers change and the row answers do not.
-    @Test(arguments: ["summary", "daily", "rates:day"])
+    @Test(arguments: ["summary", "check", "daily", "rates:day"])
     func wholeDayAnswersReadTheRollups(section: String) throws {
         let (db, dir) = try Self.store()
         defer { try? FileManager.default.removeItem(at: dir) }
