@@ -43,7 +43,9 @@ bounds AS (
     SELECT coalesce(CAST(strftime('%s', :until) AS INTEGER), (SELECT max(ts) FROM (
                SELECT max(ts) AS ts FROM session_rows UNION ALL SELECT max(ts) FROM message_rows
                UNION ALL SELECT max(ts) FROM delivery_rows UNION ALL SELECT max(ts) FROM auth_rows
-               UNION ALL SELECT max(ts) FROM failure_rows)))
+               UNION ALL SELECT max(ts) FROM failure_rows
+               -- local mail is counted, not stored as rows: its last time counts too
+               UNION ALL SELECT CAST(strftime('%s', max(last_ts)) AS INTEGER) FROM local_mail)))
            - coalesce(:recent, 604800) AS recent_start
 ),
 -- The rows of the period (the first arm runs without a bound, the second, on the ts index, with

@@ -47,7 +47,10 @@ public struct IngestSummary: Sendable {
         if unchangedFiles > 0 { notes.append("\(unchangedFiles) unchanged") }
         if !failedFiles.isEmpty { notes.append("\(failedFiles.count) failed") }
         if !notes.isEmpty { s += " (" + notes.joined(separator: ", ") + ")" }
-        s += ", \(lines) lines, \(rows.sessions) TLS sessions, \(rows.messages) messages, \(rows.deliveries) deliveries" + (rows.localDeliveries > 0 ? " (+\(rows.localDeliveries) local, counted)" : "")
+        // Local mail (command-line submissions, non-network deliveries) is counted, not stored as rows.
+        let local = { (n: Int) in n > 0 ? " (+\(n) local, counted)" : "" }
+        s += ", \(lines) lines, \(rows.sessions) TLS sessions, \(rows.messages) messages" + local(rows.localSubmissions)
+            + ", \(rows.deliveries) deliveries" + local(rows.localDeliveries)
         s += ", \(rows.auth) auth, \(rows.failures) TLS failures, \(skipped) skipped, \(malformed) unparsed"
         if truncatedFields > 0 { s += ", \(truncatedFields) field\(truncatedFields == 1 ? "" : "s") cut" }
         s += String(format: " in %.2fs", seconds)

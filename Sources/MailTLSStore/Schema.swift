@@ -17,7 +17,7 @@ public enum Schema {
         Migration(name: "v1: tables", statements: [v1]),
         Migration(name: "v2: daily rollups", statements: [Rollups.migration]),
         Migration(name: "v3: compact rows behind views",
-                  statements: CompactRows.migrationSteps + [LocalDeliveryCounts.schema] + Rollups.v3Steps),
+                  statements: CompactRows.migrationSteps + [LocalMailCounts.schema] + Rollups.v3Steps),
     ]
 
     /// The newest schema version this build writes.

@@ -2,7 +2,7 @@ import MailTLSParser
 
 /// Removing old rows (`mailtls prune`).
 extension Store {
-    /// Deletes the rows of every data table (and the local-delivery counts of the days) before
+    /// Deletes the rows of every data table (and the local-mail counts of the days) before
     /// `cutoff` (UTC seconds), in one transaction, and returns how many rows went per table. The
     /// rollups and the checkpoints (`sources`) are kept: the long-term counts survive and pruned lines
     /// are not read again.
@@ -15,7 +15,7 @@ extension Store {
                 try s.run()
                 removed.append((t.view, database.changes))
             }
-            let s = try database.prepare("DELETE FROM local_deliveries WHERE day < ?")
+            let s = try database.prepare("DELETE FROM local_mail WHERE day < ?")
             s.bind(1, CivilTime.isoDate(cutoff))
             try s.run()
             return removed

@@ -167,14 +167,14 @@ extension Store {
             """)
     }
 
-    /// Removes every row (and local-delivery count) read from a source (for `--reingest`).
+    /// Removes every row (and local-mail count) read from a source (for `--reingest`).
     public func deleteRows(sourceID: Int64) throws {
         for t in CompactRows.tables {
             let s = try database.prepare("DELETE FROM \(t.base) WHERE source_id = ?")
             s.bind(1, sourceID)
             try s.run()
         }
-        let s = try database.prepare("DELETE FROM local_deliveries WHERE source_id = ?")
+        let s = try database.prepare("DELETE FROM local_mail WHERE source_id = ?")
         s.bind(1, sourceID)
         try s.run()
     }

@@ -6,8 +6,10 @@ public struct WriteCounts: Sendable, Equatable {
     public var certificates = 0
     public var messages = 0
     public var deliveries = 0
-    /// Deliveries by non-network mailers: counted per day (`local_deliveries`), not stored as rows.
+    /// Deliveries by non-network mailers: counted per day (`local_mail`), not stored as rows.
     public var localDeliveries = 0
+    /// Messages submitted on the command line (no `proto=`): counted per day (`local_mail`), not rows.
+    public var localSubmissions = 0
     public var auth = 0
     public var failures = 0
     /// Certificate lines with no session to attach to.
@@ -24,6 +26,7 @@ public struct WriteCounts: Sendable, Equatable {
         r.messages += b.messages
         r.deliveries += b.deliveries
         r.localDeliveries += b.localDeliveries
+        r.localSubmissions += b.localSubmissions
         r.auth += b.auth
         r.failures += b.failures
         r.orphanCertificates += b.orphanCertificates
@@ -50,8 +53,8 @@ public final class StoreWriter {
     private let completeDelivery: Statement
     /// Ids of repeated text (`texts`): the base tables hold them instead of the text.
     private let texts: TextIDs
-    /// Deliveries by non-network mailers, counted instead of stored.
-    private let localDeliveries: LocalDeliveryCounts
+    /// Local deliveries and command-line submissions, counted instead of stored.
+    private let localMail: LocalMailCounts
     /// Room to build a template in (`templated`); grows to the longest text seen.
     private var scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1024)
     public private(set) var counts = WriteCounts()
@@ -66,7 +69,7 @@ public final class StoreWriter {
     public init(store: Store) throws {
         db = store.database
         texts = try TextIDs(db)
-        localDeliveries = try LocalDeliveryCounts(db)
+        localMail = try LocalMailCounts(db)
         sessions = try BatchInsert(db, table: "session_rows", columns: [
             "id", "ts", "host", "pid", "role", "peer", "peer_ip", "relay", "forged", "version", "verify", "cipher",
             "alg_bits", "cipher_bits", "dane_pubkey_fp", "dane_status", "dane_note", "source_id", "source_offset",
@@ -116,13 +119,13 @@ public final class StoreWriter {
     /// Writes the rows still waiting in the batches (before anything else reads or writes the store).
     public func flush() throws {
         for b in batches { try b.flush() }
-        try localDeliveries.flush()
+        try localMail.flush()
     }
 
     /// Forgets the rows still waiting (the transaction is being rolled back).
     public func discard() {
         for b in batches { b.discard() }
-        localDeliveries.clear()
+        localMail.clear()
     }
 
     /// Puts the counters back (after a rolled-back file).
@@ -237,6 +240,11 @@ public final class StoreWriter {
             counts.certificates += 1
 
         case .message(let m):
+            guard m.proto != nil else {
+                localMail.add(.submission, of: r)
+                counts.localSubmissions += 1
+                return
+            }
             let b = messages, row = b.beginRow()
             try head(b, row, r)
             b.set(row, 4, try texts.id(m.sender))
@@ -260,7 +268,7 @@ public final class StoreWriter {
 
         case .delivery(let d):
             guard d.usesNetworkMailer else {
-                localDeliveries.add(d, of: r)
+                localMail.add(.delivery, of: r, mailer: d.mailer, status: d.status.rawValue)
                 counts.localDeliveries += 1
                 return
             }
