@@ -30,6 +30,10 @@ extension MailTLS {
             for (table, n) in try s.rowCounts() {
                 print("  " + table.padding(toLength: 14, withPad: " ", startingAt: 0) + String(n).leftPad(12))
             }
+            let local = try s.localMailCounts()
+            print("counted, not stored (local mail: docs/store.md):")
+            print("  " + "deliveries".padding(toLength: 14, withPad: " ", startingAt: 0) + String(local.deliveries).leftPad(12))
+            print("  " + "submissions".padding(toLength: 14, withPad: " ", startingAt: 0) + String(local.submissions).leftPad(12))
             print("")
             let sources = try s.sources()
             print("files (\(sources.count)):")

@@ -49,6 +49,13 @@ import Testing
             let line = out.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(table + " ") }
             #expect(line?.hasSuffix(" \(n)") == true, "\(table): \(String(describing: line))")
         }
+        // Local mail is counted, not stored: status shows the counts after the rows.
+        let counted = try #require(out.components(separatedBy: "counted, not stored").last)
+        for kind in ["delivery", "submission"] {
+            let n = try StoreDump.query(db, "SELECT coalesce(sum(n), 0) FROM local_mail WHERE kind = '\(kind)'").first ?? "?"
+            let line = counted.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(kind == "delivery" ? "deliveries " : "submissions ") }
+            #expect(line?.hasSuffix(" \(n)") == true, "\(kind): \(out)")
+        }
         let lastRun = try #require(out.split(separator: "\n").first { $0.hasPrefix("last run: ") })
         #expect(lastRun.contains("2 files, \(small.count + big.count) lines"), "\(lastRun)")
         #expect(out.contains("store: \(db) ("), "\(out)")
