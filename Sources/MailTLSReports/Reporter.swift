@@ -48,14 +48,20 @@ public struct Reporter {
     }
 
     /// `section` rendered in `format`, ending with a newline.
-    public func render(_ section: ReportSection, filter: ReportFilter = ReportFilter(), format: ReportFormat) throws -> String {
+    ///
+    /// - Parameter width: the columns a table line may take (see `TableRenderer.width`); nil shows
+    ///   every value whole.
+    public func render(_ section: ReportSection, filter: ReportFilter = ReportFilter(), format: ReportFormat,
+                       width: Int? = nil) throws -> String {
         switch section.shape {
         case .document:
             let doc = try document(section, filter: filter)
             switch format {
             case .json: return doc.prettyText + "\n"
             case .csv: return DocumentRenderer.csv(doc)
-            case .table: return DocumentRenderer().table(doc, title: section.heading(for: filter), note: filter.summary)
+            case .table:
+                return DocumentRenderer(renderer: TableRenderer(width: width)).table(doc, title: section.heading(for: filter),
+                                                                                     note: filter.summary)
             }
         case .table:
             let result = try table(section, filter: filter)
@@ -69,7 +75,7 @@ public struct Reporter {
             case .table:
                 var titles: [String: String] = [:]
                 if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
-                return section.heading(for: filter) + "\n(\(filter.summary))\n" + TableRenderer().render(result, titles: titles)
+                return section.heading(for: filter) + "\n(\(filter.summary))\n" + TableRenderer(width: width).render(result, titles: titles)
             }
         }
     }

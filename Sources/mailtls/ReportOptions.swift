@@ -21,8 +21,11 @@ struct ReportOptions: ParsableArguments {
     @OptionGroup var store: StoreOptions
     @OptionGroup var filters: ReportFilterOptions
 
-    @Option(help: ArgumentHelp("Output format (default: table on a terminal, else json).", valueName: "format"))
-    var format: ReportFormat?
+    @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: ReportFormat = .table
+
+    @Flag(help: "Show long values whole instead of fitting tables to the terminal (100 columns off a terminal).")
+    var wide = false
 
     @Flag(name: .customLong("no-store"), help: "Read the given files into a temporary store, not into --db.")
     var noStore = false
@@ -46,7 +49,6 @@ struct ReportOptions: ParsableArguments {
     /// Reads the files (if any), then prints `section` with the common filters and those `apply` sets.
     func run(_ section: ReportSection, apply: (inout ReportFilter) throws -> Void) throws {
         try checkFiles()
-        let format = self.format ?? (ReportOutput.isTerminal ? .table : .json)
         var filter = try filters.filter(now: Date())
         try apply(&filter)
         try section.check(filter)
@@ -71,7 +73,7 @@ struct ReportOptions: ParsableArguments {
         let output = ReportOutput()
         do {
             let reporter = Reporter(store: try Reporter.openStore(path: path))
-            output.put(try reporter.render(section, filter: filter, format: format))
+            output.put(try reporter.render(section, filter: filter, format: format, width: wide ? nil : ReportOutput.columns))
         } catch {
             Console.error("mailtls: \(error)")
             throw ExitCode(1)

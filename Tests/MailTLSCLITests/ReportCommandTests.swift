@@ -21,6 +21,30 @@ import Testing
         #expect(rates.stdout.contains("2026-11-29,"), "\(rates)")
     }
 
+    /// Off a terminal (a pipe, a cron mail) `report` prints tables in 100 columns, long names cut in
+    /// the middle; JSON and CSV only with `--format`; `--wide` shows names whole.
+    @Test func aPipeGetsTablesThatFitAndWideShowsNamesWhole() async throws {
+        let dir = try Scratch()
+        let host = "mx-" + String(repeating: "very-long-label-", count: 6) + "end.example"
+        let log = try dir.write("maillog", """
+            Nov 29 10:00:00 mx1 sm-mta[100]: STARTTLS=server, relay=\(host) [192.0.2.1], version=TLSv1.3, verify=NO, cipher=TLS_AES_256_GCM_SHA384, bits=256/256
+            Nov 29 10:00:01 mx1 sm-mta[100]: 4AT00000000100: from=<a@a.example>, size=100, class=0, nrcpts=1, msgid=<1@a.example>, proto=ESMTPS, daemon=MTA, relay=\(host) [192.0.2.1]
+
+            """)
+        let db = dir.path("t.db")
+        #expect(try await dir.run(ingestArgs(db, [log], ["--quiet"])).status == 0)
+        let summary = try await dir.run(["report", "--db", db])
+        #expect(summary.status == 0 && summary.stdout.hasPrefix("TLS summary\n"), "\(summary)")
+        let peers = try await dir.run(["report", "peers", "--db", db])
+        #expect(peers.status == 0 && peers.stdout.hasPrefix("Peers\n"), "\(peers)")
+        #expect(peers.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 }, "\(peers)")
+        #expect(peers.stdout.contains("…") && peers.stdout.contains("mx-very") && !peers.stdout.contains(host), "\(peers)")
+        let wide = try await dir.run(["report", "peers", "--db", db, "--wide"])
+        #expect(wide.status == 0 && wide.stdout.contains(host), "\(wide)")
+        let json = try await dir.run(["report", "peers", "--db", db, "--format", "json"])
+        #expect(json.stdout.hasPrefix("[\n") && json.stdout.contains(host), "\(json)")
+    }
+
     /// Given log files, the default section reads them first (here into a temporary store).
     @Test func theDefaultSectionReadsGivenFiles() async throws {
         let dir = try Scratch()
