@@ -48,13 +48,20 @@ struct ReportOptions: ParsableArguments {
 
     /// Reads the files (if any), then prints `section` with the common filters and those `apply` sets.
     func run(_ section: ReportSection, apply: (inout ReportFilter) throws -> Void) throws {
-        try checkFiles()
         var filter = try filters.filter(now: Date())
         try apply(&filter)
         try section.check(filter)
         // Show the default window and minimum in the table's note.
         if section.options.contains(.recent) { filter.recent = filter.recent ?? ReportFilter.defaultRecent }
         if section.options.contains(.min) { filter.minSessions = filter.minSessions ?? ReportFilter.defaultMinSessions }
+        try run(filter) { reporter, filter in
+            try reporter.render(section, filter: filter, format: format, width: wide ? nil : ReportOutput.columns)
+        }
+    }
+
+    /// Reads the files (if any), then prints what `render` makes of the store for `filter`.
+    func run(_ filter: ReportFilter, render: (Reporter, ReportFilter) throws -> String) throws {
+        try checkFiles()
         filters.applyTimeZone()
 
         var temporary: URL?
@@ -73,7 +80,7 @@ struct ReportOptions: ParsableArguments {
         let output = ReportOutput()
         do {
             let reporter = Reporter(store: try Reporter.openStore(path: path))
-            output.put(try reporter.render(section, filter: filter, format: format, width: wide ? nil : ReportOutput.columns))
+            output.put(try render(reporter, filter))
         } catch {
             Console.error("mailtls: \(error)")
             throw ExitCode(1)

@@ -45,6 +45,18 @@ import Testing
         #expect(json.stdout.hasPrefix("[\n") && json.stdout.contains(host), "\(json)")
     }
 
+    /// `report digest` is text for the cron mail: the period against the 7 before, in 40 x 100.
+    @Test func digestFitsACronMail() async throws {
+        let (dir, db) = try await Self.store()
+        let r = try await dir.run(["report", "digest", "--db", db, "--since", "2026-11-29", "--until", "2026-11-30"])
+        #expect(r.status == 0 && r.stdout.hasPrefix("mailtls digest: 2026-11-29T00:00:00Z to 2026-11-30T00:00:00Z (1d)\n"), "\(r)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count <= 40 && lines.allSatisfy { $0.count <= 100 }, "\(r)")
+        #expect(r.stdout.contains("password sent in clear") && r.stdout.contains("bob from b.example"), "\(r)")
+        let json = try await dir.run(["report", "digest", "--db", db, "--format", "json"])
+        #expect(json.status == 2 && json.stderr.contains("digest prints text only"), "\(json)")
+    }
+
     /// Given log files, the default section reads them first (here into a temporary store).
     @Test func theDefaultSectionReadsGivenFiles() async throws {
         let dir = try Scratch()
