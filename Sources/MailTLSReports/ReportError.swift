@@ -22,6 +22,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case queryFailed(query: String, message: String)
     /// A document query did not return one JSON value.
     case malformedDocument(query: String, detail: String)
+    /// `--out FILE` could not be written.
+    case cannotWrite(path: String, reason: String)
 
     /// The message for the user: what went wrong and what to do.
     public var description: String {
@@ -51,6 +53,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
             return "query Queries/\(query).sql failed: \(message)"
         case .malformedDocument(let query, let detail):
             return "query Queries/\(query).sql did not return one JSON document: \(detail)"
+        case .cannotWrite(let path, let reason):
+            return "cannot write the report to \(path): \(reason) (give --out a path in a folder you may write)"
         }
     }
 }

@@ -42,6 +42,11 @@ public struct Reporter {
         return try runner.document(section.query, filter: filter)
     }
 
+    /// The rows of any query of `Queries/` by name (`html/versions-by-day`).
+    public func query(_ name: String, filter: ReportFilter = ReportFilter()) throws -> ResultTable {
+        try runner.table(name, filter: filter)
+    }
+
     /// The summary document: the stable keys of `Queries/summary.sql`.
     public func summary(filter: ReportFilter = ReportFilter()) throws -> JSONValue {
         try document(.summary, filter: filter)
@@ -53,13 +58,14 @@ public struct Reporter {
     ///   every value whole.
     public func render(_ section: ReportSection, filter: ReportFilter = ReportFilter(), format: ReportFormat,
                        width: Int? = nil) throws -> String {
+        if format == .html { return try HTMLRenderer(reporter: self).render(section, filter: filter) }
         switch section.shape {
         case .document:
             let doc = try document(section, filter: filter)
             switch format {
             case .json: return doc.prettyText + "\n"
             case .csv: return DocumentRenderer.csv(doc)
-            case .table:
+            case .html, .table:
                 return DocumentRenderer(renderer: TableRenderer(width: width)).table(doc, title: section.heading(for: filter),
                                                                                      note: filter.summary)
             }
@@ -72,7 +78,7 @@ public struct Reporter {
                     .joined(separator: ",\n") + "\n]\n"
             case .csv:
                 return CSV.record(result.columns.map(CSV.field)) + result.rows.map { CSV.record($0.map(CSV.field)) }.joined()
-            case .table:
+            case .html, .table:
                 var titles: [String: String] = [:]
                 if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
                 return section.heading(for: filter) + "\n(\(filter.summary))\n" + TableRenderer(width: width).render(result, titles: titles)

@@ -24,6 +24,10 @@ struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Output format.", valueName: "format"))
     var format: ReportFormat = .table
 
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output (e.g. with --format html).",
+                               valueName: "file"), completion: .file())
+    var out: String?
+
     @Flag(help: "Show long values whole instead of fitting tables to the terminal (100 columns off a terminal).")
     var wide = false
 
@@ -80,7 +84,14 @@ struct ReportOptions: ParsableArguments {
         let output = ReportOutput()
         do {
             let reporter = Reporter(store: try Reporter.openStore(path: path))
-            output.put(try render(reporter, filter))
+            let text = try render(reporter, filter)
+            if let out {
+                do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                    throw ReportError.cannotWrite(path: out, reason: "\((error as NSError).localizedDescription)")
+                }
+            } else {
+                output.put(text)
+            }
         } catch {
             Console.error("mailtls: \(error)")
             throw ExitCode(1)

@@ -80,7 +80,7 @@ import Testing
 
     /// Each closed set is checked by the parser, which lists the values it takes; exit 2.
     @Test(arguments: [
-        (["report", "--format", "yaml"], "Please provide one of 'table', 'csv' or 'json'"),
+        (["report", "--format", "yaml"], "Please provide one of 'table', 'csv', 'json' or 'html'"),
         (["report", "rates", "--by", "year"], "Please provide one of 'day', 'week', 'month', 'host' or 'peer'"),
         (["report", "--role", "both"], "The value 'both' is invalid for '--role <role>'"),
         (["export", "sessionz"], "Please provide one of 'sessions', 'messages', 'deliveries', 'auth' or 'failures'"),
