@@ -57,6 +57,19 @@ import Testing
         #expect(json.status == 2 && json.stderr.contains("digest prints text only"), "\(json)")
     }
 
+    /// `--format html --out FILE` writes the page to the file, nothing to standard output; a file
+    /// that cannot be written is named.
+    @Test func htmlGoesToTheOutFile() async throws {
+        let (dir, db) = try await Self.store()
+        let out = dir.path("report.html")
+        let r = try await dir.run(["report", "--db", db, "--format", "html", "--out", out])
+        #expect(r.status == 0 && r.stdout.isEmpty, "\(r)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && page.contains("<h1>TLS summary</h1>"), "\(page.prefix(300))")
+        let bad = try await dir.run(["report", "--db", db, "--format", "html", "--out", dir.path("no/such/dir/r.html")])
+        #expect(bad.status == 1 && bad.stderr.contains("cannot write the report to \(dir.path("no/such/dir/r.html"))"), "\(bad)")
+    }
+
     /// Given log files, the default section reads them first (here into a temporary store).
     @Test func theDefaultSectionReadsGivenFiles() async throws {
         let dir = try Scratch()
