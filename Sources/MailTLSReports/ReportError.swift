@@ -44,7 +44,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case .invalidRole(let text):
             return "unknown role '\(text)': use server (inbound) or client (outbound)"
         case .invalidGrouping(let text):
-            return "unknown grouping '\(text)': use day, week, month, host or peer"
+            return "unknown grouping '\(text)': use day, week, month, host, peer or hour"
         case .optionNotApplicable(let option, let section, let sections):
             return "\(option) does not apply to the \(section) section (it applies to: \(sections.joined(separator: ", ")))"
         case .missingQuery(let name):

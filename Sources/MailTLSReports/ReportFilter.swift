@@ -23,6 +23,8 @@ public struct ReportFilter: Sendable, Equatable {
     /// How `rates` groups its rows (`:by`).
     public enum Grouping: String, Sendable, CaseIterable {
         case day, week, month, host, peer
+        /// The hour of the day (00-23, UTC or in `--timezone`): `Queries/rates-by-hour.sql`.
+        case hour
 
         /// Reads a grouping name; throws `ReportError.invalidGrouping` for anything else.
         public init(name: String) throws {

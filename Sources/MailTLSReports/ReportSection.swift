@@ -67,6 +67,13 @@ public struct ReportSection: Sendable, Equatable {
         }
     }
 
+    /// The query that answers `filter`: `query`, or for `rates --by hour` `rates-by-hour` (hours of
+    /// the day come from the rows only, so they have their own, simpler file).
+    public func query(for filter: ReportFilter) -> String {
+        if name == "rates" && filter.by == .hour { return "rates-by-hour" }
+        return query
+    }
+
     /// The heading for `filter` (`Encryption rates by day`).
     public func heading(for filter: ReportFilter) -> String {
         if options.contains(.by), let by = filter.by { return "\(title) by \(by.rawValue)" }

@@ -14,7 +14,7 @@ extension MailTLS.Report {
         static let section = ReportSection.rates
         @OptionGroup var common: ReportOptions
 
-        @Option(help: ArgumentHelp("One row per day, week, month, host or peer (default: one row per role).",
+        @Option(help: ArgumentHelp("One row per day, week, month, host, peer or hour of the day (default: one row per role).",
                                    valueName: "grouping"))
         var by: ReportFilter.Grouping?
 

@@ -70,6 +70,16 @@ import Testing
         #expect(bad.status == 1 && bad.stderr.contains("cannot write the report to \(dir.path("no/such/dir/r.html"))"), "\(bad)")
     }
 
+    /// `rates --by hour` counts by the hour of the day, in UTC or in --timezone (Kolkata is +05:30:
+    /// the 10:00-10:02 UTC traffic of the log is at 15:30-15:32 there).
+    @Test func ratesByHourFollowTheTimeZone() async throws {
+        let (dir, db) = try await Self.store()
+        let utc = try await dir.run(["report", "rates", "--db", db, "--by", "hour", "--format", "csv"])
+        #expect(utc.status == 0 && utc.stdout.components(separatedBy: "\r\n").dropFirst().first?.hasPrefix("10,2,1,0.5,2,2,1") == true, "\(utc)")
+        let india = try await dir.run(["report", "rates", "--db", db, "--by", "hour", "--format", "csv", "--timezone", "Asia/Kolkata"])
+        #expect(india.status == 0 && india.stdout.components(separatedBy: "\r\n").dropFirst().first?.hasPrefix("15,2,1,0.5,2,2,1") == true, "\(india)")
+    }
+
     /// Given log files, the default section reads them first (here into a temporary store).
     @Test func theDefaultSectionReadsGivenFiles() async throws {
         let dir = try Scratch()
@@ -94,7 +104,7 @@ import Testing
     /// Each closed set is checked by the parser, which lists the values it takes; exit 2.
     @Test(arguments: [
         (["report", "--format", "yaml"], "Please provide one of 'table', 'csv', 'json' or 'html'"),
-        (["report", "rates", "--by", "year"], "Please provide one of 'day', 'week', 'month', 'host' or 'peer'"),
+        (["report", "rates", "--by", "year"], "Please provide one of the following:\n  - day\n  - week\n  - month\n  - host\n  - peer\n  - hour"),
         (["report", "--role", "both"], "The value 'both' is invalid for '--role <role>'"),
         (["export", "sessionz"], "Please provide one of 'sessions', 'messages', 'deliveries', 'auth' or 'failures'"),
         (["export", "sessions", "--format", "xml"], "Please provide one of 'csv' and 'jsonl'"),
