@@ -67,7 +67,7 @@ extension ReportSection {
     public static let downgrades = ReportSection(
         name: "downgrades", title: "STARTTLS downgrades",
         abstract: "Peers lately in clear, on an older version or failing verify.",
-        options: [.recent])
+        options: [.recent, .minHistory])
 
     /// `mailtls report policy`.
     public static let policy = ReportSection(

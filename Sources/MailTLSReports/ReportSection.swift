@@ -31,6 +31,8 @@ public struct ReportSection: Sendable, Equatable {
         case recent
         /// `--min`: the query keeps peers with at least `:min` sessions.
         case min
+        /// `--min-sessions`: downgrades keeps peers with at least this much earlier history.
+        case minHistory = "min-sessions"
     }
 
     /// The name users type (`mailtls report rates`).
@@ -60,7 +62,8 @@ public struct ReportSection: Sendable, Equatable {
     /// Throws when `filter` sets an option this section does not use (e.g. `--by` on `verify`).
     public func check(_ filter: ReportFilter) throws {
         let given: [(Option, Bool)] = [(.by, filter.by != nil), (.cipher, filter.cipher != nil), (.tlsVersion, filter.version != nil),
-                                       (.recent, filter.recent != nil), (.min, filter.minSessions != nil)]
+                                       (.recent, filter.recent != nil), (.min, filter.minSessions != nil),
+                                       (.minHistory, filter.minHistory != nil)]
         for (option, isSet) in given where isSet && !options.contains(option) {
             let users = ReportSection.all.filter { $0.options.contains(option) }.map(\.name)
             throw ReportError.optionNotApplicable(option: "--" + option.rawValue, section: name, sections: users)

@@ -33,7 +33,8 @@ public struct Reporter {
     /// The rows of a table-shaped section.
     public func table(_ section: ReportSection, filter: ReportFilter = ReportFilter()) throws -> ResultTable {
         try section.check(filter)
-        return try runner.table(section.query(for: filter), filter: filter)
+        let rows = try runner.table(section.query(for: filter), filter: filter)
+        return section.options.contains(.minHistory) ? filter.keepingHistory(rows) : rows
     }
 
     /// The document of a document-shaped section (the summary).

@@ -58,6 +58,7 @@ struct ReportOptions: ParsableArguments {
         // Show the default window and minimum in the table's note.
         if section.options.contains(.recent) { filter.recent = filter.recent ?? ReportFilter.defaultRecent }
         if section.options.contains(.min) { filter.minSessions = filter.minSessions ?? ReportFilter.defaultMinSessions }
+        if section.options.contains(.minHistory) { filter.minHistory = filter.minHistory ?? ReportFilter.defaultMinHistory }
         try run(filter) { reporter, filter in
             try reporter.render(section, filter: filter, format: format, width: wide ? nil : ReportOutput.columns)
         }
