@@ -50,7 +50,9 @@ public struct Digest {
         var rest = filter
         rest.since = nil
         rest.until = nil
-        lines.append("against the \(Self.periodsBefore) periods before, from \(TimeBound.iso(before.since!)); \(rest.summary)")
+        let active = earlier.filter(Self.hasData).count
+        let some = active < Self.periodsBefore ? " (\(active) with data)" : ""
+        lines.append("against the \(Self.periodsBefore) periods before\(some), from \(TimeBound.iso(before.since!)); \(rest.summary)")
         lines.append("")
         lines += figures(current, earlier)
         lines.append("")
@@ -73,6 +75,8 @@ public struct Digest {
     /// One line per figure: this period, the mean of the periods before, the change.
     private func figures(_ current: JSONValue, _ earlier: [JSONValue]) -> [String] {
         func sum(_ path: [String]) -> Int64 { earlier.reduce(0) { $0 + (Self.value($1, path)?.int ?? 0) } }
+        // Means are over the earlier periods with data, so a young store's empty weeks do not dilute them.
+        let active = Swift.max(1, earlier.filter(Self.hasData).count)
         func now(_ path: [String]) -> Int64 { Self.value(current, path)?.int ?? 0 }
         var rows: [[String]] = [["", "this period", "\(Self.periodsBefore) before", "change"]]
         func share(_ label: String, _ part: [String], _ whole: [String]) {
@@ -84,9 +88,10 @@ public struct Digest {
                          rb.map { "\(TableRenderer.percent($0)) of \(b)" } ?? "- (none)", change])
         }
         func count(_ label: String, _ path: [String]) {
-            let n = now(path), mean = Double(sum(path)) / Double(Self.periodsBefore)
+            let n = now(path), mean = Double(sum(path)) / Double(active)
             let total = sum(path)
-            rows.append([label, String(n), total == 0 ? "0" : "\(total), \(Self.mean(total))/period", Self.change(Double(n), mean)])
+            rows.append([label, String(n), total == 0 ? "0" : "\(total), \(Self.mean(total, over: active))/period",
+                         Self.change(Double(n), mean)])
         }
         share("inbound encrypted", ["inbound", "encrypted"], ["inbound", "messages"])
         share("outbound encrypted", ["outbound", "encrypted"], ["outbound", "deliveries"])
@@ -121,9 +126,15 @@ public struct Digest {
         path.reduce(Optional(doc)) { $0?[$1] }
     }
 
-    /// The mean per earlier period of a total, one decimal when below 10.
-    static func mean(_ total: Int64) -> String {
-        let m = Double(total) / Double(periodsBefore)
+    /// True when a period's summary counts any session, message or delivery.
+    static func hasData(_ summary: JSONValue) -> Bool {
+        (summary["sessions"]?["total"]?.int ?? 0) + (summary["inbound"]?["messages"]?.int ?? 0)
+            + (summary["outbound"]?["deliveries"]?.int ?? 0) > 0
+    }
+
+    /// The mean of a total over `periods` periods, one decimal when below 10.
+    static func mean(_ total: Int64, over periods: Int) -> String {
+        let m = Double(total) / Double(periods)
         return m >= 10 || m == m.rounded() ? String(Int64(m.rounded())) : String(format: "%.1f", m)
     }
 
