@@ -63,8 +63,10 @@ public struct HTMLRenderer {
             var p = filter
             p.since = from.addingTimeInterval(-to.timeIntervalSince(from))
             p.until = from
-            previous = try reporter.summary(filter: p)
-            previousLabel = "against \(TimeBound.iso(p.since!)) to \(TimeBound.iso(from))"
+            let before = try reporter.summary(filter: p)
+            // A previous period without any data (a young store) compares with nothing, not with zeros.
+            previous = Digest.hasData(before) ? before : nil
+            previousLabel = "against \(TimeBound.iso(p.since!)) to \(TimeBound.iso(from))" + (previous == nil ? " (no data then)" : "")
         }
         var out = ""
         if let from, let to { out += "<p>Period \(Self.escape(TimeBound.iso(from))) to \(Self.escape(TimeBound.iso(to))); change \(Self.escape(previousLabel)).</p>\n" }
@@ -126,7 +128,7 @@ public struct HTMLRenderer {
         var out = "<div class=\"cards\">\n"
         for (label, value, change) in cards {
             out += "<div class=\"card\"><div class=\"label\">\(Self.escape(label))</div><div class=\"value\">\(Self.escape(value))</div>"
-            let note = change == "-" ? "no figure to compare" : change + " vs previous period"
+            let note = change == "-" ? (previous == nil ? "no data before" : "no figure to compare") : change + " vs previous period"
             out += "<div class=\"change\">\(Self.escape(note))</div></div>\n"
         }
         return out + "</div>\n"
