@@ -162,11 +162,12 @@ extension Reporter {
     /// weak sessions and plaintext passwords (`Queries/check.sql`), and downgrades (the rows of
     /// `Queries/downgrades.sql` with the period as its recent window and the `history` before it).
     ///
-    /// `filter`'s host, role, peer and loopback settings apply; its other settings are ignored.
+    /// `filter`'s host, role, peer, loopback and `minHistory` settings apply; its other settings are ignored.
     public func check(since: Date, until: Date, filter: ReportFilter = ReportFilter(), thresholds: CheckThresholds,
                       history: TimeInterval = CheckResult.defaultHistory) throws -> CheckResult {
         var base = ReportFilter(host: filter.host, role: filter.role, peer: filter.peer, includeLocal: filter.includeLocal)
         base.until = until
+        base.minHistory = filter.minHistory
         let runner = QueryRunner(database: store.database)
 
         var period = base
@@ -179,7 +180,7 @@ extension Reporter {
         var past = base
         past.since = Date(timeIntervalSince1970: start - history)
         past.recent = max(end - start, 0)
-        let downgrades = try runner.table("downgrades", filter: past)
+        let downgrades = past.keepingHistory(try runner.table("downgrades", filter: past))
 
         func rate(_ encrypted: Int64, _ total: Int64) -> Double? { total > 0 ? Double(encrypted) / Double(total) : nil }
         var measures: [CheckMeasure] = []

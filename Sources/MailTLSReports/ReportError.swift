@@ -22,6 +22,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case queryFailed(query: String, message: String)
     /// A document query did not return one JSON value.
     case malformedDocument(query: String, detail: String)
+    /// `--out FILE` could not be written.
+    case cannotWrite(path: String, reason: String)
 
     /// The message for the user: what went wrong and what to do.
     public var description: String {
@@ -42,7 +44,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case .invalidRole(let text):
             return "unknown role '\(text)': use server (inbound) or client (outbound)"
         case .invalidGrouping(let text):
-            return "unknown grouping '\(text)': use day, week, month, host or peer"
+            return "unknown grouping '\(text)': use day, week, month, host, peer or hour"
         case .optionNotApplicable(let option, let section, let sections):
             return "\(option) does not apply to the \(section) section (it applies to: \(sections.joined(separator: ", ")))"
         case .missingQuery(let name):
@@ -51,6 +53,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
             return "query Queries/\(query).sql failed: \(message)"
         case .malformedDocument(let query, let detail):
             return "query Queries/\(query).sql did not return one JSON document: \(detail)"
+        case .cannotWrite(let path, let reason):
+            return "cannot write the report to \(path): \(reason) (give --out a path in a folder you may write)"
         }
     }
 }

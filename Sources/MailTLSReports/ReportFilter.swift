@@ -23,6 +23,8 @@ public struct ReportFilter: Sendable, Equatable {
     /// How `rates` groups its rows (`:by`).
     public enum Grouping: String, Sendable, CaseIterable {
         case day, week, month, host, peer
+        /// The hour of the day (00-23, UTC or in `--timezone`): `Queries/rates-by-hour.sql`.
+        case hour
 
         /// Reads a grouping name; throws `ReportError.invalidGrouping` for anything else.
         public init(name: String) throws {
@@ -59,6 +61,9 @@ public struct ReportFilter: Sendable, Equatable {
     /// `policy`: the fewest outbound sessions a peer needs to be suggested (`:min`); nil means
     /// `ReportFilter.defaultMinSessions`.
     public var minSessions: Int?
+    /// `downgrades --min-sessions`: the fewest earlier sessions a reported peer has (see
+    /// `keepingHistory`); not a query parameter: applied to the rows of `Queries/downgrades.sql`.
+    public var minHistory: Int?
 
     /// A filter; every property defaults to "no filter".
     public init(since: Date? = nil, until: Date? = nil, host: String? = nil, role: Role? = nil, peer: String? = nil,
@@ -117,6 +122,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let limit { parts.append("limit \(limit)") }
         if let recent { parts.append("recent \(Age.text(recent))") }
         if let minSessions { parts.append("at least \(minSessions) sessions") }
+        if let minHistory { parts.append("at least \(minHistory) earlier") }
         parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
         return parts.joined(separator: ", ")
     }

@@ -6,4 +6,6 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case csv
     /// JSON: an array of row objects, or the summary document.
     case json
+    /// One self-contained HTML page with inline SVG charts (`HTMLRenderer`).
+    case html
 }

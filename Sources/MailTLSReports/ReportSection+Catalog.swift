@@ -14,7 +14,7 @@ extension ReportSection {
     /// `mailtls report rates`.
     public static let rates = ReportSection(
         name: "rates", title: "Encryption rates",
-        abstract: "Share of mail encrypted, overall or --by day|week|month|host|peer.",
+        abstract: "Share of mail encrypted, overall or --by day|week|month|host|peer|hour.",
         options: [.by])
 
     /// `mailtls report verify`.
@@ -67,7 +67,7 @@ extension ReportSection {
     public static let downgrades = ReportSection(
         name: "downgrades", title: "STARTTLS downgrades",
         abstract: "Peers lately in clear, on an older version or failing verify.",
-        options: [.recent])
+        options: [.recent, .minHistory])
 
     /// `mailtls report policy`.
     public static let policy = ReportSection(

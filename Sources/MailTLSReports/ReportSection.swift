@@ -31,6 +31,8 @@ public struct ReportSection: Sendable, Equatable {
         case recent
         /// `--min`: the query keeps peers with at least `:min` sessions.
         case min
+        /// `--min-sessions`: downgrades keeps peers with at least this much earlier history.
+        case minHistory = "min-sessions"
     }
 
     /// The name users type (`mailtls report rates`).
@@ -60,11 +62,19 @@ public struct ReportSection: Sendable, Equatable {
     /// Throws when `filter` sets an option this section does not use (e.g. `--by` on `verify`).
     public func check(_ filter: ReportFilter) throws {
         let given: [(Option, Bool)] = [(.by, filter.by != nil), (.cipher, filter.cipher != nil), (.tlsVersion, filter.version != nil),
-                                       (.recent, filter.recent != nil), (.min, filter.minSessions != nil)]
+                                       (.recent, filter.recent != nil), (.min, filter.minSessions != nil),
+                                       (.minHistory, filter.minHistory != nil)]
         for (option, isSet) in given where isSet && !options.contains(option) {
             let users = ReportSection.all.filter { $0.options.contains(option) }.map(\.name)
             throw ReportError.optionNotApplicable(option: "--" + option.rawValue, section: name, sections: users)
         }
+    }
+
+    /// The query that answers `filter`: `query`, or for `rates --by hour` `rates-by-hour` (hours of
+    /// the day come from the rows only, so they have their own, simpler file).
+    public func query(for filter: ReportFilter) -> String {
+        if name == "rates" && filter.by == .hour { return "rates-by-hour" }
+        return query
     }
 
     /// The heading for `filter` (`Encryption rates by day`).

@@ -33,7 +33,8 @@ public struct Reporter {
     /// The rows of a table-shaped section.
     public func table(_ section: ReportSection, filter: ReportFilter = ReportFilter()) throws -> ResultTable {
         try section.check(filter)
-        return try runner.table(section.query, filter: filter)
+        let rows = try runner.table(section.query(for: filter), filter: filter)
+        return section.options.contains(.minHistory) ? filter.keepingHistory(rows) : rows
     }
 
     /// The document of a document-shaped section (the summary).
@@ -42,20 +43,32 @@ public struct Reporter {
         return try runner.document(section.query, filter: filter)
     }
 
+    /// The rows of any query of `Queries/` by name (`html/versions-by-day`).
+    public func query(_ name: String, filter: ReportFilter = ReportFilter()) throws -> ResultTable {
+        try runner.table(name, filter: filter)
+    }
+
     /// The summary document: the stable keys of `Queries/summary.sql`.
     public func summary(filter: ReportFilter = ReportFilter()) throws -> JSONValue {
         try document(.summary, filter: filter)
     }
 
     /// `section` rendered in `format`, ending with a newline.
-    public func render(_ section: ReportSection, filter: ReportFilter = ReportFilter(), format: ReportFormat) throws -> String {
+    ///
+    /// - Parameter width: the columns a table line may take (see `TableRenderer.width`); nil shows
+    ///   every value whole.
+    public func render(_ section: ReportSection, filter: ReportFilter = ReportFilter(), format: ReportFormat,
+                       width: Int? = nil) throws -> String {
+        if format == .html { return try HTMLRenderer(reporter: self).render(section, filter: filter) }
         switch section.shape {
         case .document:
             let doc = try document(section, filter: filter)
             switch format {
             case .json: return doc.prettyText + "\n"
             case .csv: return DocumentRenderer.csv(doc)
-            case .table: return DocumentRenderer().table(doc, title: section.heading(for: filter), note: filter.summary)
+            case .html, .table:
+                return DocumentRenderer(renderer: TableRenderer(width: width)).table(doc, title: section.heading(for: filter),
+                                                                                     note: filter.summary)
             }
         case .table:
             let result = try table(section, filter: filter)
@@ -66,10 +79,10 @@ public struct Reporter {
                     .joined(separator: ",\n") + "\n]\n"
             case .csv:
                 return CSV.record(result.columns.map(CSV.field)) + result.rows.map { CSV.record($0.map(CSV.field)) }.joined()
-            case .table:
+            case .html, .table:
                 var titles: [String: String] = [:]
                 if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
-                return section.heading(for: filter) + "\n(\(filter.summary))\n" + TableRenderer().render(result, titles: titles)
+                return section.heading(for: filter) + "\n(\(filter.summary))\n" + TableRenderer(width: width).render(result, titles: titles)
             }
         }
     }

@@ -68,6 +68,10 @@ extension MailTLS {
         @Option(name: .customLong("crit-max-plaintext-auth"), help: ArgumentHelp("Critical above it.", valueName: "n"))
         var critMaxPlaintextAuth: Double?
 
+        @Option(name: .customLong("min-sessions"),
+                help: ArgumentHelp("Downgrades count only peers with this many earlier sessions (default 3).", valueName: "n"))
+        var minSessions: Int?
+
         @Option(name: .customLong("max-downgrades"), help: ArgumentHelp("Critical above this many downgrades (see report downgrades).", valueName: "n"))
         var maxDowngrades: Double?
         @Option(name: .customLong("warn-max-downgrades"), help: ArgumentHelp("Warning above it.", valueName: "n"))
@@ -119,6 +123,7 @@ extension MailTLS {
         func filter() -> ReportFilter {
             var f = ReportFilter()
             traffic.apply(to: &f)
+            f.minHistory = minSessions
             return f
         }
 

@@ -14,7 +14,7 @@ extension MailTLS.Report {
         static let section = ReportSection.rates
         @OptionGroup var common: ReportOptions
 
-        @Option(help: ArgumentHelp("One row per day, week, month, host or peer (default: one row per role).",
+        @Option(help: ArgumentHelp("One row per day, week, month, host, peer or hour of the day (default: one row per role).",
                                    valueName: "grouping"))
         var by: ReportFilter.Grouping?
 
@@ -86,10 +86,17 @@ extension MailTLS.Report {
         @Option(help: ArgumentHelp("The recent window, compared with the history before it (default 7d).", valueName: "age"))
         var recent: String?
 
+        @Option(name: .customLong("min-sessions"),
+                help: ArgumentHelp("The fewest earlier sessions (messages, deliveries) a peer needs to be reported (default 3).",
+                                   valueName: "n"))
+        var minHistory: Int?
+
         func apply(to filter: inout ReportFilter) throws {
             do { filter.recent = try recent.map { try Age.parse($0, option: "--recent") } } catch {
                 throw ValidationError("\(error)")
             }
+            if let minHistory, minHistory < 1 { throw ValidationError("--min-sessions must be at least 1") }
+            filter.minHistory = minHistory
         }
     }
 

@@ -19,7 +19,7 @@ extension MailTLS {
                 """,
             subcommands: [
                 Summary.self, Rates.self, Verify.self, Versions.self, Ciphers.self, Peers.self, Failures.self, Weak.self,
-                Auth.self, VerifyFailures.self, Daily.self, Downgrades.self, Policy.self,
+                Auth.self, VerifyFailures.self, Daily.self, Downgrades.self, Policy.self, DigestCommand.self,
             ],
             defaultSubcommand: Summary.self
         )

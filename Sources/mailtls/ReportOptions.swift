@@ -21,8 +21,15 @@ struct ReportOptions: ParsableArguments {
     @OptionGroup var store: StoreOptions
     @OptionGroup var filters: ReportFilterOptions
 
-    @Option(help: ArgumentHelp("Output format (default: table on a terminal, else json).", valueName: "format"))
-    var format: ReportFormat?
+    @Option(help: ArgumentHelp("Output format.", valueName: "format"))
+    var format: ReportFormat = .table
+
+    @Option(help: ArgumentHelp("Write the report to this file instead of standard output (e.g. with --format html).",
+                               valueName: "file"), completion: .file())
+    var out: String?
+
+    @Flag(help: "Show long values whole instead of fitting tables to the terminal (100 columns off a terminal).")
+    var wide = false
 
     @Flag(name: .customLong("no-store"), help: "Read the given files into a temporary store, not into --db.")
     var noStore = false
@@ -45,14 +52,21 @@ struct ReportOptions: ParsableArguments {
 
     /// Reads the files (if any), then prints `section` with the common filters and those `apply` sets.
     func run(_ section: ReportSection, apply: (inout ReportFilter) throws -> Void) throws {
-        try checkFiles()
-        let format = self.format ?? (ReportOutput.isTerminal ? .table : .json)
         var filter = try filters.filter(now: Date())
         try apply(&filter)
         try section.check(filter)
         // Show the default window and minimum in the table's note.
         if section.options.contains(.recent) { filter.recent = filter.recent ?? ReportFilter.defaultRecent }
         if section.options.contains(.min) { filter.minSessions = filter.minSessions ?? ReportFilter.defaultMinSessions }
+        if section.options.contains(.minHistory) { filter.minHistory = filter.minHistory ?? ReportFilter.defaultMinHistory }
+        try run(filter) { reporter, filter in
+            try reporter.render(section, filter: filter, format: format, width: wide ? nil : ReportOutput.columns)
+        }
+    }
+
+    /// Reads the files (if any), then prints what `render` makes of the store for `filter`.
+    func run(_ filter: ReportFilter, render: (Reporter, ReportFilter) throws -> String) throws {
+        try checkFiles()
         filters.applyTimeZone()
 
         var temporary: URL?
@@ -71,7 +85,14 @@ struct ReportOptions: ParsableArguments {
         let output = ReportOutput()
         do {
             let reporter = Reporter(store: try Reporter.openStore(path: path))
-            output.put(try reporter.render(section, filter: filter, format: format))
+            let text = try render(reporter, filter)
+            if let out {
+                do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                    throw ReportError.cannotWrite(path: out, reason: "\((error as NSError).localizedDescription)")
+                }
+            } else {
+                output.put(text)
+            }
         } catch {
             Console.error("mailtls: \(error)")
             throw ExitCode(1)

@@ -11,8 +11,17 @@ final class ReportOutput {
 
     init() { buffer.reserveCapacity(limit + 4096) }
 
-    /// True when standard output is a terminal (reports default to a table then).
+    /// True when standard output is a terminal.
     static var isTerminal: Bool { isatty(1) != 0 }
+
+    /// The columns report tables fit into: the terminal's width, or 100 when standard output is
+    /// not a terminal (a cron mail, a pipe) or the terminal does not say.
+    static var columns: Int {
+        guard isTerminal else { return 100 }
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 else { return 100 }
+        return Int(size.ws_col)
+    }
 
     func put(_ text: String) {
         buffer.append(contentsOf: text.utf8)

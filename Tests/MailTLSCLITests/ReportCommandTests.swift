@@ -21,6 +21,65 @@ import Testing
         #expect(rates.stdout.contains("2026-11-29,"), "\(rates)")
     }
 
+    /// Off a terminal (a pipe, a cron mail) `report` prints tables in 100 columns, long names cut in
+    /// the middle; JSON and CSV only with `--format`; `--wide` shows names whole.
+    @Test func aPipeGetsTablesThatFitAndWideShowsNamesWhole() async throws {
+        let dir = try Scratch()
+        let host = "mx-" + String(repeating: "very-long-label-", count: 6) + "end.example"
+        let log = try dir.write("maillog", """
+            Nov 29 10:00:00 mx1 sm-mta[100]: STARTTLS=server, relay=\(host) [192.0.2.1], version=TLSv1.3, verify=NO, cipher=TLS_AES_256_GCM_SHA384, bits=256/256
+            Nov 29 10:00:01 mx1 sm-mta[100]: 4AT00000000100: from=<a@a.example>, size=100, class=0, nrcpts=1, msgid=<1@a.example>, proto=ESMTPS, daemon=MTA, relay=\(host) [192.0.2.1]
+
+            """)
+        let db = dir.path("t.db")
+        #expect(try await dir.run(ingestArgs(db, [log], ["--quiet"])).status == 0)
+        let summary = try await dir.run(["report", "--db", db])
+        #expect(summary.status == 0 && summary.stdout.hasPrefix("TLS summary\n"), "\(summary)")
+        let peers = try await dir.run(["report", "peers", "--db", db])
+        #expect(peers.status == 0 && peers.stdout.hasPrefix("Peers\n"), "\(peers)")
+        #expect(peers.stdout.split(separator: "\n").allSatisfy { $0.count <= 100 }, "\(peers)")
+        #expect(peers.stdout.contains("…") && peers.stdout.contains("mx-very") && !peers.stdout.contains(host), "\(peers)")
+        let wide = try await dir.run(["report", "peers", "--db", db, "--wide"])
+        #expect(wide.status == 0 && wide.stdout.contains(host), "\(wide)")
+        let json = try await dir.run(["report", "peers", "--db", db, "--format", "json"])
+        #expect(json.stdout.hasPrefix("[\n") && json.stdout.contains(host), "\(json)")
+    }
+
+    /// `report digest` is text for the cron mail: the period against the 7 before, in 40 x 100.
+    @Test func digestFitsACronMail() async throws {
+        let (dir, db) = try await Self.store()
+        let r = try await dir.run(["report", "digest", "--db", db, "--since", "2026-11-29", "--until", "2026-11-30"])
+        #expect(r.status == 0 && r.stdout.hasPrefix("mailtls digest: 2026-11-29T00:00:00Z to 2026-11-30T00:00:00Z (1d)\n"), "\(r)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count <= 40 && lines.allSatisfy { $0.count <= 100 }, "\(r)")
+        #expect(r.stdout.contains("password sent in clear") && r.stdout.contains("bob from b.example"), "\(r)")
+        let json = try await dir.run(["report", "digest", "--db", db, "--format", "json"])
+        #expect(json.status == 2 && json.stderr.contains("digest prints text only"), "\(json)")
+    }
+
+    /// `--format html --out FILE` writes the page to the file, nothing to standard output; a file
+    /// that cannot be written is named.
+    @Test func htmlGoesToTheOutFile() async throws {
+        let (dir, db) = try await Self.store()
+        let out = dir.path("report.html")
+        let r = try await dir.run(["report", "--db", db, "--format", "html", "--out", out])
+        #expect(r.status == 0 && r.stdout.isEmpty, "\(r)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("<svg") && page.contains("<h1>TLS summary</h1>"), "\(page.prefix(300))")
+        let bad = try await dir.run(["report", "--db", db, "--format", "html", "--out", dir.path("no/such/dir/r.html")])
+        #expect(bad.status == 1 && bad.stderr.contains("cannot write the report to \(dir.path("no/such/dir/r.html"))"), "\(bad)")
+    }
+
+    /// `rates --by hour` counts by the hour of the day, in UTC or in --timezone (Kolkata is +05:30:
+    /// the 10:00-10:02 UTC traffic of the log is at 15:30-15:32 there).
+    @Test func ratesByHourFollowTheTimeZone() async throws {
+        let (dir, db) = try await Self.store()
+        let utc = try await dir.run(["report", "rates", "--db", db, "--by", "hour", "--format", "csv"])
+        #expect(utc.status == 0 && utc.stdout.components(separatedBy: "\r\n").dropFirst().first?.hasPrefix("10,2,1,0.5,2,2,1") == true, "\(utc)")
+        let india = try await dir.run(["report", "rates", "--db", db, "--by", "hour", "--format", "csv", "--timezone", "Asia/Kolkata"])
+        #expect(india.status == 0 && india.stdout.components(separatedBy: "\r\n").dropFirst().first?.hasPrefix("15,2,1,0.5,2,2,1") == true, "\(india)")
+    }
+
     /// Given log files, the default section reads them first (here into a temporary store).
     @Test func theDefaultSectionReadsGivenFiles() async throws {
         let dir = try Scratch()
@@ -44,8 +103,8 @@ import Testing
 
     /// Each closed set is checked by the parser, which lists the values it takes; exit 2.
     @Test(arguments: [
-        (["report", "--format", "yaml"], "Please provide one of 'table', 'csv' or 'json'"),
-        (["report", "rates", "--by", "year"], "Please provide one of 'day', 'week', 'month', 'host' or 'peer'"),
+        (["report", "--format", "yaml"], "Please provide one of 'table', 'csv', 'json' or 'html'"),
+        (["report", "rates", "--by", "year"], "Please provide one of the following:\n  - day\n  - week\n  - month\n  - host\n  - peer\n  - hour"),
         (["report", "--role", "both"], "The value 'both' is invalid for '--role <role>'"),
         (["export", "sessionz"], "Please provide one of 'sessions', 'messages', 'deliveries', 'auth' or 'failures'"),
         (["export", "sessions", "--format", "xml"], "Please provide one of 'csv' and 'jsonl'"),

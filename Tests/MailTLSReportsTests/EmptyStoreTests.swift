@@ -16,6 +16,7 @@ import Testing
                     case .json: #expect(text == "[]\n")
                     case .csv: #expect(text.components(separatedBy: "\r\n").count == 2, "header only: \(text)")
                     case .table: #expect(text == section.title + "\n(loopback peers excluded)\n(no data)\n")
+                    case .html: #expect(text.contains("<p class=\"none\">(no data)</p>"), "\(section.name)")
                     }
                 }
             }

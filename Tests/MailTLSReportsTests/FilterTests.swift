@@ -61,6 +61,11 @@ let filterLog =
         #expect(try store.table("rates", ReportFilter(by: .month)).lines == ["2026-03|3|2|0.6667|2|1|0.5"])
         #expect(try store.table("rates", ReportFilter(by: .host)).lines == ["mx1|2|2|1.0|1|1|1.0", "mx2|1|0|0.0|1|0|0.0"])
         #expect(try store.table("rates", ReportFilter(by: .peer)).column("bucket").count == 5)
+        // Hours of the day (UTC here), from the rows: 08:00 in clear both ways, 10:00 encrypted both
+        // ways, 23:30 one inbound message over TLS (the loopback one at 23:40 left out).
+        #expect(try store.table("rates", ReportFilter(by: .hour)).lines == [
+            "08|1|0|0.0|1|0|0.0", "10|1|1|1.0|1|1|1.0", "23|1|1|1.0|0|0|-",
+        ])
     }
 
     @Test func optionsOnlyWhereTheyApply() throws {

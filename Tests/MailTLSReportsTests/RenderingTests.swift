@@ -26,10 +26,37 @@ import Testing
         #expect(TableRenderer().render(ResultTable(columns: ["a"], rows: [])) == "(no data)\n")
     }
 
-    @Test func terminalControlCharactersAreEscapedAndLongTextCut() {
-        let r = TableRenderer()
+    @Test func terminalControlCharactersAreEscapedAndLongTextCutInTheMiddle() {
+        let r = TableRenderer(width: 100)
         #expect(r.cell(.text("evil\u{1B}[2Jname"), column: "peer") == "evil\\x1b[2Jname")
-        #expect(r.cell(.text(String(repeating: "x", count: 100)), column: "peer").count == 60)
+        let long = String(repeating: "a", count: 50) + String(repeating: "z", count: 50)
+        #expect(r.cell(.text(long), column: "peer") == String(repeating: "a", count: 30) + "…" + String(repeating: "z", count: 29))
+        #expect(TableRenderer(width: nil).cell(.text(long), column: "peer") == long, "--wide shows it whole")
+    }
+
+    /// Fitted to a width, the widest text column gives way first, cut in the middle; numbers and
+    /// timestamps stay whole; no line is wider than the width. Without a width nothing is cut.
+    @Test func tablesFitTheWidthByCuttingLongNamesInTheMiddle() {
+        let host = "mx-01.mail.protection.outlook.example.com"
+        let t = ResultTable(columns: ["peer", "cipher", "sessions", "last_seen"],
+                            rows: [[.text(host), .text("ECDHE-RSA-AES256-GCM-SHA384"), .integer(123_456), .text("2026-11-29T10:22:49Z")],
+                                   [.text("a.example"), .text("TLS_AES_256_GCM_SHA384"), .integer(1), .null]])
+        let fitted = TableRenderer(width: 70).render(t)
+        let lines = fitted.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 70 }, "\(fitted)")
+        #expect(!fitted.contains(host) && fitted.contains("…"), "\(fitted)")
+        let row = lines.first { $0.hasPrefix("mx-01") }
+        #expect(row?.contains("123456") == true && row?.contains("2026-11-29") == true, "\(fitted)")
+        #expect(row?.contains("ample.com") == true, "the end of the name is kept: \(fitted)")
+        #expect(fitted.contains("a.example"), "short names stay whole: \(fitted)")
+        let whole = TableRenderer(width: nil).render(t)
+        #expect(whole.contains(host) && whole.contains("2026-11-29T10:22:49Z") && !whole.contains("…"), "\(whole)")
+        // More columns than fit side by side: a block of `column  value` lines per row, which fit too.
+        let many = ResultTable(columns: (1...12).map { "column_\($0)" },
+                               rows: [(1...12).map { .text(String(repeating: "v\($0)", count: 40)) }, (1...12).map { .integer($0) }])
+        let blocks = TableRenderer(width: 100).render(many)
+        #expect(blocks.split(separator: "\n").allSatisfy { $0.count <= 100 }, "\(blocks)")
+        #expect(blocks.hasPrefix("column 1   v1v1") && blocks.contains("\n\ncolumn 1   1\n"), "\(blocks)")
     }
 
     @Test func jsonValuesRoundTripInOrder() throws {

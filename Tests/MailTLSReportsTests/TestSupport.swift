@@ -39,8 +39,9 @@ final class TestStore {
         try reporter.summary(filter: filter)
     }
 
+    /// `section` as `mailtls report` prints it when its output is not a terminal (tables in 100 columns).
     func render(_ section: String, _ format: ReportFormat, _ filter: ReportFilter = ReportFilter()) throws -> String {
-        try reporter.render(try ReportSection.named(section), filter: filter, format: format)
+        try reporter.render(try ReportSection.named(section), filter: filter, format: format, width: 100)
     }
 }
 

@@ -138,9 +138,14 @@ import Testing
         let store = try TestStore(Self.history())
         #expect(try Self.check(store, filter: ReportFilter(peer: "in1.example"))[.weak]?.count == 1)
         #expect(try Self.check(store, filter: ReportFilter(host: "mx2"))[.inboundRate]?.total == 0)
-        // A day of history is enough to see the partner's downgrade; none before the 9th is not.
-        #expect(try store.reporter.check(since: Self.since, until: Self.until, thresholds: CheckThresholds(),
+        // A day of history is enough to see the partner's downgrade (with --min-sessions 1: one earlier
+        // session; the default of 3 does not count it); none before the 9th is not.
+        var one = ReportFilter()
+        one.minHistory = 1
+        #expect(try store.reporter.check(since: Self.since, until: Self.until, filter: one, thresholds: CheckThresholds(),
                                          history: 86400)[.downgrades]?.count == 1)
+        #expect(try store.reporter.check(since: Self.since, until: Self.until, thresholds: CheckThresholds(),
+                                         history: 86400)[.downgrades]?.count == 0)
         #expect(try store.reporter.check(since: Self.since, until: Self.until, thresholds: CheckThresholds(),
                                          history: 36000)[.downgrades]?.count == 0)
     }

@@ -1,0 +1,68 @@
+import Foundation
+import MailTLSReports
+import MailTLSStore
+import Testing
+
+/// `report digest` on the downgrade history (days 1-20 of March) plus, in the last week, a new weak
+/// peer, a spike of handshake failures and a password sent in clear: the week of March 14-20 against
+/// the 7 weeks before.
+@Suite struct DigestTests {
+    static func store() throws -> TestStore {
+        var h = WatchHistory.downgrades()
+        for d in 15...20 { h.outbound(d, "15:00", peer: "mx.rc4.example", version: "TLSv1", cipher: "RC4-MD5", bits: "128/128") }
+        for m in 0..<5 { h.failedHandshake(19, "16:0\(m)", peer: "mx.broken.example") }
+        h.failedHandshake(3, "16:00", peer: "mx.broken.example")
+        h.login(18, "17:00", relay: "dsl.example [203.0.113.7]", mech: "PLAIN", tls: false)
+        return try TestStore(h.text)
+    }
+
+    static let week = ReportFilter(since: try! TimeBound.parse("2026-03-14"), until: try! TimeBound.parse("2026-03-21"))
+
+    @Test func fitsACronMailAndNamesWhatIsNewOrWorse() throws {
+        let store = try Self.store()
+        let text = try Digest(reporter: store.reporter).render(filter: Self.week)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count <= 40 && lines.allSatisfy { $0.count <= 100 }, "\(text)")
+        #expect(text.hasPrefix("mailtls digest: 2026-03-14T00:00:00Z to 2026-03-21T00:00:00Z (7d)\n"), "\(text)")
+        #expect(text.contains("2 new weak peers (mailtls report weak):\n    mx.rc4.example (client): TLSv1, RC4, MD5\n"), "\(text)")
+        #expect(text.contains("    user211 from dsl.example (PLAIN), new\n"), "\(text)")
+        #expect(text.contains("  handshake failures: 5, at most 1 in a period before"), "\(text)")
+        #expect(text.contains("5 connect_failed"), "\(text)")
+        #expect(text.contains("  1 password sent in clear (mailtls report auth):\n    user"), "\(text)")
+        #expect(text.contains("5 downgrades (mailtls report downgrades --recent 7d):"), "\(text)")
+        #expect(text.contains("    mx.stripped.example (client): cleartext encrypted -> clear\n"), "\(text)")
+        #expect(text.contains("    … and 1 more\n"), "\(text)")
+        #expect(text.contains("mx.badcert.example"), "newly failing verify: \(text)")
+    }
+
+    /// The figures are the summary's for the same times: this week's rates, and the 7 weeks before
+    /// as one share of their totals.
+    @Test func figuresEqualTheSummaries() throws {
+        let store = try Self.store()
+        let text = try Digest(reporter: store.reporter).render(filter: Self.week)
+        let now = try store.summary(Self.week)
+        var before = Self.week
+        before.since = try TimeBound.parse("2026-01-24")
+        before.until = try TimeBound.parse("2026-03-14")
+        let earlier = try store.summary(before)
+        let rate = try #require(now["outbound"]?["rate"]?.double)
+        let deliveries = try #require(now["outbound"]?["deliveries"]?.int)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("outbound encrypted") }, "\(text)")
+        #expect(line.contains("\(TableRenderer.percent(rate)) of \(deliveries)"), "\(line)")
+        let rateBefore = try #require(earlier["outbound"]?["rate"]?.double)
+        #expect(line.contains(TableRenderer.percent(rateBefore)), "\(line) \(earlier)")
+        let failures = try #require(text.split(separator: "\n").first { $0.hasPrefix("handshake failures") })
+        #expect(failures.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first == "\(now["handshake_failures"]?.int ?? -1)",
+                "\(failures)")
+    }
+
+    /// A quiet period says so in one line.
+    @Test func aQuietPeriodSaysNothingNewOrWorse() throws {
+        var h = WatchHistory()
+        for d in 1...10 { h.outbound(d, "10:00", peer: "mx.stable.example") }
+        let store = try TestStore(h.text)
+        let f = ReportFilter(since: try TimeBound.parse("2026-03-10"), until: try TimeBound.parse("2026-03-11"))
+        let text = try Digest(reporter: store.reporter).render(filter: f)
+        #expect(text.hasSuffix("\nNothing new or worse.\n"), "\(text)")
+    }
+}
