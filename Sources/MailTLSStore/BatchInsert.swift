@@ -15,7 +15,7 @@ import MailTLSParser
 /// writes several rows must be able to undo its own earlier rows, so SQLite copied every page it was
 /// about to change into a statement journal, a temporary file: five 16 KiB pages per statement, five
 /// times the store's own writes (seen with strace). FAIL keeps a failed statement's earlier rows;
-/// that changes nothing here, since any failure rolls the whole file's transaction back.
+/// that changes nothing here, since any failure rolls the whole transaction (the file's part) back.
 final class BatchInsert {
     enum Value {
         case null

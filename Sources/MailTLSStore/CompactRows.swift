@@ -190,14 +190,6 @@ public enum CompactRows {
         ]),
     ]
 
-    /// The base table behind a documented name (`tls_sessions` -> `session_rows`).
-    public static func baseTable(of view: String) -> String? {
-        tables.first { $0.view == view }?.base
-    }
-
-    /// The documented names of the data tables, which are views since v3.
-    public static var viewNames: [String] { tables.map(\.view) }
-
     static let dictionary = """
         -- Repeated text, stored once: the base tables' dictionary columns hold texts.id.
         CREATE TABLE texts (

@@ -1,7 +1,7 @@
 /// Daily counts kept beside the raw rows, so reports over millions of rows answer at once.
 ///
 /// Maintained at ingest: the writer counts each row it inserts (`RollupAccumulator`) and adds the
-/// counts to the rollups in the file's transaction; `--reingest` subtracts a file's rows (with the
+/// counts to the rollups in the transaction of each committed part; `--reingest` subtracts a file's rows (with the
 /// SQL below) before deleting them and adds them back after. `prune` keeps the rollups (the long-term trend survives). The
 /// definitions (the `loopback` column, network mailer, encrypted) are the ones of Queries/rates.sql; a test
 /// checks that reports read from the rollups equal reports read from the raw rows.

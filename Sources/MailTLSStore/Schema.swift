@@ -52,7 +52,7 @@ public enum Schema {
             device        INTEGER,                -- st_dev, st_ino, st_size, st_mtime of the file when last read:
             inode         INTEGER,                -- unchanged means nothing new, without reading it
             size          INTEGER,
-            mtime         INTEGER,
+            mtime         INTEGER,                -- (NULL while a file is only partly read: it commits in parts)
             offset        INTEGER NOT NULL DEFAULT 0,  -- bytes of (decompressed) content read: after the last complete line
             head_length   INTEGER,                -- content bytes covered by head_hash (up to 4096)
             head_hash     TEXT,                   -- fingerprint of the first content bytes: identifies the file

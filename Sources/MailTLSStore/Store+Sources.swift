@@ -95,9 +95,6 @@ extension Store {
         s.bind(11, r.lines)
     }
 
-    /// The documented data tables (views since schema v3), whose rows carry `source_id`.
-    public static let dataTables = CompactRows.viewNames
-
     /// The open-session state saved when the source's first line was read.
     public func stateBefore(sourceID: Int64) throws -> String? {
         let s = try database.prepare("SELECT state_before FROM sources WHERE id = ?")

@@ -118,17 +118,17 @@ public final class Store {
 
     /// The id the next TLS session row must get.
     public func nextSessionID() throws -> Int64 {
-        (try database.scalarInt("SELECT max(id) FROM tls_sessions") ?? 0) + 1
+        (try database.scalarInt("SELECT max(id) FROM session_rows") ?? 0) + 1
     }
 
     /// The id the next TLS failure row must get.
     public func nextFailureID() throws -> Int64 {
-        (try database.scalarInt("SELECT max(id) FROM tls_failures") ?? 0) + 1
+        (try database.scalarInt("SELECT max(id) FROM failure_rows") ?? 0) + 1
     }
 
     /// The id the next delivery row must get.
     public func nextDeliveryID() throws -> Int64 {
-        (try database.scalarInt("SELECT max(id) FROM deliveries") ?? 0) + 1
+        (try database.scalarInt("SELECT max(id) FROM delivery_rows") ?? 0) + 1
     }
 
     /// Row counts per data table.

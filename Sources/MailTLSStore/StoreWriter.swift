@@ -36,8 +36,9 @@ public struct WriteCounts: Sendable, Equatable {
 
 /// Writes linked `LogRecord`s into the store, batching rows into multi-row inserts (`BatchInsert`).
 ///
-/// The caller owns transactions (`begin`/`commit`/`rollback`), so a whole input file commits or
-/// none of it does. Rows wait in per-table batches until `flush()` (which `commit()` calls); a line
+/// The caller owns transactions (`begin`/`commit`/`rollback`): the ingester commits a file in parts,
+/// each with its checkpoint. Repeated text goes into `texts` once and the rows hold its id (`TextIDs`);
+/// local mail is counted, not stored (`LocalMailCounts`). Rows wait in per-table batches until `flush()` (which `commit()` calls); a line
 /// that completes a row still waiting (certificate details, the rest of a `[more]` list) changes it
 /// in place instead of updating it later. Each row is also counted into `rollups`, which the caller
 /// flushes into the rollup tables in the same transaction.
@@ -144,9 +145,9 @@ public final class StoreWriter {
     /// field by field copied the whole Relay (its Strings) each time.
     private func relay(_ b: BatchInsert, _ row: Int, _ c: Int, _ relay: Relay?) throws -> Bool {
         guard let relay else {
-            b.set(row, c, nil as String?)
-            b.set(row, c + 1, nil as String?)
-            b.set(row, c + 2, nil as String?)
+            b.set(row, c, nil as Int64?)
+            b.set(row, c + 1, nil as Int64?)
+            b.set(row, c + 2, nil as Int64?)
             return false
         }
         b.set(row, c, try texts.id(relay.peer))
@@ -159,9 +160,9 @@ public final class StoreWriter {
     /// at the optional fields, as `relay` does.
     private func loggedTLS(_ b: BatchInsert, _ row: Int, _ c: Int, _ tls: LoggedTLS?) throws {
         guard let tls else {
-            b.set(row, c, nil as String?)
-            b.set(row, c + 1, nil as String?)
-            b.set(row, c + 2, nil as String?)
+            b.set(row, c, nil as Int64?)
+            b.set(row, c + 1, nil as Int64?)
+            b.set(row, c + 2, nil as Int64?)
             return
         }
         b.set(row, c, try texts.id(tls.verify))
