@@ -7,6 +7,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' or 'client'
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim'
 --   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -16,6 +17,7 @@
 SELECT r.id,
        strftime('%Y-%m-%dT%H:%M:%SZ', r.ts, 'unixepoch') AS ts,
        host.value AS host,
+       mta.name AS mta,
        r.pid,
        r.queue_id,
        role.value AS role,
@@ -30,9 +32,11 @@ SELECT r.id,
        r.tls_session_id,
        r.source_id,
        r.source_offset,
-       r.loopback
+       r.loopback,
+       r.encrypted
 FROM auth_rows AS r
 LEFT JOIN texts AS host ON host.id = r.host
+LEFT JOIN mtas AS mta ON mta.id = r.mta
 LEFT JOIN texts AS role ON role.id = r.role
 LEFT JOIN texts AS peer ON peer.id = r.peer
 LEFT JOIN texts AS peer_ip ON peer_ip.id = r.peer_ip
@@ -45,6 +49,7 @@ WHERE (:since IS NULL OR r.ts >= CAST(strftime('%s', :since) AS INTEGER))
   AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
   AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
   AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+  AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
   AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ORDER BY r.id
 LIMIT coalesce(:limit, -1);

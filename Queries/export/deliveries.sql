@@ -7,6 +7,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' or 'client' (deliveries are outbound: 'server' gives none)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim'
 --   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -16,6 +17,7 @@
 SELECT r.id,
        strftime('%Y-%m-%dT%H:%M:%SZ', r.ts, 'unixepoch') AS ts,
        host.value AS host,
+       mta.name AS mta,
        r.pid,
        r.queue_id,
        r.recipients,
@@ -32,13 +34,16 @@ SELECT r.id,
        tls_verify.value AS tls_verify,
        tls_version.value AS tls_version,
        tls_cipher.value AS tls_cipher,
+       tls_feature.value AS tls_feature,
        r.tls_session_id,
        r.source_id,
        r.source_offset,
        r.loopback,
-       r.network_mailer
+       r.network_mailer,
+       r.encrypted
 FROM delivery_rows AS r
 LEFT JOIN texts AS host ON host.id = r.host
+LEFT JOIN mtas AS mta ON mta.id = r.mta
 LEFT JOIN texts AS mailer ON mailer.id = r.mailer
 LEFT JOIN texts AS peer ON peer.id = r.peer
 LEFT JOIN texts AS peer_ip ON peer_ip.id = r.peer_ip
@@ -51,11 +56,13 @@ LEFT JOIN texts AS xdelay ON xdelay.id = r.xdelay
 LEFT JOIN texts AS tls_verify ON tls_verify.id = r.tls_verify
 LEFT JOIN texts AS tls_version ON tls_version.id = r.tls_version
 LEFT JOIN texts AS tls_cipher ON tls_cipher.id = r.tls_cipher
+LEFT JOIN texts AS tls_feature ON tls_feature.id = r.tls_feature
 WHERE (:since IS NULL OR r.ts >= CAST(strftime('%s', :since) AS INTEGER))
   AND (:until IS NULL OR r.ts < CAST(strftime('%s', :until) AS INTEGER))
   AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
   AND (:role IS NULL OR :role = 'client')
   AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+  AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
   AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ORDER BY r.id
 LIMIT coalesce(:limit, -1);

@@ -7,6 +7,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' or 'client'
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim'
 --   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -16,6 +17,7 @@
 SELECT r.id,
        strftime('%Y-%m-%dT%H:%M:%SZ', r.ts, 'unixepoch') AS ts,
        host.value AS host,
+       mta.name AS mta,
        r.pid,
        role.value AS role,
        peer.value AS peer,
@@ -24,6 +26,8 @@ SELECT r.id,
        r.forged,
        version.value AS version,
        verify.value AS verify,
+       version_logged.value AS version_logged,
+       verify_logged.value AS verify_logged,
        cipher.value AS cipher,
        r.alg_bits,
        r.cipher_bits,
@@ -38,12 +42,15 @@ SELECT r.id,
        r.loopback
 FROM session_rows AS r
 LEFT JOIN texts AS host ON host.id = r.host
+LEFT JOIN mtas AS mta ON mta.id = r.mta
 LEFT JOIN texts AS role ON role.id = r.role
 LEFT JOIN texts AS peer ON peer.id = r.peer
 LEFT JOIN texts AS peer_ip ON peer_ip.id = r.peer_ip
 LEFT JOIN texts AS relay ON relay.id = r.relay
 LEFT JOIN texts AS version ON version.id = r.version
 LEFT JOIN texts AS verify ON verify.id = r.verify
+LEFT JOIN texts AS version_logged ON version_logged.id = r.version_logged
+LEFT JOIN texts AS verify_logged ON verify_logged.id = r.verify_logged
 LEFT JOIN texts AS cipher ON cipher.id = r.cipher
 LEFT JOIN texts AS dane_pubkey_fp ON dane_pubkey_fp.id = r.dane_pubkey_fp
 LEFT JOIN texts AS dane_status ON dane_status.id = r.dane_status
@@ -56,6 +63,7 @@ WHERE (:since IS NULL OR r.ts >= CAST(strftime('%s', :since) AS INTEGER))
   AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
   AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
   AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+  AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
   AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ORDER BY r.id
 LIMIT coalesce(:limit, -1);

@@ -11,7 +11,7 @@ extension Ingester {
     ///   standard input, which is not resumed).
     func commitPart(_ file: inout FileRead, compression: Compression, status: FileStatus?, tail: [UInt8]?) throws {
         file.fillCheckpoint(compression: compression, status: status, tail: tail, last: false)
-        linker.compact()
+        linker.compact { pipeline.append($0) }
         try pipeline.flush()
         try pipeline.flushRollups(into: store)
         try store.updateSource(file.source)
@@ -33,7 +33,7 @@ extension Ingester {
         }
         file.fillCheckpoint(compression: input.compression, status: input.file.status, tail: tail, last: true)
         endReingestLinker(file)
-        linker.compact()
+        linker.compact { pipeline.append($0) }
         try pipeline.flush()
         if file.isReingest {
             try addReingestedRollups(file)

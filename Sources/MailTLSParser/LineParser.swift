@@ -7,13 +7,16 @@ public enum LineOutcome: Sendable, Equatable {
     case malformed(reason: String)
 }
 
-/// Parses whole syslog lines: envelope, timestamp, then the MTA parser chosen by the tag.
+/// Parses whole log lines: envelope, timestamp, then the parser of the MTA that wrote the line.
 ///
-/// One per input stream; it keeps the timestamp resolver and a cache of recent host names, so the
-/// hot path creates no String for the envelope.
+/// The MTA parsers are those of `MTARegistry`, asked in its order: first whether the line is in the
+/// MTA's own log format (Exim's main log), else the syslog envelope is read and the first parser that
+/// claims its tag reads the message. One per input stream; it keeps the timestamp resolver, each MTA
+/// parser's caches, and a cache of recent host names, so the hot path creates no String for the
+/// envelope.
 public struct LineParser: Sendable {
     public var resolver: TimestampResolver
-    private var sendmail = SendmailParser()
+    private var parsers: [any MTAParser] = MTARegistry.parsers.map { $0.init() }
     /// The host names seen recently, by their bytes: a merged log switches between a few hosts all the
     /// time, and each line would otherwise make a new String (the linker then compares them by identity).
     private var hosts = ByteCache<String>()
@@ -23,19 +26,31 @@ public struct LineParser: Sendable {
 
     /// Field values cut to their `FieldLimits` so far, in all lines this parser read: the record was
     /// kept with the cut value (docs/parsing-limits.md).
-    public var truncatedFields: Int { sendmail.truncatedFields + truncatedHosts }
+    public var truncatedFields: Int { parsers.reduce(truncatedHosts) { $0 + $1.truncatedFields } }
 
     public init(resolver: TimestampResolver) {
         self.resolver = resolver
     }
 
     public mutating func parse(_ line: ByteSpan, origin: LineOrigin) -> LineOutcome {
-        guard let env = EnvelopeParser.parse(line) else {
+        var envelope: SyslogEnvelope?
+        var index = -1
+        for (i, p) in MTARegistry.parsers.enumerated() {
+            if let e = p.envelope(line) {
+                envelope = e
+                index = i
+                break
+            }
+        }
+        if envelope == nil { envelope = EnvelopeParser.parse(line) }
+        guard let env = envelope else {
             return line.trimmed.isEmpty ? .skipped : .malformed(reason: "no syslog header (tag[pid]:) found")
         }
-        // Other MTAs get their own parsers (a later issue); until then their lines are skipped.
-        if env.tag.hasPrefix("postfix") || env.tag.hasPrefix("exim") { return .skipped }
-        let result = sendmail.parse(message: env.message)
+        if index < 0 {
+            guard let i = MTARegistry.parsers.firstIndex(where: { $0.claims(tag: env.tag) }) else { return .skipped }
+            index = i
+        }
+        let result = parsers[index].parse(env)
         switch consume result {
         case .skipped:
             return .skipped
@@ -44,7 +59,7 @@ public struct LineParser: Sendable {
         case .event(let qid, let event):
             let time = resolver.resolve(env.timestamp) ?? resolver.referenceUTC
             return .record(LogRecord(time: time, host: host(env.host), pid: env.pid, queueID: qid, origin: origin,
-                                     event: event))
+                                     event: event, mta: MTARegistry.parsers[index].mta))
         }
     }
 

@@ -41,6 +41,8 @@ public struct ReportFilter: Sendable, Equatable {
     public var host: String?
     /// `:role`.
     public var role: Role?
+    /// Only rows this MTA logged (`sendmail`, `postfix`, `exim`: `MTARegistry`) (`:mta`).
+    public var mta: String?
     /// Peer name or IP, GLOB pattern with `*` (`:peer`); matched lowercased, as peers are stored.
     public var peer: String?
     /// Count loopback peers (127.0.0.0/8, ::1, localhost) too (`:include_local`).
@@ -85,7 +87,7 @@ public struct ReportFilter: Sendable, Equatable {
     /// Every parameter name a query may use. A query using another name is a bug (a test checks it).
     public static let parameterNames: Set<String> = [
         ":since", ":until", ":host", ":role", ":peer", ":include_local", ":limit", ":by", ":cipher", ":version",
-        ":localtime", ":recent", ":min",
+        ":localtime", ":recent", ":min", ":mta",
     ]
 
     /// The parameters that are set, by name (`":since"`); unset ones are absent and stay NULL.
@@ -95,6 +97,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let until { p[":until"] = .text(TimeBound.iso(until)) }
         if let host { p[":host"] = .text(host) }
         if let role { p[":role"] = .text(role.rawValue) }
+        if let mta { p[":mta"] = .text(mta) }
         if let peer { p[":peer"] = .text(peer.lowercased()) }
         if includeLocal { p[":include_local"] = .integer(1) }
         if let limit { p[":limit"] = .integer(Int64(limit)) }
@@ -116,6 +119,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let until { parts.append("until \(TimeBound.iso(until))") }
         if let host { parts.append("host \(host)") }
         if let role { parts.append("role \(role.rawValue)") }
+        if let mta { parts.append("mta \(mta)") }
         if let peer { parts.append("peer \(peer.lowercased())") }
         if let cipher { parts.append("cipher \(cipher)") }
         if let version { parts.append("version \(version)") }

@@ -1,3 +1,5 @@
+import MailTLSParser
+
 /// Schema v3: the data tables as compact base tables behind views with the documented names.
 ///
 /// Each documented table (`tls_sessions`, `messages`, `deliveries`, `auth_events`, `tls_failures`) is
@@ -21,6 +23,8 @@ public enum CompactRows {
         /// unique part the view puts back into it (`TextTemplate`): for text that is mostly one of a few
         /// forms around an id.
         case templated
+        /// The MTA that logged the row, as `mtas.id` (`MTA.code`); 0, sendmail, by default (v4).
+        case mta
     }
 
     struct Column {
@@ -30,12 +34,16 @@ public enum CompactRows {
         let constraint: String
         /// What it holds, for `mailtls schema`.
         let comment: String
+        /// The schema version that added it: v3 made the base tables, later versions add columns to
+        /// them (at their end) and make the views again.
+        let added: Int
 
-        init(_ name: String, _ storage: Storage, _ constraint: String = "", _ comment: String = "") {
+        init(_ name: String, _ storage: Storage, _ constraint: String = "", _ comment: String = "", added: Int = 3) {
             self.name = name
             self.storage = storage
             self.constraint = constraint
             self.comment = comment
+            self.added = added
         }
     }
 
@@ -45,8 +53,15 @@ public enum CompactRows {
         /// The base table.
         let base: String
         let comment: String
+        /// In the order of the view; the base table has them in the order they were added.
         let columns: [Column]
+
+        /// The columns as of schema `version`.
+        func columns(at version: Int) -> [Column] { columns.filter { $0.added <= version } }
     }
+
+    static let mtaComment = "sendmail, postfix or exim: the MTA that logged it (mtas.name)"
+
 
     static let loopbackComment = """
         1 for loopback peers (127.0.0.0/8, ::1, ::ffff:127.x, or the peer localhost: MSP -> MTA hops), \
@@ -59,14 +74,24 @@ public enum CompactRows {
             Column("id", .integer, "PRIMARY KEY"),
             Column("ts", .time, "NOT NULL", "UTC"),
             Column("host", .dictionary, "NOT NULL", "syslog host that logged it"),
+            Column("mta", .mta, "NOT NULL DEFAULT 0", mtaComment, added: 4),
             Column("pid", .integer, "NOT NULL", "syslog pid"),
             Column("role", .dictionary, "NOT NULL", "server = inbound, client = outbound"),
             Column("peer", .dictionary, "", "normalised peer name, or its IP when unnamed"),
             Column("peer_ip", .dictionary, "", "NULL where the line has none (client lines carry no IP)"),
             Column("relay", .dictionary, "", "relay= as logged"),
             Column("forged", .integer, "NOT NULL DEFAULT 0", "1 when logged '(may be forged)'"),
-            Column("version", .dictionary, "", "as logged: TLSv1.3, TLSv1.2, TLSv1, SSLv3, TLSv1/SSLv3 (old sendmail: unknown), ..."),
-            Column("verify", .dictionary, "", "OK, NO, NOT, FAIL, TRUSTED, DANE_FAIL, ..."),
+            Column("version", .dictionary, "", """
+                SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3 for every MTA (Exim's TLS1.2 is TLSv1.2); other values as \
+                logged (old sendmail: TLSv1/SSLv3)
+                """),
+            Column("verify", .dictionary, "", """
+                in sendmail's words: OK, NO, NOT, FAIL, TRUSTED, DANE_FAIL, ...; Postfix Verified and Trusted are OK, \
+                Untrusted FAIL, Anonymous NO; Exim CV=yes/dane OK, CV=no with DN= FAIL, else NO
+                """),
+            Column("version_logged", .dictionary, "", "the version as logged (TLS1.2, TLSv1.2, ...)", added: 4),
+            Column("verify_logged", .dictionary, "", "the verify result as logged (Verified, Untrusted, CV=yes, OK, ...)",
+                   added: 4),
             Column("cipher", .dictionary),
             Column("alg_bits", .integer, "", "sendmail bits=alg/cipher: the first number"),
             Column("cipher_bits", .integer, "", "the second number (effective bits)"),
@@ -84,6 +109,7 @@ public enum CompactRows {
             Column("id", .integer, "PRIMARY KEY"),
             Column("ts", .time, "NOT NULL"),
             Column("host", .dictionary, "NOT NULL"),
+            Column("mta", .mta, "NOT NULL DEFAULT 0", mtaComment, added: 4),
             Column("pid", .integer, "NOT NULL"),
             Column("queue_id", .text),
             Column("sender", .dictionary),
@@ -114,6 +140,7 @@ public enum CompactRows {
             Column("id", .integer, "PRIMARY KEY"),
             Column("ts", .time, "NOT NULL"),
             Column("host", .dictionary, "NOT NULL"),
+            Column("mta", .mta, "NOT NULL DEFAULT 0", mtaComment, added: 4),
             Column("pid", .integer, "NOT NULL"),
             Column("queue_id", .text),
             Column("recipients", .text),
@@ -130,6 +157,8 @@ public enum CompactRows {
             Column("tls_verify", .dictionary, "", "LOG_MORE builds"),
             Column("tls_version", .dictionary),
             Column("tls_cipher", .dictionary),
+            Column("tls_feature", .dictionary, "", "Postfix 3.11+ tls= (smtp_log_tls_feature_status) as logged",
+                   added: 4),
             Column("tls_session_id", .integer, "", "the STARTTLS=client session that carried it, or NULL"),
             Column("source_id", .integer),
             Column("source_offset", .integer),
@@ -138,12 +167,16 @@ public enum CompactRows {
                 set at ingest: 1 for network mailers (esmtp, smtp, smtp8, dsmtp, relay, any *smtp*), not local, \
                 prog, *file*, *include*
                 """),
+            Column("encrypted", .integer, "NOT NULL DEFAULT 0", """
+                set at ingest: 1 when it went over TLS: linked to a TLS session, or its line says so (Postfix tls=)
+                """, added: 4),
         ]),
         Table(view: "auth_events", base: "auth_rows", comment: "AUTH=server / AUTH=client successes and AUTH failure lines.",
               columns: [
             Column("id", .integer, "PRIMARY KEY"),
             Column("ts", .time, "NOT NULL"),
             Column("host", .dictionary, "NOT NULL"),
+            Column("mta", .mta, "NOT NULL DEFAULT 0", mtaComment, added: 4),
             Column("pid", .integer, "NOT NULL"),
             Column("queue_id", .text),
             Column("role", .dictionary, "NOT NULL", "server or client"),
@@ -155,16 +188,21 @@ public enum CompactRows {
             Column("mech", .dictionary, "", "PLAIN, LOGIN, CRAM-MD5, ..."),
             Column("bits", .integer, "", "SASL security layer, not TLS bits"),
             Column("reason", .dictionary, "", "failure text"),
-            Column("tls_session_id", .integer, "", "NULL: AUTH happened without TLS"),
+            Column("tls_session_id", .integer, "", "the TLS session it happened over, or NULL"),
             Column("source_id", .integer),
             Column("source_offset", .integer),
             Column("loopback", .integer, "NOT NULL DEFAULT 0", loopbackComment),
+            Column("encrypted", .integer, "NOT NULL DEFAULT 0", """
+                set at ingest: 1 when it happened over TLS: linked to a TLS session, or the MTA's log says so (a \
+                Postfix connection whose disconnect counters show STARTTLS)
+                """, added: 4),
         ]),
         Table(view: "tls_failures", base: "failure_rows",
               comment: "Handshake failures, TLS ruleset rejects and TLS read/write errors.", columns: [
             Column("id", .integer, "PRIMARY KEY"),
             Column("ts", .time, "NOT NULL"),
             Column("host", .dictionary, "NOT NULL"),
+            Column("mta", .mta, "NOT NULL DEFAULT 0", mtaComment, added: 4),
             Column("pid", .integer, "NOT NULL"),
             Column("queue_id", .text),
             Column("kind", .dictionary, "NOT NULL", """
@@ -198,26 +236,32 @@ public enum CompactRows {
         )
         """
 
-    static func createBase(_ t: Table) -> String {
-        var defs: [(String, String)] = []
-        for c in t.columns {
-            var what = c.comment
-            let constraint = c.constraint.isEmpty ? "" : " " + c.constraint
-            switch c.storage {
-            case .integer:
-                defs.append(("\(c.name) INTEGER\(constraint)", what))
-            case .text:
-                defs.append(("\(c.name) TEXT\(constraint)", what))
-            case .time:
-                defs.append(("\(c.name) INTEGER\(constraint)", "Unix seconds" + (what.isEmpty ? "" : ", " + what)))
-            case .dictionary:
-                defs.append(("\(c.name) INTEGER\(constraint)", "texts.id" + (what.isEmpty ? "" : ": " + what)))
-            case .templated:
-                what = what.isEmpty ? "" : what + ": "
-                defs.append(("\(c.name) INTEGER\(constraint)", what + "texts.id of its template (U+0001 marks the token)"))
-                defs.append(("\(c.name)_token TEXT", "the unique part (ids) of \(c.name); NULL when the template is all of it"))
-            }
+    /// A base column's definitions: its name and type with constraints, and its comment (two for a
+    /// templated column).
+    static func baseDefinitions(_ c: Column) -> [(String, String)] {
+        var what = c.comment
+        let constraint = c.constraint.isEmpty ? "" : " " + c.constraint
+        switch c.storage {
+        case .integer:
+            return [("\(c.name) INTEGER\(constraint)", what)]
+        case .text:
+            return [("\(c.name) TEXT\(constraint)", what)]
+        case .time:
+            return [("\(c.name) INTEGER\(constraint)", "Unix seconds" + (what.isEmpty ? "" : ", " + what))]
+        case .dictionary:
+            return [("\(c.name) INTEGER\(constraint)", "texts.id" + (what.isEmpty ? "" : ": " + what))]
+        case .mta:
+            return [("\(c.name) INTEGER\(constraint)", "mtas.id: " + what)]
+        case .templated:
+            what = what.isEmpty ? "" : what + ": "
+            return [("\(c.name) INTEGER\(constraint)", what + "texts.id of its template (U+0001 marks the token)"),
+                    ("\(c.name)_token TEXT", "the unique part (ids) of \(c.name); NULL when the template is all of it")]
         }
+    }
+
+    /// The base table as schema v3 made it (later columns are added by `addedColumns`).
+    static func createBase(_ t: Table) -> String {
+        let defs = t.columns(at: 3).flatMap(baseDefinitions)
         let lines = defs.enumerated().map { i, d -> String in
             let def = "    " + d.0 + (i < defs.count - 1 ? "," : "")
             return d.1.isEmpty ? def : def + "  -- " + d.1
@@ -225,12 +269,22 @@ public enum CompactRows {
         return "CREATE TABLE \(t.base) (  -- base table of the view \(t.view)\n" + lines.joined(separator: "\n") + "\n)"
     }
 
-    static func createView(_ t: Table) -> String {
-        let lines = t.columns.map { c -> String in
+    /// `ALTER TABLE … ADD COLUMN` for the columns schema `version` added to `t`'s base table. The comment
+    /// is a `/* */` one: SQLite puts the definition into the table's `CREATE TABLE` text as written.
+    static func addedColumns(_ t: Table, version: Int) -> [String] {
+        t.columns.filter { $0.added == version }.flatMap(baseDefinitions).map {
+            "ALTER TABLE \(t.base) ADD COLUMN \($0.0)" + ($0.1.isEmpty ? "" : "  /* \($0.1) */")
+        }
+    }
+
+    /// The view as of schema `version`.
+    static func createView(_ t: Table, version: Int) -> String {
+        let lines = t.columns(at: version).map { c -> String in
             switch c.storage {
             case .integer, .text: return "r.\(c.name)"
             case .time: return "strftime('%Y-%m-%dT%H:%M:%SZ', r.\(c.name), 'unixepoch') AS \(c.name)"
             case .dictionary: return "(SELECT value FROM texts WHERE id = r.\(c.name)) AS \(c.name)"
+            case .mta: return "(SELECT name FROM mtas WHERE id = r.\(c.name)) AS \(c.name)"
             case .templated: return TextTemplate.sql(template: "r.\(c.name)", token: "r.\(c.name)_token") + " AS \(c.name)"
             }
         }
@@ -247,19 +301,21 @@ public enum CompactRows {
     static var migrationSteps: [String] {
         var steps = [dictionary, "INSERT INTO texts(value) VALUES (char(1))"]
         for t in tables {
-            let values = t.columns.filter { $0.storage == .dictionary }
+            let values = t.columns(at: 3).filter { $0.storage == .dictionary }
                 .map { "SELECT \($0.name) FROM \(t.view) WHERE \($0.name) IS NOT NULL" }
             steps.append("INSERT OR IGNORE INTO texts(value) " + values.joined(separator: " UNION "))
         }
         for t in tables {
             // A templated text is copied whole as the token of the template that is only the marker.
             var names: [String] = [], exprs: [String] = []
-            for c in t.columns {
+            for c in t.columns(at: 3) {
                 names.append(c.name)
                 switch c.storage {
                 case .integer, .text: exprs.append(c.name)
                 case .time: exprs.append("CAST(strftime('%s', \(c.name)) AS INTEGER)")
                 case .dictionary: exprs.append("(SELECT id FROM texts WHERE value = \(c.name))")
+                case .mta:
+                    preconditionFailure("no MTA column before v4")
                 case .templated:
                     exprs.append("CASE WHEN \(c.name) IS NOT NULL THEN (SELECT id FROM texts WHERE value = char(1)) END")
                     names.append(c.name + "_token")
@@ -270,9 +326,34 @@ public enum CompactRows {
             steps.append("INSERT INTO \(t.base)(\(names.joined(separator: ", "))) SELECT "
                          + exprs.joined(separator: ", ") + " FROM \(t.view) ORDER BY id")
             steps.append("DROP TABLE \(t.view)")
-            steps.append(createView(t))
+            steps.append(createView(t, version: 3))
             steps.append(createIndexes(t))
         }
+        return steps
+    }
+
+    static let mtas = """
+        -- The MTAs whose rows the store holds (the mta column of every base table holds mtas.id).
+        CREATE TABLE mtas (
+            id    INTEGER PRIMARY KEY,  -- MTA code, fixed per MTA
+            name  TEXT NOT NULL UNIQUE  -- sendmail, postfix, exim
+        )
+        """
+
+    /// Migration v3 -> v4: the `mta`, logged-version/verify, `tls_feature` and `encrypted` columns.
+    /// Existing rows are sendmail's (the column's default, stored in no byte); `version_logged` and
+    /// `verify_logged` copy the values sendmail logged; deliveries and AUTH linked to a TLS session
+    /// are the encrypted ones.
+    static var v4Steps: [String] {
+        var steps = [mtas, "INSERT INTO mtas(id, name) VALUES (\(MTA.sendmail.code), '\(MTA.sendmail.name)')"]
+        for t in tables {
+            steps += addedColumns(t, version: 4)
+            steps.append("DROP VIEW \(t.view)")
+            steps.append(createView(t, version: 4))
+        }
+        steps.append("UPDATE session_rows SET version_logged = version, verify_logged = verify")
+        steps.append("UPDATE delivery_rows SET encrypted = 1 WHERE tls_session_id IS NOT NULL")
+        steps.append("UPDATE auth_rows SET encrypted = 1 WHERE tls_session_id IS NOT NULL")
         return steps
     }
 }

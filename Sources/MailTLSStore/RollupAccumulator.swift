@@ -99,7 +99,7 @@ public final class RollupAccumulator {
     /// Counts the `deliveries` row of `r`, whose event is `d` (`networkMailer`: the row's `network_mailer`).
     func add(delivery d: Delivery, of r: LogRecord, local: Bool, networkMailer: Bool) {
         guard d.status == .sent, networkMailer else { return }
-        addTraffic(time: r.time, host: r.host, inbound: false, local: local, encrypted: r.sessionID != nil)
+        addTraffic(time: r.time, host: r.host, inbound: false, local: local, encrypted: d.isEncrypted(sessionID: r.sessionID))
     }
 
     private func addTraffic(time: Int64, host: String, inbound: Bool, local: Bool, encrypted: Bool) {
@@ -125,7 +125,7 @@ public final class RollupAccumulator {
     /// Counts the `auth_events` row of `r`, whose event is `a`.
     func add(auth a: AuthEvent, of r: LogRecord, local: Bool) {
         let day = Self.day(r.time), role = a.role.rawValue
-        let mech = Self.upper(a.mechanism ?? ""), overTLS = r.sessionID != nil
+        let mech = Self.upper(a.mechanism ?? ""), overTLS = a.isEncrypted(sessionID: r.sessionID)
         let h = FastHash.of(mech, FastHash.of(role, FastHash.of(day &* 8 &+ Self.flags(local, a.success, overTLS),
                                                                 FastHash.of(r.host))))
         auth.add(r.time, hash: h) {

@@ -84,7 +84,9 @@ public enum Rollups {
     }
 
     /// The rollups of schema v2, from the documented tables (views since v3).
-    static func v2Delta(filter: String, sign: Int) -> [String] {
+    /// `encrypted`: how a delivery or AUTH row says it went over TLS (the `encrypted` column since v4;
+    /// a linked session before).
+    static func v2Delta(filter: String, sign: Int, encrypted: String = "r.encrypted") -> [String] {
         let upd = "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)"
         return [
             """
@@ -111,7 +113,7 @@ public enum Rollups {
             """,
             """
             INSERT INTO rollup_traffic
-            SELECT substr(r.ts, 1, 10), r.host, 'outbound', r.loopback, r.tls_session_id IS NOT NULL,
+            SELECT substr(r.ts, 1, 10), r.host, 'outbound', r.loopback, \(encrypted),
                    \(sign) * count(*), min(r.ts), max(r.ts)
             FROM deliveries AS r
             WHERE r.status = 'sent' AND r.network_mailer
@@ -127,7 +129,7 @@ public enum Rollups {
             """
             INSERT INTO rollup_auth
             SELECT substr(r.ts, 1, 10), r.host, r.role, r.loopback, r.success, upper(ifnull(r.mech, '')),
-                   r.tls_session_id IS NOT NULL, \(sign) * count(*), min(r.ts), max(r.ts)
+                   \(encrypted), \(sign) * count(*), min(r.ts), max(r.ts)
             FROM auth_events AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7
             ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
             """,
@@ -146,7 +148,7 @@ public enum Rollups {
 
     /// Migration v1 -> v2: create the v2 rollups and fill them from the rows already stored.
     static var migration: String {
-        schema + "\n" + v2Delta(filter: "1", sign: 1).joined(separator: ";\n") + ";\n"
+        schema + "\n" + v2Delta(filter: "1", sign: 1, encrypted: "r.tls_session_id IS NOT NULL").joined(separator: ";\n") + ";\n"
     }
 }
 

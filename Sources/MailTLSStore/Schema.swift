@@ -18,6 +18,8 @@ public enum Schema {
         Migration(name: "v2: daily rollups", statements: [Rollups.migration]),
         Migration(name: "v3: compact rows behind views",
                   statements: CompactRows.migrationSteps + [LocalMailCounts.schema] + Rollups.v3Steps),
+        Migration(name: "v4: the MTA of every row; normalised and logged version and verify; encrypted deliveries and AUTH",
+                  statements: CompactRows.v4Steps),
     ]
 
     /// The newest schema version this build writes.

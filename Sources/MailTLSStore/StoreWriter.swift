@@ -74,22 +74,31 @@ public final class StoreWriter {
         sessions = try BatchInsert(db, table: "session_rows", columns: [
             "id", "ts", "host", "pid", "role", "peer", "peer_ip", "relay", "forged", "version", "verify", "cipher",
             "alg_bits", "cipher_bits", "dane_pubkey_fp", "dane_status", "dane_note", "source_id", "source_offset",
-            "loopback", "cert_subject", "cert_issuer", "verifymsg"], idColumn: "id")
+            "loopback", "cert_subject", "cert_issuer", "verifymsg", "mta", "version_logged", "verify_logged"],
+            idColumn: "id")
         messages = try BatchInsert(db, table: "message_rows", columns: [
             "ts", "host", "pid", "queue_id", "sender", "size", "nrcpts", "msgid", "proto", "daemon", "peer", "peer_ip",
             "relay", "forged", "auth", "tls_verify", "tls_version", "tls_cipher", "tls_session_id", "source_id",
-            "source_offset", "loopback", "encrypted"])
+            "source_offset", "loopback", "encrypted", "mta"])
         deliveries = try BatchInsert(db, table: "delivery_rows", columns: [
             "ts", "host", "pid", "queue_id", "recipients", "nrcpts", "mailer", "peer", "peer_ip", "relay", "dsn",
             "status", "stat", "delay", "xdelay", "tls_verify", "tls_version", "tls_cipher", "tls_session_id",
-            "source_id", "source_offset", "id", "loopback", "network_mailer", "stat_token"], idColumn: "id")
+            "source_id", "source_offset", "id", "loopback", "network_mailer", "stat_token", "mta", "tls_feature",
+            "encrypted"], idColumn: "id")
         auth = try BatchInsert(db, table: "auth_rows", columns: [
             "ts", "host", "pid", "queue_id", "role", "success", "peer", "peer_ip", "relay", "authid", "mech", "bits",
-            "reason", "tls_session_id", "source_id", "source_offset", "loopback"])
+            "reason", "tls_session_id", "source_id", "source_offset", "loopback", "mta", "encrypted"])
         failures = try BatchInsert(db, table: "failure_rows", columns: [
             "ts", "host", "pid", "queue_id", "kind", "role", "peer", "peer_ip", "relay", "reason", "ssl_error",
             "errno", "ruleset", "ruleset_arg", "reject", "tls_session_id", "source_id", "source_offset", "id",
-            "loopback"], idColumn: "id")
+            "loopback", "mta"], idColumn: "id")
+        // Every registered MTA gets its row (a store written before an MTA was added lacks it).
+        for mta in MTARegistry.all {
+            let s = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
+            s.bind(1, Int64(mta.code))
+            s.bind(2, mta.name)
+            try s.run()
+        }
         updateCertificate = try db.prepare(
             "UPDATE session_rows SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
         completeDelivery = try db.prepare(
@@ -220,6 +229,9 @@ public final class StoreWriter {
             b.set(row, 16, try texts.id(t.daneNote))
             origin(b, row, 17, r.origin)
             b.set(row, 19, local)
+            b.set(row, 23, Int64(r.mta.code))
+            b.set(row, 24, try texts.id(t.versionLogged))
+            b.set(row, 25, try texts.id(t.verifyLogged))
             try b.endRow()
             rollups.add(session: t, of: r, local: local)
             counts.sessions += 1
@@ -263,6 +275,7 @@ public final class StoreWriter {
             let encrypted = m.isEncrypted(sessionID: r.sessionID)
             b.set(row, 21, local)
             b.set(row, 22, encrypted)
+            b.set(row, 23, Int64(r.mta.code))
             try b.endRow()
             rollups.add(message: m, of: r, local: local, encrypted: encrypted)
             counts.messages += 1
@@ -290,6 +303,9 @@ public final class StoreWriter {
             b.set(row, 21, r.id > 0 ? r.id : nil)
             b.set(row, 22, local)
             b.set(row, 23, networkMailer)
+            b.set(row, 25, Int64(r.mta.code))
+            b.set(row, 26, try texts.id(d.tlsFeature))
+            b.set(row, 27, d.isEncrypted(sessionID: r.sessionID))
             try b.endRow()
             rollups.add(delivery: d, of: r, local: local, networkMailer: networkMailer)
             counts.deliveries += 1
@@ -323,6 +339,8 @@ public final class StoreWriter {
             b.set(row, 13, r.sessionID)
             origin(b, row, 14, r.origin)
             b.set(row, 16, local)
+            b.set(row, 17, Int64(r.mta.code))
+            b.set(row, 18, a.isEncrypted(sessionID: r.sessionID))
             try b.endRow()
             rollups.add(auth: a, of: r, local: local)
             counts.auth += 1
@@ -343,6 +361,7 @@ public final class StoreWriter {
             origin(b, row, 16, r.origin)
             b.set(row, 18, r.id > 0 ? r.id : nil)
             b.set(row, 19, local)
+            b.set(row, 20, Int64(r.mta.code))
             try b.endRow()
             rollups.add(failure: f, of: r, local: local)
             counts.failures += 1

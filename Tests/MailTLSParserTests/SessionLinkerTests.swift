@@ -537,10 +537,14 @@ struct SessionLinkerTests {
         // 1772643600 is 2026-03-04 17:00:00 UTC; the from= five seconds later joins session 41.
         p.feed([Self.from("Mar  4 17:00:05", "mx1", 9400, qid: "u24H05aa009400", relay: "client.example.net [192.0.2.50]")])
         #expect(p.messages.first?.sessionID == 41)
-        // And it saves in the same form.
+        // It saves in the v4 form: the id counters once, each MTA's state under its name.
         let again = try JSONSerialization.jsonObject(with: JSONEncoder().encode(p.linker)) as? [String: Any]
-        #expect((again?["newestByHost"] as? [String: Any])?["mx1"] != nil)
-        #expect((again?["states"] as? [Any])?.count == 2)
+        let sendmail = (again?["linkers"] as? [String: Any])?["sendmail"] as? [String: Any]
+        #expect((sendmail?["newestByHost"] as? [String: Any])?["mx1"] != nil)
+        #expect((sendmail?["states"] as? [Any])?.count == 2)
+        #expect((again?["ids"] as? [String: Any])?["nextSession"] as? Int == 42)
+        let reloaded = try JSONDecoder().decode(SessionLinker.self, from: JSONEncoder().encode(p.linker))
+        #expect(reloaded.openKeys == 1 && reloaded.nextFailureID == 7 && reloaded.nextDeliveryID == 3)
     }
 
     @Test("reserveSessionIDs only moves the counter forward")
@@ -568,7 +572,7 @@ struct SessionLinkerTests {
         ])
         #expect(p.records.count == 3, "the handshake and both failures are written at once")
         #expect(p.linker.openKeys == 3)
-        p.linker.compact()
+        p.linker.compact { _ in }
         #expect(p.linker.openKeys == 2, "pid 100 was idle for longer than the gap on mx1's clock")
         p.feed([Self.from("Mar  4 11:00:05", "mx1", 200, qid: "u24B05aa000200", relay: relay)])
         #expect(p.messages.first?.sessionID == 1)
@@ -577,7 +581,7 @@ struct SessionLinkerTests {
     @Test("compact on a linker that has seen no line does nothing")
     func compactEmpty() {
         var l = SessionLinker()
-        l.compact()
+        l.compact { _ in }
         #expect(l.openKeys == 0)
         #expect(l.nextSessionID == 1)
     }

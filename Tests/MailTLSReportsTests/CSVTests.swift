@@ -59,7 +59,7 @@ import Testing
         var export = ""
         try store.reporter.export(.sessions, format: .csv) { export += $0 }
         #expect(export.contains(",\"'+evil,\"\"x\"\"\",'@issuer,self signed certificate,"))
-        #expect(export.hasPrefix("id,ts,host,pid,role,peer,"))
+        #expect(export.hasPrefix("id,ts,host,mta,pid,role,peer,"))
         #expect(export.hasSuffix("\r\n"))
     }
 }

@@ -32,7 +32,7 @@ import Testing
         for table in ExportTable.allCases {
             var csv = ""
             #expect(try store.reporter.export(table, format: .csv) { csv += $0 } == 0)
-            #expect(csv.hasPrefix("id,ts,host,pid,"))
+            #expect(csv.hasPrefix("id,ts,host,mta,pid,"))
             var jsonl = ""
             try store.reporter.export(table, format: .jsonl) { jsonl += $0 }
             #expect(jsonl.isEmpty)

@@ -42,7 +42,7 @@ extension ResultTable {
         ("SSLv2", "DES-CBC3-MD5", "168/168", "weak|SSLv2|SSLv2, 3DES, MD5"),
         ("SSLv3", "AES256-SHA", "256/256", "weak|SSLv3|SSLv3"),
         ("TLSv1", "AES128-SHA", "128/128", "weak|TLSv1|TLSv1"),
-        ("TLSv1.0", "AES128-SHA", "128/128", "weak|TLSv1.0|TLSv1.0"),
+        ("TLSv1.0", "AES128-SHA", "128/128", "weak|TLSv1|TLSv1"),   // stored normalised (version_logged keeps TLSv1.0)
         ("TLSv1.1", "ECDHE-RSA-AES256-SHA", "256/256", "weak|TLSv1.1|TLSv1.1"),
         // Ciphers, in OpenSSL and IANA spelling.
         ("TLSv1.2", "RC4-SHA", "128/128", "weak|TLSv1.2|RC4"),

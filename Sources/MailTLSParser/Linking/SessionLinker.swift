@@ -1,389 +1,124 @@
-/// Links TLS handshakes to the AUTH, `from=` and `to=` lines they protected (log-formats.md §2.9).
+/// Links records to the TLS sessions that carried them, for every MTA: each record goes to its MTA's
+/// linker (`MTALinker`), and all of them take row ids from one `RowIDs`.
 ///
-/// Sessions are keyed on (syslog host, pid):
-/// - Inbound: a STARTTLS=server line applies to the AUTH and `from=` lines that follow in the same
-///   session while their relay matches.
-/// - Outbound: a STARTTLS=client line applies to the following `to=` lines whose relay name matches
-///   (names shortened with `...` included). Several `to=` lines share one handshake (connection
-///   caching); with MX fallback the last matching handshake wins.
-/// - A new STARTTLS line, a failed handshake, `connect from`, or an idle gap (`sessionGap`) starts a
-///   new session, because pids are reused.
-///
-/// The linker assigns row ids (TLS sessions, failures, deliveries: `LogRecord.id`) and links
-/// (`LogRecord.sessionID`), so later rows can point at them without a database round trip, and
-/// every row is emitted at once: a later line that adds to a row (the ruleset reject naming a failed
-/// handshake's peer, the rest of a `to=… [more]` list) is emitted as a completion of that row, so
-/// nothing ever waits in the linker. It is a value type: copy it to snapshot the state before a file,
-/// restore the copy if the file fails. It is `Codable` so the open sessions can be saved between runs.
+/// It is a value type: copy it to snapshot the state before a file, restore the copy if the file
+/// fails. It is `Codable` so the open sessions (and records a linker holds back) are saved between
+/// runs, in the same transaction as the rows and the checkpoint.
 public struct SessionLinker: Sendable, Codable {
-    /// Seconds without a line from a (host, pid) after which its session is over.
-    public var sessionGap: Int64
-    /// The id the next TLS session gets.
-    public private(set) var nextSessionID: Int64
-    /// Open sessions by (host slot, pid), packed into one integer: cheap to hash on every line.
-    private var states: [UInt64: SessionState] = [:]
-    /// Syslog hosts seen, by slot, with the newest line time of each: idleness is measured against
-    /// the host's own clock, since merged logs of several hosts may be skewed.
-    private var hosts: [String] = []
-    private var newestByHost: [Int64] = []
-    private var hostSlots: [String: Int] = [:]
-    /// The slot of the host of the previous line (lines come mostly from one host in a row).
-    private var lastHost = 0
-    /// Session ids to hand out again before new ones (`--reingest` keeps rows of other files linked).
-    private var reusableIDs: [Int64] = []
-    /// The id the next `tls_failures` row gets (a later line may complete it).
-    public private(set) var nextFailureID: Int64 = 1
-    private var reusableFailureIDs: [Int64] = []
-    /// The id the next `deliveries` row gets (a `[more]` continuation may complete it).
-    public private(set) var nextDeliveryID: Int64 = 1
-    private var reusableDeliveryIDs: [Int64] = []
-    private var sinceSweep = 0
-
-    static let maxClientSessions = 8
-    static let sweepInterval = 16_384
-    /// The most bytes of open sessions (`SessionState.approximateBytes`) kept after a sweep: beyond
-    /// it the longest idle keys are forgotten first. A log of made-up pids would otherwise grow the
-    /// state, and the JSON it is saved as, with every line: 10,000 open keys with relays of cut
-    /// 255-512-byte parts took 50 MB of heap to save (measured). 4 MiB holds about 7,000 sessions
-    /// with real relays; an SMTP session lasts seconds, so the keys forgotten have been idle for
-    /// minutes even on a server with a few new connections a second.
-    static let maxOpenBytes = 4 << 20
-    /// Bytes stored into open sessions since the last sweep (new keys, relays, names): a sweep runs
-    /// early when they reach a quarter of `maxOpenBytes`. Not saved: it only paces the sweeps.
-    private var grownSinceSweep = 0
-    /// Sweeps forget the host slots without an open session once there are more of them than this:
-    /// a mangled log can make a new "host" of every line.
-    static let maxIdleHosts = 1_024
+    /// Seconds without a line from a session after which it is over (pids and connections are reused).
+    /// Set on every MTA's linker (`--session-gap` applies to states saved by an earlier run too).
+    public var sessionGap: Int64 {
+        didSet { for i in linkers.indices { linkers[i].sessionGap = sessionGap } }
+    }
+    /// The row ids handed out so far.
+    public private(set) var ids: RowIDs
+    /// One linker per registered MTA, at the index of its code.
+    private var linkers: [any MTALinker]
 
     public init(sessionGap: Int64 = 30 * 60, firstSessionID: Int64 = 1) {
         self.sessionGap = sessionGap
-        self.nextSessionID = firstSessionID
+        self.ids = RowIDs(firstSession: firstSessionID)
+        self.linkers = Self.emptyLinkers(sessionGap: sessionGap)
     }
 
-    /// Number of (host, pid) keys currently remembered.
-    public var openKeys: Int { states.count }
-
-    /// Hands out `ids` (in order) before new ones: re-reading a file gives its sessions back their
-    /// old ids, so rows of other files that point at them stay linked.
-    public mutating func reuseSessionIDs(_ ids: [Int64]) {
-        reusableIDs = ids
+    private static func emptyLinkers(sessionGap: Int64) -> [any MTALinker] {
+        var linkers: [(UInt8, any MTALinker)] = []
+        for p in MTARegistry.parsers { linkers.append((p.mta.code, p.makeLinker(sessionGap: sessionGap))) }
+        precondition(linkers.map { Int($0.0) }.sorted() == Array(0..<linkers.count), "MTA codes must be 0..<n")
+        return linkers.sorted { $0.0 < $1.0 }.map { $0.1 }
     }
 
-    /// The same for `tls_failures` rows, which later lines may complete.
-    public mutating func reuseFailureIDs(_ ids: [Int64]) {
-        reusableFailureIDs = ids
-    }
+    public var nextSessionID: Int64 { ids.nextSession }
+    public var nextFailureID: Int64 { ids.nextFailure }
+    public var nextDeliveryID: Int64 { ids.nextDelivery }
 
-    /// Moves the failure id counter forward (never back).
-    public mutating func reserveFailureIDs(from id: Int64) {
-        nextFailureID = max(nextFailureID, id)
-    }
+    /// Open sessions and connections remembered, all MTAs together.
+    public var openKeys: Int { linkers.reduce(0) { $0 + $1.openKeys } }
 
-    /// The same for `deliveries` rows.
-    public mutating func reuseDeliveryIDs(_ ids: [Int64]) {
-        reusableDeliveryIDs = ids
-    }
+    /// Hands out `ids` (in order) before new ones: re-reading a file gives its rows back their old ids,
+    /// so rows of other files that point at them stay linked.
+    public mutating func reuseSessionIDs(_ ids: [Int64]) { self.ids.reuseSessions(ids) }
+    public mutating func reuseFailureIDs(_ ids: [Int64]) { self.ids.reuseFailures(ids) }
+    public mutating func reuseDeliveryIDs(_ ids: [Int64]) { self.ids.reuseDeliveries(ids) }
 
-    /// Moves the delivery id counter forward (never back).
-    public mutating func reserveDeliveryIDs(from id: Int64) {
-        nextDeliveryID = max(nextDeliveryID, id)
-    }
+    /// Move an id counter forward (never back), e.g. after reading the store's highest id.
+    public mutating func reserveSessionIDs(from id: Int64) { ids.reserveSessions(from: id) }
+    public mutating func reserveFailureIDs(from id: Int64) { ids.reserveFailures(from: id) }
+    public mutating func reserveDeliveryIDs(from id: Int64) { ids.reserveDeliveries(from: id) }
 
-    private mutating func takeDeliveryID() -> Int64 {
-        if !reusableDeliveryIDs.isEmpty { return reusableDeliveryIDs.removeFirst() }
-        defer { nextDeliveryID += 1 }
-        return nextDeliveryID
-    }
-
-    private mutating func takeFailureID() -> Int64 {
-        if !reusableFailureIDs.isEmpty { return reusableFailureIDs.removeFirst() }
-        defer { nextFailureID += 1 }
-        return nextFailureID
-    }
-
-    /// Moves the id counter forward (never back), e.g. after reading the store's highest id.
-    public mutating func reserveSessionIDs(from id: Int64) {
-        nextSessionID = max(nextSessionID, id)
-    }
-
-    /// The slot of `host`, added when new. Comparing with the previous line's host is usually enough:
-    /// the parser hands out one String per host, so equal hosts compare by identity.
-    private mutating func slot(of host: String) -> Int {
-        if lastHost < hosts.count && hosts[lastHost] == host { return lastHost }
-        if let i = hostSlots[host] {
-            lastHost = i
-        } else {
-            hostSlots[host] = hosts.count
-            hosts.append(host)
-            newestByHost.append(Int64.min)
-            lastHost = hosts.count - 1
-        }
-        return lastHost
-    }
-
-    private static func key(_ slot: Int, _ pid: Int32) -> UInt64 {
-        UInt64(slot) << 32 | UInt64(UInt32(bitPattern: pid))
-    }
-
-    /// Links one record and passes it (and any rows it completes) to `emit`, in order.
+    /// Links one record (with its MTA's linker) and passes it, and any rows it completes or releases,
+    /// to `emit` in order.
     public mutating func link(_ record: consuming LogRecord, emit: (consuming LogRecord) -> Void) {
-        // Swept before the host's slot is taken: a sweep may renumber the slots.
-        sinceSweep += 1
-        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { compact() }
-        let h = slot(of: record.host)
-        if record.time > newestByHost[h] { newestByHost[h] = record.time }
-
-        let key = Self.key(h, record.pid)
-        // Found once; written back through the same index, without hashing the key again. The state
-        // is moved out (swapped with an empty one), not copied.
-        let slot = states.index(forKey: key)
-        var st = SessionState(lastSeen: record.time)
-        if let slot { swap(&st, &states.values[slot]) }
-        if record.time - st.lastSeen > sessionGap {
-            st = SessionState(lastSeen: record.time)
-        }
-        st.lastSeen = max(st.lastSeen, record.time)
-        // A [more] list continues on the very next to= line of its process, or not at all.
-        let openDelivery = st.openDelivery
-        st.openDelivery = nil
-
-        switch record.event {
-        case .failureCompletion, .deliveryCompletion:
-            break   // produced here, never parsed
-
-        case .connect:
-            st.openFailure = nil
-            st.server = nil
-            st.clients.removeAll()
-
-        case .tlsSession(let s):
-            st.openFailure = nil
-            if reusableIDs.isEmpty {
-                record.id = nextSessionID
-                nextSessionID += 1
-            } else {
-                record.id = reusableIDs.removeFirst()
-            }
-            switch s.role {
-            case .server:
-                st.server = .init(id: record.id, relay: s.relay)
-                grownSinceSweep += s.relay.approximateBytes
-            case .client:
-                st.clients.append(.init(id: record.id, name: s.relay.name ?? s.relay.ip ?? s.relay.raw))
-                grownSinceSweep += st.clients[st.clients.count - 1].name.utf8.count
-                if st.clients.count > Self.maxClientSessions { st.clients.removeFirst() }
-            }
-            emit(record)
-
-        case .certificate(let c):
-            st.openFailure = nil
-            record.sessionID = c.role == .server ? st.server?.id : st.clients.last?.id
-            emit(record)
-
-        case .failure(let f):
-            switch f.kind {
-            case .acceptFailed, .connectFailed:
-                st.openFailure = nil
-                if f.role == .server { st.server = nil } else { st.clients.removeAll() }
-                record.id = takeFailureID()
-                st.openFailure = .init(id: record.id, needsPeer: f.relay == nil)
-                emit(record)
-            case .rulesetReject:
-                if let open = st.openFailure {
-                    // The reject that follows a failed handshake is the same failure, not another.
-                    st.openFailure = nil
-                    record.event = .failureCompletion(FailureCompletion(
-                        failureID: open.id, relay: open.needsPeer ? f.relay : nil, ruleset: f.ruleset,
-                        rulesetArg: f.rulesetArg, reject: f.reject))
-                } else {
-                    record.id = takeFailureID()
-                }
-                emit(record)
-            case .readError, .writeError:
-                st.openFailure = nil
-                // Rare: the only case that changes the event itself (the role and peer of the session).
-                var f = f
-                if let s = st.server {
-                    record.sessionID = s.id
-                    f.role = .server
-                    f.relay = s.relay
-                } else if let c = st.clients.last {
-                    record.sessionID = c.id
-                    f.role = .client
-                }
-                record.event = .failure(f)
-                record.id = takeFailureID()
-                emit(record)
-            }
-
-        case .auth(let a):
-            st.openFailure = nil
-            switch a.role {
-            case .server:
-                if let s = st.server, Self.sameConnection(s.relay, a.relay) { record.sessionID = s.id }
-            case .client:
-                if let name = a.relay.flatMap({ $0.name ?? $0.ip }) {
-                    record.sessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
-                }
-            }
-            emit(record)
-
-        case .message(let m):
-            st.openFailure = nil
-            if let s = st.server {
-                if Self.sameConnection(s.relay, m.relay) {
-                    record.sessionID = s.id
-                } else {
-                    st.server = nil   // another connection on a reused pid
-                }
-            }
-            emit(record)
-
-        case .delivery(let d):
-            if let open = st.openFailure {
-                st.openFailure = nil
-                // A connect failure names no peer; the delivery that follows does.
-                if open.needsPeer, let r = d.relay {
-                    var completion = copy record
-                    completion.event = .failureCompletion(FailureCompletion(
-                        failureID: open.id, relay: Relay(raw: r.raw, name: r.name, ip: r.ip), ruleset: nil,
-                        rulesetArg: nil, reject: nil))
-                    emit(completion)
-                }
-            }
-            if let open = openDelivery, open.queueID == record.queueID {
-                // The rest of a [more] list: added to the row its first piece wrote.
-                if d.continued { st.openDelivery = open }
-                record.event = .deliveryCompletion(DeliveryCompletion(
-                    deliveryID: open.id, recipients: d.recipients, recipientCount: d.recipientCount,
-                    continued: d.continued))
-                emit(record)
-                break
-            }
-            if let r = d.relay, let name = r.name ?? r.ip {
-                record.sessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
-            }
-            record.id = takeDeliveryID()
-            if d.continued {
-                st.openDelivery = .init(id: record.id, queueID: record.queueID)
-                grownSinceSweep += record.queueID?.utf8.count ?? 0
-            }
-            emit(record)
-        }
-        if let slot {
-            swap(&st, &states.values[slot])
-        } else {
-            states[key] = st
-            grownSinceSweep += SessionState.keyBytes
-        }
+        linkers[Int(record.mta.code)].link(record, ids: &ids, emit: emit)
     }
 
-    /// Forgets sessions idle for longer than the gap (measured on each host's own clock): their
-    /// next line would start a new session anyway. Keeps memory bounded; call before saving.
-    public mutating func compact() {
-        sinceSweep = 0
-        grownSinceSweep = 0
-        let gap = sessionGap
-        let newest = newestByHost
-        // Removed in place: a filtered copy would start small and rehash as it grew again.
-        let idle = states.compactMap { entry -> UInt64? in
-            let n = newest[Int(entry.key >> 32)]
-            return n == Int64.min || entry.value.lastSeen >= n &- gap ? nil : entry.key
-        }
-        for key in idle { states.removeValue(forKey: key) }
-        let open = states.values.reduce(0) { $0 + $1.approximateBytes }
-        if open > Self.maxOpenBytes { forgetLongestIdle(open: open) }
-        if hosts.count - states.count > Self.maxIdleHosts { forgetIdleHosts() }
-    }
-
-    /// Forgets the longest idle keys (ties broken by key) until three quarters of `maxOpenBytes`
-    /// remain, so that the next sweeps do not have to sort again at once.
-    private mutating func forgetLongestIdle(open: Int) {
-        var open = open
-        let byAge = states.map { ($0.value.lastSeen, $0.key) }.sorted { $0 < $1 }
-        for (_, key) in byAge {
-            if open <= Self.maxOpenBytes / 4 * 3 { break }
-            if let st = states.removeValue(forKey: key) { open -= st.approximateBytes }
-        }
-    }
-
-    /// Drops the host slots no open session uses, renumbering the rest (the keys hold slots).
-    private mutating func forgetIdleHosts() {
-        var newSlot = [Int](repeating: -1, count: hosts.count)
-        for key in states.keys { newSlot[Int(key >> 32)] = 0 }
-        var keptHosts: [String] = [], keptNewest: [Int64] = []
-        for i in hosts.indices where newSlot[i] == 0 {
-            newSlot[i] = keptHosts.count
-            keptHosts.append(hosts[i])
-            keptNewest.append(newestByHost[i])
-        }
-        guard hosts.count - keptHosts.count > Self.maxIdleHosts else { return }
-        var renumbered: [UInt64: SessionState] = [:]
-        renumbered.reserveCapacity(states.count)
-        for (key, st) in states {
-            renumbered[Self.key(newSlot[Int(key >> 32)], Int32(bitPattern: UInt32(truncatingIfNeeded: key)))] = st
-        }
-        states = renumbered
-        hosts = keptHosts
-        newestByHost = keptNewest
-        hostSlots = Dictionary(uniqueKeysWithValues: hosts.enumerated().map { ($1, $0) })
-        lastHost = 0
+    /// Forgets idle sessions in every MTA's linker (emitting what they held back); call before saving.
+    public mutating func compact(emit: (consuming LogRecord) -> Void) {
+        for i in linkers.indices { linkers[i].compact(ids: &ids, emit: emit) }
     }
 
     // MARK: Saving
 
-    /// The saved form (the same JSON as when the state was keyed by host name).
-    private struct Saved: Codable {
+    private enum Keys: String, CodingKey { case sessionGap, ids, linkers }
+
+    private struct NameKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Before v4 the state was sendmail's alone, with the id counters beside it.
+    private struct SavedBeforeV4: Decodable {
         var sessionGap: Int64
         var nextSessionID: Int64
-        var states: [SessionKey: SessionState]
-        var newestByHost: [String: Int64]
         var reusableIDs: [Int64]
         var nextFailureID: Int64
         var reusableFailureIDs: [Int64]
         var nextDeliveryID: Int64
         var reusableDeliveryIDs: [Int64]
-        var sinceSweep: Int
     }
 
     public init(from decoder: Decoder) throws {
-        let saved = try Saved(from: decoder)
-        self.init(sessionGap: saved.sessionGap, firstSessionID: saved.nextSessionID)
-        for (host, t) in saved.newestByHost {
-            newestByHost[slot(of: host)] = t
+        let c = try decoder.container(keyedBy: Keys.self)
+        if !c.contains(.linkers) {
+            let old = try SavedBeforeV4(from: decoder)
+            self.init(sessionGap: old.sessionGap, firstSessionID: old.nextSessionID)
+            ids.reuseSessions(old.reusableIDs)
+            ids.reserveFailures(from: old.nextFailureID)
+            ids.reuseFailures(old.reusableFailureIDs)
+            ids.reserveDeliveries(from: old.nextDeliveryID)
+            ids.reuseDeliveries(old.reusableDeliveryIDs)
+            linkers[Int(MTA.sendmail.code)] = try SendmailLinker(from: decoder)
+            return
         }
-        for (k, st) in saved.states {
-            states[Self.key(slot(of: k.host), k.pid)] = st
+        self.init(sessionGap: try c.decode(Int64.self, forKey: .sessionGap))
+        ids = try c.decode(RowIDs.self, forKey: .ids)
+        let saved = try c.nestedContainer(keyedBy: NameKey.self, forKey: .linkers)
+        for p in MTARegistry.parsers {
+            let key = NameKey(stringValue: p.mta.name)
+            if saved.contains(key) { linkers[Int(p.mta.code)] = try Self.decodeLinker(p, saved, key) }
         }
-        reusableIDs = saved.reusableIDs
-        nextFailureID = saved.nextFailureID
-        reusableFailureIDs = saved.reusableFailureIDs
-        nextDeliveryID = saved.nextDeliveryID
-        reusableDeliveryIDs = saved.reusableDeliveryIDs
-        sinceSweep = saved.sinceSweep
+    }
+
+    private static func decodeLinker<P: MTAParser>(_: P.Type, _ c: KeyedDecodingContainer<NameKey>,
+                                                   _ key: NameKey) throws -> any MTALinker {
+        try c.decode(P.Linker.self, forKey: key)
     }
 
     public func encode(to encoder: Encoder) throws {
-        var byName: [SessionKey: SessionState] = [:]
-        for (k, st) in states {
-            byName[SessionKey(host: hosts[Int(k >> 32)], pid: Int32(bitPattern: UInt32(truncatingIfNeeded: k)))] = st
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(sessionGap, forKey: .sessionGap)
+        try c.encode(ids, forKey: .ids)
+        var saved = c.nestedContainer(keyedBy: NameKey.self, forKey: .linkers)
+        for p in MTARegistry.parsers {
+            let linker = linkers[Int(p.mta.code)]
+            try Self.encodeLinker(linker, &saved, NameKey(stringValue: p.mta.name))
         }
-        var newest: [String: Int64] = [:]
-        for (i, h) in hosts.enumerated() where newestByHost[i] != Int64.min { newest[h] = newestByHost[i] }
-        try Saved(sessionGap: sessionGap, nextSessionID: nextSessionID, states: byName, newestByHost: newest,
-                  reusableIDs: reusableIDs, nextFailureID: nextFailureID, reusableFailureIDs: reusableFailureIDs,
-                  nextDeliveryID: nextDeliveryID, reusableDeliveryIDs: reusableDeliveryIDs, sinceSweep: sinceSweep)
-            .encode(to: encoder)
     }
 
-    /// True when two server-side relays are the same connection: same IP when both have one,
-    /// else the same peer; an unknown side matches.
-    static func sameConnection(_ a: Relay, _ b: Relay?) -> Bool {
-        guard let b else { return true }
-        // The STARTTLS copy of the relay is cut at 100 characters: a prefix is the same relay.
-        if b.raw.hasPrefix(a.raw) || a.raw.hasPrefix(b.raw) { return true }
-        if let ia = a.ip, let ib = b.ip { return ia == ib }
-        if let pa = a.peer, let pb = b.peer { return pa == pb || pb.hasPrefix(pa) }
-        return true
+    private static func encodeLinker<L: MTALinker>(_ linker: L, _ c: inout KeyedEncodingContainer<NameKey>,
+                                                   _ key: NameKey) throws {
+        try c.encode(linker, forKey: key)
     }
 }

@@ -1,13 +1,25 @@
 /// The definitions the encryption rates are built on, computed once at ingest and stored with each
-/// row (`messages.encrypted`, `deliveries.network_mailer`, every table's `loopback`), so every query
-/// and the rollups count the same way.
+/// row (`encrypted` of messages, deliveries and AUTH, `deliveries.network_mailer`, every table's
+/// `loopback`), so every query and the rollups count the same way for every MTA.
 extension InboundMessage {
     /// Came over TLS: proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, …) or the SMTP session had a
     /// STARTTLS=server line (`sessionID`, the record's linked session: sendmail before 8.15 logs
     /// ESMTP even over TLS).
+    /// What the MTA's log says itself (`overTLS`) comes first.
     public func isEncrypted(sessionID: Int64?) -> Bool {
-        sessionID != nil || (proto.map { Definitions.containsCaseless($0, "SMTPS") } ?? false)
+        if let overTLS { return overTLS }
+        return sessionID != nil || (proto.map { Definitions.containsCaseless($0, "SMTPS") } ?? false)
     }
+}
+
+extension Delivery {
+    /// Went over TLS: what the line says (`overTLS`, Postfix `tls=`), else linked to a client session.
+    public func isEncrypted(sessionID: Int64?) -> Bool { overTLS ?? (sessionID != nil) }
+}
+
+extension AuthEvent {
+    /// Over TLS: what the MTA's log says (`overTLS`), else linked to a TLS session.
+    public func isEncrypted(sessionID: Int64?) -> Bool { overTLS ?? (sessionID != nil) }
 }
 
 extension Delivery {

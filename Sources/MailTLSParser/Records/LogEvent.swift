@@ -65,10 +65,15 @@ public struct FailureCompletion: Sendable, Equatable, Codable {
 public struct TLSSession: Sendable, Equatable, Codable {
     public var role: Role
     public var relay: Relay
-    /// As logged: `TLSv1.3`, `TLSv1/SSLv3`, `SSLv3`, `UNKNOWN`, …
+    /// Normalised (`TLSVersion.normalised`): `TLSv1.3`, `TLSv1.2`, `TLSv1`, `SSLv3`, or as logged when it
+    /// is none of those (`TLSv1/SSLv3`, `UNKNOWN`).
     public var version: String
-    /// As logged: `OK`, `NO`, `NOT`, `FAIL`, `TRUSTED`, `DANE_FAIL`, …
+    /// In sendmail's words (`OK`, `NO`, `NOT`, `FAIL`, `TRUSTED`, `DANE_FAIL`, …), which other MTAs' parsers
+    /// map their results to (Postfix `Verified` → `OK`, Exim `CV=no` with a `DN=` → `FAIL`).
     public var verify: String
+    /// The version and the verify result as the log wrote them (`TLS1.2`, `Untrusted`, `CV=yes`).
+    public var versionLogged: String
+    public var verifyLogged: String
     public var cipher: String
     /// sendmail's `bits=alg/cipher`: the algorithm's bits first.
     public var algBits: Int?
@@ -78,13 +83,16 @@ public struct TLSSession: Sendable, Equatable, Codable {
     public var daneStatus: String?
     public var daneNote: String?
 
+    /// A session; `version` is normalised here, and the logged forms default to the given ones.
     public init(role: Role, relay: Relay, version: String, verify: String, cipher: String,
                 algBits: Int?, cipherBits: Int?, danePubkeyFP: String? = nil, daneStatus: String? = nil,
-                daneNote: String? = nil) {
+                daneNote: String? = nil, versionLogged: String? = nil, verifyLogged: String? = nil) {
         self.role = role
         self.relay = relay
-        self.version = version
+        self.version = TLSVersion.normalised(version)
         self.verify = verify
+        self.versionLogged = versionLogged ?? version
+        self.verifyLogged = verifyLogged ?? verify
         self.cipher = cipher
         self.algBits = algBits
         self.cipherBits = cipherBits
@@ -162,9 +170,12 @@ public struct AuthEvent: Sendable, Equatable, Codable {
     public var bits: Int?
     /// The failure text of `AUTH failure` lines.
     public var reason: String?
+    /// Whether it happened over TLS when the MTA's log says so without a TLS session line to link
+    /// (a Postfix connection whose `disconnect` counters show STARTTLS); nil: decided by the link.
+    public var overTLS: Bool?
 
     public init(role: Role, success: Bool, relay: Relay?, authid: String?, mechanism: String?, bits: Int?,
-                reason: String? = nil) {
+                reason: String? = nil, overTLS: Bool? = nil) {
         self.role = role
         self.success = success
         self.relay = relay
@@ -172,6 +183,7 @@ public struct AuthEvent: Sendable, Equatable, Codable {
         self.mechanism = mechanism
         self.bits = bits
         self.reason = reason
+        self.overTLS = overTLS
     }
 }
 
@@ -201,9 +213,12 @@ public struct InboundMessage: Sendable, Equatable, Codable {
     public var loggedTLS: LoggedTLS?
     /// `auth=` (LOG_MORE builds).
     public var auth: String?
+    /// Whether it came over TLS when the MTA's log says so without a TLS session line to link (Postfix
+    /// `disconnect … starttls=1`, a wrapper-mode service); nil: decided by proto and the link.
+    public var overTLS: Bool?
 
     public init(sender: String, size: Int?, nrcpts: Int?, messageID: String?, proto: String?, daemon: String?,
-                relay: Relay?, loggedTLS: LoggedTLS? = nil, auth: String? = nil) {
+                relay: Relay?, loggedTLS: LoggedTLS? = nil, auth: String? = nil, overTLS: Bool? = nil) {
         self.sender = sender
         self.size = size
         self.nrcpts = nrcpts
@@ -213,6 +228,7 @@ public struct InboundMessage: Sendable, Equatable, Codable {
         self.relay = relay
         self.loggedTLS = loggedTLS
         self.auth = auth
+        self.overTLS = overTLS
     }
 }
 
@@ -236,10 +252,15 @@ public struct Delivery: Sendable, Equatable, Codable {
     public var delay: String?
     public var xdelay: String?
     public var loggedTLS: LoggedTLS?
+    /// Postfix 3.11+ `tls=` (smtp_log_tls_feature_status) as logged.
+    public var tlsFeature: String?
+    /// Whether the delivery went over TLS when the line itself says so (Postfix `tls=may`, or
+    /// `tls=may:none` for a downgrade); nil: decided by the link to a TLS session.
+    public var overTLS: Bool?
 
     public init(recipients: String, recipientCount: Int, continued: Bool, mailer: String?, relay: Relay?,
                 dsn: String?, status: Status, statusText: String, delay: String?, xdelay: String?,
-                loggedTLS: LoggedTLS? = nil) {
+                loggedTLS: LoggedTLS? = nil, tlsFeature: String? = nil, overTLS: Bool? = nil) {
         self.recipients = recipients
         self.recipientCount = recipientCount
         self.continued = continued
@@ -251,5 +272,7 @@ public struct Delivery: Sendable, Equatable, Codable {
         self.delay = delay
         self.xdelay = xdelay
         self.loggedTLS = loggedTLS
+        self.tlsFeature = tlsFeature
+        self.overTLS = overTLS
     }
 }

@@ -16,7 +16,7 @@ public struct LogRecord: Sendable, Equatable, Codable {
     public var host: String
     /// The syslog pid (0 when the line had none).
     public var pid: Int32
-    /// The sendmail queue id, when the message had one.
+    /// The MTA's queue id (message id for Exim), when the line had one.
     public var queueID: String?
     public var origin: LineOrigin
     public var event: LogEvent
@@ -30,9 +30,11 @@ public struct LogRecord: Sendable, Equatable, Codable {
     /// or AUTH came over, the STARTTLS=client session that carried a delivery or client AUTH, the
     /// session of a certificate or of a read/write error. nil: none (for AUTH: AUTH in clear).
     public var sessionID: Int64?
+    /// The MTA that logged the line (its parser's `MTAParser.mta`).
+    public var mta: MTA
 
     public init(time: Int64, host: String, pid: Int32, queueID: String?, origin: LineOrigin, event: LogEvent,
-                id: Int64 = 0, sessionID: Int64? = nil) {
+                id: Int64 = 0, sessionID: Int64? = nil, mta: MTA = .sendmail) {
         self.time = time
         self.host = host
         self.pid = pid
@@ -41,5 +43,6 @@ public struct LogRecord: Sendable, Equatable, Codable {
         self.event = event
         self.id = id
         self.sessionID = sessionID
+        self.mta = mta
     }
 }

@@ -4,7 +4,8 @@
 /// 8.12 to 8.18 are covered: the STARTTLS main line with DANE suffixes, certificate details,
 /// handshake failures, TLS rulesets, TLS I/O errors, AUTH, `from=` and `to=` (with `[more]` and the
 /// `_FFR_LOG_MORE` TLS fields), and `NOQUEUE: connect from`.
-public struct SendmailParser: MessageParser {
+public struct SendmailParser: MTAParser {
+    public static let mta = MTA.sendmail
     /// Field values and relays seen recently: repeated values are not made again.
     private var strings = StringCache()
     private var relays = ByteCache<Relay>()
@@ -39,6 +40,16 @@ public struct SendmailParser: MessageParser {
         let relay = relays.value(for: v) { Relay.parse($0, cuts: &cuts) }
         truncatedFields += cuts
         return relay
+    }
+
+    /// Every tag: sendmail's is its `-L` label (`sm-mta`, `sendmail`, `sm-msp-queue`, or any other), so its
+    /// lines are recognised by their content. It is registered last.
+    public static func claims(tag: ByteSpan) -> Bool { true }
+
+    public static func makeLinker(sessionGap: Int64) -> SendmailLinker { SendmailLinker(sessionGap: sessionGap) }
+
+    public mutating func parse(_ envelope: SyslogEnvelope) -> MessageParseResult {
+        parse(message: envelope.message)
     }
 
     public mutating func parse(message input: ByteSpan) -> MessageParseResult {

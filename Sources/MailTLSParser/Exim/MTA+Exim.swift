@@ -1,0 +1,3 @@
+extension MTA {
+    public static let exim = MTA(code: 2, name: "exim")
+}
