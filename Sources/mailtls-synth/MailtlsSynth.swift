@@ -26,6 +26,15 @@ struct MailtlsSynth {
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             if fd < 0 { fail("cannot open \(path): \(String(cString: strerror(errno)))") }
         }
+        switch options.mta {
+        case "postfix": PostfixSynth.run(options: options, fd: fd)
+        case "exim": EximSynth.run(options: options, fd: fd)
+        default: runSendmail(options: options, fd: fd)
+        }
+    }
+
+    /// The sendmail log and its truth.
+    static func runSendmail(options: SynthOptions, fd: Int32) {
         var gen = LogGenerator(options: options, fd: fd)
         gen.run()
         if gen.sink.failed != 0 { fail("write failed: \(String(cString: strerror(gen.sink.failed)))") }

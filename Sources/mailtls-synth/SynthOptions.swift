@@ -6,9 +6,13 @@ struct SynthOptions {
     var truth: String?
     var start = CivilDate(year: 2026, month: 11, day: 1)
     var hosts = 3
+    /// Whose log to write: `sendmail` (default), `postfix` or `exim`.
+    var mta = "sendmail"
+    static let mtas = ["sendmail", "postfix", "exim"]
 
     static let usage = """
         usage: mailtls-synth SIZE [--seed N] [--out FILE] [--truth FILE] [--year Y] [--start YYYY-MM-DD] [--hosts N]
+                             [--mta sendmail|postfix|exim]
 
           SIZE            approximate output size: plain bytes or with a K, M or G suffix (binary: 300K, 5M, 1G)
           --seed N        PRNG seed (default 1); the same seed and options give byte-identical output
@@ -17,6 +21,7 @@ struct SynthOptions {
           --year Y        year of the first day (default 2026, or the year of --start)
           --start DATE    first day, YYYY-MM-DD (default 2026-11-01)
           --hosts N       number of syslog hosts, 1...64 (default 3: mx1, mx2, out1)
+          --mta NAME      whose log to write: sendmail (default), postfix or exim
 
         """
 
@@ -82,6 +87,10 @@ struct SynthOptions {
                 let v = try value(name, inline)
                 guard let n = Int(v), (1 ... 64).contains(n) else { throw UsageError(message: "bad --hosts (1...64): \(v)") }
                 o.hosts = n
+            case "--mta":
+                let v = try value(name, inline)
+                guard Self.mtas.contains(v) else { throw UsageError(message: "bad --mta (sendmail, postfix or exim): \(v)") }
+                o.mta = v
             default:
                 if a.hasPrefix("-") && a.count > 1 { throw UsageError(message: "unknown option: \(a)") }
                 guard !sizeSeen else { throw UsageError(message: "unexpected argument: \(a)") }

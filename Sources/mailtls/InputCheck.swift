@@ -4,8 +4,8 @@ import MailTLSParser
 
 /// A look at the inputs before an ingest, to warn (naming the input) about what is most likely a
 /// mistake: a folder with no files, a file that looks binary (skipped: its bytes would only be
-/// counted as unparsed, and would have been echoed as samples), and a file whose start holds no
-/// sendmail line (read anyway: it may still hold some further on).
+/// counted as unparsed, and would have been echoed as samples), and a file whose start holds no line
+/// of any MTA mailtls reads (read anyway: it may still hold some further on).
 ///
 /// Only the first 64 KiB of a plain file are looked at; compressed files are left to the ingest,
 /// which reports corrupt data itself.
@@ -41,8 +41,8 @@ enum InputCheck {
                                 + "in its first \(binarySample) bytes); skipped")
                 continue
             }
-            if !head.isEmpty && !hasSendmailLine(head, complete: head.count < headSize) {
-                warnings.append("\(Console.printable(path)): no sendmail line in its first "
+            if !head.isEmpty && !hasMTALine(head, complete: head.count < headSize) {
+                warnings.append("\(Console.printable(path)): no \(mtaNames) line in its first "
                                 + (head.count < headSize ? "\(head.count) bytes" : "64 KiB") + "; is it a mail log?")
             }
             read.append(path)
@@ -67,9 +67,15 @@ enum InputCheck {
         return controls * 20 > sample.count
     }
 
-    /// True when a line of `bytes` is one the sendmail parser reads (a record or a broken one); the
-    /// last line is left out unless the file ended there (`complete`), as it may be cut.
-    static func hasSendmailLine(_ bytes: [UInt8], complete: Bool) -> Bool {
+    /// The MTAs mailtls reads, for the warning: "sendmail, postfix or exim".
+    static var mtaNames: String {
+        let names = MTARegistry.all.map(\.name)
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+
+    /// True when a line of `bytes` is one an MTA parser reads as a record; the last line is left out
+    /// unless the file ended there (`complete`), as it may be cut.
+    static func hasMTALine(_ bytes: [UInt8], complete: Bool) -> Bool {
         var parser = LineParser(resolver: TimestampResolver(year: 2000, timeZone: TimeZone(identifier: "UTC")!))
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
         if !complete && bytes.last != 0x0A && !lines.isEmpty { lines.removeLast() }
