@@ -30,6 +30,8 @@ extension Ingester {
             switch consume outcome {
             case .record(let r):
                 linker.link(consume r) { pipeline.append($0) }
+            case .records(let rs):
+                for r in rs { linker.link(r) { pipeline.append($0) } }
             case .skipped:
                 file.pending.skipped += 1
             case .malformed(let reason):

@@ -1,6 +1,8 @@
 /// The outcome of parsing one log line.
 public enum LineOutcome: Sendable, Equatable {
     case record(LogRecord)
+    /// The records of a line that carries several facts (`MessageParseResult.events`), in order.
+    case records([LogRecord])
     /// Another program's line, or an MTA line of no interest.
     case skipped
     /// A line that could not be read: no syslog envelope, or a recognised line with broken fields.
@@ -60,6 +62,12 @@ public struct LineParser: Sendable {
             let time = resolver.resolve(env.timestamp) ?? resolver.referenceUTC
             return .record(LogRecord(time: time, host: host(env.host), pid: env.pid, queueID: qid, origin: origin,
                                      event: event, mta: MTARegistry.parsers[index].mta))
+        case .events(let qid, let events):
+            let time = resolver.resolve(env.timestamp) ?? resolver.referenceUTC
+            let h = host(env.host), mta = MTARegistry.parsers[index].mta
+            return .records(events.map {
+                LogRecord(time: time, host: h, pid: env.pid, queueID: qid, origin: origin, event: $0, mta: mta)
+            })
         }
     }
 

@@ -82,7 +82,7 @@ enum InputCheck {
         for line in lines {
             let outcome = line.withUnsafeBufferPointer { parser.parse(ByteSpan($0), origin: LineOrigin(source: 0, offset: 0)) }
             switch outcome {
-            case .record: return true
+            case .record, .records: return true
             case .malformed, .skipped: continue
             }
         }

@@ -128,7 +128,10 @@ struct Pipeline {
             let offset = Int64(outcomes.count)
             let outcome = ByteSpan.with(line) { parser.parse($0, origin: LineOrigin(source: 7, offset: offset)) }
             outcomes.append(outcome)
-            if case .record(let r) = outcome {
+            var records: [LogRecord] = []
+            if case .record(let r) = outcome { records = [r] }
+            if case .records(let rs) = outcome { records = rs }
+            for r in records {
                 var emitted: [LogRecord] = []
                 linker.link(r) { emitted.append($0) }
                 collect(emitted)
