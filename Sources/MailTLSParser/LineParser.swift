@@ -23,12 +23,10 @@ public struct LineParser: Sendable {
     /// time, and each line would otherwise make a new String (the linker then compares them by identity).
     private var hosts = ByteCache<String>()
 
-    /// Syslog hosts cut to `FieldLimits.hostName` so far.
-    private var truncatedHosts = 0
-
-    /// Field values cut to their `FieldLimits` so far, in all lines this parser read: the record was
-    /// kept with the cut value (docs/parsing-limits.md).
-    public var truncatedFields: Int { parsers.reduce(truncatedHosts) { $0 + $1.truncatedFields } }
+    /// Field values cut to their `FieldLimits` so far, in all lines this parser read (syslog hosts,
+    /// and each MTA parser's cuts of the lines it read): the record was kept with the cut value
+    /// (docs/parsing-limits.md). Kept as a sum, as the read loop asks after every line.
+    public private(set) var truncatedFields = 0
 
     public init(resolver: TimestampResolver) {
         self.resolver = resolver
@@ -52,7 +50,9 @@ public struct LineParser: Sendable {
             guard let i = MTARegistry.parsers.firstIndex(where: { $0.claims(tag: env.tag) }) else { return .skipped }
             index = i
         }
+        let cutBefore = parsers[index].truncatedFields
         let result = parsers[index].parse(env)
+        truncatedFields += parsers[index].truncatedFields - cutBefore
         switch consume result {
         case .skipped:
             return .skipped
@@ -72,6 +72,6 @@ public struct LineParser: Sendable {
     }
 
     private mutating func host(_ span: ByteSpan) -> String {
-        hosts.value(for: FieldLimits.cut(span, FieldLimits.hostName, &truncatedHosts)) { $0.lowercasedString }
+        hosts.value(for: FieldLimits.cut(span, FieldLimits.hostName, &truncatedFields)) { $0.lowercasedString }
     }
 }

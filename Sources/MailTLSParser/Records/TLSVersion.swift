@@ -7,6 +7,11 @@ public enum TLSVersion {
     /// `SSLv2`, `SSLv3`, `TLSv1`, `TLSv1.1`, `TLSv1.2` or `TLSv1.3` for the names of those versions in
     /// any of the forms above (any letter case); anything else (`TLSv1/SSLv3`, `UNKNOWN`) as logged.
     public static func normalised(_ logged: String) -> String {
+        // OpenSSL's own names, what sendmail and Postfix log, are the common case: no String is made.
+        switch logged {
+        case "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3", "SSLv2", "TLSv1/SSLv3": return logged
+        default: break
+        }
         var s = Substring(logged.uppercased())
         if s.hasPrefix("TLSV") || s.hasPrefix("SSLV") {
             s = s.prefix(3) + s.dropFirst(4)
