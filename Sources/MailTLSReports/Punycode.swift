@@ -11,8 +11,8 @@ enum Punycode {
     /// `label` as DNS holds it: itself when it is ASCII, else `xn--` and its Punycode; nil for a label
     /// too long to be a DNS label (more than 63 scalars).
     static func asciiLabel<S: StringProtocol>(_ label: S) -> String? {
+        if label.utf8.allSatisfy({ $0 < 0x80 }) { return String(label) }
         let scalars = Array(label.unicodeScalars)
-        if scalars.allSatisfy(\.isASCII) { return String(label) }
         guard scalars.count <= 63 else { return nil }
         return "xn--" + encode(scalars)
     }
