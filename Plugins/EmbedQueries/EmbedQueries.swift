@@ -58,10 +58,7 @@ struct EmbedQueries: BuildToolPlugin {
     /// The Public Suffix List into `EmbeddedPublicSuffixList.swift`.
     func publicSuffixListCommand(context: PluginContext, target: Target, tool: URL) throws -> Command {
         let path = ProcessInfo.processInfo.environment["MAILTLS_PUBLIC_SUFFIX_LIST"] ?? Self.debianPublicSuffixList
-        guard FileManager.default.fileExists(atPath: path) else {
-            Diagnostics.error(MissingPublicSuffixList(path: path).description)
-            throw MissingPublicSuffixList(path: path)
-        }
+        guard FileManager.default.fileExists(atPath: path) else { throw MissingPublicSuffixList(path: path) }
         let list = URL(fileURLWithPath: path)
         let output = context.pluginWorkDirectoryURL.appending(path: "EmbeddedPublicSuffixList.swift")
         return .buildCommand(
