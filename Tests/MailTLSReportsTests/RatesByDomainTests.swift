@@ -131,6 +131,17 @@ let domainLog =
         }
     }
 
+    /// An empty store gives no rows, in every format, not an error.
+    @Test func anEmptyStoreGivesNoRows() throws {
+        let store = try TestStore([])
+        #expect(try Self.table(store).rows.isEmpty)
+        let filter = ReportFilter(by: .domain)
+        #expect(try store.render("rates", .json, filter) == "[]\n")
+        #expect(try store.render("rates", .csv, filter) == "kind,domain,mail,encrypted,encrypted_share,verified,verified_share,versions\r\n")
+        #expect(try store.render("rates", .table, filter).hasPrefix("Encryption rates by domain\n"))
+        #expect(try store.render("rates", .html, filter).contains("Encryption rates by domain"))
+    }
+
     /// JSON, CSV and HTML carry the same rows as the table; the table fits 100 columns.
     @Test func everyFormatShowsTheSameRows() throws {
         let store = try TestStore(DomainLog.text(sessions: 200))
