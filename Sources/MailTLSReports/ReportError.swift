@@ -12,7 +12,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case invalidTime(String)
     /// A `--role` value is not server/client (or inbound/outbound).
     case invalidRole(String)
-    /// A `--by` value is not day/week/month/host/peer.
+    /// A `--by` value is not one of `ReportFilter.Grouping`.
     case invalidGrouping(String)
     /// A filter was given to a section that does not use it (`--by` outside `rates`).
     case optionNotApplicable(option: String, section: String, sections: [String])
@@ -44,7 +44,7 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case .invalidRole(let text):
             return "unknown role '\(text)': use server (inbound) or client (outbound)"
         case .invalidGrouping(let text):
-            return "unknown grouping '\(text)': use day, week, month, host, peer or hour"
+            return "unknown grouping '\(text)': use day, week, month, host, peer, hour or domain"
         case .optionNotApplicable(let option, let section, let sections):
             return "\(option) does not apply to the \(section) section (it applies to: \(sections.joined(separator: ", ")))"
         case .missingQuery(let name):

@@ -25,6 +25,9 @@ public struct ReportFilter: Sendable, Equatable {
         case day, week, month, host, peer
         /// The hour of the day (00-23, UTC or in `--timezone`): `Queries/rates-by-hour.sql`.
         case hour
+        /// Outbound by recipient domain, inbound by sender domain and by the peer's registered
+        /// domain: `Queries/rates-by-domain.sql`, peers merged by `RatesByDomain`.
+        case domain
 
         /// Reads a grouping name; throws `ReportError.invalidGrouping` for anything else.
         public init(name: String) throws {

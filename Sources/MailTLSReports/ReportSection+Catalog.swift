@@ -14,7 +14,7 @@ extension ReportSection {
     /// `mailtls report rates`.
     public static let rates = ReportSection(
         name: "rates", title: "Encryption rates",
-        abstract: "Share of mail encrypted, overall or --by day|week|month|host|peer|hour.",
+        abstract: "Share of mail encrypted, overall or --by day|week|month|host|peer|hour|domain.",
         options: [.by])
 
     /// `mailtls report verify`.

@@ -71,9 +71,11 @@ public struct ReportSection: Sendable, Equatable {
     }
 
     /// The query that answers `filter`: `query`, or for `rates --by hour` `rates-by-hour` (hours of
-    /// the day come from the rows only, so they have their own, simpler file).
+    /// the day come from the rows only, so they have their own, simpler file), for `rates --by domain`
+    /// `rates-by-domain` (other columns; `RatesByDomain` merges its peer rows).
     public func query(for filter: ReportFilter) -> String {
         if name == "rates" && filter.by == .hour { return "rates-by-hour" }
+        if name == "rates" && filter.by == .domain { return RatesByDomain.query }
         return query
     }
 

@@ -33,6 +33,7 @@ public struct Reporter {
     /// The rows of a table-shaped section.
     public func table(_ section: ReportSection, filter: ReportFilter = ReportFilter()) throws -> ResultTable {
         try section.check(filter)
+        if section.query(for: filter) == RatesByDomain.query { return try ratesByDomain(filter: filter) }
         let rows = try runner.table(section.query(for: filter), filter: filter)
         return section.options.contains(.minHistory) ? filter.keepingHistory(rows) : rows
     }

@@ -14,7 +14,8 @@ extension MailTLS.Report {
         static let section = ReportSection.rates
         @OptionGroup var common: ReportOptions
 
-        @Option(help: ArgumentHelp("One row per day, week, month, host, peer or hour of the day (default: one row per role).",
+        @Option(help: ArgumentHelp("One row per day, week, month, host, peer or hour of the day, or per domain: recipient "
+                                   + "(outbound), sender and peer's registered domain (inbound). Default: one row.",
                                    valueName: "grouping"))
         var by: ReportFilter.Grouping?
 

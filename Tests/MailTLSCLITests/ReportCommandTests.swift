@@ -104,7 +104,7 @@ import Testing
     /// Each closed set is checked by the parser, which lists the values it takes; exit 2.
     @Test(arguments: [
         (["report", "--format", "yaml"], "Please provide one of 'table', 'csv', 'json' or 'html'"),
-        (["report", "rates", "--by", "year"], "Please provide one of the following:\n  - day\n  - week\n  - month\n  - host\n  - peer\n  - hour"),
+        (["report", "rates", "--by", "year"], "Please provide one of the following:\n  - day\n  - week\n  - month\n  - host\n  - peer\n  - hour\n  - domain"),
         (["report", "--role", "both"], "The value 'both' is invalid for '--role <role>'"),
         (["export", "sessionz"], "Please provide one of 'sessions', 'messages', 'deliveries', 'auth' or 'failures'"),
         (["export", "sessions", "--format", "xml"], "Please provide one of 'csv' and 'jsonl'"),
