@@ -11,6 +11,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound rows only) or 'client' (outbound rows only)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only that MTA's rows
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows of each kind
 --
@@ -42,7 +43,7 @@
 WITH
 deliveries AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.recipients AS list, s.version, s.verify, d.tls_session_id IS NOT NULL AS encrypted
+    SELECT d.recipients AS list, s.version, s.verify, d.encrypted AS encrypted
     FROM delivery_rows AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id
     WHERE d.ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
@@ -52,6 +53,7 @@ deliveries AS (
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
 ),
 -- Deliveries per recipient list, version and verify result. Most lists hold one address, nearly
@@ -75,6 +77,7 @@ inbound AS (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1, 2, 3, 4
 ),

@@ -26,7 +26,7 @@ struct DomainTruth: Equatable, CustomStringConvertible {
         // Outbound deliveries as rates.sql counts them: sent, by a network mailer; encrypted when a
         // STARTTLS=client session is linked.
         let deliveries = try database.prepare("""
-            SELECT d.recipients, d.tls_session_id IS NOT NULL, s.verify, s.version
+            SELECT d.recipients, d.encrypted, s.verify, s.version
             FROM deliveries AS d LEFT JOIN tls_sessions AS s ON s.id = d.tls_session_id
             WHERE d.status = 'sent' AND d.network_mailer AND (\(includeLocal ? 1 : 0) OR NOT d.loopback)
             """)

@@ -23,7 +23,7 @@ import Testing
             let rows = try database.prepare("""
                 SELECT substr(ts, 12, 2), 0, encrypted FROM messages WHERE proto IS NOT NULL AND (\(local) OR NOT loopback)
                 UNION ALL
-                SELECT substr(ts, 12, 2), 2, tls_session_id IS NOT NULL FROM deliveries
+                SELECT substr(ts, 12, 2), 2, encrypted FROM deliveries
                 WHERE status = 'sent' AND network_mailer AND (\(local) OR NOT loopback)
                 """)
             while try rows.step() {
