@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSParser
 
 /// The filters every section and export accepts, turned into the named parameters of `Queries/`.
 ///
@@ -31,6 +32,16 @@ public struct ReportFilter: Sendable, Equatable {
             guard let g = Grouping(rawValue: name.lowercased()) else { throw ReportError.invalidGrouping(name) }
             self = g
         }
+    }
+
+    /// The names `--mta` takes: every registered MTA (`MTARegistry`), by code.
+    public static var mtaNames: [String] { MTARegistry.all.map(\.name) }
+
+    /// The MTA name `name` (any case) as the store holds it; throws `ReportError.invalidMTA` for a
+    /// name that is not a registered MTA.
+    public static func mtaName(_ name: String) throws -> String {
+        guard let mta = MTARegistry.mta(named: name.lowercased()) else { throw ReportError.invalidMTA(name) }
+        return mta.name
     }
 
     /// Rows at or after this instant (`:since`).
