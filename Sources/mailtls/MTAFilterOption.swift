@@ -4,19 +4,25 @@ import MailTLSReports
 /// `--mta NAME`, shared by `report`, `export` and `check`: only the rows one MTA logged.
 ///
 /// The names are those of the registered MTAs (`MTARegistry`), so an MTA added later is offered here
-/// (in `--help` and shell completion) without a change to this file.
+/// (in `--help`, shell completion and the usage error) without a change to this file.
 struct MTAFilterOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Only rows this MTA logged: \(ReportFilter.mtaNames.joined(separator: ", ")) (default: all).",
-                               valueName: "mta"),
-            completion: .list(ReportFilter.mtaNames))
-    var mta: String?
+    /// A registered MTA's name, read in any case; ArgumentParser lists the names when one is wrong.
+    struct Name: ExpressibleByArgument {
+        let name: String
 
-    func validate() throws {
-        if let mta { do { _ = try ReportFilter.mtaName(mta) } catch { throw ValidationError("--mta: \(error)") } }
+        init?(argument: String) {
+            guard let name = try? ReportFilter.mtaName(argument) else { return nil }
+            self.name = name
+        }
+
+        static var allValueStrings: [String] { ReportFilter.mtaNames }
     }
+
+    @Option(help: ArgumentHelp("Only rows this MTA logged (default: every MTA).", valueName: "mta"))
+    var mta: Name?
 
     /// Sets the MTA filter of `filter` (the name as stored, lowercase).
     func apply(to filter: inout ReportFilter) {
-        filter.mta = mta.flatMap { try? ReportFilter.mtaName($0) }
+        filter.mta = mta?.name
     }
 }
