@@ -141,6 +141,8 @@ final class MixedStore {
         #expect(Self.int(doc, "auth.plaintext_password") == 3)
         #expect(Self.int(doc, "weak_sessions") == 1)
         #expect(Self.int(doc, "handshake_failures") == 1)
+        let check = try store.reporter.query("check").records.first ?? [:]
+        #expect(check["weak_sessions"]?.int == 1 && check["plaintext_auth"]?.int == 3 && check["outbound_encrypted"]?.int == 4)
         // Per MTA (read from the rows), in MTA code order.
         guard case .object(let byMTA)? = doc["by_mta"] else { Issue.record("no by_mta in \(doc.compactText)"); return }
         #expect(byMTA.map(\.key) == ["sendmail", "postfix", "exim"])
