@@ -235,6 +235,18 @@ final class MixedStore {
         }
     }
 
+    /// Every query honours `--mta` and says so in its header: a query that ignored it would count
+    /// every MTA's rows under `--mta postfix` without a word.
+    @Test func everyQueryReadsAndDocumentsTheMTAFilter() throws {
+        let store = try MixedStore(only: .sendmail)
+        for (name, text) in try QueryFileTests.files() {
+            let statement = try store.reporter.store.database.prepare(text)
+            #expect(statement.parameterNames.contains(":mta"), "Queries/\(name).sql does not read :mta")
+            let header = text.components(separatedBy: "\n").prefix(while: { $0.hasPrefix("--") }).joined(separator: "\n")
+            #expect(header.contains("--   :mta "), "Queries/\(name).sql does not document :mta in its parameter list")
+        }
+    }
+
     @Test func anUnknownMTAIsAnErrorNamingTheMTAs() throws {
         let store = try MixedStore()
         var f = ReportFilter()
