@@ -223,8 +223,10 @@ final class MixedStore {
                 g.by = by
                 #expect(try mixed.reporter.table(.rates, filter: f) == alone.reporter.table(.rates, filter: g), "rates --by \(by)")
             }
-            let check = try mixed.reporter.query("check", filter: filtered), checkAlone = try alone.reporter.query("check", filter: plain)
-            #expect(check == checkAlone, "check --mta \(mta)")
+            for name in ["check", "html/versions-by-day"] {
+                #expect(try mixed.reporter.query(name, filter: filtered) == alone.reporter.query(name, filter: plain),
+                        "\(name) --mta \(mta)")
+            }
             for table in ExportTable.allCases {
                 var a: [String] = [], b: [String] = []
                 try mixed.reporter.export(table, filter: filtered, format: .csv) { a.append($0) }
