@@ -62,8 +62,8 @@ struct DocumentRenderer {
     }
 
     /// An object of objects (`by_mta`) as one grid: a row per scalar inside the members (its keys
-    /// joined with spaces, `by_` dropped: `sessions role server`), a column per member. Values are
-    /// formatted here, by their own key (a `rate`/`share` as a percentage), as the grid's columns are
+    /// joined with spaces, `by_` dropped: `sessions role server`), a column per member. A fraction (a
+    /// `rate`/`share` key) is formatted as a percentage here, by its own key, as the grid's columns are
     /// the members' names.
     func grid(_ value: JSONValue) -> ResultTable {
         guard case .object(let members) = value else { return ResultTable(columns: [], rows: []) }
@@ -78,14 +78,16 @@ struct DocumentRenderer {
                 let label = path.map { $0.hasPrefix("by_") ? String($0.dropFirst(3)) : $0 }
                     .joined(separator: " ").replacingOccurrences(of: "_", with: " ")
                 if cells[label] == nil { figures.append(label) }
-                let rate = path.contains { Self.isShare($0) }
-                cells[label, default: [:]][name] = .text(renderer.cell(Self.sqlValue(v), column: rate ? "rate" : path.last ?? ""))
+                let value = Self.sqlValue(v)
+                // Fractions as percentages; other values as they are, so numbers stay right-aligned.
+                cells[label, default: [:]][name] = path.contains(where: Self.isShare) && value != .null
+                    ? .text(renderer.cell(value, column: "rate")) : value
             }
             walk(inner, [])
         }
         let names = members.map(\.key)
         return ResultTable(columns: ["figure"] + names,
-                           rows: figures.map { f in [.text(f)] + names.map { cells[f]?[$0] ?? .text("-") } })
+                           rows: figures.map { f in [.text(f)] + names.map { cells[f]?[$0] ?? .null } })
     }
 
     /// True for a key whose values are fractions (`rate`, `share`, `…_rate`, `…_share`, `…_share_…`).
