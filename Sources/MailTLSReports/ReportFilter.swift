@@ -108,7 +108,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let until { p[":until"] = .text(TimeBound.iso(until)) }
         if let host { p[":host"] = .text(host) }
         if let role { p[":role"] = .text(role.rawValue) }
-        if let mta { p[":mta"] = .text(mta) }
+        if let mta { p[":mta"] = .text(mta.lowercased()) }  // MTA names are stored lowercase
         if let peer { p[":peer"] = .text(peer.lowercased()) }
         if includeLocal { p[":include_local"] = .integer(1) }
         if let limit { p[":limit"] = .integer(Int64(limit)) }
