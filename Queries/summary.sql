@@ -467,13 +467,13 @@ notes AS (
         (SELECT CASE WHEN count(*) > 0 THEN json_group_array(note) END FROM (
             SELECT 1 AS k, name || ': TLS versions and ciphers are unknown for ' || messages_without_session
                    || ' inbound message' || CASE messages_without_session WHEN 1 THEN '' ELSE 's' END
-                   || ' encrypted by STARTTLS without a TLS line in the log (smtpd_tls_loglevel 0); to log them: '
+                   || ' encrypted without a TLS line in the log (Postfix logs none at smtpd_tls_loglevel 0); to log them: '
                    || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload' AS note
             FROM mta_figures WHERE name = 'postfix' AND messages_without_session > 0
             UNION ALL
             SELECT 2, name || ': TLS versions and ciphers are unknown for ' || deliveries_without_session
                    || ' outbound deliver' || CASE deliveries_without_session WHEN 1 THEN 'y' ELSE 'ies' END
-                   || ' encrypted by tls= without a TLS line in the log (smtp_tls_loglevel 0); to log them: '
+                   || ' encrypted without a TLS line in the log (Postfix logs none at smtp_tls_loglevel 0); to log them: '
                    || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload'
             FROM mta_figures WHERE name = 'postfix' AND deliveries_without_session > 0
             ORDER BY k))
