@@ -9,12 +9,16 @@
 --   :role            'server' (AUTH=server: clients logging in to us) or 'client' (AUTH=client: we
 --                    log in to a smarthost)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows of each kind
 --
--- An AUTH is over TLS when a STARTTLS came before it in the same SMTP session (tls_session_id is set),
--- else in clear. Rows, one kind after the other:
---   password_in_clear    successful PLAIN or LOGIN (the password itself crosses the wire) in clear,
+-- An AUTH is over TLS when auth_events.encrypted is 1 (set at ingest: a TLS session came before it in
+-- the same SMTP session, or the MTA's log says so: Postfix starttls=1 counters, Exim X=), else in
+-- clear. An AUTH row is one SMTP session's AUTH for sendmail, one message's for Postfix and Exim (their
+-- logs show AUTH per message). Rows, one kind after the other:
+--   password_in_clear    successful AUTH whose mechanism contains PLAIN or LOGIN in any case (PLAIN,
+--                        LOGIN, Exim's dovecot_plain: the password itself crosses the wire) in clear,
 --                        per role, account, mechanism and peer: the finding. CRAM-MD5 and other
 --                        challenge mechanisms send no password and are not findings.
 --   success              successful AUTH (AUTH=server, AUTH=client) per role, account and mechanism.
@@ -28,12 +32,12 @@
 -- grouped by ids first; texts are looked up only for the groups.
 WITH
 event_groups AS (
-    SELECT r.role, r.success, r.peer, r.authid, r.mech, r.tls_session_id IS NOT NULL AS over_tls,
+    SELECT r.role, r.success, r.peer, r.authid, r.mech, r.encrypted AS over_tls,
            count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, role, success, peer, authid, mech, tls_session_id, loopback FROM auth_rows
+    FROM (SELECT ts, host, mta, role, success, peer, authid, mech, encrypted, loopback FROM auth_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, role, success, peer, authid, mech, tls_session_id, loopback FROM auth_rows
+          SELECT ts, host, mta, role, success, peer, authid, mech, encrypted, loopback FROM auth_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
@@ -41,12 +45,13 @@ event_groups AS (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.role, r.success, r.peer, r.authid, r.mech, 6
 ),
 events AS (
     SELECT g.n, g.first, g.last, ro.value AS role, g.success, p.value AS peer, a.value AS account, m.value AS mech,
-           g.over_tls, upper(ifnull(m.value, '')) IN ('PLAIN', 'LOGIN') AS sends_password
+           g.over_tls, (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%') AS sends_password
     FROM event_groups AS g
     JOIN texts AS ro ON ro.id = g.role
     LEFT JOIN texts AS p ON p.id = g.peer

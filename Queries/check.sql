@@ -8,14 +8,16 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound only) or 'client' (outbound only)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --
 -- inbound_* and outbound_* follow rates.sql (rates unrounded here: check compares them exactly).
--- weak_sessions counts the sessions of weak.sql: version SSLv2, SSLv3, TLSv1, TLSv1.0 or TLSv1.1
--- ('TLSv1/SSLv3' is judged by its cipher alone), or a cipher containing RC4, DES (3DES too), NULL,
--- EXP (EXPORT), ADH, AECDH, anon or MD5 (any case), or fewer than 128 cipher bits.
+-- weak_sessions counts the sessions of weak.sql: version SSLv2, SSLv3, TLSv1 (TLSv1.0) or TLSv1.1
+-- ('TLSv1/SSLv3' is judged by its cipher alone), or a cipher containing RC4, ARCFOUR, DES (3DES too),
+-- NULL, EXP (EXPORT), ADH, AECDH, ANON or MD5 (any case), or fewer than 128 cipher bits.
 -- plaintext_auth counts the summary's auth.plaintext_password: successful AUTH=server lines with
--- mechanism PLAIN or LOGIN and no TLS session before them (the password crossed the wire in clear).
+-- mechanism containing PLAIN or LOGIN and not over TLS (auth_events.encrypted) (the password crossed the wire in clear).
 -- Speed: without --peer, whole UTC days come from the daily rollups (rollup_sessions, rollup_traffic,
 -- rollup_auth) and only the seconds around them from the base tables (session_rows, ...: integer
 -- times and text ids, the ts index); with --peer, the base tables for the whole period. One pass and
@@ -41,92 +43,96 @@ sessions AS (
                OR r.cipher IN (SELECT id FROM texts WHERE value IN (
                    -- Every cipher stored is in the rollup (which prune keeps): a small table to search.
                    SELECT cipher FROM rollup_sessions
-                   WHERE cipher LIKE '%RC4%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
+                   WHERE cipher LIKE '%RC4%' OR cipher LIKE '%ARCFOUR%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
                       OR cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%' OR cipher LIKE '%MD5%'))
                OR ifnull(r.cipher_bits < 128, 0)) AS weak
     FROM (-- No bound and --peer: one pass over the table.
-          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The whole days of a bounded period when the rollups cannot answer (--peer).
-          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ),
 inbound AS (
     SELECT count(*) AS n, sum(r.encrypted) AS encrypted
     FROM (-- No bound and --peer: one pass over the table.
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The whole days of a bounded period when the rollups cannot answer (--peer).
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ),
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
+    SELECT count(*) AS n, sum(d.encrypted) AS encrypted
     FROM (-- No bound and --peer: one pass over the table.
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The whole days of a bounded period when the rollups cannot answer (--peer).
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
 ),
 -- Per mechanism id first: whether it sends a password is judged on its text.
 auth_groups AS (
-    SELECT r.mech, r.tls_session_id IS NULL AS clear, count(*) AS n
+    SELECT r.mech, NOT r.encrypted AS clear, count(*) AS n
     FROM (-- No bound and --peer: one pass over the table.
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL)
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The whole days of a bounded period when the rollups cannot answer (--peer).
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1, 2
 ),
@@ -135,12 +141,12 @@ auth_groups AS (
 rollup_sessions_counted AS (
     SELECT ifnull(sum(sessions), 0) AS n,
            sum(CASE WHEN version IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1')
-                         OR cipher LIKE '%RC4%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
+                         OR cipher LIKE '%RC4%' OR cipher LIKE '%ARCFOUR%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
                          OR cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%' OR cipher LIKE '%MD5%'
                          OR ifnull(nullif(cipher_bits, -1) < 128, 0)
                     THEN sessions ELSE 0 END) AS weak
     FROM rollup_sessions
-    WHERE :peer IS NULL
+    WHERE :peer IS NULL AND :mta IS NULL
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
@@ -152,16 +158,16 @@ rollup_traffic_counted AS (
            ifnull(sum(CASE direction WHEN 'outbound' THEN n END), 0) AS outbound,
            sum(CASE direction WHEN 'outbound' THEN encrypted * n END) AS outbound_encrypted
     FROM rollup_traffic
-    WHERE :peer IS NULL
+    WHERE :peer IS NULL AND :mta IS NULL
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = CASE direction WHEN 'inbound' THEN 'server' ELSE 'client' END)
       AND (coalesce(:include_local, 0) OR NOT loopback)
 ),
 rollup_auth_counted AS (
-    SELECT ifnull(sum(n), 0) AS n, sum(CASE WHEN NOT over_tls AND mech IN ('PLAIN', 'LOGIN') THEN n ELSE 0 END) AS plaintext
+    SELECT ifnull(sum(n), 0) AS n, sum(CASE WHEN NOT over_tls AND (mech LIKE '%PLAIN%' OR mech LIKE '%LOGIN%') THEN n ELSE 0 END) AS plaintext
     FROM rollup_auth
-    WHERE :peer IS NULL AND role = 'server' AND success
+    WHERE :peer IS NULL AND :mta IS NULL AND role = 'server' AND success
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
@@ -169,7 +175,7 @@ rollup_auth_counted AS (
 ),
 auth AS (
     SELECT ifnull(sum(g.n), 0) AS n,
-           sum((g.clear AND upper(ifnull(m.value, '')) IN ('PLAIN', 'LOGIN')) * g.n) AS plaintext
+           sum((g.clear AND (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%')) * g.n) AS plaintext
     FROM auth_groups AS g LEFT JOIN texts AS m ON m.id = g.mech
 )
 SELECT inbound.n + rt.inbound AS inbound_messages,

@@ -7,6 +7,8 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound sessions) or 'client' (outbound sessions)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -31,19 +33,24 @@ period AS (
 session_groups AS (
     SELECT r.role, r.cipher, r.peer, sum(r.n) AS n, min(r.cipher_bits) AS cipher_bits
     FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
-          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          SELECT host, NULL AS mta, role, nullif(peer, 0) AS peer, loopback, nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
           FROM rollup_peer_sessions
-          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          WHERE :mta IS NULL AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
-          SELECT host, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          -- With --mta (the rollup has no mta column) the whole days too come from the rows.
+          SELECT host, mta, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT host, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          SELECT host, mta, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE 1
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.role, r.cipher, r.peer
 ),

@@ -8,13 +8,15 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound only) or 'client' (outbound only)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :localtime       1 to cut days in the TZ zone instead of UTC
 --   :limit           only the last this many days
 --
 -- Messages, deliveries and rates follow the definitions of rates.sql; handshake failures are
 -- accept_failed and connect_failed rows of tls_failures.
--- Speed: without --peer or :localtime, and with :since and :until unset or at midnight UTC, the
+-- Speed: without --peer, --mta or :localtime, and with :since and :until unset or at midnight UTC, the
 -- counts come from the daily rollups (rollup_sessions, rollup_traffic, rollup_failures) and do not
 -- grow with the rows; otherwise from the base tables (session_rows, ...: the ts index when :since or
 -- :until is set), counted per quarter hour (every time zone's offset is a multiple of it) first.
@@ -27,55 +29,57 @@ options AS (
 ),
 sessions AS (
     SELECT r.ts / 900 AS q, count(*) AS n
-    FROM (SELECT ts, host, role, peer, loopback FROM session_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    FROM (SELECT ts, host, mta, role, peer, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
-          SELECT ts, host, role, peer, loopback FROM session_rows
+          SELECT ts, host, mta, role, peer, loopback FROM session_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1
 ),
 inbound AS (
     SELECT r.ts / 900 AS q, count(*) AS n, sum(r.encrypted) AS encrypted
-    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    FROM (SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1
 ),
 outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.ts / 900 AS q, count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
-    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    SELECT d.ts / 900 AS q, count(*) AS n, sum(d.encrypted) AS encrypted
+    FROM (SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
@@ -84,26 +88,28 @@ outbound AS (
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
     GROUP BY 1
 ),
 failures AS (
     SELECT r.ts / 900 AS q, count(*) AS n
-    FROM (SELECT ts, host, role, peer, kind, loopback FROM failure_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    FROM (SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
-          SELECT ts, host, role, peer, kind, loopback FROM failure_rows
+          SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE r.kind IN (SELECT id FROM texts WHERE value IN ('accept_failed', 'connect_failed'))
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1
 ),
@@ -111,7 +117,7 @@ failures AS (
 rollup_events AS (
     SELECT day AS date, sessions AS session, 0 AS msg, 0 AS msg_enc, 0 AS dlv, 0 AS dlv_enc, 0 AS failure
     FROM rollup_sessions
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
@@ -122,7 +128,7 @@ rollup_events AS (
     SELECT day, 0, CASE direction WHEN 'inbound' THEN n ELSE 0 END, CASE direction WHEN 'inbound' THEN encrypted * n ELSE 0 END,
            CASE direction WHEN 'outbound' THEN n ELSE 0 END, CASE direction WHEN 'outbound' THEN encrypted * n ELSE 0 END, 0
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
@@ -132,7 +138,7 @@ rollup_events AS (
     UNION ALL
     SELECT day, 0, 0, 0, 0, 0, n
     FROM rollup_failures
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0)) AND kind IN ('accept_failed', 'connect_failed')
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')

@@ -13,6 +13,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound: the peer connects to us) or 'client' (outbound)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -54,10 +55,10 @@ bounds AS (
 sessions AS NOT MATERIALIZED (
     SELECT r.ts, CASE WHEN r.role = (SELECT id FROM texts WHERE value = 'server') THEN 'server' ELSE 'client' END AS role,
            r.peer, r.version, r.verify, r.ts >= (SELECT recent_start FROM bounds) AS recent
-    FROM (SELECT ts, host, role, peer, version, verify, loopback FROM session_rows
+    FROM (SELECT ts, host, mta, role, peer, version, verify, loopback FROM session_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, role, peer, version, verify, loopback FROM session_rows
+          SELECT ts, host, mta, role, peer, version, verify, loopback FROM session_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
@@ -65,14 +66,15 @@ sessions AS NOT MATERIALIZED (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ),
 inbound AS NOT MATERIALIZED (
     SELECT r.ts, r.peer, r.encrypted
-    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+    FROM (SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
@@ -80,15 +82,16 @@ inbound AS NOT MATERIALIZED (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
 ),
 outbound AS NOT MATERIALIZED (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.ts, coalesce(s.peer, d.peer) AS peer, d.tls_session_id IS NOT NULL AS encrypted
-    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+    SELECT d.ts, coalesce(s.peer, d.peer) AS peer, d.encrypted AS encrypted
+    FROM (SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS d
@@ -99,6 +102,7 @@ outbound AS NOT MATERIALIZED (
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
 ),
 -- The rank of each version id that occurs (NULL: not ranked) and whether a verify id is good or bad.

@@ -8,6 +8,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound) or 'client' (outbound)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -22,10 +23,10 @@
 WITH
 failure_groups AS (
     SELECT r.kind, r.role, r.peer, r.reason, r.reject, r.ruleset_arg, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, kind, role, peer, reason, reject, ruleset_arg, loopback FROM failure_rows
+    FROM (SELECT ts, host, mta, kind, role, peer, reason, reject, ruleset_arg, loopback FROM failure_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, kind, role, peer, reason, reject, ruleset_arg, loopback FROM failure_rows
+          SELECT ts, host, mta, kind, role, peer, reason, reject, ruleset_arg, loopback FROM failure_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
@@ -33,6 +34,7 @@ failure_groups AS (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.kind, r.role, r.peer, r.reason, r.reject, r.ruleset_arg
 ),

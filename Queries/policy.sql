@@ -12,6 +12,8 @@
 --   :host            syslog host, GLOB pattern
 --   :role            only 'client' (outbound) has rows; 'server' gives none
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -44,19 +46,24 @@ period AS (
 session_groups AS (
     SELECT r.peer, r.verify, sum(r.n) AS n, min(r.cipher_bits) AS min_bits, max(r.last) AS last
     FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
-          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(verify, 0) AS verify, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          SELECT host, NULL AS mta, role, nullif(peer, 0) AS peer, loopback, nullif(verify, 0) AS verify, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
           FROM rollup_peer_sessions
-          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          WHERE :mta IS NULL AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
-          SELECT host, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
+          -- With --mta (the rollup has no mta column) the whole days too come from the rows.
+          SELECT host, mta, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT host, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
+          SELECT host, mta, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'client') AND r.peer IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.peer, r.verify
 ),
@@ -66,12 +73,12 @@ sessions AS (
 ),
 mail AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT coalesce(s.peer, d.peer) AS peer, count(*) AS deliveries, sum(d.tls_session_id IS NOT NULL) AS encrypted,
+    SELECT coalesce(s.peer, d.peer) AS peer, count(*) AS deliveries, sum(d.encrypted) AS encrypted,
            max(d.ts) AS last_seen
-    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+    FROM (SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS d
@@ -82,15 +89,16 @@ mail AS (
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
     GROUP BY 1
 ),
 failed AS (
     SELECT r.peer, count(*) AS handshake_failures
-    FROM (SELECT ts, host, peer, kind, loopback FROM failure_rows
+    FROM (SELECT ts, host, mta, peer, kind, loopback FROM failure_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, peer, kind, loopback FROM failure_rows
+          SELECT ts, host, mta, peer, kind, loopback FROM failure_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
@@ -98,6 +106,7 @@ failed AS (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.peer
 ),

@@ -10,6 +10,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound only) or 'client' (outbound only)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :localtime       1 for hours in the TZ zone instead of UTC
 --   :limit           at most this many rows
@@ -27,11 +28,12 @@ inbound AS (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1
 ),
 outbound AS (
-    SELECT d.ts / 900 AS k, count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
+    SELECT d.ts / 900 AS k, count(*) AS n, sum(d.encrypted) AS encrypted
     FROM delivery_rows AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
@@ -41,6 +43,7 @@ outbound AS (
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
     GROUP BY 1
 ),

@@ -8,21 +8,27 @@
 --   :host            syslog host, GLOB pattern (* and ? wildcards)
 --   :role            'server' (inbound only) or 'client' (outbound only)
 --   :peer            peer name or IP, lowercase GLOB pattern ('*.example.org')
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :localtime       1 to cut days, weeks and months in the TZ zone instead of UTC
 --   :by              'day', 'week' (the Monday it starts), 'month', 'host' or 'peer'; unset: one row 'all'
 --   :limit           at most this many rows
 --
 -- Definitions (README "Definitions"):
---   inbound message     a from= line received over SMTP (proto= present) from a non-loopback peer;
---                       encrypted when proto has the S flag (ESMTPS, ESMTPSA, UTF8SMTPS, ...) or its
---                       SMTP session had a STARTTLS=server line (before 8.15 sendmail logs ESMTP over TLS)
---   outbound delivery   a to= line with stat=Sent and a network mailer (esmtp, smtp, smtp8, dsmtp, relay,
---                       any *smtp* mailer) to a non-loopback relay; encrypted when linked to a
---                       STARTTLS=client session. Deferred and bounced attempts are not counted.
+--   inbound message     a message received over SMTP (proto present: sendmail from= with proto=,
+--                       Postfix smtpd client=, Exim <= with an SMTP P=) from a non-loopback peer;
+--                       encrypted (messages.encrypted, set at ingest) when proto has the S flag (ESMTPS,
+--                       ...), its SMTP session had a TLS session first, or the log says so (Postfix
+--                       disconnect ... starttls=1, wrapper-mode smtps; Exim X=)
+--   outbound delivery   a sent delivery (sendmail to= stat=Sent, Postfix status=sent, Exim => and ->) by
+--                       a network mailer (esmtp, smtp, relay, any *smtp*; Exim remote transports) to a
+--                       non-loopback relay; encrypted (deliveries.encrypted, set at ingest) when linked to
+--                       a client TLS session or the line says so (Postfix tls=). Deferred and bounced
+--                       attempts are not counted.
 --   rate                encrypted / total, 4 decimals; NULL when there is nothing to count
 --   loopback peer       peer_ip in 127.0.0.0/8 or ::1, or the peer named localhost (MSP -> MTA hops)
--- Speed: without :peer, :localtime or :by 'peer', and with :since and :until unset or at midnight
+-- Speed: without :peer, :mta, :localtime or :by 'peer', and with :since and :until unset or at midnight
 -- UTC, the counts come from the daily rollup rollup_traffic and do not grow with the rows; otherwise
 -- from the base tables (message_rows, delivery_rows: the ts index when :since or :until is set),
 -- counted per quarter hour, host or peer id first.
@@ -39,21 +45,22 @@ inbound AS (
     SELECT CASE :by WHEN 'day' THEN r.ts / 900 WHEN 'week' THEN r.ts / 900 WHEN 'month' THEN r.ts / 900
                     WHEN 'host' THEN r.host WHEN 'peer' THEN r.peer END AS k,
            count(*) AS n, sum(r.encrypted) AS encrypted
-    FROM (SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+    FROM (SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1
 ),
@@ -61,16 +68,16 @@ outbound AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
     SELECT CASE :by WHEN 'day' THEN d.ts / 900 WHEN 'week' THEN d.ts / 900 WHEN 'month' THEN d.ts / 900
                     WHEN 'host' THEN d.host WHEN 'peer' THEN coalesce(s.peer, d.peer) END AS k,
-           count(*) AS n, sum(d.tls_session_id IS NOT NULL) AS encrypted
-    FROM (SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+           count(*) AS n, sum(d.encrypted) AS encrypted
+    FROM (SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
           UNION ALL
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND (:peer IS NOT NULL OR :by = 'peer')
@@ -79,6 +86,7 @@ outbound AS (
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
     GROUP BY 1
 ),
@@ -109,7 +117,7 @@ bucketed AS (
            END,
            direction = 'inbound', n, encrypted * n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')

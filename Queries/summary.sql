@@ -7,6 +7,8 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound only) or 'client' (outbound only)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :localtime       1 to cut days in the TZ zone instead of UTC
 --   :limit           at most this many peers_per_cipher entries and daily entries (the last days)
@@ -15,10 +17,15 @@
 -- sessions.by_role/by_version/by_cipher/by_verify, inbound.messages/encrypted/rate,
 -- outbound.deliveries/encrypted/rate, peers_per_cipher[].role/cipher/peers/sessions,
 -- handshake_failures, daily[].date/sessions/inbound_rate/outbound_rate, auth.total/over_tls/
--- plaintext_password, weak_sessions.
+-- plaintext_password, weak_sessions, by_mta.<mta>.*, notes[].
+-- by_mta (only when more than one MTA has rows in the period): per MTA (sendmail, postfix, exim) the
+-- headline figures: sessions.total/by_role, inbound and outbound as above, verify_ok_share.server/client
+-- (OK or TRUSTED among the role's sessions), weak_sessions, auth.*, handshake_failures. notes (only
+-- when there is one): what the figures cannot say, e.g. Postfix mail encrypted (disconnect ...
+-- starttls=1, tls=) with no TLS line to give its version and cipher (smtpd_tls_loglevel 0).
 -- by_version and by_cipher count both roles; by_verify groups as verify.sql does; a rate with no
 -- denominator is null. Inbound, outbound and handshake failures follow rates.sql and failures.sql.
--- Speed: without --peer or --timezone, and with --since and --until unset or at midnight UTC, every
+-- Speed: without --peer, --mta or --timezone, and with --since and --until unset or at midnight UTC, every
 -- figure is read from the daily rollups kept at ingest (rollup_* tables; peers_per_cipher only when
 -- neither is set: its rollup is not per day), so the answer does not grow with the raw rows. Otherwise
 -- sessions come from the per-peer daily rollup (rollup_peer_sessions) for the whole days of the
@@ -27,9 +34,11 @@
 -- set), grouped by ids and by UTC day (quarter hour with :localtime) before texts are looked up. Each input
 -- below is "weighted rows" (n) from one or the other; the branch not taken is skipped at once (its
 -- WHERE is a constant false).
--- auth counts successful AUTH=server lines (AUTH failures are not counted): over_tls had a
--- STARTTLS before it in its session; plaintext_password is PLAIN or LOGIN without one (auth.sql's
--- password_in_clear rows). weak_sessions counts the sessions that weak.sql lists.
+-- auth counts successful server AUTH rows (AUTH failures are not counted; one per SMTP session for
+-- sendmail, one per message for Postfix and Exim, as their logs show it): over_tls is
+-- auth_events.encrypted; plaintext_password is a mechanism containing PLAIN or LOGIN (any case: Exim's
+-- authenticator names, dovecot_plain) without TLS (auth.sql's password_in_clear rows). weak_sessions
+-- counts the sessions that weak.sql lists.
 -- The guards that choose between rollups and rows are written out in each arm: SQLite skips an arm
 -- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
@@ -55,35 +64,38 @@ period AS (
 ),
 -- Sessions of the period as weighted rows (n): b is the UTC day, or the quarter hour with :localtime.
 session_src AS NOT MATERIALIZED (
-    SELECT day AS b, host, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version,
+    SELECT day AS b, host, NULL AS mta, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version,
            nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, nullif(verify, 0) AS verify,
            sessions AS n, first_ts AS first, last_ts AS last
     FROM rollup_peer_sessions
-    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND NOT coalesce(:localtime, 0)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND NOT coalesce(:localtime, 0)
+      AND :mta IS NULL
       AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
     UNION ALL
-    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
     FROM session_rows
-    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
     UNION ALL
-    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
     FROM session_rows
-    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
     UNION ALL
-    SELECT ts / (SELECT step FROM options), host, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
     FROM session_rows
-    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND coalesce(:localtime, 0) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
+      AND (coalesce(:localtime, 0) OR :mta IS NOT NULL) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
 ),
 session_groups AS (
     SELECT r.b, r.role, r.version, r.cipher, r.cipher_bits, r.verify, sum(r.n) AS n, min(r.first) AS first,
            max(r.last) AS last
     FROM session_src AS r
-    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1, 2, 3, 4, 5, 6
 ),
@@ -92,7 +104,7 @@ sessions AS (
            CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
                 ELSE 'other' END AS verify, sessions AS n
     FROM rollup_sessions
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
                  AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
                  AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
       AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
@@ -114,17 +126,18 @@ sessions AS (
 peer_groups AS (
     SELECT r.role, r.cipher, r.peer, min(r.cipher_bits) AS cipher_bits, sum(r.n) AS n
     FROM session_src AS r
-    WHERE NOT (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.role, r.cipher, r.peer
 ),
 peer_sessions AS (
     SELECT role, cipher, nullif(peer, '') AS peer, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n
     FROM rollup_peer_ciphers
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
       AND (coalesce(:include_local, 0) OR NOT loopback)
@@ -138,29 +151,30 @@ peer_sessions AS (
 inbound_groups AS (
     SELECT r.ts / (SELECT step FROM options) AS b, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1, 2
 ),
 inbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'inbound'
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'inbound'
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
@@ -171,34 +185,35 @@ inbound AS (
 ),
 outbound_groups AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.ts / (SELECT step FROM options) AS b, d.tls_session_id IS NOT NULL AS encrypted, count(*) AS n,
+    SELECT d.ts / (SELECT step FROM options) AS b, d.encrypted AS encrypted, count(*) AS n,
            min(d.ts) AS first, max(d.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, peer, status, network_mailer, tls_session_id, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
+          SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.network_mailer
       AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
     GROUP BY 1, 2
 ),
 outbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'outbound'
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'outbound'
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'client')
@@ -210,29 +225,30 @@ outbound AS (
 failure_groups AS (
     SELECT r.ts / (SELECT step FROM options) AS b, r.kind, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
-          SELECT ts, host, role, peer, kind, loopback FROM failure_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
-          SELECT ts, host, role, peer, kind, loopback FROM failure_rows
+          SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE 1
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1, 2
 ),
 failures AS (
     SELECT day, first_ts AS ts, last_ts, kind, n
     FROM rollup_failures
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0))
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR role = :role)
@@ -246,44 +262,45 @@ handshake_failures AS (
     SELECT day, ts, n FROM failures WHERE kind IN ('accept_failed', 'connect_failed')
 ),
 auth_groups AS (
-    SELECT r.mech, r.tls_session_id IS NOT NULL AS over_tls, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+    SELECT r.mech, r.encrypted AS over_tls, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, role, success, peer, mech, tls_session_id, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY 1, 2
 ),
 auth AS (
-    SELECT first_ts AS ts, last_ts, over_tls, mech IN ('PLAIN', 'LOGIN') AS sends_password, n
+    SELECT first_ts AS ts, last_ts, over_tls, (mech LIKE '%PLAIN%' OR mech LIKE '%LOGIN%') AS sends_password, n
     FROM rollup_auth
-    WHERE (:peer IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
       AND host GLOB coalesce(:host, '*')
       AND (:role IS NULL OR :role = 'server')
       AND (coalesce(:include_local, 0) OR NOT loopback)
     UNION ALL
-    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.over_tls, upper(ifnull(m.value, '')) IN ('PLAIN', 'LOGIN'), g.n
+    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.over_tls, (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%'), g.n
     FROM auth_groups AS g LEFT JOIN texts AS m ON m.id = g.mech
 ),
 -- The definition of weak.sql.
 weak_sessions AS (
     SELECT n FROM sessions
     WHERE version IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1')
-       OR cipher LIKE '%RC4%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
+       OR cipher LIKE '%RC4%' OR cipher LIKE '%ARCFOUR%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%'
        OR cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%' OR cipher LIKE '%MD5%'
        OR cipher_bits < 128
 ),
@@ -318,8 +335,154 @@ peers_per_cipher AS (
     GROUP BY role, cipher
     ORDER BY CASE role WHEN 'server' THEN 0 ELSE 1 END, sessions DESC, cipher
     LIMIT coalesce(:limit, -1)
+),
+-- Per MTA (by_mta, notes): read from the rows of the period, as the rollups have no mta column, and
+-- only when the store holds rows of an MTA other than sendmail (`others`): a store of sendmail alone
+-- reads none of them. Figures follow the definitions above.
+others AS (
+    SELECT EXISTS (SELECT 1 FROM session_rows WHERE mta <> 0) OR EXISTS (SELECT 1 FROM message_rows WHERE mta <> 0)
+           OR EXISTS (SELECT 1 FROM delivery_rows WHERE mta <> 0) OR EXISTS (SELECT 1 FROM auth_rows WHERE mta <> 0)
+           OR EXISTS (SELECT 1 FROM failure_rows WHERE mta <> 0) AS present
+),
+-- The texts of the versions and ciphers weak.sql calls weak (every cipher stored is in rollup_sessions).
+weak_texts AS MATERIALIZED (
+    SELECT id FROM texts WHERE value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1')
+    UNION
+    SELECT id FROM texts WHERE value IN (
+        SELECT cipher FROM rollup_sessions
+        WHERE cipher LIKE '%RC4%' OR cipher LIKE '%ARCFOUR%' OR cipher LIKE '%DES%' OR cipher LIKE '%NULL%'
+           OR cipher LIKE '%EXP%' OR cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%'
+           OR cipher LIKE '%MD5%')
+),
+mta_sessions AS MATERIALIZED (
+    SELECT r.mta, count(*) AS n,
+           sum(r.role = (SELECT id FROM texts WHERE value = 'server')) AS server,
+           sum(r.role = (SELECT id FROM texts WHERE value = 'client')) AS client,
+           sum(r.role = (SELECT id FROM texts WHERE value = 'server')
+               AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED'))) AS server_ok,
+           sum(r.role = (SELECT id FROM texts WHERE value = 'client')
+               AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED'))) AS client_ok,
+           sum(r.version IN weak_texts OR r.cipher IN weak_texts OR ifnull(r.cipher_bits < 128, 0)) AS weak
+    FROM session_rows AS r
+    WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.mta
+),
+mta_inbound AS MATERIALIZED (
+    SELECT r.mta, count(*) AS n, sum(r.encrypted) AS encrypted,
+           sum(r.encrypted AND r.tls_session_id IS NULL) AS without_session
+    FROM message_rows AS r
+    WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
+      AND r.proto IS NOT NULL
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR :role = 'server')
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.mta
+),
+mta_outbound AS MATERIALIZED (
+    SELECT d.mta, count(*) AS n, sum(d.encrypted) AS encrypted,
+           sum(d.encrypted AND d.tls_session_id IS NULL) AS without_session
+    FROM delivery_rows AS d
+    LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
+    WHERE d.ts >= (SELECT lo FROM period) AND d.ts < (SELECT hi FROM period)
+      AND d.status = (SELECT id FROM texts WHERE value = 'sent')
+      AND d.network_mailer
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR :role = 'client')
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+    GROUP BY d.mta
+),
+mta_auth AS MATERIALIZED (
+    SELECT r.mta, count(*) AS n, sum(r.encrypted) AS over_tls,
+           sum(NOT r.encrypted AND (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%')) AS plaintext
+    FROM auth_rows AS r LEFT JOIN texts AS m ON m.id = r.mech
+    WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
+      AND r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR :role = 'server')
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.mta
+),
+mta_failures AS MATERIALIZED (
+    SELECT r.mta, count(*) AS n
+    FROM failure_rows AS r
+    WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
+      AND r.kind IN (SELECT id FROM texts WHERE value IN ('accept_failed', 'connect_failed'))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+    GROUP BY r.mta
+),
+mta_figures AS (
+    SELECT m.id, m.name,
+           ifnull(s.n, 0) AS sessions, ifnull(s.server, 0) AS server, ifnull(s.client, 0) AS client,
+           s.server_ok, s.client_ok, ifnull(s.weak, 0) AS weak,
+           ifnull(i.n, 0) AS messages, ifnull(i.encrypted, 0) AS messages_encrypted, ifnull(i.without_session, 0) AS messages_without_session,
+           ifnull(o.n, 0) AS deliveries, ifnull(o.encrypted, 0) AS deliveries_encrypted, ifnull(o.without_session, 0) AS deliveries_without_session,
+           ifnull(a.n, 0) AS auth, ifnull(a.over_tls, 0) AS auth_over_tls, ifnull(a.plaintext, 0) AS auth_plaintext,
+           ifnull(f.n, 0) AS failures
+    FROM mtas AS m
+    LEFT JOIN mta_sessions AS s ON s.mta = m.id
+    LEFT JOIN mta_inbound AS i ON i.mta = m.id
+    LEFT JOIN mta_outbound AS o ON o.mta = m.id
+    LEFT JOIN mta_auth AS a ON a.mta = m.id
+    LEFT JOIN mta_failures AS f ON f.mta = m.id
+    WHERE s.mta IS NOT NULL OR i.mta IS NOT NULL OR o.mta IS NOT NULL OR a.mta IS NOT NULL OR f.mta IS NOT NULL
+),
+-- by_mta: only when more than one MTA has rows in the period (else it would repeat the figures above).
+by_mta AS (
+    SELECT CASE WHEN (SELECT present FROM others) AND (SELECT count(*) FROM mta_figures) > 1 THEN
+        (SELECT json_group_object(name, json(figures)) FROM (
+            SELECT name, json_object(
+                'sessions', json_object('total', sessions, 'by_role', json_object('server', server, 'client', client)),
+                'inbound', json_object('messages', messages, 'encrypted', messages_encrypted,
+                                       'rate', round(1.0 * messages_encrypted / nullif(messages, 0), 4)),
+                'outbound', json_object('deliveries', deliveries, 'encrypted', deliveries_encrypted,
+                                        'rate', round(1.0 * deliveries_encrypted / nullif(deliveries, 0), 4)),
+                'verify_ok_share', json_object('server', round(1.0 * server_ok / nullif(server, 0), 4),
+                                               'client', round(1.0 * client_ok / nullif(client, 0), 4)),
+                'weak_sessions', weak,
+                'auth', json_object('total', auth, 'over_tls', auth_over_tls, 'plaintext_password', auth_plaintext),
+                'handshake_failures', failures) AS figures
+            FROM mta_figures ORDER BY id))
+    END AS doc
+),
+-- notes: what the figures cannot say. Postfix logs no TLS line at its default smtpd_tls_loglevel = 0
+-- (nor smtp_tls_loglevel = 0 outbound): its mail is known encrypted (disconnect ... starttls=1, tls=)
+-- without a session to give the version and cipher.
+notes AS (
+    SELECT CASE WHEN (SELECT present FROM others) THEN
+        (SELECT CASE WHEN count(*) > 0 THEN json_group_array(note) END FROM (
+            SELECT 1 AS k, name || ': TLS versions and ciphers are unknown for ' || messages_without_session
+                   || ' inbound message' || CASE messages_without_session WHEN 1 THEN '' ELSE 's' END
+                   || ' encrypted without a TLS line in the log (Postfix logs none at smtpd_tls_loglevel 0); to log them: '
+                   || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload' AS note
+            FROM mta_figures WHERE name = 'postfix' AND messages_without_session > 0
+            UNION ALL
+            SELECT 2, name || ': TLS versions and ciphers are unknown for ' || deliveries_without_session
+                   || ' outbound deliver' || CASE deliveries_without_session WHEN 1 THEN 'y' ELSE 'ies' END
+                   || ' encrypted without a TLS line in the log (Postfix logs none at smtp_tls_loglevel 0); to log them: '
+                   || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload'
+            FROM mta_figures WHERE name = 'postfix' AND deliveries_without_session > 0
+            ORDER BY k))
+    END AS doc
 )
-SELECT json_object(
+
+SELECT CASE WHEN notes.doc IS NULL THEN d.doc ELSE json_set(d.doc, '$.notes', json(notes.doc)) END AS summary
+FROM (SELECT CASE WHEN by_mta.doc IS NULL THEN base.doc ELSE json_set(base.doc, '$.by_mta', json(by_mta.doc)) END AS doc
+      FROM by_mta, (SELECT json_object(
     'period', json_object(
         'from', (SELECT min(ts) FROM activity),
         'to', (SELECT max(last_ts) FROM activity)),
@@ -365,4 +528,4 @@ SELECT json_object(
         'outbound_deliveries', outbound_deliveries, 'outbound_encrypted', outbound_encrypted,
         'outbound_rate', outbound_rate, 'handshake_failures', handshake_failures))
         FROM (SELECT * FROM daily ORDER BY date)))
-) AS summary;
+) AS doc) AS base) AS d, notes;

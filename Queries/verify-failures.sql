@@ -8,6 +8,7 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (certificates of clients) or 'client' (certificates of servers we send to)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows
 --
@@ -24,10 +25,10 @@ WITH
 failure_groups AS (
     SELECT r.role, r.peer, r.verify, r.verifymsg, r.dane_status, r.dane_note, r.cert_issuer,
            count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
+    FROM (SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
+          SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
           WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
             AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
@@ -36,6 +37,7 @@ failure_groups AS (
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.role, r.peer, r.verify, r.verifymsg, r.dane_status, r.dane_note, r.cert_issuer
 ),

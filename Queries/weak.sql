@@ -8,13 +8,16 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound sessions) or 'client' (outbound sessions)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --   :limit           at most this many rows of each kind
 --
 -- A session is weak when (each match is a reason; cipher names are matched case-insensitively):
---   version   SSLv2, SSLv3, TLSv1, TLSv1.0 or TLSv1.1 (as logged). 'TLSv1/SSLv3' (sendmail before
+--   version   SSLv2, SSLv3, TLSv1 (TLSv1.0) or TLSv1.1 (stored normalised, for every MTA). 'TLSv1/SSLv3' (sendmail before
 --             8.15: the exact version is unknown) is not weak by itself: it is judged by its cipher.
---   cipher    contains RC4, DES (3DES and DES-CBC3 too), NULL, EXP (EXPORT), ADH, AECDH, anon or MD5;
+--   cipher    contains RC4, ARCFOUR (GnuTLS's RC4), DES (3DES and DES-CBC3 too), NULL, EXP (EXPORT),
+--             ADH, AECDH, ANON or MD5;
 --   bits      cipher_bits (the effective bits, bits=alg/cipher) below 128.
 -- kind is 'anonymous' for ADH, AECDH and *anon* ciphers (encrypted, but no certificate: open to a
 -- man in the middle), else 'weak'. version is as logged, except that 'TLSv1/SSLv3' (or none) is
@@ -42,26 +45,31 @@ period AS (
 session_groups AS (
     SELECT r.role, r.peer, r.version, r.cipher, r.cipher_bits, sum(r.n) AS n, min(r.first) AS first, max(r.last) AS last
     FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
-          SELECT host, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version, nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
+          SELECT host, NULL AS mta, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version, nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n, first_ts AS first, last_ts AS last
           FROM rollup_peer_sessions
-          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          WHERE :mta IS NULL AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
-          SELECT host, role, peer, loopback, version, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          -- With --mta (the rollup has no mta column) the whole days too come from the rows.
+          SELECT host, mta, role, peer, loopback, version, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, version, cipher, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT host, role, peer, loopback, version, cipher, cipher_bits, 1, ts, ts FROM session_rows
+          SELECT host, mta, role, peer, loopback, version, cipher, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE (r.version IN (SELECT id FROM texts WHERE value IN ('SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.0', 'TLSv1.1'))
            OR r.cipher IN (SELECT id FROM texts WHERE value IN (
                   -- Every cipher stored is in the rollup (which prune keeps): a small table to search.
                   SELECT cipher FROM rollup_sessions
                   WHERE cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%'
-                     OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%' OR cipher LIKE '%RC4%'
+                     OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%' OR cipher LIKE '%RC4%' OR cipher LIKE '%ARCFOUR%'
                      OR cipher LIKE '%DES%' OR cipher LIKE '%MD5%'))
            OR r.cipher_bits < 128)
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.role, r.peer, r.version, r.cipher, r.cipher_bits
 ),
@@ -89,7 +97,7 @@ judged AS (
                || CASE WHEN anonymous THEN ', anonymous' ELSE '' END
                || CASE WHEN cipher LIKE '%NULL%' THEN ', NULL' ELSE '' END
                || CASE WHEN cipher LIKE '%EXP%' THEN ', EXPORT' ELSE '' END
-               || CASE WHEN cipher LIKE '%RC4%' THEN ', RC4' ELSE '' END
+               || CASE WHEN cipher LIKE '%RC4%' OR cipher LIKE '%ARCFOUR%' THEN ', RC4' ELSE '' END
                || CASE WHEN cipher LIKE '%3DES%' OR cipher LIKE '%DES-CBC3%' OR cipher LIKE '%DES_EDE%' THEN ', 3DES'
                        WHEN cipher LIKE '%DES%' THEN ', DES' ELSE '' END
                || CASE WHEN cipher LIKE '%MD5%' THEN ', MD5' ELSE '' END

@@ -8,6 +8,8 @@
 --   :host            syslog host, GLOB pattern
 --   :role            'server' (inbound sessions) or 'client' (outbound sessions)
 --   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim': only the rows that MTA logged (read from the
+--                    base tables: the rollups have no mta column)
 --   :include_local   1 to count loopback peers (127.0.0.0/8, ::1, localhost)
 --
 -- version as logged ('unknown' when none). Days are UTC. Same sources as versions.sql: whole days
@@ -28,19 +30,24 @@ period AS (
 session_groups AS (
     SELECT r.day, r.version, sum(r.n) AS n
     FROM (-- Whole UTC days from the per-peer rollup, weighted by n; the rest of the period from the rows.
-          SELECT day, host, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version, sessions AS n
+          SELECT day, host, NULL AS mta, role, nullif(peer, 0) AS peer, loopback, nullif(version, 0) AS version, sessions AS n
           FROM rollup_peer_sessions
-          WHERE day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
+          WHERE :mta IS NULL AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
-          SELECT ts / 86400, host, role, peer, loopback, version, 1 FROM session_rows
+          -- With --mta (the rollup has no mta column) the whole days too come from the rows.
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM session_rows
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM session_rows
           WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts / 86400, host, role, peer, loopback, version, 1 FROM session_rows
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE 1
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.day, r.version
 )

@@ -162,10 +162,11 @@ extension Reporter {
     /// weak sessions and plaintext passwords (`Queries/check.sql`), and downgrades (the rows of
     /// `Queries/downgrades.sql` with the period as its recent window and the `history` before it).
     ///
-    /// `filter`'s host, role, peer, loopback and `minHistory` settings apply; its other settings are ignored.
+    /// `filter`'s host, role, MTA, peer, loopback and `minHistory` settings apply; its other settings are ignored.
     public func check(since: Date, until: Date, filter: ReportFilter = ReportFilter(), thresholds: CheckThresholds,
                       history: TimeInterval = CheckResult.defaultHistory) throws -> CheckResult {
         var base = ReportFilter(host: filter.host, role: filter.role, peer: filter.peer, includeLocal: filter.includeLocal)
+        base.mta = filter.mta
         base.until = until
         base.minHistory = filter.minHistory
         let runner = QueryRunner(database: store.database)

@@ -56,6 +56,11 @@ public struct Digest {
         lines.append("")
         lines += figures(current, earlier)
         lines.append("")
+        // What the figures cannot say (Postfix mail encrypted without a TLS line), wrapped, not cut.
+        if case .array(let notes)? = current["notes"] {
+            for note in notes.compactMap(\.string) { lines += Self.wrap("Note: " + note, width: width) }
+            lines.append("")
+        }
         let findings = try newOrWorse(now: now, before: before, length: length, current: current, earlier: earlier)
         if findings.isEmpty {
             lines.append("Nothing new or worse.")
@@ -224,6 +229,20 @@ public struct Digest {
             })
         }
         return out
+    }
+
+    /// `text` in lines of at most `width` columns, broken at spaces; lines after the first indented.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = "  "
+            }
+            line += (line.isEmpty || line == "  " ? "" : " ") + word
+        }
+        if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }
+        return lines
     }
 
     /// The first `listed` items indented, then `… and N more`.

@@ -9,7 +9,10 @@ import MailTLSStore
 ///   rate 66.7%`), and each of its object members a small table below: `by_version` of
 ///   `sessions` becomes "sessions by version" with columns `version` and `sessions`; an object of
 ///   objects (`by_verify`: role → verify → count) becomes a grid with one column per outer key;
-/// - a top-level array of objects is a table with one column per key.
+/// - a top-level array of objects is a table with one column per key;
+/// - a top-level object whose members are all objects (`by_mta`: MTA → its figures) is one grid with
+///   a row per figure (nested keys joined: `inbound rate`) and a column per member;
+/// - a top-level array of strings (`notes`) is a list of lines, each whole.
 struct DocumentRenderer {
     var renderer = TableRenderer()
 
@@ -17,9 +20,14 @@ struct DocumentRenderer {
         guard case .object(let members) = document else { return title + "\n" + renderer.cell(Self.sqlValue(document), column: "") + "\n" }
         var headlines: [(String, String)] = []
         var blocks: [(String, ResultTable)] = []
+        var lines: [(String, [String])] = []
         for (key, value) in members {
             let label = key.replacingOccurrences(of: "_", with: " ")
             switch value {
+            case .object(let inner) where !inner.isEmpty && inner.allSatisfy({ if case .object = $0.value { return true } else { return false } }):
+                blocks.append((label, grid(value)))
+            case .array(let items) where !items.isEmpty && items.allSatisfy({ $0.string != nil }):
+                lines.append((label, items.compactMap(\.string)))
             case .object(let inner):
                 let scalars = inner.filter { $0.value.isScalar }
                 if !scalars.isEmpty || inner.isEmpty {
@@ -43,11 +51,48 @@ struct DocumentRenderer {
         for (heading, table) in blocks {
             out += "\n" + heading + "\n" + renderer.render(table)
         }
+        for (heading, items) in lines {
+            out += "\n" + heading + "\n" + items.map { "- " + TableRenderer.printable($0) + "\n" }.joined()
+        }
         return out
     }
 
     private func scalar(_ value: JSONValue, key: String) -> String {
         renderer.cell(Self.sqlValue(value), column: key)
+    }
+
+    /// An object of objects (`by_mta`) as one grid: a row per scalar inside the members (its keys
+    /// joined with spaces, `by_` dropped: `sessions role server`), a column per member. A fraction (a
+    /// `rate`/`share` key) is formatted as a percentage here, by its own key, as the grid's columns are
+    /// the members' names.
+    func grid(_ value: JSONValue) -> ResultTable {
+        guard case .object(let members) = value else { return ResultTable(columns: [], rows: []) }
+        var figures: [String] = []
+        var cells: [String: [String: SQLValue]] = [:]
+        for (name, inner) in members {
+            func walk(_ v: JSONValue, _ path: [String]) {
+                if case .object(let entries) = v {
+                    for (k, e) in entries { walk(e, path + [k]) }
+                    return
+                }
+                let label = path.map { $0.hasPrefix("by_") ? String($0.dropFirst(3)) : $0 }
+                    .joined(separator: " ").replacingOccurrences(of: "_", with: " ")
+                if cells[label] == nil { figures.append(label) }
+                let value = Self.sqlValue(v)
+                // Fractions as percentages; other values as they are, so numbers stay right-aligned.
+                cells[label, default: [:]][name] = path.contains(where: Self.isShare) && value != .null
+                    ? .text(renderer.cell(value, column: "rate")) : value
+            }
+            walk(inner, [])
+        }
+        let names = members.map(\.key)
+        return ResultTable(columns: ["figure"] + names,
+                           rows: figures.map { f in [.text(f)] + names.map { cells[f]?[$0] ?? .null } })
+    }
+
+    /// True for a key whose values are fractions (`rate`, `share`, `…_rate`, `…_share`, `…_share_…`).
+    static func isShare(_ key: String) -> Bool {
+        key == "rate" || key == "share" || key.hasSuffix("_rate") || key.hasSuffix("_share") || key.contains("_share_")
     }
 
     /// A nested object of a headline object as a titled table.

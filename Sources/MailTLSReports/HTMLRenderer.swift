@@ -71,6 +71,14 @@ public struct HTMLRenderer {
         var out = ""
         if let from, let to { out += "<p>Period \(Self.escape(TimeBound.iso(from))) to \(Self.escape(TimeBound.iso(to))); change \(Self.escape(previousLabel)).</p>\n" }
         out += headlines(doc, previous)
+        // What the figures cannot say (Postfix mail encrypted without a TLS line to give its version).
+        if case .array(let notes)? = doc["notes"] {
+            for note in notes.compactMap(\.string) { out += "<p class=\"note\">Note: \(Self.escape(note))</p>\n" }
+        }
+        // The headline figures per MTA, when the store holds the mail of more than one.
+        if let byMTA = doc["by_mta"] {
+            out += "<h2>Per MTA</h2>\n" + Self.table(DocumentRenderer().grid(byMTA))
+        }
         let daily = doc["daily"].flatMap { DocumentRenderer.rows(of: $0, keyName: "daily") } ?? ResultTable(columns: [], rows: [])
         out += "<h2>Encrypted share per day</h2>\n" + Self.lineChart(daily)
         let versions = try reporter.query("html/versions-by-day", filter: filter)

@@ -14,6 +14,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case invalidRole(String)
     /// A `--by` value is not one of `ReportFilter.Grouping`.
     case invalidGrouping(String)
+    /// A `--mta` value is not a registered MTA (`MTARegistry`).
+    case invalidMTA(String)
     /// A filter was given to a section that does not use it (`--by` outside `rates`).
     case optionNotApplicable(option: String, section: String, sections: [String])
     /// No `Queries/<name>.sql` was embedded at build time (a packaging bug).
@@ -45,6 +47,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
             return "unknown role '\(text)': use server (inbound) or client (outbound)"
         case .invalidGrouping(let text):
             return "unknown grouping '\(text)': use day, week, month, host, peer, hour or domain"
+        case .invalidMTA(let text):
+            return "unknown MTA '\(text)': use " + ReportFilter.mtaNames.joined(separator: ", ")
         case .optionNotApplicable(let option, let section, let sections):
             return "\(option) does not apply to the \(section) section (it applies to: \(sections.joined(separator: ", ")))"
         case .missingQuery(let name):

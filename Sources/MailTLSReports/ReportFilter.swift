@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSParser
 
 /// The filters every section and export accepts, turned into the named parameters of `Queries/`.
 ///
@@ -34,6 +35,16 @@ public struct ReportFilter: Sendable, Equatable {
             guard let g = Grouping(rawValue: name.lowercased()) else { throw ReportError.invalidGrouping(name) }
             self = g
         }
+    }
+
+    /// The names `--mta` takes: every registered MTA (`MTARegistry`), by code.
+    public static var mtaNames: [String] { MTARegistry.all.map(\.name) }
+
+    /// The MTA name `name` (any case) as the store holds it; throws `ReportError.invalidMTA` for a
+    /// name that is not a registered MTA.
+    public static func mtaName(_ name: String) throws -> String {
+        guard let mta = MTARegistry.mta(named: name.lowercased()) else { throw ReportError.invalidMTA(name) }
+        return mta.name
     }
 
     /// Rows at or after this instant (`:since`).
@@ -100,7 +111,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let until { p[":until"] = .text(TimeBound.iso(until)) }
         if let host { p[":host"] = .text(host) }
         if let role { p[":role"] = .text(role.rawValue) }
-        if let mta { p[":mta"] = .text(mta) }
+        if let mta { p[":mta"] = .text(mta.lowercased()) }  // MTA names are stored lowercase
         if let peer { p[":peer"] = .text(peer.lowercased()) }
         if includeLocal { p[":include_local"] = .integer(1) }
         if let limit { p[":limit"] = .integer(Int64(limit)) }

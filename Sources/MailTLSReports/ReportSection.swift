@@ -59,11 +59,13 @@ public struct ReportSection: Sendable, Equatable {
         self.options = options
     }
 
-    /// Throws when `filter` sets an option this section does not use (e.g. `--by` on `verify`).
+    /// Throws when `filter` sets an option this section does not use (e.g. `--by` on `verify`), or an
+    /// MTA that is not registered.
     public func check(_ filter: ReportFilter) throws {
         let given: [(Option, Bool)] = [(.by, filter.by != nil), (.cipher, filter.cipher != nil), (.tlsVersion, filter.version != nil),
                                        (.recent, filter.recent != nil), (.min, filter.minSessions != nil),
                                        (.minHistory, filter.minHistory != nil)]
+        if let mta = filter.mta { _ = try ReportFilter.mtaName(mta) }
         for (option, isSet) in given where isSet && !options.contains(option) {
             let users = ReportSection.all.filter { $0.options.contains(option) }.map(\.name)
             throw ReportError.optionNotApplicable(option: "--" + option.rawValue, section: name, sections: users)

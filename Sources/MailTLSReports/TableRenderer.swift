@@ -4,8 +4,9 @@ import MailTLSStore
 ///
 /// - Headers are the column names; a name with an underscore is split over two lines at the first
 ///   one (`inbound_rate` → `inbound` / `rate`) to keep columns narrow.
-/// - Numbers are right-aligned. Columns named `rate` or `share` or ending in `_rate` / `_share` hold
-///   fractions and are shown as percentages; NULL is shown as `-`.
+/// - Numbers (and percentages already formatted as text) are right-aligned. Columns named `rate` or
+///   `share` or ending in `_rate` / `_share` hold fractions and are shown as percentages; NULL is
+///   shown as `-`.
 /// - Text from remote parties is made safe for a terminal (control characters are escaped) and
 ///   long text is cut to `maxWidth` characters (CSV and JSON keep it whole).
 /// - With a `width` (the terminal's, or 100 columns when output is not a terminal), the widest text
@@ -91,7 +92,8 @@ public struct TableRenderer: Sendable {
             table.rows.allSatisfy { row in
                 switch row[i] {
                 case .integer, .real, .null: return true
-                case .text: return false
+                // A percentage already formatted (the per-MTA grid formats each row by its own key).
+                case .text(let t): return t.hasSuffix("%") && Double(t.dropLast()) != nil
                 }
             }
         }

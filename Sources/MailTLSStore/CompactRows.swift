@@ -340,7 +340,8 @@ public enum CompactRows {
         )
         """
 
-    /// Migration v3 -> v4: the `mta`, logged-version/verify, `tls_feature` and `encrypted` columns.
+    /// Migration v3 -> v4: the `mta`, logged-version/verify, `tls_feature` and `encrypted` columns, and a
+    /// partial index on the rows of MTAs other than sendmail.
     /// Existing rows are sendmail's (the column's default, stored in no byte); `version_logged` and
     /// `verify_logged` copy the values sendmail logged; deliveries and AUTH linked to a TLS session
     /// are the encrypted ones.
@@ -350,6 +351,9 @@ public enum CompactRows {
             steps += addedColumns(t, version: 4)
             steps.append("DROP VIEW \(t.view)")
             steps.append(createView(t, version: 4))
+            // Empty while a store holds only sendmail's rows: the summary asks whether other MTAs'
+            // rows are there (`mta <> 0`) without a scan.
+            steps.append("CREATE INDEX \(t.base)_mta ON \(t.base)(mta) WHERE mta <> 0")
         }
         steps.append("UPDATE session_rows SET version_logged = version, verify_logged = verify")
         steps.append("UPDATE delivery_rows SET encrypted = 1 WHERE tls_session_id IS NOT NULL")

@@ -40,6 +40,8 @@ extension MailTLS {
 
         @OptionGroup var traffic: TrafficFilterOptions
 
+        @OptionGroup var mtaFilter: MTAFilterOption
+
         @Option(name: .customLong("min-inbound-rate"), help: ArgumentHelp("Critical below this share of inbound messages encrypted (0.9).", valueName: "fraction"))
         var minInboundRate: Double?
         @Option(name: .customLong("warn-min-inbound-rate"), help: ArgumentHelp("Warning below it.", valueName: "fraction"))
@@ -123,6 +125,7 @@ extension MailTLS {
         func filter() -> ReportFilter {
             var f = ReportFilter()
             traffic.apply(to: &f)
+            mtaFilter.apply(to: &f)
             f.minHistory = minSessions
             return f
         }

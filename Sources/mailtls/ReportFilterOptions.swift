@@ -17,6 +17,8 @@ struct ReportFilterOptions: ParsableArguments {
 
     @OptionGroup var traffic: TrafficFilterOptions
 
+    @OptionGroup var mtaFilter: MTAFilterOption
+
     @Option(help: ArgumentHelp("At most this many rows (daily: the last N days).", valueName: "n"))
     var limit: Int?
 
@@ -38,6 +40,7 @@ struct ReportFilterOptions: ParsableArguments {
         f.since = try since.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) }
         f.until = try until.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) }
         traffic.apply(to: &f)
+        mtaFilter.apply(to: &f)
         f.limit = limit
         f.localTime = timezone != nil
         return f

@@ -110,6 +110,9 @@ import Testing
         (["export", "sessions", "--format", "xml"], "Please provide one of 'csv' and 'jsonl'"),
         (["report", "verify", "--by", "day"], "Unknown option '--by'"),
         (["report", "sumary"], "no such log file 'sumary' (report sections: summary, rates, "),
+        (["report", "--mta", "qmail"], "Please provide one of 'sendmail', 'postfix' or 'exim'"),
+        (["export", "sessions", "--mta", "qmail"], "Please provide one of 'sendmail', 'postfix' or 'exim'"),
+        (["check", "--mta", "qmail"], "Please provide one of 'sendmail', 'postfix' or 'exim'"),
     ])
     func closedSetsAreUsageErrors(args: [String], message: String) async throws {
         let (dir, db) = try await Self.store()
@@ -117,6 +120,27 @@ import Testing
         #expect(r.status == 2 && !r.signaled, "\(r)")
         #expect(r.stderr.contains(message), "\(r)")
         #expect(r.stdout.isEmpty, "\(r)")
+    }
+
+    /// `--mta` on report sections, export and check: the store of the check suite is sendmail's, so
+    /// `--mta sendmail` (any case) changes nothing and `--mta postfix` leaves nothing.
+    @Test func mtaFilterOnReportExportAndCheck() async throws {
+        let (dir, db) = try await Self.store()
+        let all = try await dir.run(["report", "rates", "--db", db, "--format", "csv"])
+        let sendmail = try await dir.run(["report", "rates", "--db", db, "--format", "csv", "--mta", "Sendmail"])
+        let postfix = try await dir.run(["report", "rates", "--db", db, "--format", "csv", "--mta", "postfix"])
+        #expect(all.status == 0 && sendmail.status == 0 && postfix.status == 0, "\(all) \(sendmail) \(postfix)")
+        #expect(all.stdout == sendmail.stdout && all.stdout.contains("all,"), "\(all) \(sendmail)")
+        // The header record alone.
+        #expect(postfix.stdout.hasPrefix("bucket,inbound_messages,") && postfix.stdout.split(whereSeparator: \.isNewline).count == 1,
+                "\(postfix)")
+        let export = try await dir.run(["export", "sessions", "--db", db, "--mta", "postfix"])
+        #expect(export.status == 0 && export.stdout.split(whereSeparator: \.isNewline).count == 1, "\(export)")
+        let table = try await dir.run(["report", "--db", db, "--mta", "exim"])
+        #expect(table.status == 0 && table.stdout.contains("mta exim"), "\(table)")
+        let check = try await dir.run(["check", "--db", db, "--since", "2026-11-28", "--until", "2026-11-30", "--mta", "postfix",
+                                        "--max-weak", "0"])
+        #expect(check.status == 0 && check.stdout.contains("mta postfix") && check.stdout.contains("0 weak sessions"), "\(check)")
     }
 
     /// A role's synonyms (inbound/outbound) read as the role.
