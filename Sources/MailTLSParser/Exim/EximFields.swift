@@ -63,6 +63,11 @@ struct EximFields {
                     let e = s.firstIndex(of: 0x20, from: v) ?? n
                     value = s.slice(v, e)
                     i = e
+                    // `CV=yes: SMTP error …`: the error text of a `**` or `==` line follows.
+                    if e > v && s[e - 1] == UInt8(ascii: ":") {
+                        value = s.slice(v, e - 1)
+                        f.textStart = e
+                    }
                 }
                 switch key.count {
                 case 1:
@@ -82,6 +87,7 @@ struct EximFields {
                 default:
                     break
                 }
+                if f.textStart != nil { return f }
                 continue
             }
             let e = s.firstIndex(of: 0x20, from: i) ?? n

@@ -90,7 +90,13 @@ extension EximParser {
         let first = s.prefix(e1)
         if first.firstIndex(of: UInt8(ascii: "=")) != nil || first.firstIndex(of: UInt8(ascii: "[")) != nil { return false }
         let e2 = s.firstIndex(of: 0x20, from: e1 + 1) ?? s.count
-        return isTag(s.slice(e1 + 1, e2))
+        let second = s.slice(e1 + 1, e2)
+        guard isTag(second) else { return false }
+        // `host tag[pid]:`; a bare `tag:` only after a host name in lower case (Exim's own
+        // `TLS session: …` has a capital first word).
+        if second.count > 2 && second[second.count - 2] == UInt8(ascii: "]") { return true }
+        for i in 0..<first.count where first[i] >= 0x41 && first[i] <= 0x5A { return false }
+        return true
     }
 
     /// `tag:` or `tag[digits]:`.

@@ -251,7 +251,7 @@ public struct EximParser: MTAParser {
         case 10: return op.equals("SSL_accept") ? .handshake : nil
         case 11: return op.equals("SSL_connect") ? .handshake : nil
         case 16: return op.equals("gnutls_handshake") ? .handshake : nil
-        case 18: return op.equals("tls lib accept fn") ? .handshake : nil
+        case 17: return op.equals("tls lib accept fn") ? .handshake : nil
         case 31: return op.equals("certificate verification failed") ? .handshake : nil
         default: return nil
         }
