@@ -51,6 +51,12 @@ import Testing
         #expect(rs.last?.event.asAuth?.mechanism == "PLAIN")
     }
 
+    @Test func syslogPartsAreReadFromTheFirst() throws {
+        let first = Self.records(#"Mar  2 10:00:00 mx exim[7]: [1\2] 2026-03-02 10:00:00 1tQ8aA-000000001a2-0A1b <= a@example.com H=mx.example.com [192.0.2.1] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 S=1"#)
+        #expect(first.count == 2 && first[0].event.asSession?.cipher == "TLS_AES_256_GCM_SHA384")
+        #expect(Self.records(#"Mar  2 10:00:00 mx exim[7]: [2\2]  id=x@example.com T="a => b" for c@example.org"#).isEmpty)
+    }
+
     // MARK: Arrivals
 
     @Test func arrivalWithTLSIsASessionItsCertificateTheMessageAndItsAuth() throws {
@@ -161,6 +167,8 @@ import Testing
         let clear = failure("TLS session: (SSL_connect): error:0A000086:SSL routines::certificate verify failed: delivering unencrypted to H=mx.self.example [198.51.100.80] (not in hosts_require_tls)")
         #expect(clear?.kind == .connectFailed && clear?.relay?.peer == "mx.self.example")
         #expect(clear?.reason == "(SSL_connect): error:0A000086:SSL routines::certificate verify failed")
+        let callout = failure("TLS session: (SSL_connect): error:1: callout unencrypted to mx.co.example [198.51.100.81] (not in hosts_require_tls)")
+        #expect(callout?.kind == .connectFailed && callout?.relay?.peer == "mx.co.example" && callout?.reason == "(SSL_connect): error:1")
         // A setup error is none of these.
         #expect(failure("TLS error on connection from (helo) [192.0.2.3] (cert/key setup: cert=/x): No such file") == nil)
     }

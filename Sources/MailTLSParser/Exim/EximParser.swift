@@ -29,6 +29,12 @@ public struct EximParser: MTAParser {
 
     public mutating func parse(_ envelope: SyslogEnvelope) -> MessageParseResult {
         var m = envelope.message
+        // Through syslog a long line is split into parts, each after `[n/m] ` (or `[n\m] `): the first
+        // part is read as far as it goes, the others hold only the rest of its fields.
+        if let (part, next) = Self.syslogPart(m) {
+            guard part == 1 else { return .skipped }
+            m = m.suffix(from: next)
+        }
         // Through syslog the message repeats Exim's own timestamp and [pid] (syslog_timestamp).
         if m.count > 20 && m[4] == UInt8(ascii: "-"), let (_, next) = Self.timestamp(m) { m = m.suffix(from: next) }
         if let (_, next) = Self.pid(m, 0) { m = m.suffix(from: next) }
@@ -56,8 +62,21 @@ public struct EximParser: MTAParser {
         default:
             break
         }
-        if let a = m.firstIndex(of: " authenticator failed for ") { return authFailure(queueID, m, at: a) }
+        // `NAME authenticator failed for …` has no message id; other lines without a flag are not read.
+        if queueID == nil, let sp = m.firstIndex(of: 0x20), m.slice(sp, m.count).hasPrefix(" authenticator failed for ") {
+            return authFailure(queueID, m, at: sp)
+        }
         return .skipped
+    }
+
+    /// `[n/m] ` or `[n\m] ` at the start of a syslog message: the part number and the index after it.
+    static func syslogPart(_ m: ByteSpan) -> (Int, Int)? {
+        guard m.count > 6, m[0] == UInt8(ascii: "["), let close = m.firstIndex(of: UInt8(ascii: "]")), close < 12,
+              close + 1 < m.count, m[close + 1] == 0x20 else { return nil }
+        let inside = m.slice(1, close)
+        guard let sep = inside.firstIndex(of: UInt8(ascii: "/")) ?? inside.firstIndex(of: UInt8(ascii: "\\")),
+              let n = inside.prefix(sep).decimal, inside.suffix(from: sep + 1).decimal != nil else { return nil }
+        return (n, close + 2)
     }
 
     // MARK: - Arrivals
@@ -212,8 +231,10 @@ public struct EximParser: MTAParser {
     mutating func tlsSessionFailure(_ queueID: String?, _ m: ByteSpan) -> MessageParseResult {
         var relay: Relay?
         var text = m.suffix(from: 13)
-        if let at = text.firstIndex(of: " unencrypted to H=") {
-            relay = self.relay(EximHost.parse(text, from: at + 18))
+        if let at = text.firstIndex(of: " unencrypted to ") {
+            // `… to H=name [ip]` (4.90+), `… to name [ip]` (callouts of older releases).
+            let h = text.slice(at + 16, at + 18).equals("H=") ? at + 18 : at + 16
+            relay = self.relay(EximHost.parse(text, from: h))
             // "…: delivering unencrypted to H=…": the reason ends before the last ": " before it.
             var end = at
             while end > 0 && text[end - 1] != UInt8(ascii: ":") { end -= 1 }
