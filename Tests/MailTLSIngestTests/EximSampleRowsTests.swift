@@ -91,6 +91,23 @@ import Testing
     }
 }
 
+/// sendmail and Exim logs in one run: each MTA's rows as when read alone.
+@Suite struct EximMixedTests {
+    @Test func sendmailAndEximSamplesIngestTogether() throws {
+        let dir = try TempDir()
+        let names = ["isp-relay.log", "exim.log", "outbound.log", "multihost.log"]
+        let s = try ingest(names.map { repositoryRoot.appendingPathComponent("Samples/\($0)").path }, db: dir.path("t.db"))
+        #expect(s.failedFiles.isEmpty && s.malformed == 0)
+        #expect(try rows(dir.path("t.db"), "SELECT mta, count(*) FROM tls_sessions GROUP BY mta ORDER BY mta")
+                == ["exim|17", "sendmail|45"])
+        #expect(try rows(dir.path("t.db"), "SELECT mta, count(*) FROM tls_failures WHERE kind IN ('accept_failed', 'connect_failed') GROUP BY mta ORDER BY mta").first
+                == "exim|6")
+        // Ids are shared: no two rows of either MTA have the same one.
+        #expect(try scalar(dir.path("t.db"), "SELECT count(*) - count(DISTINCT id) FROM tls_sessions") == 0)
+        #expect(try scalar(dir.path("t.db"), "SELECT count(*) - count(DISTINCT id) FROM deliveries") == 0)
+    }
+}
+
 /// Every Exim TLS line of ../shared/corpora becomes a row with each field as the line says it (skipped,
 /// and shown as skipped, when the corpora are not there, as in a clone outside the workspace).
 @Suite struct EximCorporaTests {

@@ -34,6 +34,17 @@ import Testing
         #expect(p.deliveries.allSatisfy { $0.id > 0 })
     }
 
+    @Test func parallelRunsOfOneMessageAreToldApartByHost() throws {
+        let p = linked([
+            Self.t + "1tQ8aA-000000001a2-0A1b => a@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b => b@example.com R=d T=remote_smtp H=mx.example.com [192.0.2.8] C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b -> c@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b -> d@example.com R=d T=remote_smtp H=mx.example.com [192.0.2.8] C=\"250 OK\"",
+        ])
+        let s = try #require(p.sessions.first?.id)
+        #expect(p.deliveries.map(\.sessionID) == [s, nil, s, nil])
+    }
+
     @Test func deferralFailuresCountOncePerMessageAndHost() throws {
         func deferral(_ qid: String, _ rcpt: String, _ host: String) -> String {
             Self.t + "\(qid) == \(rcpt) R=d T=remote_smtp defer (-37) H=\(host) [192.0.2.9]: TLS session: (SSL_connect): error:1"

@@ -183,6 +183,26 @@ import Testing
         #expect(!a.success && a.mechanism == "PLAIN" && a.authid == "webmaster" && a.relay?.peer == "193.254.202.35")
     }
 
+    /// Every prefix of every line of Samples/exim.log (a line cut anywhere, as a log being written or a
+    /// damaged copy has them) is read without a crash, and never yields a session with an empty peer.
+    @Test func everyPrefixOfTheSampleLinesIsReadSafely() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Samples/exim.log")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
+        #expect(lines.count > 50)
+        var p = Pipeline()
+        var parsed = 0
+        for line in lines {
+            for n in stride(from: 0, through: line.count, by: 1) {
+                let cut = String(decoding: line.prefix(n), as: UTF8.self)
+                p.feed([cut])
+                parsed += 1
+            }
+        }
+        #expect(parsed > 5_000)
+        #expect(p.sessions.allSatisfy { ($0.relay.peer ?? "").isEmpty == false })
+    }
+
     @Test func longValuesAreCutAndCounted() throws {
         let long = String(repeating: "a", count: 2000)
         var p = LineParser(resolver: TimestampResolver(year: 2026, timeZone: utcZone))

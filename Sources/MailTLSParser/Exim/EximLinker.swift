@@ -21,8 +21,10 @@ public struct EximLinker: MTALinker {
     private var lineSession: Int64?
     /// The line of the newest transport run (its `.connect` record).
     private var connectLine: LineOrigin?
-    /// Recent transport runs (`=>` lines to a host), oldest first: message id and session (nil: in clear).
+    /// Recent transport runs (`=>` lines to a host), oldest first: message id, peer, and session (nil: in
+    /// clear).
     private var runQueueIDs: [String] = []
+    private var runPeers: [String] = []
     private var runSessions: [Int64?] = []
     /// Deferral handshake failures counted, by "message-id peer", with the time of the last one seen.
     private var failureKeys: [String: Int64] = [:]
@@ -51,13 +53,15 @@ public struct EximLinker: MTALinker {
             lineSession = nil
         }
         switch record.event {
-        case .connect:
+        case .connect(let relay):
             // A `=>` line to a host: a new transport run of its message.
             connectLine = record.origin
             runQueueIDs.append(record.queueID ?? "")
+            runPeers.append(relay.peer ?? "")
             runSessions.append(nil)
             if runQueueIDs.count > Self.maxRuns {
                 runQueueIDs.removeFirst(runQueueIDs.count - Self.maxRuns)
+                runPeers.removeFirst(runPeers.count - Self.maxRuns)
                 runSessions.removeFirst(runSessions.count - Self.maxRuns)
             }
             return
@@ -77,8 +81,7 @@ public struct EximLinker: MTALinker {
         case .delivery(let d):
             if connectLine == record.origin || lineSession != nil {
                 record.sessionID = lineSession
-            } else if d.status == .sent, d.relay != nil, let qid = record.queueID,
-                      let i = runQueueIDs.lastIndex(of: qid) {
+            } else if d.status == .sent, let peer = d.relay?.peer, let qid = record.queueID, let i = run(qid, peer) {
                 // A `->` line: the session of the run it continues.
                 record.sessionID = runSessions[i]
             }
@@ -99,6 +102,21 @@ public struct EximLinker: MTALinker {
         case .failureCompletion, .deliveryCompletion:
             emit(record)
         }
+    }
+
+    /// The run a `->` line continues: the last of its message to the same host (parallel deliveries of
+    /// one message to several hosts interleave), else the last of its message.
+    private func run(_ qid: String, _ peer: String) -> Int? {
+        var any: Int?
+        var i = runQueueIDs.count - 1
+        while i >= 0 {
+            if runQueueIDs[i] == qid {
+                if runPeers[i] == peer { return i }
+                if any == nil { any = i }
+            }
+            i -= 1
+        }
+        return any
     }
 
     public mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
