@@ -4,8 +4,8 @@
 /// `LineParser` makes of one line share its `origin`, and the message, AUTH, certificate and delivery
 /// of a line belong to the TLS session of that line. Two rules reach across lines:
 /// - a `->` line is another recipient of the transport run that the last `=>` line of the same message
-///   started (the parser marks a remote `=>` line with a `.connect` record): it gets that line's
-///   session, and no session of its own;
+///   started (to the same host, when parallel runs of one message interleave; the parser marks a
+///   remote `=>` line with a `.connect` record): it gets that line's session, and no session of its own;
 /// - a handshake failure inside `==` deferrals is counted once per message and host, not once per
 ///   recipient: later ones for the same message and peer are dropped.
 ///
