@@ -85,6 +85,7 @@ import Testing
         #expect(try rows(db, "SELECT proto, encrypted, tls_session_id IS NOT NULL FROM messages WHERE sender = 'postmaster@old-style.example'")
                 == ["esmtp|0|0"])
         #expect(try rows(db, "SELECT proto, encrypted FROM messages WHERE sender = '\"john smith\"@example.com'") == ["utf8esmtps|1"])
+        #expect(try rows(db, "SELECT nrcpts FROM messages WHERE sender = 'carol@example.org' ORDER BY id") == ["2", "4"])
         // The cron mail (P=local) is a local submission, not a row.
         #expect(try scalar(db, "SELECT count(*) FROM messages WHERE sender LIKE 'root@%'") == 0)
         #expect(try scalar(db, "SELECT count(*) FROM messages") == 15)

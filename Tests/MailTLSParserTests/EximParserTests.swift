@@ -74,7 +74,7 @@ import Testing
         #expect(rs[1].event.asCertificate?.subject == "C=US,O=Example, Inc.,CN=mail.example.com")
         let m = try #require(rs[2].event.asMessage)
         #expect(m.sender == #""a b <c"@example.com"#)
-        #expect(m.proto == "esmtpsa" && m.size == 39472 && m.messageID == "m1@example.com")
+        #expect(m.proto == "esmtpsa" && m.size == 39472 && m.messageID == "m1@example.com" && m.nrcpts == 1)
         #expect(m.overTLS == true)
         let a = try #require(rs[3].event.asAuth)
         #expect(a.success && a.role == .server && a.mechanism == "LOGIN" && a.authid == "u@example.com")

@@ -26,6 +26,8 @@ struct EximFields {
     var transport: ByteSpan?
     /// `C=`: the remote server's reply to the delivery (unquoted).
     var confirmation: ByteSpan?
+    /// The number of recipients after `for` on arrivals, nil without the list.
+    var recipients: Int?
     /// Where the free text after the fields starts (`==`/`**` error text), or nil.
     var textStart: Int?
 
@@ -91,7 +93,18 @@ struct EximFields {
                 continue
             }
             let e = s.firstIndex(of: 0x20, from: i) ?? n
-            if stopAtFor && e - i == 3 && s.slice(i, e).equals("for") { break }
+            if stopAtFor && e - i == 3 && s.slice(i, e).equals("for") {
+                // `+received_recipients`: the envelope recipients, one word each.
+                var count = 0, j = e
+                while j < n {
+                    while j < n && s[j] == 0x20 { j += 1 }
+                    guard j < n else { break }
+                    count += 1
+                    j = s.firstIndex(of: 0x20, from: j) ?? n
+                }
+                f.recipients = count
+                break
+            }
             if s[e - 1] == UInt8(ascii: ":") {
                 f.textStart = e
                 return f

@@ -95,7 +95,7 @@ public struct EximParser: MTAParser {
             if let dn = f.peerDN { events.append(.certificate(certificate(.server, dn))) }
         }
         events.append(.message(InboundMessage(
-            sender: sender, size: f.size?.decimal, nrcpts: nil,
+            sender: sender, size: f.size?.decimal, nrcpts: f.recipients,
             messageID: f.messageID.map { string($0, FieldLimits.messageID) }, proto: proto, daemon: nil,
             relay: relay, overTLS: f.cipher != nil)))
         if let a = f.auth {
