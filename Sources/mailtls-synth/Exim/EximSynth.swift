@@ -144,7 +144,7 @@ struct EximGenerator {
     /// The `H=` value of an inbound peer, with its port.
     mutating func host(_ p: EximPeers.Inbound) -> String {
         let port = rng.range(1024, 65535)
-        let ip = p.ip.contains(":") ? p.ip : p.ip
+        let ip = p.ip
         if let name = p.name {
             return name.lowercased() == p.helo ? "\(name) [\(ip)]:\(port)" : "\(name) (\(p.helo)) [\(ip)]:\(port)"
         }
