@@ -47,6 +47,8 @@ import Testing
         }
         #expect((summary["handshake_failures"] as? NSNumber)?.intValue == (truth["handshake_failures"] as? NSNumber)?.intValue)
         #expect((truth["handshake_failures"] as? NSNumber)?.intValue ?? 0 > 0)
+        #expect((summary["weak_sessions"] as? NSNumber)?.intValue == (truth["weak_sessions"] as? NSNumber)?.intValue)
+        #expect((truth["weak_sessions"] as? NSNumber)?.intValue ?? 0 > 0)
         #expect(SynthTruthTests.counts(summary["auth"]) == SynthTruthTests.counts(truth["auth"]))
 
         func ppc(_ any: Any?) -> Set<String> {

@@ -17,7 +17,7 @@ import Testing
             #expect(SampleTruthTests.sorted(local["sessions"]?[key]) == SampleTruthTests.sorted(truth["sessions"]?[key]),
                     "sessions.\(key)")
         }
-        for key in ["inbound", "outbound", "handshake_failures", "auth"] {
+        for key in ["inbound", "outbound", "handshake_failures", "auth", "weak_sessions"] {
             #expect(SampleTruthTests.sorted(summary[key]) == SampleTruthTests.sorted(truth[key]), "\(key)")
         }
         let ppcKeys = ["role", "cipher", "peers", "sessions"]
@@ -39,6 +39,7 @@ import Testing
         #expect(truth["outbound"]?["deliveries"]?.compactText == "10")
         #expect(truth["outbound"]?["encrypted"]?.compactText == "8")
         #expect(truth["handshake_failures"]?.compactText == "6")
+        #expect(truth["weak_sessions"]?.compactText == "2")
         #expect(truth["auth"]?["total"]?.compactText == "5")
         #expect(truth["auth"]?["over_tls"]?.compactText == "3")
         #expect(truth["auth"]?["plaintext_password"]?.compactText == "1")

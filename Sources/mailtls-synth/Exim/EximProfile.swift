@@ -8,6 +8,14 @@ struct EximProfile {
     var cipher: String
     var bits: Int
 
+    /// Weak by the definition: an old version, a cipher naming a broken or anonymous algorithm,
+    /// or fewer than 128 bits.
+    var weak: Bool {
+        let c = cipher.uppercased()
+        return ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"].contains(version) || bits < 128
+            || ["RC4", "ARCFOUR", "DES", "NULL", "EXP", "ADH", "AECDH", "ANON", "MD5"].contains { c.contains($0) }
+    }
+
     static let all: [EximProfile] = [
         EximProfile(logged: "TLS1.3", version: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", bits: 256),              // 0
         EximProfile(logged: "TLS1.3", version: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256", bits: 128),              // 1

@@ -23,6 +23,8 @@ struct EximTruth {
     /// Non-loopback sessions and distinct peers per "role|cipher".
     var cipherSessions: [String: Int] = [:]
     var cipherPeers: [String: Set<String>] = [:]
+    /// Non-loopback sessions with a weak version, cipher or key size (`EximProfile.weak`).
+    var weakSessions = 0
     var inbound = 0, inboundEncrypted = 0
     var outbound = 0, outboundEncrypted = 0
     var handshakeFailures = 0
@@ -44,6 +46,7 @@ struct EximTruth {
         byVerify[role, default: [:]][verify, default: 0] += 1
         days[days.count - 1].sessions += 1
         guard !loopback else { return }
+        if profile.weak { weakSessions += 1 }
         let key = role + "|" + profile.cipher
         cipherSessions[key, default: 0] += 1
         cipherPeers[key, default: []].insert(peer)
@@ -111,6 +114,7 @@ struct EximTruth {
             ("outbound", .object([("deliveries", .int(outbound)), ("encrypted", .int(outboundEncrypted)),
                                   ("rate", TruthCounter.rate(outboundEncrypted, outbound))])),
             ("handshake_failures", .int(handshakeFailures)),
+            ("weak_sessions", .int(weakSessions)),
             ("auth", .object([("total", .int(authTotal)), ("over_tls", .int(authOverTLS)),
                               ("plaintext_password", .int(authPlaintext))])),
             ("daily", .array(daily)),
