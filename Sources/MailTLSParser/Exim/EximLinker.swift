@@ -1,16 +1,135 @@
-/// Links Exim records. Not written yet: passes records through.
+/// Links Exim records (log-formats.md §4, docs/exim.md).
+///
+/// Exim writes the TLS facts on the message lines, so most links are within one line: the records
+/// `LineParser` makes of one line share its `origin`, and the message, AUTH, certificate and delivery
+/// of a line belong to the TLS session of that line. Two rules reach across lines:
+/// - a `->` line is another recipient of the transport run that the last `=>` line of the same message
+///   started (to the same host, when parallel runs of one message interleave; the parser marks a
+///   remote `=>` line with a `.connect` record): it gets that line's session, and no session of its own;
+/// - a handshake failure inside `==` deferrals is counted once per message and host, not once per
+///   recipient: later ones for the same message and peer are dropped.
+///
+/// Row ids come from `RowIDs` (sessions, failures, deliveries). The state is small and bounded: the
+/// last `maxRuns` transport runs, and the deferral failures of the last `failureMemory` seconds (at
+/// most `maxFailureKeys`). Nothing is held back: every record is emitted at once.
 public struct EximLinker: MTALinker {
+    /// Unused by Exim's rules (nothing here ends with a connection); kept for the protocol.
     public var sessionGap: Int64
 
-    public init(sessionGap: Int64) {
+    /// The line whose records are being linked, and its TLS session.
+    private var line: LineOrigin?
+    private var lineSession: Int64?
+    /// The line of the newest transport run (its `.connect` record).
+    private var connectLine: LineOrigin?
+    /// Recent transport runs (`=>` lines to a host), oldest first: message id, peer, and session (nil: in
+    /// clear).
+    private var runQueueIDs: [String] = []
+    private var runPeers: [String] = []
+    private var runSessions: [Int64?] = []
+    /// Deferral handshake failures counted, by "message-id peer", with the time of the last one seen.
+    private var failureKeys: [String: Int64] = [:]
+    /// The newest line time seen: the clock of the sweep.
+    private var newest: Int64 = .min
+
+    /// `->` lines follow their `=>` within the same delivery process, a few lines later at most even
+    /// in a busy interleaved log.
+    static let maxRuns = 256
+    /// Exim gives up on a message after `retry` rules allow (4 days by default): a deferral of the same
+    /// message to the same host after a week is not expected.
+    static let failureMemory: Int64 = 8 * 86_400
+    /// At most this many deferral keys are kept (about 64 bytes each, so under 1 MiB saved).
+    static let maxFailureKeys = 8_192
+
+    public init(sessionGap: Int64 = 30 * 60) {
         self.sessionGap = sessionGap
     }
 
-    public var openKeys: Int { 0 }
+    public var openKeys: Int { runQueueIDs.count + failureKeys.count }
 
     public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
-        emit(record)
+        if record.time > newest { newest = record.time }
+        if line != record.origin {
+            line = record.origin
+            lineSession = nil
+        }
+        switch record.event {
+        case .connect(let relay):
+            // A `=>` line to a host: a new transport run of its message.
+            connectLine = record.origin
+            runQueueIDs.append(record.queueID ?? "")
+            runPeers.append(relay.peer ?? "")
+            runSessions.append(nil)
+            if runQueueIDs.count > Self.maxRuns {
+                runQueueIDs.removeFirst(runQueueIDs.count - Self.maxRuns)
+                runPeers.removeFirst(runPeers.count - Self.maxRuns)
+                runSessions.removeFirst(runSessions.count - Self.maxRuns)
+            }
+            return
+
+        case .tlsSession(let s):
+            record.id = ids.session()
+            lineSession = record.id
+            if s.role == .client, connectLine == record.origin, let last = runSessions.indices.last {
+                runSessions[last] = record.id
+            }
+            emit(record)
+
+        case .certificate, .message, .auth:
+            record.sessionID = lineSession
+            emit(record)
+
+        case .delivery(let d):
+            if connectLine == record.origin || lineSession != nil {
+                record.sessionID = lineSession
+            } else if d.status == .sent, let peer = d.relay?.peer, let qid = record.queueID, let i = run(qid, peer) {
+                // A `->` line: the session of the run it continues.
+                record.sessionID = runSessions[i]
+            }
+            record.id = ids.delivery()
+            emit(record)
+
+        case .failure(let f):
+            if f.kind == .connectFailed, let qid = record.queueID, let peer = f.relay?.peer {
+                let key = qid + " " + peer
+                let seen = failureKeys[key] != nil
+                failureKeys[key] = record.time
+                if seen { return }   // another recipient of the same message and host
+                if failureKeys.count > Self.maxFailureKeys { compact() }
+            }
+            record.id = ids.failure()
+            emit(record)
+
+        case .failureCompletion, .deliveryCompletion:
+            emit(record)
+        }
     }
 
-    public mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {}
+    /// The run a `->` line continues: the last of its message to the same host (parallel deliveries of
+    /// one message to several hosts interleave), else the last of its message.
+    private func run(_ qid: String, _ peer: String) -> Int? {
+        var any: Int?
+        var i = runQueueIDs.count - 1
+        while i >= 0 {
+            if runQueueIDs[i] == qid {
+                if runPeers[i] == peer { return i }
+                if any == nil { any = i }
+            }
+            i -= 1
+        }
+        return any
+    }
+
+    public mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
+        compact()
+    }
+
+    /// Forgets deferral keys older than `failureMemory`, then the oldest beyond `maxFailureKeys`.
+    mutating func compact() {
+        let horizon = newest &- Self.failureMemory
+        failureKeys = failureKeys.filter { $0.value >= horizon }
+        if failureKeys.count > Self.maxFailureKeys {
+            let keep = failureKeys.sorted { ($0.value, $0.key) > ($1.value, $1.key) }.prefix(Self.maxFailureKeys * 3 / 4)
+            failureKeys = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
+    }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import MailTLSParser
+
+/// The Exim linker: what links within a line, what reaches across lines, and its saved state.
+@Suite struct EximLinkerTests {
+    static let t = "2026-03-02 10:00:00 "
+
+    @Test func recordsOfALineShareItsSession() throws {
+        let p = linked([Self.t + "1tQ8aA-000000001a2-0A1b <= a@example.com H=mx.example.com [192.0.2.1] P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no DN=\"CN=c\" A=plain:a S=1",
+                        Self.t + "1tQ8aB-000000001a2-0A1b <= b@example.com H=mx.example.com [192.0.2.1] P=esmtpa A=plain:b S=1"])
+        #expect(p.sessions.count == 1)
+        let id = p.sessions[0].id
+        #expect(id > 0)
+        #expect(p.certificates.map(\.sessionID) == [id])
+        #expect(p.messages.map(\.sessionID) == [id, nil])
+        #expect(p.auths.map(\.sessionID) == [id, nil])
+    }
+
+    @Test func arrowLinesContinueTheRunOfTheirMessage() throws {
+        let p = linked([
+            Self.t + "1tQ8aA-000000001a2-0A1b => a@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C=\"250 OK\"",
+            Self.t + "1tQ8aB-000000001a3-0A1b => b@example.com R=d T=remote_smtp H=mx.example.com [192.0.2.8] C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b -> c@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] C=\"250 OK\"",
+            Self.t + "1tQ8aB-000000001a3-0A1b -> d@example.com R=d T=remote_smtp H=mx.example.com [192.0.2.8] C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b -> e@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C=\"250 OK\"",
+        ])
+        #expect(p.sessions.count == 1)
+        let s = p.sessions[0].id
+        #expect(p.deliveries.map(\.sessionID) == [s, nil, s, nil, s])
+        #expect(p.deliveries.map { $0.event.isEncrypted(sessionID: $0.sessionID) } == [true, false, true, false, true])
+        // Every delivery has its own row id.
+        #expect(Set(p.deliveries.map(\.id)).count == 5)
+        #expect(p.deliveries.allSatisfy { $0.id > 0 })
+    }
+
+    @Test func parallelRunsOfOneMessageAreToldApartByHost() throws {
+        let p = linked([
+            Self.t + "1tQ8aA-000000001a2-0A1b => a@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=yes C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b => b@example.com R=d T=remote_smtp H=mx.example.com [192.0.2.8] C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b -> c@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] C=\"250 OK\"",
+            Self.t + "1tQ8aA-000000001a2-0A1b -> d@example.com R=d T=remote_smtp H=mx.example.com [192.0.2.8] C=\"250 OK\"",
+        ])
+        let s = try #require(p.sessions.first?.id)
+        #expect(p.deliveries.map(\.sessionID) == [s, nil, s, nil])
+    }
+
+    @Test func deferralFailuresCountOncePerMessageAndHost() throws {
+        func deferral(_ qid: String, _ rcpt: String, _ host: String) -> String {
+            Self.t + "\(qid) == \(rcpt) R=d T=remote_smtp defer (-37) H=\(host) [192.0.2.9]: TLS session: (SSL_connect): error:1"
+        }
+        let p = linked([
+            deferral("1tQ8aA-000000001a2-0A1b", "a@example.net", "mx1.example.net"),
+            deferral("1tQ8aA-000000001a2-0A1b", "b@example.net", "mx1.example.net"),
+            deferral("1tQ8aA-000000001a2-0A1b", "c@example.net", "mx2.example.net"),
+            deferral("1tQ8aB-000000001a3-0A1b", "a@example.net", "mx1.example.net"),
+            deferral("1tQ8aA-000000001a2-0A1b", "a@example.net", "mx1.example.net"),
+        ])
+        #expect(p.failures.count == 3)
+        #expect(p.failures.map(\.id) == [1, 2, 3])
+        #expect(p.deliveries.count == 5)
+        #expect(p.deliveries.allSatisfy { $0.status == .deferred })
+    }
+
+    @Test func stateSurvivesAJSONRoundTrip() throws {
+        var parser = LineParser(resolver: TimestampResolver(year: 2026, timeZone: utcZone))
+        var linker = SessionLinker()
+        var out: [LogRecord] = []
+        func feed(_ line: String, _ offset: Int64, into linker: inout SessionLinker) {
+            let outcome = ByteSpan.with(line) { parser.parse($0, origin: LineOrigin(source: 1, offset: offset)) }
+            guard case .records(let rs) = outcome else {
+                if case .record(let r) = outcome { linker.link(r) { out.append($0) } }
+                return
+            }
+            for r in rs { linker.link(r) { out.append($0) } }
+        }
+        feed(Self.t + "1tQ8aA-000000001a2-0A1b => a@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=yes C=\"250 OK\"", 0, into: &linker)
+        feed(Self.t + "1tQ8aA-000000001a2-0A1b == b@example.net R=d T=remote_smtp defer (-37) H=mx2.example.net [192.0.2.7]: TLS session: (SSL_connect): x", 1, into: &linker)
+        #expect(linker.openKeys == 2)
+        let data = try JSONEncoder().encode(linker)
+        var restored = try JSONDecoder().decode(SessionLinker.self, from: data)
+        #expect(restored.openKeys == 2)
+        out.removeAll()
+        feed(Self.t + "1tQ8aA-000000001a2-0A1b -> c@example.net R=d T=remote_smtp H=mx.example.net [192.0.2.9] C=\"250 OK\"", 2, into: &restored)
+        feed(Self.t + "1tQ8aA-000000001a2-0A1b == d@example.net R=d T=remote_smtp defer (-37) H=mx2.example.net [192.0.2.7]: TLS session: (SSL_connect): x", 3, into: &restored)
+        let delivery = try #require(out.first { $0.event.asDelivery != nil })
+        #expect(delivery.sessionID == 1)
+        #expect(delivery.id == 3)   // ids continue after the restore
+        #expect(out.allSatisfy { $0.event.asFailure == nil })   // the same message and host: not counted again
+    }
+
+    @Test func stateStaysBounded() throws {
+        var linker = EximLinker()
+        var ids = RowIDs()
+        for i in 0..<(EximLinker.maxFailureKeys + 100) {
+            let r = LogRecord(time: Int64(i), host: "", pid: 0, queueID: "q\(i)", origin: LineOrigin(source: 1, offset: Int64(i)),
+                              event: .failure(TLSFailure(kind: .connectFailed, role: .client,
+                                                         relay: Relay(raw: "h", name: "h\(i)", ip: nil), reason: nil,
+                                                         sslError: nil, errno: nil)), mta: .exim)
+            linker.link(r, ids: &ids) { _ in }
+            let c = LogRecord(time: Int64(i), host: "", pid: 0, queueID: "q\(i)", origin: LineOrigin(source: 1, offset: Int64(i)),
+                              event: .connect(Relay(raw: "h", name: "h", ip: nil)), mta: .exim)
+            linker.link(c, ids: &ids) { _ in }
+        }
+        #expect(linker.openKeys <= EximLinker.maxFailureKeys + EximLinker.maxRuns)
+        // Keys older than the memory are forgotten at the next sweep.
+        let late = LogRecord(time: EximLinker.failureMemory * 2, host: "", pid: 0, queueID: "z", origin: LineOrigin(source: 1, offset: -1),
+                             event: .connect(Relay(raw: "h", name: "h", ip: nil)), mta: .exim)
+        linker.link(late, ids: &ids) { _ in }
+        linker.compact(ids: &ids) { _ in }
+        #expect(linker.openKeys == EximLinker.maxRuns)
+    }
+}
