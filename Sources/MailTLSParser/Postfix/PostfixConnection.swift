@@ -22,8 +22,10 @@ struct PostfixConnection: Sendable, Codable {
     var failure: LogRecord?
     /// A `TLS library problem` text seen before the failure line it explains.
     var problem: String?
-    /// A `certificate verification failed` text: the verify message of the next session.
+    /// A `certificate verification failed` text: the verify message of the next session, when that
+    /// session is with the peer it names (`verifyPeer`: its address, else its name).
     var verifyMessage: String?
+    var verifyPeer: String?
 
     init(lastSeen: Int64) {
         self.lastSeen = lastSeen

@@ -122,6 +122,7 @@ public struct PostfixLinker: MTALinker {
                 }
             case PostfixNote.verifyFailed:
                 c.verifyMessage = n.text
+                c.verifyPeer = n.relay.flatMap { $0.ip ?? $0.peer }
             default:
                 break
             }
@@ -137,8 +138,9 @@ public struct PostfixLinker: MTALinker {
                 if recentClients.count >= Self.maxRecent { recentClients.removeAll(keepingCapacity: true) }
                 recentClients[QueueKey(host: key.host, queueID: s.relay.ip ?? s.relay.peer ?? s.relay.raw)] = id
             }
-            let verifyMessage = c.verifyMessage
+            let verifyMessage = c.verifyPeer == nil || c.verifyPeer == (s.relay.ip ?? s.relay.peer) ? c.verifyMessage : nil
             c.verifyMessage = nil
+            c.verifyPeer = nil
             let role = s.role
             let time = record.time, host = record.host, pid = record.pid, origin = record.origin
             emit(record)

@@ -24,8 +24,9 @@ public struct PostfixParser: MTAParser {
     private static let bareTag: StaticString = "postfix"
 
     /// A Postfix TLS line without a syslog header (`Anonymous TLS connection established from …`,
-    /// `SSL_accept error from …`, `QID: to=<…>, relay=…, delays=…`), as pasted in issues and tests:
-    /// an envelope without time, host or pid. Any other line is rejected at its first bytes.
+    /// `SSL_accept error from …`, `disconnect from …`, `QID: to=<…>, relay=…, delays=…`), as pasted in
+    /// issues and tests: an envelope without time, host or pid. Any other line is rejected at its
+    /// first bytes.
     public static func envelope(_ line: ByteSpan) -> SyslogEnvelope? {
         guard line.count > 16 else { return nil }
         let bare: Bool
@@ -37,6 +38,9 @@ public struct PostfixParser: MTAParser {
         case UInt8(ascii: "S"): bare = line.hasPrefix("SSL_accept error from ") || line.hasPrefix("SSL_connect error to ")
         case UInt8(ascii: "c"): bare = line.hasPrefix("certificate verification failed for ")
         case UInt8(ascii: "d"): bare = line.hasPrefix("disconnect from ")
+        // Read and skipped: Postfix's, not unparsed.
+        case UInt8(ascii: "l"): bare = line.hasPrefix("lost connection after ")
+        case UInt8(ascii: "e"): bare = line.hasPrefix("ehlo=") && line.firstIndex(of: " commands=") != nil
         default:
             // `QID: to=<…>, relay=…, delay=…, delays=…`: delays= is Postfix's alone.
             guard ByteSpan.isAlnum(line[0]), let (_, rest) = splitQueueID(line), rest.hasPrefix("to=<") else { return nil }
@@ -253,7 +257,8 @@ public struct PostfixParser: MTAParser {
         let end = Self.namaddrEnd(s) ?? s.firstIndex(of: ": ") ?? s.count
         var why = s.suffix(from: end)
         if why.hasPrefix(": ") { why = why.suffix(from: 2) }
-        return .event(queueID: nil, .linkerNote(LinkerNote(kind: PostfixNote.verifyFailed, text: string(why.trimmed, FieldLimits.text))))
+        return .event(queueID: nil, .linkerNote(LinkerNote(
+            kind: PostfixNote.verifyFailed, relay: cachedRelay(s.prefix(end)), text: string(why.trimmed, FieldLimits.text))))
     }
 
     /// `disconnect from NAME[IP] ehlo=2 starttls=1 … commands=7`: the end of an smtpd connection and
