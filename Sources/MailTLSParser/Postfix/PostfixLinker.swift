@@ -56,9 +56,6 @@ public struct PostfixLinker: MTALinker {
 
     public var openKeys: Int { connections.count }
 
-    /// Records held back, waiting for their connection to end (for tests and status).
-    var heldRecords: Int { connections.values.reduce(0) { $0 + $1.held.count + ($1.failure == nil ? 0 : 1) } }
-
     private enum CodingKeys: String, CodingKey {
         case sessionGap, connections, queued, recentClients, newestByHost, sinceSweep
     }
