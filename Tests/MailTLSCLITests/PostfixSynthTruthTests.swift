@@ -8,11 +8,11 @@ import Testing
 @Suite struct PostfixSynthTruthTests {
     static func number(_ any: Any?) -> Int? { (any as? NSNumber)?.intValue }
 
-    @Test(arguments: [(seed: 5, hosts: 3), (seed: 23, hosts: 4)])
-    func ingestAndReportReproduceThePostfixTruth(seed: Int, hosts: Int) async throws {
+    @Test(arguments: [(seed: 5, hosts: 3, size: "2M"), (seed: 23, hosts: 4, size: "8M")])
+    func ingestAndReportReproduceThePostfixTruth(seed: Int, hosts: Int, size: String) async throws {
         let dir = try Scratch()
         let log = dir.path("maillog"), truthPath = dir.path("truth.json")
-        let (status, output) = try sh("'\(try SynthTruthTests.synthPath())' 2M --mta postfix --seed \(seed) --hosts \(hosts) --out '\(log)' --truth '\(truthPath)' 2>&1")
+        let (status, output) = try sh("'\(try SynthTruthTests.synthPath())' \(size) --mta postfix --seed \(seed) --hosts \(hosts) --out '\(log)' --truth '\(truthPath)' 2>&1")
         try #require(status == 0, "mailtls-synth failed: \(output)")
         let truth = try SynthTruthTests.json(String(decoding: try Data(contentsOf: URL(fileURLWithPath: truthPath)), as: UTF8.self))
 

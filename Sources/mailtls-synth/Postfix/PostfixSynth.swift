@@ -113,7 +113,9 @@ struct PostfixGenerator {
         truth = TruthCounter(serverPeers: serverCount, clientPeers: mxCount)
         nowMs = Int64(options.start.daysSinceEpoch) * 86_400_000 + 6 * 3_600_000
         freePids = Array(repeating: [], count: options.hosts * 2)
-        nextPid = (0 ..< options.hosts * 2).map { 1000 + $0 * 20_000 }
+        // Fresh pids of each (host, program) in their own range, above the fixed pids of pickup,
+        // qmgr, cleanup and local (100-499): two processes never share a pid.
+        nextPid = (0 ..< options.hosts * 2).map { 1000 + $0 * 200_000 }
         qidCounter = 0x3A0000 + UInt64(options.seed % 4096) * 0x1000
         var peers = rng.fork()
         for h in 0 ..< options.hosts {
@@ -168,7 +170,9 @@ struct PostfixGenerator {
             write(active[i].lines[active[i].next])
             active[i].next += 1
             if active[i].done {
-                if stopping {
+                // A finished retry makes room again: the number of open connections stays about
+                // `concurrency`, so no connection outlasts the linker's idle gap.
+                if stopping || active.count > Self.concurrency {
                     active.remove(at: i)
                 } else {
                     active[i] = newScript()
@@ -287,10 +291,10 @@ struct PostfixGenerator {
                 auth = .auth(overTLS: tls, mech: p.mech)
             }
             s.add(h, service, pid, text, .inbound(encrypted: tls), auth)
-            s.add(h, "postfix/cleanup[", 3000 + h, "\(q): message-id=<\(q).\(i)@\(p.name?.lowercased() ?? "unknown.example")>")
-            s.add(h, "postfix/qmgr[", 900 + h, "\(q): from=<\(p.user)@sender\(i % 97).example>, size=\(1000 + rng.below(90_000)), nrcpt=1 (queue active)")
+            s.add(h, "postfix/cleanup[", 300 + h, "\(q): message-id=<\(q).\(i)@\(p.name?.lowercased() ?? "unknown.example")>")
+            s.add(h, "postfix/qmgr[", 200 + h, "\(q): from=<\(p.user)@sender\(i % 97).example>, size=\(1000 + rng.below(90_000)), nrcpt=1 (queue active)")
             if rng.chance(0.5) {
-                s.add(h, "postfix/local[", 4000 + h, "\(q): to=<user\(rng.below(50))@ours.example>, relay=local, delay=0.5, delays=0.4/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)")
+                s.add(h, "postfix/local[", 400 + h, "\(q): to=<user\(rng.below(50))@ours.example>, relay=local, delay=0.5, delays=0.4/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)")
             }
         }
         var counters = "ehlo=2 "
@@ -315,7 +319,7 @@ struct PostfixGenerator {
         let q = qid()
         s.add(h, "postfix/smtpd[", pid, "connect from localhost[127.0.0.1]")
         s.add(h, "postfix/smtpd[", pid, "\(q): client=localhost[127.0.0.1]")
-        s.add(h, "postfix/qmgr[", 900 + h, "\(q): from=<cron@ours.example>, size=600, nrcpt=1 (queue active)")
+        s.add(h, "postfix/qmgr[", 200 + h, "\(q): from=<cron@ours.example>, size=600, nrcpt=1 (queue active)")
         s.add(h, "postfix/smtpd[", pid, "disconnect from localhost[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5",
               .release(host: h, program: 0, pid: pid))
         let spid = takePid(h, 1)
@@ -341,9 +345,9 @@ struct PostfixGenerator {
         let mx = mxs[j]
         let q = retry?.qid ?? qid()
         if retry == nil && rng.chance(0.2) {
-            s.add(h, "postfix/pickup[", 800 + h, "\(q): uid=\(rng.chance(0.5) ? 0 : 1000) from=<app>")
+            s.add(h, "postfix/pickup[", 100 + h, "\(q): uid=\(rng.chance(0.5) ? 0 : 1000) from=<app>")
         }
-        s.add(h, "postfix/qmgr[", 900 + h, "\(q): from=<app@ours.example>, size=\(500 + rng.below(50_000)), nrcpt=\(1 + rng.below(3)) (queue active)")
+        s.add(h, "postfix/qmgr[", 200 + h, "\(q): from=<app@ours.example>, size=\(500 + rng.below(50_000)), nrcpt=\(1 + rng.below(3)) (queue active)")
         let pid = takePid(h, 1)
         let tag = logsTLSField(h) && rng.chance(0.3) ? "postfix-out/smtp[" : "postfix/smtp["
         let relay = "\(mx.name)[\(mx.ip)]:25"
