@@ -162,9 +162,7 @@ struct StoredFacts: Equatable {
         let dir = try TempDir()
         let s = try ingest(logs, db: dir.path("t.db"), year: nil)
         #expect(s.failedFiles.isEmpty)
-        #expect(try scalar(dir.path("t.db"), """
-            SELECT count(*) FROM tls_sessions WHERE mta = 'sendmail'
-            """) == Int64(expected))
+        #expect(try scalar(dir.path("t.db"), "SELECT count(*) FROM tls_sessions WHERE mta = 'sendmail'") == Int64(expected))
         // No line of the sendmail corpora is unparsed.
         let sendmail = logs.filter { ($0 as NSString).lastPathComponent.hasPrefix("sendmail-") }
         let s2 = try ingest(sendmail, db: dir.path("sendmail.db"), year: nil)
