@@ -195,6 +195,36 @@ import Testing
         #expect(q.messages.count == 1 && q.messages[0].sender == "bob@example.com")
     }
 
+    @Test func heldStateStaysBoundedAndLosesNothing() throws {
+        // 20,000 connections that never end, each holding a message with a long client name: the
+        // sweeps end the longest idle ones (writing their messages) to keep the state near 4 MiB.
+        var p = Pipeline()
+        let long = String(repeating: "x", count: 200)
+        var mostKeys = 0
+        for i in 0..<20_000 {
+            let t = String(format: "14:%02d:%02d", i / 1000, (i / 20) % 60)
+            p.feed(["Nov 10 \(t) mx1 postfix/smtpd[\(100_000 + i)]: \(String(format: "%010X", i + 1)): client=\(long)\(i).example[192.0.2.\(i % 250)]"])
+            mostKeys = max(mostKeys, p.linker.openKeys)
+        }
+        #expect(mostKeys < 12_000, "open connections grew to \(mostKeys)")
+        #expect(p.messages.count > 8_000)
+        let saved = try JSONEncoder().encode(p.linker)
+        #expect(saved.count < 16 << 20, "saved state of \(saved.count) bytes")
+        // An hour later, one line and a sweep: every message has been written, none twice.
+        var restored = try JSONDecoder().decode(SessionLinker.self, from: saved)
+        var after: [LogRecord] = []
+        var parser = LineParser(resolver: TimestampResolver(year: 2026, timeZone: utcZone))
+        if case .record(let r) = ByteSpan.with("Nov 10 16:00:00 mx1 postfix/smtpd[1]: connect from a[192.0.2.1]", {
+            parser.parse($0, origin: LineOrigin(source: 1, offset: 0)) }) {
+            restored.link(r) { after.append($0) }
+        }
+        restored.compact { after.append($0) }
+        let ids = p.records.compactMap { $0.event.asMessage == nil ? nil : $0.queueID }
+            + after.compactMap { $0.event.asMessage == nil ? nil : $0.queueID }
+        #expect(ids.count == 20_000 && Set(ids).count == 20_000)
+        #expect(restored.openKeys == 1)
+    }
+
     @Test func heldRecordsAreBounded() {
         var lines = ["Nov 10 14:00:00 mx1 postfix/smtpd[10]: connect from a.example[192.0.2.10]"]
         for i in 0..<(PostfixLinker.maxHeld + 10) {
