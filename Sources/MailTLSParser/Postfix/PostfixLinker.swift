@@ -25,18 +25,19 @@ public struct PostfixLinker: MTALinker {
         var pid: Int32
     }
 
-    struct QueueKey: Hashable, Sendable, Codable {
+    /// A name on one syslog host: a queue id, or a relay's address or name.
+    struct HostKey: Hashable, Sendable, Codable {
         var host: String
-        var queueID: String
+        var name: String
     }
 
     /// Open connections by (host, pid).
     private var connections: [ConnectionKey: PostfixConnection] = [:]
     /// The pid of the smtpd connection holding the message of each (host, queue id).
-    private var queued: [QueueKey: Int32] = [:]
+    private var queued: [HostKey: Int32] = [:]
     /// Client sessions by (host, relay address or name): a `TLS connection reused` line in another
     /// process links to the session that established the cached connection. Bounded by `maxRecent`.
-    private var recentClients: [QueueKey: Int64] = [:]
+    private var recentClients: [HostKey: Int64] = [:]
     /// Newest line time per host: idleness is measured on each host's own clock.
     private var newestByHost: [String: Int64] = [:]
     private var sinceSweep = 0
@@ -114,7 +115,7 @@ public struct PostfixLinker: MTALinker {
                 open = false
             case PostfixNote.reused:
                 if let r = n.relay {
-                    let id = recentClients[QueueKey(host: key.host, queueID: r.ip ?? r.peer ?? r.raw)]
+                    let id = recentClients[HostKey(host: key.host, name: r.ip ?? r.peer ?? r.raw)]
                     addClient(&c, .init(id: id, ip: r.ip, peer: r.peer))
                 }
             case PostfixNote.verifyFailed:
@@ -133,7 +134,7 @@ public struct PostfixLinker: MTALinker {
             } else {
                 addClient(&c, .init(id: id, ip: s.relay.ip, peer: s.relay.peer))
                 if recentClients.count >= Self.maxRecent { recentClients.removeAll(keepingCapacity: true) }
-                recentClients[QueueKey(host: key.host, queueID: s.relay.ip ?? s.relay.peer ?? s.relay.raw)] = id
+                recentClients[HostKey(host: key.host, name: s.relay.ip ?? s.relay.peer ?? s.relay.raw)] = id
             }
             let verifyMessage = c.verifyPeer == nil || c.verifyPeer == (s.relay.ip ?? s.relay.peer) ? c.verifyMessage : nil
             c.verifyMessage = nil
@@ -165,7 +166,7 @@ public struct PostfixLinker: MTALinker {
 
         case .message:
             record.sessionID = c.serverSession
-            if let qid = record.queueID { queued[QueueKey(host: key.host, queueID: qid)] = key.pid }
+            if let qid = record.queueID { queued[HostKey(host: key.host, name: qid)] = key.pid }
             hold(&c, record, host: key.host, emit: emit)
 
         case .auth(let a):
@@ -219,7 +220,7 @@ public struct PostfixLinker: MTALinker {
         c.held.append(r)
         if c.held.count > Self.maxHeld {
             let oldest = c.held.removeFirst()
-            if let qid = oldest.queueID { queued.removeValue(forKey: QueueKey(host: host, queueID: qid)) }
+            if let qid = oldest.queueID { queued.removeValue(forKey: HostKey(host: host, name: qid)) }
             emit(oldest)
         }
     }
@@ -227,7 +228,7 @@ public struct PostfixLinker: MTALinker {
     /// qmgr's sender, size and recipient count, or cleanup's message id, into the held message.
     private mutating func fillIn(_ n: LinkerNote, host: String, queueID: String?) {
         guard let qid = queueID else { return }
-        let qk = QueueKey(host: host, queueID: qid)
+        let qk = HostKey(host: host, name: qid)
         guard let pid = queued[qk], var c = connections[ConnectionKey(host: host, pid: pid)] else { return }
         guard let i = c.held.firstIndex(where: { $0.queueID == qid && Self.isMessage($0) }),
               case .message(var m) = c.held[i].event else { return }
@@ -258,7 +259,7 @@ public struct PostfixLinker: MTALinker {
         let held = c.held
         c.held = []
         for var r in held {
-            if let qid = r.queueID, Self.isMessage(r) { queued.removeValue(forKey: QueueKey(host: host, queueID: qid)) }
+            if let qid = r.queueID, Self.isMessage(r) { queued.removeValue(forKey: HostKey(host: host, name: qid)) }
             if starttls && r.sessionID == nil {
                 switch r.event {
                 case .message(var m) where m.overTLS == nil:
