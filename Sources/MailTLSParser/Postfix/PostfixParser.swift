@@ -376,11 +376,15 @@ public struct PostfixParser: MTAParser {
         else if word.equals("bounced") { s = .bounced }
         else { s = .other }
         let r = relay.map { cachedRelay($0) }
-        var (program, _, _) = Self.program(tag)
-        if program.equals("postfix"), let rv = relay {
-            program = Self.namaddrEnd(rv) != nil && rv[rv.count - 1] != UInt8(ascii: "]") ? rv.prefix(0) : rv
+        let program = Self.program(tag).program
+        let mailer: String
+        if !program.equals("postfix") || relay == nil {
+            mailer = text(program)
+        } else if let rv = relay, Self.namaddrEnd(rv) == nil || rv[rv.count - 1] == UInt8(ascii: "]") {
+            mailer = text(rv)   // a bare line: `local`, `none`, a socket: the relay says which
+        } else {
+            mailer = "smtp"     // a bare line to NAME[IP]:PORT
         }
-        let mailer = program.isEmpty ? "smtp" : text(program)
         return .event(queueID: qid, .delivery(Delivery(
             recipients: string(to, FieldLimits.recipients), recipientCount: 1, continued: false, mailer: mailer,
             relay: r, dsn: dsn.map { text($0) }, status: s, statusText: string(status, FieldLimits.text),
