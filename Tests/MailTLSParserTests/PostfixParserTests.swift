@@ -171,6 +171,33 @@ import Testing
         #expect(v.kind == PostfixNote.verifyFailed && v.text == "self-signed certificate.")
     }
 
+    @Test func everyPrefixOfEverySampleLineIsSafe() throws {
+        // Lines cut anywhere (a full disk, a pager, a paste) never trap the parser or the linker, and
+        // whatever they give is a Postfix record or nothing.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("Samples/postfix.log"), encoding: .utf8)
+        var p = Pipeline()
+        var lines: [String] = []
+        for line in text.split(separator: "\n") {
+            let bytes = Array(line.utf8)
+            for n in stride(from: 0, through: bytes.count, by: 3) {
+                lines.append(String(decoding: bytes.prefix(n), as: UTF8.self))
+                lines.append(String(decoding: bytes.suffix(n), as: UTF8.self))
+            }
+        }
+        p.feed(lines)
+        for o in p.outcomes {
+            switch o {
+            case .record(let r): #expect(r.mta == .postfix || r.mta == .sendmail)
+            case .records(let rs): #expect(rs.allSatisfy { $0.mta == .postfix })
+            default: break
+            }
+        }
+        var rest: [LogRecord] = []
+        p.linker.compact { rest.append($0) }
+        #expect(p.records.count > 100)
+    }
+
     @Test func servicesAndOtherLines() {
         #expect(PostfixParser.program(span("postfix/submission/smtpd")).program.string == "smtpd")
         #expect(PostfixParser.program(span("postfix-out/smtp")).program.string == "smtp")
