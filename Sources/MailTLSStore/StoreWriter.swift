@@ -380,7 +380,7 @@ public final class StoreWriter {
             s.bind(8, c.failureID)
             try s.run()
 
-        case .connect:
+        case .connect, .linkerNote:
             break
         }
     }

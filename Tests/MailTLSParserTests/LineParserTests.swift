@@ -69,7 +69,7 @@ struct LineParserTests {
     }
 
     @Test("other programs and other MTAs are skipped", arguments: [
-        "May  6 04:34:58 devops-automation-11 postfix/smtp[29920]: C84CE40879DC: to=<mihir.kulkarni@dummy.com>, relay=nlb-rtd2-smtp.oci.dummy.com[104.242.241.27]:587, delay=0.31, delays=0.06/0.02/0.18/0.05, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4g9MxG0YtdzVhjc)",
+        "May  6 04:34:58 devops-automation-11 postfix/qmgr[29920]: C84CE40879DC: removed",
         "Mar 18 16:22:34 shadow milter-greylist[25940]: whitelisted by {greylist}",
         "Mar  4 10:00:00 mx1 CRON[123]: (root) CMD (run-parts /etc/cron.hourly)",
         "Mar 18 00:59:14 galaxy sendmail[6762]: unable to qualify my own domain name (galaxy) -- using short name",

@@ -1,16 +1,315 @@
-/// Links Postfix records. Not written yet: passes records through.
+/// Links Postfix records (docs/postfix.md): by process, per connection, and by queue id.
+///
+/// - smtpd: a connection runs on one (host, pid) from `connect from` (or its first line) to
+///   `disconnect from` (or a new `connect from`, or the idle gap). Its messages (`client=` lines) and
+///   their AUTH are held until it ends: a message is encrypted when the connection had a TLS session
+///   before its `client=` line (linked: `sessionID`) or when the disconnect counters say STARTTLS
+///   succeeded (`overTLS`). qmgr's `from=` (sender, size, recipients) and cleanup's `message-id=`
+///   lines, logged under other pids, find the held message by (host, queue id) and fill it in; when
+///   they come after the message was emitted they are dropped (the row keeps an empty sender).
+/// - smtp: a TLS session established, or reused from the connection cache, to a relay on one process
+///   carries the later deliveries to the same relay (same address, else same name) on that process;
+///   a failed handshake to it ends that. Deliveries are emitted at once.
+/// - A handshake failure is held for the `TLS library problem` line after it (the reason), or takes
+///   the one before it; a `certificate verification failed` line gives the next session's verify
+///   message (a certificate record after the session).
+///
+/// Held records are part of the saved state and are bounded: at most `maxHeld` per connection (the
+/// oldest is emitted, decided by the sessions seen so far) and `maxOpenBytes` in all (the longest idle
+/// connections are ended first). Nothing held is ever dropped: ending a connection emits what it held.
 public struct PostfixLinker: MTALinker {
     public var sessionGap: Int64
+
+    struct ConnectionKey: Hashable, Sendable, Codable {
+        var host: String
+        var pid: Int32
+    }
+
+    /// A name on one syslog host: a queue id, or a relay's address or name.
+    struct HostKey: Hashable, Sendable, Codable {
+        var host: String
+        var name: String
+    }
+
+    /// Open connections by (host, pid).
+    private var connections: [ConnectionKey: PostfixConnection] = [:]
+    /// The pid of the smtpd connection holding the message of each (host, queue id).
+    private var queued: [HostKey: Int32] = [:]
+    /// Client sessions by (host, relay address or name): a `TLS connection reused` line in another
+    /// process links to the session that established the cached connection. Bounded by `maxRecent`.
+    private var recentClients: [HostKey: Int64] = [:]
+    /// Newest line time per host: idleness is measured on each host's own clock.
+    private var newestByHost: [String: Int64] = [:]
+    private var sinceSweep = 0
+    private var grownSinceSweep = 0
+
+    static let maxClients = 8
+    static let maxHeld = 64
+    static let maxRecent = 4_096
+    static let sweepInterval = 16_384
+    /// As `SendmailLinker.maxOpenBytes`: the open connections (held records included) kept after a
+    /// sweep; beyond it the longest idle connections are ended, emitting what they held.
+    static let maxOpenBytes = 4 << 20
 
     public init(sessionGap: Int64) {
         self.sessionGap = sessionGap
     }
 
-    public var openKeys: Int { 0 }
+    public var openKeys: Int { connections.count }
 
-    public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
-        emit(record)
+    private enum CodingKeys: String, CodingKey {
+        case sessionGap, connections, queued, recentClients, newestByHost, sinceSweep
     }
 
-    public mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {}
+    public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
+        sinceSweep += 1
+        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { compact(ids: &ids, emit: emit) }
+        if record.time > newestByHost[record.host, default: Int64.min] { newestByHost[record.host] = record.time }
+
+        // qmgr and cleanup notes fill in a held message; they open no connection of their own.
+        if case .linkerNote(let n) = record.event, n.kind == PostfixNote.queued || n.kind == PostfixNote.messageID {
+            fillIn(n, host: record.host, queueID: record.queueID)
+            return
+        }
+        // A local submission: nothing to link.
+        if case .message(let m) = record.event, m.proto == nil {
+            emit(record)
+            return
+        }
+
+        let key = ConnectionKey(host: record.host, pid: record.pid)
+        var c = connections.removeValue(forKey: key) ?? PostfixConnection(lastSeen: record.time)
+        if record.time - c.lastSeen > sessionGap {
+            finish(&c, host: key.host, starttls: false, emit: emit)
+            c = PostfixConnection(lastSeen: record.time)
+        }
+        c.lastSeen = max(c.lastSeen, record.time)
+        var open = true
+
+        if case .linkerNote(let n) = record.event, n.kind == PostfixNote.libraryProblem {
+            if var f = c.failure, case .failure(var failure) = f.event {
+                failure.reason = n.text
+                f.event = .failure(failure)
+                c.failure = nil
+                emit(f)
+            } else if c.problem == nil {
+                c.problem = n.text
+            }
+            store(c, key)
+            return
+        }
+        if let f = c.failure {
+            c.failure = nil
+            emit(f)
+        }
+
+        switch record.event {
+        case .connect:
+            finish(&c, host: key.host, starttls: false, emit: emit)
+            c = PostfixConnection(lastSeen: record.time)
+
+        case .linkerNote(let n):
+            switch n.kind {
+            case PostfixNote.disconnect:
+                finish(&c, host: key.host, starttls: n.flag, emit: emit)
+                open = false
+            case PostfixNote.reused:
+                if let r = n.relay {
+                    let id = recentClients[HostKey(host: key.host, name: r.ip ?? r.peer ?? r.raw)]
+                    addClient(&c, .init(id: id, ip: r.ip, peer: r.peer))
+                }
+            case PostfixNote.verifyFailed:
+                c.verifyMessage = n.text
+                c.verifyPeer = n.relay.flatMap { $0.ip ?? $0.peer }
+            default:
+                break
+            }
+
+        case .tlsSession(let s):
+            c.problem = nil
+            record.id = ids.session()
+            let id = record.id
+            if s.role == .server {
+                c.serverSession = id
+            } else {
+                addClient(&c, .init(id: id, ip: s.relay.ip, peer: s.relay.peer))
+                if recentClients.count >= Self.maxRecent { recentClients.removeAll(keepingCapacity: true) }
+                recentClients[HostKey(host: key.host, name: s.relay.ip ?? s.relay.peer ?? s.relay.raw)] = id
+            }
+            let verifyMessage = c.verifyPeer == nil || c.verifyPeer == (s.relay.ip ?? s.relay.peer) ? c.verifyMessage : nil
+            c.verifyMessage = nil
+            c.verifyPeer = nil
+            let role = s.role
+            let time = record.time, host = record.host, pid = record.pid, origin = record.origin
+            emit(record)
+            if let verifyMessage {
+                emit(LogRecord(time: time, host: host, pid: pid, queueID: nil, origin: origin,
+                               event: .certificate(Certificate(role: role, subject: "", issuer: "", verifyMessage: verifyMessage)),
+                               sessionID: id, mta: .postfix))
+            }
+
+        case .failure(var f):
+            record.id = ids.failure()
+            if f.role == .server {
+                c.serverSession = nil
+            } else if let r = f.relay {
+                c.clients.removeAll { Self.matches($0, r) }
+            }
+            if let p = c.problem {
+                c.problem = nil
+                f.reason = p
+                record.event = .failure(f)
+                emit(record)
+            } else {
+                c.failure = record
+            }
+
+        case .message:
+            record.sessionID = c.serverSession
+            if let qid = record.queueID { queued[HostKey(host: key.host, name: qid)] = key.pid }
+            hold(&c, record, host: key.host, emit: emit)
+
+        case .auth(let a):
+            record.sessionID = c.serverSession
+            if a.success {
+                hold(&c, record, host: key.host, emit: emit)
+            } else {
+                emit(record)
+            }
+
+        case .delivery(let d):
+            record.id = ids.delivery()
+            if let r = d.relay, let client = c.clients.last(where: { Self.matches($0, r) }) {
+                if let id = client.id {
+                    record.sessionID = id
+                } else if d.overTLS == nil {
+                    var d = d
+                    d.overTLS = true
+                    record.event = .delivery(d)
+                }
+            }
+            emit(record)
+
+        case .certificate, .failureCompletion, .deliveryCompletion:
+            emit(record)
+        }
+        if open { store(c, key) }
+    }
+
+    private mutating func store(_ c: PostfixConnection, _ key: ConnectionKey) {
+        if connections.updateValue(c, forKey: key) == nil { grownSinceSweep += PostfixConnection.keyBytes }
+    }
+
+    private mutating func addClient(_ c: inout PostfixConnection, _ client: PostfixConnection.Client) {
+        c.clients.append(client)
+        grownSinceSweep += 32 + (client.peer?.utf8.count ?? 0)
+        if c.clients.count > Self.maxClients { c.clients.removeFirst() }
+    }
+
+    /// A delivery's relay is a session's when the addresses are equal, or (without an address on
+    /// either side) the peers.
+    static func matches(_ c: PostfixConnection.Client, _ r: Relay) -> Bool {
+        if let a = c.ip, let b = r.ip { return a == b }
+        return c.peer != nil && c.peer == r.peer
+    }
+
+    /// Holds a message or AUTH until its connection ends; beyond `maxHeld` the oldest goes out now.
+    private mutating func hold(_ c: inout PostfixConnection, _ r: consuming LogRecord, host: String,
+                               emit: (consuming LogRecord) -> Void) {
+        grownSinceSweep += r.approximateBytes
+        c.held.append(r)
+        if c.held.count > Self.maxHeld {
+            let oldest = c.held.removeFirst()
+            if let qid = oldest.queueID { queued.removeValue(forKey: HostKey(host: host, name: qid)) }
+            emit(oldest)
+        }
+    }
+
+    /// qmgr's sender, size and recipient count, or cleanup's message id, into the held message.
+    private mutating func fillIn(_ n: LinkerNote, host: String, queueID: String?) {
+        guard let qid = queueID else { return }
+        let qk = HostKey(host: host, name: qid)
+        guard let pid = queued[qk], var c = connections[ConnectionKey(host: host, pid: pid)] else { return }
+        guard let i = c.held.firstIndex(where: { $0.queueID == qid && Self.isMessage($0) }),
+              case .message(var m) = c.held[i].event else { return }
+        if n.kind == PostfixNote.queued {
+            m.sender = n.text ?? m.sender
+            m.size = n.size
+            m.nrcpts = n.count
+        } else {
+            m.messageID = n.text
+        }
+        c.held[i].event = .message(m)
+        connections[ConnectionKey(host: host, pid: pid)] = c
+    }
+
+    private static func isMessage(_ r: LogRecord) -> Bool {
+        if case .message = r.event { return true }
+        return false
+    }
+
+    /// Ends a connection: emits its pending failure and what it held, the held messages and AUTH
+    /// marked over TLS when the disconnect counters say STARTTLS succeeded.
+    private mutating func finish(_ c: inout PostfixConnection, host: String, starttls: Bool,
+                                 emit: (consuming LogRecord) -> Void) {
+        if let f = c.failure {
+            c.failure = nil
+            emit(f)
+        }
+        let held = c.held
+        c.held = []
+        for var r in held {
+            if let qid = r.queueID, Self.isMessage(r) { queued.removeValue(forKey: HostKey(host: host, name: qid)) }
+            if starttls && r.sessionID == nil {
+                switch r.event {
+                case .message(var m) where m.overTLS == nil:
+                    m.overTLS = true
+                    r.event = .message(m)
+                case .auth(var a) where a.overTLS == nil:
+                    a.overTLS = true
+                    r.event = .auth(a)
+                default:
+                    break
+                }
+            }
+            emit(r)
+        }
+    }
+
+    /// Ends the connections idle for longer than the gap (on their host's clock), emitting what they
+    /// held, and keeps the state under `maxOpenBytes`.
+    public mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
+        sinceSweep = 0
+        grownSinceSweep = 0
+        let idle = connections.filter { key, c in
+            guard let newest = newestByHost[key.host] else { return true }
+            return c.lastSeen < newest &- sessionGap
+        }
+        for key in idle.keys.sorted(by: Self.order) { end(key, emit: emit) }
+        var open = connections.values.reduce(0) { $0 + $1.approximateBytes }
+        if open > Self.maxOpenBytes {
+            let byAge = connections.map { ($0.value.lastSeen, $0.key) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : Self.order($0.1, $1.1) }
+            for (_, key) in byAge {
+                if open <= Self.maxOpenBytes / 4 * 3 { break }
+                open -= connections[key]?.approximateBytes ?? 0
+                end(key, emit: emit)
+            }
+        }
+        // Queue ids whose connection is gone, and hosts without connections.
+        queued = queued.filter { connections[ConnectionKey(host: $0.key.host, pid: $0.value)] != nil }
+        if newestByHost.count > 1_024 {
+            let live = Set(connections.keys.map(\.host))
+            newestByHost = newestByHost.filter { live.contains($0.key) }
+        }
+    }
+
+    /// A fixed order, so that what a sweep emits does not depend on hashing.
+    private static func order(_ a: ConnectionKey, _ b: ConnectionKey) -> Bool {
+        a.host != b.host ? a.host < b.host : a.pid < b.pid
+    }
+
+    private mutating func end(_ key: ConnectionKey, emit: (consuming LogRecord) -> Void) {
+        guard var c = connections.removeValue(forKey: key) else { return }
+        finish(&c, host: key.host, starttls: false, emit: emit)
+    }
 }

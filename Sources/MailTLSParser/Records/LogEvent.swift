@@ -23,6 +23,9 @@ public indirect enum LogEvent: Sendable, Equatable, Codable {
     case failureCompletion(FailureCompletion)
     /// The rest of a `to=… [more]` recipient list: added to the delivery row its first piece wrote.
     case deliveryCompletion(DeliveryCompletion)
+    /// A fact only the MTA's linker reads, to decide other records (Postfix's `disconnect from …
+    /// starttls=1` counters, qmgr's sender and size): the linker consumes it, the store never sees it.
+    case linkerNote(LinkerNote)
 }
 
 /// What a `to=` continuation line adds to the delivery its `[more]` piece wrote.

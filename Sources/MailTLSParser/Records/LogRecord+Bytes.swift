@@ -34,6 +34,8 @@ extension LogRecord {
             return bytes(c.relay) + bytes(c.ruleset) + bytes(c.rulesetArg) + bytes(c.reject)
         case .deliveryCompletion(let c):
             return c.recipients.utf8.count
+        case .linkerNote(let n):
+            return bytes(n.relay) + bytes(n.text)
         }
     }
 

@@ -93,8 +93,8 @@ public struct SendmailLinker: MTALinker {
         st.openDelivery = nil
 
         switch record.event {
-        case .failureCompletion, .deliveryCompletion:
-            break   // produced here, never parsed
+        case .failureCompletion, .deliveryCompletion, .linkerNote:
+            break   // produced here, never parsed (notes are other MTAs')
 
         case .connect:
             st.openFailure = nil
