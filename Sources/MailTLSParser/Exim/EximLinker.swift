@@ -99,7 +99,7 @@ public struct EximLinker: MTALinker {
             record.id = ids.failure()
             emit(record)
 
-        case .failureCompletion, .deliveryCompletion:
+        case .failureCompletion, .deliveryCompletion, .linkerNote:
             emit(record)
         }
     }
