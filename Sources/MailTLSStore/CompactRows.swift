@@ -10,7 +10,7 @@ import MailTLSParser
 /// the views and the migration from v2, so the three cannot disagree.
 public enum CompactRows {
     /// How a column is stored in its base table.
-    enum Storage {
+    enum Storage: Equatable {
         /// An integer, as in the view.
         case integer
         /// Text kept in the row: values that rarely repeat (queue ids, message ids, recipient lists).
@@ -25,6 +25,10 @@ public enum CompactRows {
         case templated
         /// The MTA that logged the row, as `mtas.id` (`MTA.code`); 0, sendmail, by default (v4).
         case mta
+        /// An id into `texts`, NULL when the value is that of the dictionary column named here: the view
+        /// shows that column's value then. For what the log wrote beside its normalised form
+        /// (`version_logged`), which is nearly always the same: a NULL costs no byte (v4).
+        case dictionaryOr(String)
     }
 
     struct Column {
@@ -89,9 +93,9 @@ public enum CompactRows {
                 in sendmail's words: OK, NO, NOT, FAIL, TRUSTED, DANE_FAIL, ...; Postfix Verified and Trusted are OK, \
                 Untrusted FAIL, Anonymous NO; Exim CV=yes/dane OK, CV=no with DN= FAIL, else NO
                 """),
-            Column("version_logged", .dictionary, "", "the version as logged (TLS1.2, TLSv1.2, ...)", added: 4),
-            Column("verify_logged", .dictionary, "", "the verify result as logged (Verified, Untrusted, CV=yes, OK, ...)",
-                   added: 4),
+            Column("version_logged", .dictionaryOr("version"), "", "the version as logged (TLS1.2, TLSv1.2, ...)", added: 4),
+            Column("verify_logged", .dictionaryOr("verify"), "",
+                   "the verify result as logged (Verified, Untrusted, CV=yes, OK, ...)", added: 4),
             Column("cipher", .dictionary),
             Column("alg_bits", .integer, "", "sendmail bits=alg/cipher: the first number"),
             Column("cipher_bits", .integer, "", "the second number (effective bits)"),
@@ -250,6 +254,9 @@ public enum CompactRows {
             return [("\(c.name) INTEGER\(constraint)", "Unix seconds" + (what.isEmpty ? "" : ", " + what))]
         case .dictionary:
             return [("\(c.name) INTEGER\(constraint)", "texts.id" + (what.isEmpty ? "" : ": " + what))]
+        case .dictionaryOr(let other):
+            return [("\(c.name) INTEGER\(constraint)",
+                     "texts.id, NULL when the same as \(other)" + (what.isEmpty ? "" : ": " + what))]
         case .mta:
             return [("\(c.name) INTEGER\(constraint)", "mtas.id: " + what)]
         case .templated:
@@ -284,6 +291,8 @@ public enum CompactRows {
             case .integer, .text: return "r.\(c.name)"
             case .time: return "strftime('%Y-%m-%dT%H:%M:%SZ', r.\(c.name), 'unixepoch') AS \(c.name)"
             case .dictionary: return "(SELECT value FROM texts WHERE id = r.\(c.name)) AS \(c.name)"
+            case .dictionaryOr(let other):
+                return "(SELECT value FROM texts WHERE id = coalesce(r.\(c.name), r.\(other))) AS \(c.name)"
             case .mta: return "(SELECT name FROM mtas WHERE id = r.\(c.name)) AS \(c.name)"
             case .templated: return TextTemplate.sql(template: "r.\(c.name)", token: "r.\(c.name)_token") + " AS \(c.name)"
             }
@@ -314,8 +323,8 @@ public enum CompactRows {
                 case .integer, .text: exprs.append(c.name)
                 case .time: exprs.append("CAST(strftime('%s', \(c.name)) AS INTEGER)")
                 case .dictionary: exprs.append("(SELECT id FROM texts WHERE value = \(c.name))")
-                case .mta:
-                    preconditionFailure("no MTA column before v4")
+                case .mta, .dictionaryOr:
+                    preconditionFailure("no such column before v4")
                 case .templated:
                     exprs.append("CASE WHEN \(c.name) IS NOT NULL THEN (SELECT id FROM texts WHERE value = char(1)) END")
                     names.append(c.name + "_token")
@@ -342,8 +351,8 @@ public enum CompactRows {
 
     /// Migration v3 -> v4: the `mta`, logged-version/verify, `tls_feature` and `encrypted` columns, and a
     /// partial index on the rows of MTAs other than sendmail.
-    /// Existing rows are sendmail's (the column's default, stored in no byte); `version_logged` and
-    /// `verify_logged` copy the values sendmail logged; deliveries and AUTH linked to a TLS session
+    /// Existing rows are sendmail's (the column's default, stored in no byte); their `version_logged` and
+    /// `verify_logged` are NULL, the same as `version` and `verify`; deliveries and AUTH linked to a TLS session
     /// are the encrypted ones.
     static var v4Steps: [String] {
         var steps = [mtas, "INSERT INTO mtas(id, name) VALUES (\(MTA.sendmail.code), '\(MTA.sendmail.name)')"]
@@ -355,7 +364,6 @@ public enum CompactRows {
             // rows are there (`mta <> 0`) without a scan.
             steps.append("CREATE INDEX \(t.base)_mta ON \(t.base)(mta) WHERE mta <> 0")
         }
-        steps.append("UPDATE session_rows SET version_logged = version, verify_logged = verify")
         steps.append("UPDATE delivery_rows SET encrypted = 1 WHERE tls_session_id IS NOT NULL")
         steps.append("UPDATE auth_rows SET encrypted = 1 WHERE tls_session_id IS NOT NULL")
         return steps

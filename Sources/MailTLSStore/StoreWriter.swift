@@ -230,8 +230,9 @@ public final class StoreWriter {
             origin(b, row, 17, r.origin)
             b.set(row, 19, local)
             b.set(row, 23, Int64(r.mta.code))
-            b.set(row, 24, try texts.id(t.versionLogged))
-            b.set(row, 25, try texts.id(t.verifyLogged))
+            // NULL when the log wrote the normalised form (the view shows `version` then): no byte.
+            b.set(row, 24, t.versionLogged == t.version ? nil as Int64? : try texts.id(t.versionLogged))
+            b.set(row, 25, t.verifyLogged == t.verify ? nil as Int64? : try texts.id(t.verifyLogged))
             try b.endRow()
             rollups.add(session: t, of: r, local: local)
             counts.sessions += 1
