@@ -155,7 +155,12 @@ public struct HTMLRenderer {
             out += "<tr>"
             for (i, v) in row.enumerated() {
                 let numeric: Bool
-                switch v { case .integer, .real: numeric = true; default: numeric = false }
+                switch v {
+                case .integer, .real: numeric = true
+                // A share already written as a percentage (the per-MTA grid) aligns like the numbers.
+                case .text(let s): numeric = s.hasSuffix("%") && Double(s.dropLast()) != nil
+                default: numeric = false
+                }
                 out += numeric ? "<td class=\"n\">" : "<td>"
                 out += escape(cell.cell(v, column: t.columns[i])) + "</td>"
             }
