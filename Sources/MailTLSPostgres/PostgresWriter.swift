@@ -14,8 +14,9 @@ import MailTLSStore
 /// A linker number the writer has not seen in this run (a session opened before it) cannot be placed:
 /// such references are left NULL and certificates for such sessions counted as orphans.
 public final class PostgresWriter {
-    /// Rows kept before they are sent, whatever the part: a COPY of ~20 MiB.
-    public static let flushRows = 100_000
+    /// Rows kept before they are sent, whatever the part (about 20 MiB of COPY text).
+    public static let defaultFlushRows = 100_000
+    let flushRows: Int
 
     let store: PostgresStore
     var connection: PostgresConnection { store.connection }
@@ -38,8 +39,10 @@ public final class PostgresWriter {
     public private(set) var counts = WriteCounts()
     private let s: SessionColumns, m: MessageColumns, d: DeliveryColumns, a: AuthColumns, f: FailureColumns
 
-    public init(store: PostgresStore) throws {
+    /// `flushRows`: rows kept before they are sent (tests make it small to cross a flush).
+    public init(store: PostgresStore, flushRows: Int = PostgresWriter.defaultFlushRows) throws {
         self.store = store
+        self.flushRows = flushRows
         textConnection = try PostgresConnection(url: store.url)
         texts = PostgresTexts(connection: textConnection)
         func buffer(_ base: String) -> PostgresRowBuffer {
@@ -103,7 +106,7 @@ public final class PostgresWriter {
     }
 
     private func flushIfFull() throws {
-        if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= Self.flushRows { try flush() }
+        if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows { try flush() }
     }
 
     /// Adds the rows written in this transaction to the rollups: the SQLite delta statements, with a
@@ -170,6 +173,21 @@ public final class PostgresWriter {
             + String(decoding: bytes[range.upperBound...], as: UTF8.self)
         b.set(row, column, dictionary: template)
         b.set(row, column + 1, text: String(decoding: bytes[range], as: UTF8.self))
+    }
+
+    /// What the SQL of `.failureCompletion` does, on a row still waiting.
+    private func complete(_ row: Int, _ c: FailureCompletion) {
+        let b = failures
+        func isNull(_ column: Int) -> Bool { if case .null = b.cell(row, column) { return true } else { return false } }
+        if isNull(f.peer) && isNull(f.peer + 1) { b.set(row, f.loopback, c.relay?.isLoopback ?? false) }
+        if let relay = c.relay {
+            if isNull(f.peer) { b.set(row, f.peer, dictionary: relay.peer) }
+            if isNull(f.peer + 1) { b.set(row, f.peer + 1, dictionary: relay.ip) }
+            if isNull(f.peer + 2) { b.set(row, f.peer + 2, dictionary: relay.raw) }
+        }
+        if let v = c.ruleset { b.set(row, f.ruleset, dictionary: v) }
+        if let v = c.rulesetArg { b.set(row, f.rulesetArg, dictionary: v) }
+        if let v = c.reject { b.set(row, f.reject, dictionary: v) }
     }
 
     /// Inserts one linked record (or completes the row it refers to).
@@ -329,10 +347,13 @@ public final class PostgresWriter {
             counts.failures += 1
 
         case .failureCompletion(let c):
-            // Rare: send the failure first, then complete it with SQL (coalesce keeps what it had), as
-            // the SQLite writer does.
+            // The line that names a failed handshake's peer (a ruleset reject, a to= line): completes
+            // the failure in place while it waits, else with SQL; either way what it had is kept.
             guard let id = failureIDs.knownGlobal(c.failureID) else { break }
-            try flush()
+            if let row = failures.pendingRow(withID: id) {
+                complete(row, c)
+                break
+            }
             let ids = [try texts.id(c.relay?.peer), try texts.id(c.relay?.ip), try texts.id(c.relay?.raw),
                        try texts.id(c.ruleset), try texts.id(c.rulesetArg), try texts.id(c.reject)].map { $0.map(String.init) }
             try connection.query("""
