@@ -60,6 +60,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Bulk-load benchmark of the PostgreSQL store (Benchmarks/pg-load runs it; no test, no user command).
+        .executableTarget(name: "mailtls-pgload", dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser"],
+                          path: "Benchmarks/pgload", swiftSettings: hotPath),
         // Deterministic generator of realistic sendmail logs plus the truth it counted.
         .executableTarget(name: "mailtls-synth", dependencies: ["MailTLSParser", "MailTLSReports"]),
 

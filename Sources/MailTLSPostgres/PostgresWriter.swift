@@ -6,8 +6,8 @@ import MailTLSStore
 /// The rows are those of the SQLite `StoreWriter`, column for column (the comparison test checks the
 /// views row by row). What differs is what many writers need: row ids come in blocks from each base
 /// table's sequence (`RowIDBlocks`), repeated text gets its id on a connection of its own
-/// (`PostgresTexts`), and the rollups are brought up to date at each commit from the rows that commit
-/// adds, with the SQLite store's own delta SQL (`PostgresSchema.rollupDeltas`). The caller owns the
+/// (`PostgresTexts`), and the rollups, counted as rows are written by the SQLite writer's own
+/// `RollupAccumulator`, are added at each commit (`PostgresRollups`). The caller owns the
 /// transaction (`begin`/`commit`/`rollback`), as with `StoreWriter`: one per committed part, with the
 /// source's checkpoint (`PostgresStore.updateSource`) in it.
 ///
@@ -34,9 +34,12 @@ public final class PostgresWriter {
     private let authIDs: RowIDBlocks
     private let failureIDs: RowIDBlocks
     private var localMail = LocalMailTally()
-    /// Ids written in the open transaction, per base table: the rows the rollups must add at commit.
-    private var written: [String: [Int64]] = [:]
+    /// The rollup counts of the rows written since the last commit, as the SQLite writer counts them.
+    private let rollups = RollupAccumulator()
     public private(set) var counts = WriteCounts()
+    /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
+    public private(set) var flushTime = Duration.zero
+    public private(set) var rollupTime = Duration.zero
     private let s: SessionColumns, m: MessageColumns, d: DeliveryColumns, a: AuthColumns, f: FailureColumns
 
     /// `flushRows`: rows kept before they are sent (tests make it small to cross a flush).
@@ -75,23 +78,26 @@ public final class PostgresWriter {
     /// Sends the waiting rows, brings the rollups up to date with the rows of this transaction and commits.
     public func commit() throws {
         try flush()
-        try addToRollups()
+        let start = ContinuousClock.now
+        try PostgresRollups.flush(rollups, into: connection)
+        rollupTime += ContinuousClock.now - start
         try localMail.flush(into: connection)
         try connection.commit()
         localMail.removeAll()
-        written.removeAll(keepingCapacity: true)
     }
 
     public func rollback() {
         for b in buffers { b.removeAll() }
         localMail.removeAll()
-        written.removeAll(keepingCapacity: true)
+        rollups.clear()
         connection.rollback()
     }
 
     /// Sends the waiting rows (COPY, one per table), their new dictionary values first.
     public func flush() throws {
         guard buffers.contains(where: { $0.rows > 0 }) else { return }
+        let start = ContinuousClock.now
+        defer { flushTime += ContinuousClock.now - start }
         var values: [String] = []
         for b in buffers { b.forEachDictionaryValue { values.append($0) } }
         try texts.resolve(values)
@@ -107,33 +113,6 @@ public final class PostgresWriter {
 
     private func flushIfFull() throws {
         if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows { try flush() }
-    }
-
-    /// Adds the rows written in this transaction to the rollups: the SQLite delta statements, with a
-    /// filter on the ids this writer wrote (runs of consecutive ids, each an index range scan).
-    private func addToRollups() throws {
-        var filters: [String: String] = [:]
-        for t in CompactRows.tables {
-            let ids = (written[t.base] ?? []).sorted()
-            var runs: [String] = []
-            var i = 0
-            while i < ids.count {
-                var j = i
-                while j + 1 < ids.count && ids[j + 1] == ids[j] + 1 { j += 1 }
-                runs.append(i == j ? "r.id = \(ids[i])" : "r.id BETWEEN \(ids[i]) AND \(ids[j])")
-                i = j + 1
-            }
-            let filter = runs.isEmpty ? "false" : runs.joined(separator: " OR ")
-            filters[t.base] = filter
-            filters[t.view] = filter
-        }
-        for sql in PostgresSchema.rollupDeltas(sign: 1, filter: { filters[$0] ?? "false" }) {
-            try connection.execute(sql)
-        }
-    }
-
-    private func wrote(_ b: PostgresRowBuffer, _ id: Int64) {
-        written[b.table.base, default: []].append(id)
     }
 
     private func relay(_ b: PostgresRowBuffer, _ row: Int, peer: Int, _ relay: Relay?) -> Bool {
@@ -213,7 +192,7 @@ public final class PostgresWriter {
             b.set(row, s.daneNote, dictionary: t.daneNote)
             b.set(row, s.loopback, local)
             b.endRow(row)
-            wrote(b, id)
+            rollups.add(session: t, of: r, local: local)
             counts.sessions += 1
 
         case .certificate(let c):
@@ -257,7 +236,7 @@ public final class PostgresWriter {
             b.set(row, m.loopback, local)
             b.set(row, m.encrypted, msg.isEncrypted(sessionID: r.sessionID))
             b.endRow(row)
-            wrote(b, id)
+            rollups.add(message: msg, of: r, local: local, encrypted: msg.isEncrypted(sessionID: r.sessionID))
             counts.messages += 1
 
         case .delivery(let dl):
@@ -287,7 +266,7 @@ public final class PostgresWriter {
             b.set(row, d.networkMailer, true)
             b.set(row, d.encrypted, dl.isEncrypted(sessionID: r.sessionID))
             b.endRow(row)
-            wrote(b, id)
+            rollups.add(delivery: dl, of: r, local: local, networkMailer: true)
             counts.deliveries += 1
 
         case .deliveryCompletion(let c):
@@ -322,7 +301,7 @@ public final class PostgresWriter {
             b.set(row, a.loopback, local)
             b.set(row, a.encrypted, ev.isEncrypted(sessionID: r.sessionID))
             b.endRow(row)
-            wrote(b, id)
+            rollups.add(auth: ev, of: r, local: local)
             counts.auth += 1
 
         case .failure(let fl):
@@ -343,7 +322,7 @@ public final class PostgresWriter {
             b.set(row, f.tlsSessionID, r.sessionID.flatMap(sessionIDs.knownGlobal))
             b.set(row, f.loopback, local)
             b.endRow(row)
-            wrote(b, id)
+            rollups.add(failure: fl, of: r, local: local)
             counts.failures += 1
 
         case .failureCompletion(let c):
