@@ -89,6 +89,13 @@ public final class PostgresConnection {
     /// Sends `data` (rows in COPY text format: tab-separated, `\N` for NULL, one line per row) into
     /// `table`'s `columns` with `COPY … FROM STDIN`, in the caller's transaction.
     public func copy(into table: String, columns: [String], data: UnsafeRawBufferPointer) throws {
+        try copy(into: table, columns: columns) { send in try send(data) }
+    }
+
+    /// A `COPY … FROM STDIN` whose rows `produce` sends in pieces as it makes them: the server inserts
+    /// one piece while the next is made, so both cores work.
+    public func copy(into table: String, columns: [String],
+                     _ produce: (_ send: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
         let start = PQexec(conn, sql)
         let status = start.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
@@ -97,16 +104,27 @@ public final class PostgresConnection {
             throw error(start, sql: sql)
         }
         PQclear(start)
-        // libpq copies into its own buffer and sends as it fills; chunks of 1 MiB keep each call short.
-        var offset = 0
-        let chunk = 1 << 20
-        while offset < data.count {
-            let n = min(chunk, data.count - offset)
-            let p = data.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
-            guard PQputCopyData(conn, p, Int32(n)) == 1 else { break }
-            offset += n
+        var failed: String?
+        do {
+            try produce { data in
+                guard failed == nil, data.count > 0 else { return }
+                // libpq copies into its own buffer and sends as it fills; chunks of 1 MiB keep each call short.
+                var offset = 0
+                while offset < data.count {
+                    let n = min(1 << 20, data.count - offset)
+                    let p = data.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
+                    guard PQputCopyData(conn, p, Int32(n)) == 1 else {
+                        failed = String(cString: PQerrorMessage(conn))
+                        return
+                    }
+                    offset += n
+                }
+            }
+        } catch {
+            _ = PQputCopyEnd(conn, "the client failed: \(error)")
+            while let r = PQgetResult(conn) { PQclear(r) }
+            throw error
         }
-        let failed: String? = offset < data.count ? String(cString: PQerrorMessage(conn)) : nil
         _ = PQputCopyEnd(conn, failed)
         var firstError: PostgresError?
         while let r = PQgetResult(conn) {

@@ -21,29 +21,28 @@ enum PostgresRollups {
          "sessions"),
     ]
 
-    /// Text values of `rollup_peer_sessions` staged as text, turned into `texts` ids by the upsert.
-    static let peerSessionTexts: Set<String> = ["host", "role", "peer", "version", "verify", "cipher"]
-
     static func upsert(_ table: String, key: [String], count: String) -> String {
         let staged = "pg_temp.stage_\(table)"
-        var select = "*"
-        if table == "rollup_peer_sessions" {
-            // As the SQLite store does: texts ids, 0 where the row has no value.
-            select = (key + [count, "first_ts", "last_ts"]).map { c in
-                peerSessionTexts.contains(c) ? "coalesce((SELECT id FROM texts WHERE value = s.\(c)), 0)" : "s.\(c)"
-            }.joined(separator: ", ")
-        }
         return """
-            INSERT INTO \(table) SELECT \(select) FROM \(staged) AS s ORDER BY \(key.map { "s." + $0 }.joined(separator: ", "))
+            INSERT INTO \(table) SELECT * FROM \(staged) AS s ORDER BY \(key.map { "s." + $0 }.joined(separator: ", "))
             ON CONFLICT ON CONSTRAINT \(table)_pkey DO UPDATE SET \(count) = \(table).\(count) + excluded.\(count),
                 first_ts = least(\(table).first_ts, excluded.first_ts), last_ts = greatest(\(table).last_ts, excluded.last_ts)
             """
     }
 
     /// Stages the counts, upserts them, and clears the accumulator.
-    static func flush(_ acc: RollupAccumulator, into connection: PostgresConnection) throws {
+    /// `rollup_peer_sessions` holds `texts` ids (0 for none), as in SQLite: `texts` gives them, from
+    /// its cache (the rows that hold the values were just written).
+    static func flush(_ acc: RollupAccumulator, into connection: PostgresConnection, texts: PostgresTexts) throws {
         defer { acc.clear() }
         guard !acc.isEmpty else { return }
+        var values: [String] = []
+        acc.peerSessions.forEach { k, _ in
+            values += [k.host, k.role, k.version, k.verify, k.cipher]
+            if let p = k.peer { values.append(p) }
+        }
+        try texts.resolve(values)
+        func id(_ s: String?) -> Value { .int(s.flatMap { texts.cachedID($0) } ?? 0) }
         var rows: [String: [UInt8]] = [:]
         func add(_ table: String, _ values: [Value]) {
             var out = rows[table, default: []]
@@ -82,23 +81,14 @@ enum PostgresRollups {
                                 flag(k.overTLS), .int(Int64(c.n)), time(c.first), time(c.last)])
         }
         acc.peerSessions.forEach { k, c in
-            add("rollup_peer_sessions", [.int(k.day), .text(k.host), .text(k.role), flag(k.local), k.peer.map { .text($0) } ?? .null,
-                                         .text(k.version), .text(k.verify), .text(k.cipher), .int(Int64(k.bits)),
+            add("rollup_peer_sessions", [.int(k.day), id(k.host), id(k.role), flag(k.local), id(k.peer),
+                                         id(k.version), id(k.verify), id(k.cipher), .int(Int64(k.bits)),
                                          .int(Int64(c.n)), .int(c.first), .int(c.last)])
         }
         for (table, key, count) in keys {
             guard let data = rows[table] else { continue }
             let staged = "stage_\(table)"
-            if table == "rollup_peer_sessions" {
-                // Text where the rollup holds ids.
-                try connection.execute("""
-                    CREATE TEMP TABLE IF NOT EXISTS \(staged) (day bigint, host text, role text, loopback bigint, peer text,
-                        version text, verify text, cipher text, cipher_bits bigint, sessions bigint, first_ts bigint,
-                        last_ts bigint) ON COMMIT DELETE ROWS
-                    """)
-            } else {
-                try connection.execute("CREATE TEMP TABLE IF NOT EXISTS \(staged) (LIKE \(table)) ON COMMIT DELETE ROWS")
-            }
+            try connection.execute("CREATE TEMP TABLE IF NOT EXISTS \(staged) (LIKE \(table)) ON COMMIT DELETE ROWS")
             let columns = try connection.query("""
                 SELECT attname FROM pg_attribute WHERE attrelid = 'pg_temp.\(staged)'::regclass AND attnum > 0
                 AND NOT attisdropped ORDER BY attnum

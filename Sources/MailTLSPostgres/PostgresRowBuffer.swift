@@ -79,10 +79,13 @@ final class PostgresRowBuffer {
         for c in cells { if case .dictionary(let s) = c { body(s) } }
     }
 
-    /// The waiting rows as COPY text, dictionary values as their ids.
-    func encode(into out: inout [UInt8], texts: PostgresTexts) {
+    /// The waiting rows as COPY text, dictionary values as their ids, handed to `send` about every
+    /// `piece` bytes (and at the end).
+    func encode(into out: inout [UInt8], texts: PostgresTexts, piece: Int = 256 << 10,
+                send: (inout [UInt8]) throws -> Void) rethrows {
         var i = 0
         for _ in 0..<rows {
+            if out.count >= piece { try send(&out) }
             for c in 0..<width {
                 if c > 0 { out.append(0x09) }
                 switch cells[i] {
@@ -95,6 +98,7 @@ final class PostgresRowBuffer {
             }
             out.append(0x0A)
         }
+        try send(&out)
     }
 
     /// Forgets the waiting rows (written, or rolled back).

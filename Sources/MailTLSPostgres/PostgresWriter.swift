@@ -79,7 +79,7 @@ public final class PostgresWriter {
     public func commit() throws {
         try flush()
         let start = ContinuousClock.now
-        try PostgresRollups.flush(rollups, into: connection)
+        try PostgresRollups.flush(rollups, into: connection, texts: texts)
         rollupTime += ContinuousClock.now - start
         try localMail.flush(into: connection)
         try connection.commit()
@@ -102,11 +102,14 @@ public final class PostgresWriter {
         for b in buffers { b.forEachDictionaryValue { values.append($0) } }
         try texts.resolve(values)
         var data: [UInt8] = []
+        data.reserveCapacity(300 << 10)
         for b in buffers where b.rows > 0 {
-            data.removeAll(keepingCapacity: true)
-            data.reserveCapacity(b.rows * 160)
-            b.encode(into: &data, texts: texts)
-            try data.withUnsafeBytes { try connection.copy(into: b.table.base, columns: b.columns, data: $0) }
+            try connection.copy(into: b.table.base, columns: b.columns) { send in
+                try b.encode(into: &data, texts: texts) { piece in
+                    try piece.withUnsafeBytes { try send($0) }
+                    piece.removeAll(keepingCapacity: true)
+                }
+            }
             b.removeAll()
         }
     }
