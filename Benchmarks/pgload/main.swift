@@ -99,7 +99,7 @@ struct PGLoad {
                      mib, lines, records, seconds, mib / seconds))
         if let writer {
             print("rows: \(writer.counts.rows), text round trips: \(writer.textLookups); in write(): \(writing) "
-                  + "(of which flushes: \(writer.flushTime)), in commits: \(committing) (of which rollups: \(writer.rollupTime))")
+                  + "(of which flushes: \(writer.flushTime), texts: \(writer.textTime)), in commits: \(committing) (of which rollups: \(writer.rollupTime))")
         }
     }
 }

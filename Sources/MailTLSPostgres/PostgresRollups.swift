@@ -45,17 +45,8 @@ enum PostgresRollups {
         func id(_ s: String?) -> Value { .int(s.flatMap { texts.cachedID($0) } ?? 0) }
         var rows: [String: [UInt8]] = [:]
         func add(_ table: String, _ values: [Value]) {
-            var out = rows[table, default: []]
-            for (i, v) in values.enumerated() {
-                if i > 0 { out.append(0x09) }
-                switch v {
-                case .null: out += [0x5C, 0x4E]
-                case .int(let n): PostgresRowBuffer.appendDecimal(n, to: &out)
-                case .text(let s): PostgresRowBuffer.appendEscaped(s, to: &out)
-                }
-            }
-            out.append(0x0A)
-            rows[table] = out
+            // In place: `var out = rows[table]` would copy the whole table's text for every row.
+            rows[table, default: []].appendRow(values)
         }
         func day(_ d: Int64) -> Value { .text(CivilTime.isoDate(d * 86400)) }
         func time(_ t: Int64) -> Value { .text(CivilTime.iso8601(t)) }
@@ -102,5 +93,20 @@ enum PostgresRollups {
         case null
         case int(Int64)
         case text(String)
+    }
+}
+
+extension [UInt8] {
+    /// One row in COPY text format.
+    mutating func appendRow(_ values: [PostgresRollups.Value]) {
+        for (i, v) in values.enumerated() {
+            if i > 0 { append(0x09) }
+            switch v {
+            case .null: append(0x5C); append(0x4E)
+            case .int(let n): PostgresRowBuffer.appendDecimal(n, to: &self)
+            case .text(let s): PostgresRowBuffer.appendEscaped(s, to: &self)
+            }
+        }
+        append(0x0A)
     }
 }

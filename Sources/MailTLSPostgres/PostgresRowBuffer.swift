@@ -2,8 +2,9 @@ import MailTLSStore
 
 /// Rows of one base table waiting for `COPY … FROM STDIN`, and their encoding in COPY's text format.
 ///
-/// Dictionary values stay text until the flush, when `PostgresTexts` resolves every new one in a single
-/// round trip; then each row becomes one line (tab-separated, `\N` for NULL). A row still waiting can
+/// A dictionary value already in the `PostgresTexts` cache becomes its id at once; a new one stays text
+/// until the flush, when `PostgresTexts` resolves every new one in a single round trip; then each row
+/// becomes one line (tab-separated, `\N` for NULL). A row still waiting can
 /// be changed in place (`pendingRow(withID:)`): a certificate line or the rest of a `[more]` list
 /// then costs no UPDATE, as in the SQLite writer's `BatchInsert`.
 final class PostgresRowBuffer {
@@ -12,7 +13,7 @@ final class PostgresRowBuffer {
         case int(Int64)
         /// Kept in the row (queue ids, recipients, message ids, tokens).
         case text(String)
-        /// Becomes its id in `texts` at the flush.
+        /// A dictionary value not cached when set: becomes its id in `texts` at the flush.
         case dictionary(String)
     }
 
@@ -25,8 +26,11 @@ final class PostgresRowBuffer {
     private let idColumn: Int?
     private var pendingByID: [Int64: Int] = [:]
 
-    init(_ table: CompactRows.Table) {
+    let texts: PostgresTexts
+
+    init(_ table: CompactRows.Table, texts: PostgresTexts) {
         self.table = table
+        self.texts = texts
         columns = PostgresSchema.copyColumns(table)
         width = columns.count
         idColumn = columns.firstIndex(of: "id")
@@ -66,7 +70,13 @@ final class PostgresRowBuffer {
         cells[row * width + column] = v.map { .text($0) } ?? .null
     }
     @inline(__always) func set(_ row: Int, _ column: Int, dictionary v: String?) {
-        cells[row * width + column] = v.map { .dictionary($0) } ?? .null
+        guard let v else { cells[row * width + column] = .null; return }
+        if let id = texts.cachedID(v) {
+            cells[row * width + column] = .int(id)
+        } else {
+            cells[row * width + column] = .dictionary(v)
+            texts.noteNew(v)
+        }
     }
 
     func cell(_ row: Int, _ column: Int) -> Cell { cells[row * width + column] }
@@ -74,14 +84,9 @@ final class PostgresRowBuffer {
     /// The waiting row with this id, or nil when it was written already.
     func pendingRow(withID id: Int64) -> Int? { pendingByID[id] }
 
-    /// Every dictionary value of the waiting rows, for `PostgresTexts.resolve`.
-    func forEachDictionaryValue(_ body: (String) -> Void) {
-        for c in cells { if case .dictionary(let s) = c { body(s) } }
-    }
-
     /// The waiting rows as COPY text, dictionary values as their ids, handed to `send` about every
     /// `piece` bytes (and at the end).
-    func encode(into out: inout [UInt8], texts: PostgresTexts, piece: Int = 256 << 10,
+    func encode(into out: inout [UInt8], piece: Int = 256 << 10,
                 send: (inout [UInt8]) throws -> Void) rethrows {
         var i = 0
         for _ in 0..<rows {
@@ -125,8 +130,16 @@ final class PostgresRowBuffer {
     }
 
     /// Text in COPY's text format: backslash, tab, newline and carriage return escaped. NUL, which a
-    /// PostgreSQL text cannot hold, is left out (a log line with one is malformed anyway).
+    /// PostgreSQL text cannot hold, is left out (a log line with one is malformed anyway). Text with
+    /// none of them (almost all) is copied whole.
     static func appendEscaped(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        let done: Bool = s.withUTF8 { u in
+            for b in u where b == 0x5C || b < 0x0E && (b == 0x09 || b == 0x0A || b == 0x0D || b == 0x00) { return false }
+            out.append(contentsOf: u)
+            return true
+        }
+        if done { return }
         for b in s.utf8 {
             switch b {
             case 0x5C: out.append(0x5C); out.append(0x5C)

@@ -11,6 +11,8 @@ final class PostgresTexts {
     static let cacheLimit = 262_144
     private let connection: PostgresConnection
     private var ids: [String: Int64] = [:]
+    /// Values set in rows while not cached (`noteNew`), resolved by `resolveNew` at the flush.
+    private var new = Set<String>()
     /// Round trips to the server so far (for tests and measurements).
     private(set) var lookups = 0
 
@@ -19,6 +21,15 @@ final class PostgresTexts {
     }
 
     func cachedID(_ s: String) -> Int64? { ids[s] }
+
+    func noteNew(_ s: String) { new.insert(s) }
+
+    /// Resolves every value noted since the last call (all of them cached afterwards).
+    func resolveNew() throws {
+        guard !new.isEmpty else { return }
+        try resolve(new, all: true)
+        new.removeAll(keepingCapacity: true)
+    }
 
     /// The id of `s`, asked of the server when it is not cached.
     func id(_ s: String?) throws -> Int64? {
@@ -29,9 +40,10 @@ final class PostgresTexts {
     }
 
     /// Makes sure every value of `values` is cached, adding the new ones to `texts`.
-    func resolve<S: Sequence>(_ values: S) throws where S.Element == String {
+    /// `all`: ask for every value (the noted ones): the cache may have been emptied since they were noted.
+    func resolve<S: Sequence>(_ values: S, all: Bool = false) throws where S.Element == String {
         var missing = Set<String>()
-        for v in values where ids[v] == nil { missing.insert(v) }
+        for v in values where all || ids[v] == nil { missing.insert(v) }
         guard !missing.isEmpty else { return }
         if ids.count + missing.count > Self.cacheLimit { ids.removeAll(keepingCapacity: true) }
         let sorted = missing.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }

@@ -40,6 +40,8 @@ public final class PostgresWriter {
     /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
     public private(set) var flushTime = Duration.zero
     public private(set) var rollupTime = Duration.zero
+    /// Of `flushTime`: collecting and resolving the dictionary values.
+    public private(set) var textTime = Duration.zero
     private let s: SessionColumns, m: MessageColumns, d: DeliveryColumns, a: AuthColumns, f: FailureColumns
 
     /// `flushRows`: rows kept before they are sent (tests make it small to cross a flush).
@@ -47,9 +49,10 @@ public final class PostgresWriter {
         self.store = store
         self.flushRows = flushRows
         textConnection = try PostgresConnection(url: store.url)
-        texts = PostgresTexts(connection: textConnection)
+        let texts = PostgresTexts(connection: textConnection)
+        self.texts = texts
         func buffer(_ base: String) -> PostgresRowBuffer {
-            PostgresRowBuffer(CompactRows.tables.first { $0.base == base }!)
+            PostgresRowBuffer(CompactRows.tables.first { $0.base == base }!, texts: texts)
         }
         sessions = buffer("session_rows")
         messages = buffer("message_rows")
@@ -98,14 +101,14 @@ public final class PostgresWriter {
         guard buffers.contains(where: { $0.rows > 0 }) else { return }
         let start = ContinuousClock.now
         defer { flushTime += ContinuousClock.now - start }
-        var values: [String] = []
-        for b in buffers { b.forEachDictionaryValue { values.append($0) } }
-        try texts.resolve(values)
+        let resolveStart = ContinuousClock.now
+        try texts.resolveNew()
+        textTime += ContinuousClock.now - resolveStart
         var data: [UInt8] = []
         data.reserveCapacity(300 << 10)
         for b in buffers where b.rows > 0 {
             try connection.copy(into: b.table.base, columns: b.columns) { send in
-                try b.encode(into: &data, texts: texts) { piece in
+                try b.encode(into: &data) { piece in
                     try piece.withUnsafeBytes { try send($0) }
                     piece.removeAll(keepingCapacity: true)
                 }
