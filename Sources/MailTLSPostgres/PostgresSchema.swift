@@ -179,7 +179,9 @@ enum PostgresSchema {
 
     /// The SQLite rollup deltas (`Rollups.delta`) in PostgreSQL's dialect, each with the table it reads
     /// (a view or base table name): the same definitions, so the rollups mean the same on both stores.
-    /// `filter` is put in place of the SQLite filter per statement, by the table read.
+    /// `filter` is put in place of the SQLite filter per statement, by the table read. For rebuilding
+    /// rollups and for `--reingest` (subtracting a source's rows), not for ingest: the writer counts
+    /// rows in memory (`PostgresRollups`), which measured far faster than these over a part's rows.
     static func rollupDeltas(sign: Int, filter: (_ table: String) -> String) -> [String] {
         let marker = "§FILTER§"
         return Rollups.delta(filter: marker, sign: sign).map { sql in
