@@ -40,7 +40,7 @@ public final class PostgresWriter {
     /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
     public private(set) var flushTime = Duration.zero
     public private(set) var rollupTime = Duration.zero
-    /// Of `flushTime`: collecting and resolving the dictionary values.
+    /// Of `flushTime`: resolving the new dictionary values (`PostgresTexts.resolveNew`).
     public private(set) var textTime = Duration.zero
     private let s: SessionColumns, m: MessageColumns, d: DeliveryColumns, a: AuthColumns, f: FailureColumns
 
