@@ -11,8 +11,9 @@ import MailTLSStore
 /// transaction (`begin`/`commit`/`rollback`), as with `StoreWriter`: one per committed part, with the
 /// source's checkpoint (`PostgresStore.updateSource`) in it.
 ///
-/// A linker number the writer has not seen in this run (a session opened before it) cannot be placed:
-/// such references are left NULL and certificates for such sessions counted as orphans.
+/// A linker number must have been seen by this writer to be placed: a session opened in an earlier run
+/// is placed when that run's `idState` was saved with the linker's state and handed to `restore`;
+/// otherwise references to it are left NULL and its certificate is counted as an orphan.
 public final class PostgresWriter {
     /// Rows kept before they are sent, whatever the part (about 20 MiB of COPY text).
     public static let defaultFlushRows = 100_000
@@ -72,6 +73,31 @@ public final class PostgresWriter {
     }
 
     private var buffers: [PostgresRowBuffer] { [sessions, messages, deliveries, auth, failures] }
+
+    /// Where the linker's numbers went: the blocks of store ids given to its sessions, failures and
+    /// deliveries. Save it with the linker's state (in the part's transaction) and `restore` it in the
+    /// next run, so lines then can point at rows written now.
+    public struct IDState: Codable, Sendable, Equatable {
+        public var sessions: [Int64: Int64] = [:]
+        public var failures: [Int64: Int64] = [:]
+        public var deliveries: [Int64: Int64] = [:]
+        public init() {}
+    }
+
+    public var idState: IDState {
+        var s = IDState()
+        s.sessions = sessionIDs.blockStarts
+        s.failures = failureIDs.blockStarts
+        s.deliveries = deliveryIDs.blockStarts
+        return s
+    }
+
+    /// Takes up the block map an earlier run saved (before writing anything).
+    public func restore(_ state: IDState) {
+        sessionIDs.blockStarts = state.sessions
+        failureIDs.blockStarts = state.failures
+        deliveryIDs.blockStarts = state.deliveries
+    }
 
     /// Round trips made for new dictionary values so far.
     public var textLookups: Int { texts.lookups }

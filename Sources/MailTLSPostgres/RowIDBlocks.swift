@@ -43,6 +43,13 @@ final class RowIDBlocks {
         blocks[(local - 1) / block].map { $0 + (local - 1) % block }
     }
 
+    /// Which block each local block k got: saved with the linker's state between runs (the linker's
+    /// numbers go on from where they were, and lines of the next run point at sessions of this one).
+    var blockStarts: [Int64: Int64] {
+        get { blocks }
+        set { blocks = newValue }
+    }
+
     /// A new id for a row the linker did not number.
     func fresh() throws -> Int64 {
         if nextFresh == freshEnd {
