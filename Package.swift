@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "MailTLSStore", targets: ["MailTLSStore"]),
         .library(name: "MailTLSIngest", targets: ["MailTLSIngest"]),
         .library(name: "MailTLSReports", targets: ["MailTLSReports"]),
+        .library(name: "MailTLSPostgres", targets: ["MailTLSPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
         .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
+        // libpq for the PostgreSQL fleet store (docs/fleet.md: why libpq rather than postgres-nio).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
 
         // Parsing: bytes in, records out. No I/O, no SQLite.
         .target(name: "MailTLSParser", swiftSettings: hotPath),
@@ -42,6 +45,8 @@ let package = Package(
         // Ingest: files, decompression, checkpoints; drives parser -> linker -> store.
         .target(name: "MailTLSIngest", dependencies: ["MailTLSParser", "MailTLSStore", "CZlib", "CBzip2", "CLzma"],
                 swiftSettings: hotPath),
+        // The fleet store: the same schema on PostgreSQL, bulk-loaded with COPY by many ingesting hosts.
+        .target(name: "MailTLSPostgres", dependencies: ["MailTLSStore", "MailTLSParser", "CLibPQ"], swiftSettings: hotPath),
         // Reports: run the SQL in Queries/ and render tables, CSV, JSON.
         .target(name: "MailTLSReports", dependencies: ["MailTLSStore", "MailTLSParser"], plugins: ["EmbedQueries"]),
         // Build-time embedding of Queries/*.sql into MailTLSReports (the binary needs no files at run time).
@@ -55,6 +60,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Bulk-load benchmark of the PostgreSQL store (Benchmarks/pg-load runs it; no test, no user command).
+        .executableTarget(name: "mailtls-pgload", dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser"],
+                          path: "Benchmarks/pgload", swiftSettings: hotPath),
         // Deterministic generator of realistic sendmail logs plus the truth it counted.
         .executableTarget(name: "mailtls-synth", dependencies: ["MailTLSParser", "MailTLSReports"]),
 
@@ -63,6 +71,9 @@ let package = Package(
 
         .testTarget(name: "MailTLSParserTests", dependencies: ["MailTLSParser"]),
         .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
+        // Against a real PostgreSQL server ($MAILTLS_TEST_PG, started by scripts/pg-test-server); skipped without one.
+        .testTarget(name: "MailTLSPostgresTests",
+                    dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport"]),
         .testTarget(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]

@@ -10,7 +10,7 @@ import MailTLSParser
 /// the views and the migration from v2, so the three cannot disagree.
 public enum CompactRows {
     /// How a column is stored in its base table.
-    enum Storage: Equatable {
+    package enum Storage: Equatable {
         /// An integer, as in the view.
         case integer
         /// Text kept in the row: values that rarely repeat (queue ids, message ids, recipient lists).
@@ -31,16 +31,16 @@ public enum CompactRows {
         case dictionaryOr(String)
     }
 
-    struct Column {
-        let name: String
-        let storage: Storage
+    package struct Column {
+        package let name: String
+        package let storage: Storage
         /// `NOT NULL …` and other constraints of the base column, if any.
-        let constraint: String
+        package let constraint: String
         /// What it holds, for `mailtls schema`.
-        let comment: String
+        package let comment: String
         /// The schema version that added it: v3 made the base tables, later versions add columns to
         /// them (at their end) and make the views again.
-        let added: Int
+        package let added: Int
 
         init(_ name: String, _ storage: Storage, _ constraint: String = "", _ comment: String = "", added: Int = 3) {
             self.name = name
@@ -51,14 +51,14 @@ public enum CompactRows {
         }
     }
 
-    struct Table {
+    package struct Table {
         /// The documented name, a view since v3 (and the v2 table the migration reads).
-        let view: String
+        package let view: String
         /// The base table.
-        let base: String
-        let comment: String
+        package let base: String
+        package let comment: String
         /// In the order of the view; the base table has them in the order they were added.
-        let columns: [Column]
+        package let columns: [Column]
 
         /// The columns as of schema `version`.
         func columns(at version: Int) -> [Column] { columns.filter { $0.added <= version } }
@@ -72,7 +72,7 @@ public enum CompactRows {
         which reports leave out unless --include-local; set at ingest from peer and peer_ip
         """
 
-    static let tables: [Table] = [
+    package static let tables: [Table] = [
         Table(view: "tls_sessions", base: "session_rows",
               comment: "One row per completed TLS handshake (sendmail's STARTTLS=server|client main line).", columns: [
             Column("id", .integer, "PRIMARY KEY"),
@@ -341,7 +341,7 @@ public enum CompactRows {
         return steps
     }
 
-    static let mtas = """
+    package static let mtas = """
         -- The MTAs whose rows the store holds (the mta column of every base table holds mtas.id).
         CREATE TABLE mtas (
             id    INTEGER PRIMARY KEY,  -- MTA code, fixed per MTA

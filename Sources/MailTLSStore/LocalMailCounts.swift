@@ -11,7 +11,7 @@ import MailTLSParser
 /// `--reingest` take a file's counts away before it reads the file again, as it does with its rows.
 /// Counted in memory as the writer sees them, written with the rows of the same transaction (`flush`),
 /// forgotten on rollback (`clear`).
-final class LocalMailCounts {
+package final class LocalMailCounts {
     enum Kind: String {
         /// A `to=` line of a non-network mailer.
         case delivery
@@ -37,7 +37,7 @@ final class LocalMailCounts {
     private var counts: [Key: Count] = [:]
     private let upsert: Statement
 
-    static let schema = """
+    package static let schema = """
         CREATE TABLE local_mail (  -- mail that never crossed the network, counted per day instead of stored as rows
             day        TEXT NOT NULL,     -- UTC day, YYYY-MM-DD
             host       TEXT NOT NULL,     -- syslog host

@@ -9,10 +9,10 @@ import MailTLSParser
 /// The definitions are those of `Rollups.delta` (the SQL that builds the same tables from raw rows,
 /// used by the migration and `--reingest`); a test checks both give the same tables.
 public final class RollupAccumulator {
-    struct Count {
-        var n = 0
-        var first = Int64.max
-        var last = Int64.min
+    package struct Count {
+        package var n = 0
+        package var first = Int64.max
+        package var last = Int64.min
         mutating func add(_ t: Int64) {
             n += 1
             first = min(first, t)
@@ -21,29 +21,39 @@ public final class RollupAccumulator {
     }
     // The keys, in `RollupTable`s: each row's hash is computed with FastHash from its own values, and a
     // row that matches a key already counted is compared in place, without making a key.
-    struct SessionKey {
-        var day: Int64; var host: String; var role: String; var local: Bool
-        var version: String; var verify: String; var cipher: String; var bits: Int
+    package struct SessionKey {
+        package var day: Int64; package var host: String; package var role: String; package var local: Bool
+        package var version: String; package var verify: String; package var cipher: String; package var bits: Int
     }
-    struct PeerCipherKey {
-        var role: String; var cipher: String; var peer: String; var local: Bool; var host: String; var bits: Int
+    package struct PeerCipherKey {
+        package var role: String; package var cipher: String; package var peer: String; package var local: Bool
+        package var host: String; package var bits: Int
     }
     /// `rollup_peer_sessions`: `peer` nil where the row's peer is NULL, `bits` -1 where cipher_bits is.
-    struct PeerSessionKey {
-        var day: Int64; var host: String; var role: String; var local: Bool; var peer: String?
-        var version: String; var verify: String; var cipher: String; var bits: Int
+    package struct PeerSessionKey {
+        package var day: Int64; package var host: String; package var role: String; package var local: Bool
+        package var peer: String?
+        package var version: String; package var verify: String; package var cipher: String; package var bits: Int
     }
-    struct TrafficKey { var day: Int64; var host: String; var inbound: Bool; var local: Bool; var encrypted: Bool }
-    struct FailureKey { var day: Int64; var host: String; var role: String; var local: Bool; var kind: String }
-    struct AuthKey { var day: Int64; var host: String; var role: String; var local: Bool; var success: Bool
-        var mech: String; var overTLS: Bool }
+    package struct TrafficKey {
+        package var day: Int64; package var host: String; package var inbound: Bool; package var local: Bool
+        package var encrypted: Bool
+    }
+    package struct FailureKey {
+        package var day: Int64; package var host: String; package var role: String; package var local: Bool
+        package var kind: String
+    }
+    package struct AuthKey {
+        package var day: Int64; package var host: String; package var role: String; package var local: Bool
+        package var success: Bool; package var mech: String; package var overTLS: Bool
+    }
 
-    private let sessions = RollupTable<SessionKey>()
-    private let peerCiphers = RollupTable<PeerCipherKey>()
-    private let peerSessions = RollupTable<PeerSessionKey>()
-    private let traffic = RollupTable<TrafficKey>()
-    private let failures = RollupTable<FailureKey>()
-    private let auth = RollupTable<AuthKey>()
+    package let sessions = RollupTable<SessionKey>()
+    package let peerCiphers = RollupTable<PeerCipherKey>()
+    package let peerSessions = RollupTable<PeerSessionKey>()
+    package let traffic = RollupTable<TrafficKey>()
+    package let failures = RollupTable<FailureKey>()
+    package let auth = RollupTable<AuthKey>()
 
     /// Flags folded into one hash input.
     @inline(__always) static func flags(_ a: Bool, _ b: Bool = false, _ c: Bool = false) -> Int64 {
@@ -61,7 +71,7 @@ public final class RollupAccumulator {
 
     /// Counts the `tls_sessions` row of `r`, whose event is `s`. `local` is the row's `loopback` value,
     /// which the writer has just computed (here and below).
-    func add(session s: TLSSession, of r: LogRecord, local: Bool) {
+    package func add(session s: TLSSession, of r: LogRecord, local: Bool) {
         let bits = s.cipherBits ?? -1
         let day = Self.day(r.time), role = s.role.rawValue, peer = s.relay.peer ?? ""
         let common = FastHash.of(Int64(bits) &* 4 &+ Self.flags(local, s.role == .server),
@@ -91,13 +101,13 @@ public final class RollupAccumulator {
     }
 
     /// Counts the `messages` row of `r`, whose event is `m` (`encrypted`: the row's `encrypted` value).
-    func add(message m: InboundMessage, of r: LogRecord, local: Bool, encrypted: Bool) {
+    package func add(message m: InboundMessage, of r: LogRecord, local: Bool, encrypted: Bool) {
         guard m.proto != nil else { return }
         addTraffic(time: r.time, host: r.host, inbound: true, local: local, encrypted: encrypted)
     }
 
     /// Counts the `deliveries` row of `r`, whose event is `d` (`networkMailer`: the row's `network_mailer`).
-    func add(delivery d: Delivery, of r: LogRecord, local: Bool, networkMailer: Bool) {
+    package func add(delivery d: Delivery, of r: LogRecord, local: Bool, networkMailer: Bool) {
         guard d.status == .sent, networkMailer else { return }
         addTraffic(time: r.time, host: r.host, inbound: false, local: local, encrypted: d.isEncrypted(sessionID: r.sessionID))
     }
@@ -112,7 +122,7 @@ public final class RollupAccumulator {
     }
 
     /// Counts the `tls_failures` row of `r`, whose event is `f`.
-    func add(failure f: TLSFailure, of r: LogRecord, local: Bool) {
+    package func add(failure f: TLSFailure, of r: LogRecord, local: Bool) {
         let day = Self.day(r.time), role = f.role?.rawValue ?? "", kind = f.kind.rawValue
         failures.add(r.time, hash: FastHash.of(kind, FastHash.of(role, FastHash.of(day &* 2 &+ Self.flags(local),
                                                                                   FastHash.of(r.host))))) {
@@ -123,7 +133,7 @@ public final class RollupAccumulator {
     }
 
     /// Counts the `auth_events` row of `r`, whose event is `a`.
-    func add(auth a: AuthEvent, of r: LogRecord, local: Bool) {
+    package func add(auth a: AuthEvent, of r: LogRecord, local: Bool) {
         let day = Self.day(r.time), role = a.role.rawValue
         let mech = Self.upper(a.mechanism ?? ""), overTLS = a.isEncrypted(sessionID: r.sessionID)
         let h = FastHash.of(mech, FastHash.of(role, FastHash.of(day &* 8 &+ Self.flags(local, a.success, overTLS),
@@ -136,7 +146,7 @@ public final class RollupAccumulator {
         }
     }
 
-    var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && peerSessions.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
+    package var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && peerSessions.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
 
     public func clear() {
         sessions.removeAll()

@@ -6,8 +6,8 @@
 /// Strings (which the parsing thread shares), and then hashes it again; that was half of counting a
 /// TLS session. Raw storage, like `BatchInsert`'s: arrays held in a class pay a dynamic exclusivity
 /// check on every access.
-final class RollupTable<Key> {
-    typealias Count = RollupAccumulator.Count
+package final class RollupTable<Key> {
+    package typealias Count = RollupAccumulator.Count
 
     private var capacity: Int
     /// 0 marks an empty slot (stored hashes have their low bit set).
@@ -33,7 +33,7 @@ final class RollupTable<Key> {
         counts.deallocate()
     }
 
-    var isEmpty: Bool { count == 0 }
+    package var isEmpty: Bool { count == 0 }
 
     /// Counts `t` for the key with hash `hash` for which `matches` holds, made with `make` when it is
     /// not there yet.
@@ -57,7 +57,7 @@ final class RollupTable<Key> {
     }
 
     /// Every key with its count.
-    func forEach(_ body: (Key, Count) throws -> Void) rethrows {
+    package func forEach(_ body: (Key, Count) throws -> Void) rethrows {
         for i in 0..<capacity where hashes[i] != 0 { try body(keys[i], counts[i]) }
     }
 

@@ -6,7 +6,7 @@
 /// definitions (the `loopback` column, network mailer, encrypted) are the ones of Queries/rates.sql; a test
 /// checks that reports read from the rollups equal reports read from the raw rows.
 public enum Rollups {
-    static let schema = """
+    package static let schema = """
         -- Daily rollups (UTC days), maintained at ingest from the rows above; reports read them when
         -- their filters allow (no --peer, whole UTC days). `loopback` is 1 for loopback peers.
         CREATE TABLE rollup_sessions (
@@ -42,7 +42,7 @@ public enum Rollups {
     /// Schema v3: sessions per UTC day and peer, as ids (the per-peer sections read it instead of every
     /// session row). Keys are integers: text ids into `texts` (0 where the row has NULL), the day
     /// number (Unix seconds / 86400), cipher bits (-1 for NULL); so it is exact for every value.
-    static let peerSessionsSchema = """
+    package static let peerSessionsSchema = """
         -- Sessions per UTC day and peer (v3), as text ids (texts.id; 0 where the row has none): what the
         -- per-peer reports read when their filters allow (no --since/--until, or whole UTC days).
         CREATE TABLE rollup_peer_sessions (
@@ -74,12 +74,12 @@ public enum Rollups {
     }
 
     /// Every rollup table.
-    static let tableNames = ["rollup_sessions", "rollup_peer_ciphers", "rollup_traffic", "rollup_failures", "rollup_auth",
+    package static let tableNames = ["rollup_sessions", "rollup_peer_ciphers", "rollup_traffic", "rollup_failures", "rollup_auth",
                              "rollup_peer_sessions"]
 
     /// Statements that add `sign` times the rows selected by `filter` (a condition on alias `r`), to
     /// every rollup.
-    static func delta(filter: String, sign: Int) -> [String] {
+    package static func delta(filter: String, sign: Int) -> [String] {
         v2Delta(filter: filter, sign: sign) + [peerSessionsDelta(filter: filter, sign: sign)]
     }
 

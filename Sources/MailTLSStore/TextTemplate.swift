@@ -9,11 +9,11 @@ import MailTLSParser
 /// first word holding a digit to the last one; the template is the text with that span replaced by
 /// `marker` (U+0001). The views put the token back (`replace(template, char(1), token)`). Text with no
 /// digit, or holding the marker itself, is stored whole as its own template.
-enum TextTemplate {
-    static let marker: UInt8 = 0x01
+package enum TextTemplate {
+    package static let marker: UInt8 = 0x01
 
     /// Where the token is in `s`, or nil when `s` is its own template.
-    static func tokenRange(_ s: ByteSpan) -> Range<Int>? {
+    package static func tokenRange(_ s: ByteSpan) -> Range<Int>? {
         var first = -1, last = -1
         var wordStart = 0, hasDigit = false
         var i = 0

@@ -1,0 +1,61 @@
+/// Errors of the PostgreSQL fleet store, with messages a user can act on.
+///
+/// As GRDB's `DatabaseError` does, a failed statement's error carries the SQL that failed (cut to a
+/// readable length), so a report names what was asked and not only what the server answered.
+public enum PostgresError: Error, CustomStringConvertible, Equatable {
+    /// The server could not be reached or refused the login; `url` has any password taken out.
+    case cannotConnect(url: String, message: String)
+    /// The server refused a statement. `sqlState` is PostgreSQL's five-character code (`23505`, …).
+    case statement(message: String, sqlState: String?, sql: String)
+    /// A `COPY … FROM STDIN` into `table` failed.
+    case copy(table: String, message: String, sqlState: String?)
+    /// The database holds a newer mailtls schema than this build writes.
+    case schemaTooNew(url: String, found: Int, supported: Int)
+    /// Another ingest holds the lock of this (ingesting host, source path) and `wait` was false.
+    case sourceBusy(ingestHost: String, path: String)
+    /// The URL is not a PostgreSQL connection URL.
+    case notAPostgresURL(String)
+
+    public var description: String {
+        switch self {
+        case .cannotConnect(let url, let message):
+            return "cannot connect to the PostgreSQL store \(url): \(message.trimmed) (passwords come from ~/.pgpass or "
+                + "PGPASSWORD, never the URL; check host, port, database and role)"
+        case .statement(let message, let state, let sql):
+            return "PostgreSQL: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "") + " in: \(Self.shorten(sql))"
+        case .copy(let table, let message, let state):
+            return "PostgreSQL: COPY into \(table) failed: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "")
+        case .schemaTooNew(let url, let found, let supported):
+            return "the PostgreSQL store \(url) has schema version \(found), this mailtls supports up to \(supported): "
+                + "upgrade mailtls on this host"
+        case .sourceBusy(let host, let path):
+            return "another ingest on \(host) is reading \(path) into this store right now; try again when it is done"
+        case .notAPostgresURL(let s):
+            return "\(s) is not a PostgreSQL URL: use postgresql://user@host:port/dbname (the password in ~/.pgpass)"
+        }
+    }
+
+    public var sqlState: String? {
+        switch self {
+        case .statement(_, let s, _), .copy(_, _, let s): return s
+        default: return nil
+        }
+    }
+
+    /// The SQL as one line of at most 300 characters.
+    static func shorten(_ sql: String) -> String {
+        let one = sql.split(whereSeparator: { $0 == "\n" }).map { $0.trimmingSpaces }.joined(separator: " ")
+        return one.count > 300 ? String(one.prefix(300)) + " …" : one
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and newlines (libpq's messages end with a newline).
+    var trimmed: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\n" || c == "\t" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\n" || c == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+    fileprivate var trimmingSpaces: String { trimmed }
+}

@@ -1,0 +1,383 @@
+import MailTLSParser
+import MailTLSStore
+
+/// Writes linked `LogRecord`s into the PostgreSQL store with `COPY … FROM STDIN`, one of many writers.
+///
+/// The rows are those of the SQLite `StoreWriter`, column for column (the comparison test checks the
+/// views row by row). What differs is what many writers need: row ids come in blocks from each base
+/// table's sequence (`RowIDBlocks`), repeated text gets its id on a connection of its own
+/// (`PostgresTexts`), and the rollups, counted as rows are written by the SQLite writer's own
+/// `RollupAccumulator`, are added at each commit (`PostgresRollups`). The caller owns the
+/// transaction (`begin`/`commit`/`rollback`), as with `StoreWriter`: one per committed part, with the
+/// source's checkpoint (`PostgresStore.updateSource`) in it.
+///
+/// A linker number must have been seen by this writer to be placed: a session opened in an earlier run
+/// is placed when that run's `idState` was saved with the linker's state and handed to `restore`;
+/// otherwise references to it are left NULL and its certificate is counted as an orphan.
+public final class PostgresWriter {
+    /// Rows kept before they are sent, whatever the part (about 20 MiB of COPY text).
+    public static let defaultFlushRows = 100_000
+    let flushRows: Int
+
+    let store: PostgresStore
+    var connection: PostgresConnection { store.connection }
+    /// The dictionary's own connection (autocommit).
+    private let textConnection: PostgresConnection
+    private let texts: PostgresTexts
+    private let sessions: PostgresRowBuffer
+    private let messages: PostgresRowBuffer
+    private let deliveries: PostgresRowBuffer
+    private let auth: PostgresRowBuffer
+    private let failures: PostgresRowBuffer
+    private let sessionIDs: RowIDBlocks
+    private let messageIDs: RowIDBlocks
+    private let deliveryIDs: RowIDBlocks
+    private let authIDs: RowIDBlocks
+    private let failureIDs: RowIDBlocks
+    private var localMail = LocalMailTally()
+    /// The rollup counts of the rows written since the last commit, as the SQLite writer counts them.
+    private let rollups = RollupAccumulator()
+    public private(set) var counts = WriteCounts()
+    /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
+    public private(set) var flushTime = Duration.zero
+    public private(set) var rollupTime = Duration.zero
+    /// Of `flushTime`: resolving the new dictionary values (`PostgresTexts.resolveNew`).
+    public private(set) var textTime = Duration.zero
+    private let s: SessionColumns, m: MessageColumns, d: DeliveryColumns, a: AuthColumns, f: FailureColumns
+
+    /// `flushRows`: rows kept before they are sent (tests make it small to cross a flush).
+    public init(store: PostgresStore, flushRows: Int = PostgresWriter.defaultFlushRows) throws {
+        self.store = store
+        self.flushRows = flushRows
+        textConnection = try PostgresConnection(url: store.url)
+        let texts = PostgresTexts(connection: textConnection)
+        self.texts = texts
+        func buffer(_ base: String) -> PostgresRowBuffer {
+            PostgresRowBuffer(CompactRows.tables.first { $0.base == base }!, texts: texts)
+        }
+        sessions = buffer("session_rows")
+        messages = buffer("message_rows")
+        deliveries = buffer("delivery_rows")
+        auth = buffer("auth_rows")
+        failures = buffer("failure_rows")
+        sessionIDs = RowIDBlocks(sequence: "session_rows_ids", connection: store.connection)
+        messageIDs = RowIDBlocks(sequence: "message_rows_ids", connection: store.connection)
+        deliveryIDs = RowIDBlocks(sequence: "delivery_rows_ids", connection: store.connection)
+        authIDs = RowIDBlocks(sequence: "auth_rows_ids", connection: store.connection)
+        failureIDs = RowIDBlocks(sequence: "failure_rows_ids", connection: store.connection)
+        s = SessionColumns(sessions)
+        m = MessageColumns(messages)
+        d = DeliveryColumns(deliveries)
+        a = AuthColumns(auth)
+        f = FailureColumns(failures)
+    }
+
+    private var buffers: [PostgresRowBuffer] { [sessions, messages, deliveries, auth, failures] }
+
+    /// Where the linker's numbers went: the blocks of store ids given to its sessions, failures and
+    /// deliveries. Save it with the linker's state (in the part's transaction) and `restore` it in the
+    /// next run, so lines then can point at rows written now.
+    public struct IDState: Codable, Sendable, Equatable {
+        public var sessions: [Int64: Int64] = [:]
+        public var failures: [Int64: Int64] = [:]
+        public var deliveries: [Int64: Int64] = [:]
+        public init() {}
+    }
+
+    public var idState: IDState {
+        var s = IDState()
+        s.sessions = sessionIDs.blockStarts
+        s.failures = failureIDs.blockStarts
+        s.deliveries = deliveryIDs.blockStarts
+        return s
+    }
+
+    /// Takes up the block map an earlier run saved (before writing anything).
+    public func restore(_ state: IDState) {
+        sessionIDs.blockStarts = state.sessions
+        failureIDs.blockStarts = state.failures
+        deliveryIDs.blockStarts = state.deliveries
+    }
+
+    /// Round trips made for new dictionary values so far.
+    public var textLookups: Int { texts.lookups }
+
+    public func begin() throws { try connection.begin() }
+
+    /// Sends the waiting rows, brings the rollups up to date with the rows of this transaction and commits.
+    public func commit() throws {
+        try flush()
+        let start = ContinuousClock.now
+        try PostgresRollups.flush(rollups, into: connection, texts: texts)
+        rollupTime += ContinuousClock.now - start
+        try localMail.flush(into: connection)
+        try connection.commit()
+        localMail.removeAll()
+    }
+
+    public func rollback() {
+        for b in buffers { b.removeAll() }
+        localMail.removeAll()
+        rollups.clear()
+        connection.rollback()
+    }
+
+    /// Sends the waiting rows (COPY, one per table), their new dictionary values first.
+    public func flush() throws {
+        guard buffers.contains(where: { $0.rows > 0 }) else { return }
+        let start = ContinuousClock.now
+        defer { flushTime += ContinuousClock.now - start }
+        let resolveStart = ContinuousClock.now
+        try texts.resolveNew()
+        textTime += ContinuousClock.now - resolveStart
+        var data: [UInt8] = []
+        data.reserveCapacity(300 << 10)
+        for b in buffers where b.rows > 0 {
+            try connection.copy(into: b.table.base, columns: b.columns) { send in
+                try b.encode(into: &data) { piece in
+                    try piece.withUnsafeBytes { try send($0) }
+                    piece.removeAll(keepingCapacity: true)
+                }
+            }
+            b.removeAll()
+        }
+    }
+
+    private func flushIfFull() throws {
+        if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows { try flush() }
+    }
+
+    private func relay(_ b: PostgresRowBuffer, _ row: Int, peer: Int, _ relay: Relay?) -> Bool {
+        guard let relay else { return false }
+        b.set(row, peer, dictionary: relay.peer)
+        b.set(row, peer + 1, dictionary: relay.ip)
+        b.set(row, peer + 2, dictionary: relay.raw)
+        return relay.isLoopback
+    }
+
+    private func loggedTLS(_ b: PostgresRowBuffer, _ row: Int, verify: Int, _ tls: LoggedTLS?) {
+        guard let tls else { return }
+        b.set(row, verify, dictionary: tls.verify)
+        b.set(row, verify + 1, dictionary: tls.version)
+        b.set(row, verify + 2, dictionary: tls.cipher)
+    }
+
+    private func head(_ b: PostgresRowBuffer, _ row: Int, _ c: HeadColumns, _ r: LogRecord) {
+        b.set(row, c.ts, r.time)
+        b.set(row, c.host, dictionary: r.host)
+        b.set(row, c.mta, Int64(r.mta.code))
+        b.set(row, c.pid, Int64(r.pid))
+        b.set(row, c.sourceID, r.origin.source)
+        b.set(row, c.sourceOffset, r.origin.offset)
+    }
+
+    /// A templated text (`TextTemplate`): its template as a dictionary value, the token kept in the row.
+    private func templated(_ b: PostgresRowBuffer, _ row: Int, _ column: Int, _ text: String?) {
+        guard let text else { return }
+        let bytes = Array(text.utf8)
+        let range = bytes.withUnsafeBufferPointer { p in TextTemplate.tokenRange(ByteSpan(base: p.baseAddress!, count: p.count)) }
+        guard let range else {
+            b.set(row, column, dictionary: text)
+            return
+        }
+        let template = String(decoding: bytes[..<range.lowerBound], as: UTF8.self) + "\u{01}"
+            + String(decoding: bytes[range.upperBound...], as: UTF8.self)
+        b.set(row, column, dictionary: template)
+        b.set(row, column + 1, text: String(decoding: bytes[range], as: UTF8.self))
+    }
+
+    /// What the SQL of `.failureCompletion` does, on a row still waiting.
+    private func complete(_ row: Int, _ c: FailureCompletion) {
+        let b = failures
+        func isNull(_ column: Int) -> Bool { if case .null = b.cell(row, column) { return true } else { return false } }
+        if isNull(f.peer) && isNull(f.peer + 1) { b.set(row, f.loopback, c.relay?.isLoopback ?? false) }
+        if let relay = c.relay {
+            if isNull(f.peer) { b.set(row, f.peer, dictionary: relay.peer) }
+            if isNull(f.peer + 1) { b.set(row, f.peer + 1, dictionary: relay.ip) }
+            if isNull(f.peer + 2) { b.set(row, f.peer + 2, dictionary: relay.raw) }
+        }
+        if let v = c.ruleset { b.set(row, f.ruleset, dictionary: v) }
+        if let v = c.rulesetArg { b.set(row, f.rulesetArg, dictionary: v) }
+        if let v = c.reject { b.set(row, f.reject, dictionary: v) }
+    }
+
+    /// Inserts one linked record (or completes the row it refers to).
+    public func write(_ r: LogRecord) throws {
+        switch r.event {
+        case .tlsSession(let t):
+            let b = sessions, row = b.beginRow()
+            let id = try sessionIDs.global(r.id)
+            b.set(row, s.id, id)
+            head(b, row, s.head, r)
+            b.set(row, s.role, dictionary: t.role.rawValue)
+            let local = relay(b, row, peer: s.peer, t.relay)
+            b.set(row, s.forged, t.relay.forged)
+            b.set(row, s.version, dictionary: t.version)
+            b.set(row, s.verify, dictionary: t.verify)
+            // NULL when the log wrote the normal form, as in SQLite (the view shows version/verify then).
+            b.set(row, s.versionLogged, dictionary: t.versionLogged == t.version ? nil : t.versionLogged)
+            b.set(row, s.verifyLogged, dictionary: t.verifyLogged == t.verify ? nil : t.verifyLogged)
+            b.set(row, s.cipher, dictionary: t.cipher)
+            b.set(row, s.algBits, t.algBits)
+            b.set(row, s.cipherBits, t.cipherBits)
+            b.set(row, s.danePubkeyFP, dictionary: t.danePubkeyFP)
+            b.set(row, s.daneStatus, dictionary: t.daneStatus)
+            b.set(row, s.daneNote, dictionary: t.daneNote)
+            b.set(row, s.loopback, local)
+            b.endRow(row)
+            rollups.add(session: t, of: r, local: local)
+            counts.sessions += 1
+
+        case .certificate(let c):
+            guard let local = r.sessionID, let id = sessionIDs.knownGlobal(local) else {
+                counts.orphanCertificates += 1
+                return
+            }
+            if let row = sessions.pendingRow(withID: id) {
+                sessions.set(row, s.certSubject, dictionary: c.subject)
+                sessions.set(row, s.certIssuer, dictionary: c.issuer)
+                sessions.set(row, s.verifymsg, dictionary: c.verifyMessage)
+            } else {
+                try connection.query("UPDATE session_rows SET cert_subject = $1, cert_issuer = $2, verifymsg = $3 WHERE id = $4",
+                                     [try texts.id(c.subject).map(String.init), try texts.id(c.issuer).map(String.init),
+                                      try texts.id(c.verifyMessage).map(String.init), String(id)])
+            }
+            counts.certificates += 1
+
+        case .message(let msg):
+            guard msg.proto != nil else {
+                localMail.add(kind: "submission", of: r)
+                counts.localSubmissions += 1
+                return
+            }
+            let b = messages, row = b.beginRow()
+            let id = try messageIDs.fresh()
+            b.set(row, m.id, id)
+            head(b, row, m.head, r)
+            b.set(row, m.queueID, text: r.queueID)
+            b.set(row, m.sender, dictionary: msg.sender)
+            b.set(row, m.size, msg.size)
+            b.set(row, m.nrcpts, msg.nrcpts)
+            b.set(row, m.msgid, text: msg.messageID)
+            b.set(row, m.proto, dictionary: msg.proto)
+            b.set(row, m.daemon, dictionary: msg.daemon)
+            let local = relay(b, row, peer: m.peer, msg.relay)
+            b.set(row, m.forged, msg.relay?.forged ?? false)
+            b.set(row, m.auth, dictionary: msg.auth)
+            loggedTLS(b, row, verify: m.tlsVerify, msg.loggedTLS)
+            b.set(row, m.tlsSessionID, r.sessionID.flatMap(sessionIDs.knownGlobal))
+            b.set(row, m.loopback, local)
+            b.set(row, m.encrypted, msg.isEncrypted(sessionID: r.sessionID))
+            b.endRow(row)
+            rollups.add(message: msg, of: r, local: local, encrypted: msg.isEncrypted(sessionID: r.sessionID))
+            counts.messages += 1
+
+        case .delivery(let dl):
+            guard dl.usesNetworkMailer else {
+                localMail.add(kind: "delivery", of: r, mailer: dl.mailer, status: dl.status.rawValue)
+                counts.localDeliveries += 1
+                return
+            }
+            let b = deliveries, row = b.beginRow()
+            let id = r.id > 0 ? try deliveryIDs.global(r.id) : try deliveryIDs.fresh()
+            b.set(row, d.id, id)
+            head(b, row, d.head, r)
+            b.set(row, d.queueID, text: r.queueID)
+            b.set(row, d.recipients, text: dl.recipients)
+            b.set(row, d.nrcpts, dl.recipientCount)
+            b.set(row, d.mailer, dictionary: dl.mailer)
+            let local = relay(b, row, peer: d.peer, dl.relay)
+            b.set(row, d.dsn, dictionary: dl.dsn)
+            b.set(row, d.status, dictionary: dl.status.rawValue)
+            templated(b, row, d.stat, dl.statusText)
+            b.set(row, d.delay, dictionary: dl.delay)
+            b.set(row, d.xdelay, dictionary: dl.xdelay)
+            loggedTLS(b, row, verify: d.tlsVerify, dl.loggedTLS)
+            b.set(row, d.tlsFeature, dictionary: dl.tlsFeature)
+            b.set(row, d.tlsSessionID, r.sessionID.flatMap(sessionIDs.knownGlobal))
+            b.set(row, d.loopback, local)
+            b.set(row, d.networkMailer, true)
+            b.set(row, d.encrypted, dl.isEncrypted(sessionID: r.sessionID))
+            b.endRow(row)
+            rollups.add(delivery: dl, of: r, local: local, networkMailer: true)
+            counts.deliveries += 1
+
+        case .deliveryCompletion(let c):
+            guard let id = deliveryIDs.knownGlobal(c.deliveryID) else { break }
+            if let row = deliveries.pendingRow(withID: id) {
+                if case .text(let old) = deliveries.cell(row, d.recipients) {
+                    deliveries.set(row, d.recipients, text: old + "," + c.recipients)
+                }
+                if case .int(let n) = deliveries.cell(row, d.nrcpts) {
+                    deliveries.set(row, d.nrcpts, n + Int64(c.recipientCount))
+                }
+            } else {
+                try connection.query(
+                    "UPDATE delivery_rows SET recipients = recipients || ',' || $1, nrcpts = nrcpts + $2 WHERE id = $3",
+                    [c.recipients, String(c.recipientCount), String(id)])
+            }
+
+        case .auth(let ev):
+            let b = auth, row = b.beginRow()
+            let id = try authIDs.fresh()
+            b.set(row, a.id, id)
+            head(b, row, a.head, r)
+            b.set(row, a.queueID, text: r.queueID)
+            b.set(row, a.role, dictionary: ev.role.rawValue)
+            b.set(row, a.success, ev.success)
+            let local = relay(b, row, peer: a.peer, ev.relay)
+            b.set(row, a.authid, dictionary: ev.authid)
+            b.set(row, a.mech, dictionary: ev.mechanism)
+            b.set(row, a.bits, ev.bits)
+            b.set(row, a.reason, dictionary: ev.reason)
+            b.set(row, a.tlsSessionID, r.sessionID.flatMap(sessionIDs.knownGlobal))
+            b.set(row, a.loopback, local)
+            b.set(row, a.encrypted, ev.isEncrypted(sessionID: r.sessionID))
+            b.endRow(row)
+            rollups.add(auth: ev, of: r, local: local)
+            counts.auth += 1
+
+        case .failure(let fl):
+            let b = failures, row = b.beginRow()
+            let id = r.id > 0 ? try failureIDs.global(r.id) : try failureIDs.fresh()
+            b.set(row, f.id, id)
+            head(b, row, f.head, r)
+            b.set(row, f.queueID, text: r.queueID)
+            b.set(row, f.kind, dictionary: fl.kind.rawValue)
+            b.set(row, f.role, dictionary: fl.role?.rawValue)
+            let local = relay(b, row, peer: f.peer, fl.relay)
+            b.set(row, f.reason, dictionary: fl.reason)
+            b.set(row, f.sslError, fl.sslError)
+            b.set(row, f.errno, fl.errno)
+            b.set(row, f.ruleset, dictionary: fl.ruleset)
+            b.set(row, f.rulesetArg, dictionary: fl.rulesetArg)
+            b.set(row, f.reject, dictionary: fl.reject)
+            b.set(row, f.tlsSessionID, r.sessionID.flatMap(sessionIDs.knownGlobal))
+            b.set(row, f.loopback, local)
+            b.endRow(row)
+            rollups.add(failure: fl, of: r, local: local)
+            counts.failures += 1
+
+        case .failureCompletion(let c):
+            // The line that names a failed handshake's peer (a ruleset reject, a to= line): completes
+            // the failure in place while it waits, else with SQL; either way what it had is kept.
+            guard let id = failureIDs.knownGlobal(c.failureID) else { break }
+            if let row = failures.pendingRow(withID: id) {
+                complete(row, c)
+                break
+            }
+            let ids = [try texts.id(c.relay?.peer), try texts.id(c.relay?.ip), try texts.id(c.relay?.raw),
+                       try texts.id(c.ruleset), try texts.id(c.rulesetArg), try texts.id(c.reject)].map { $0.map(String.init) }
+            try connection.query("""
+                UPDATE failure_rows SET loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL THEN $1 ELSE loopback END,
+                    peer = coalesce(peer, $2), peer_ip = coalesce(peer_ip, $3), relay = coalesce(relay, $4),
+                    ruleset = coalesce($5, ruleset), ruleset_arg = coalesce($6, ruleset_arg), reject = coalesce($7, reject)
+                WHERE id = $8
+                """, [(c.relay?.isLoopback ?? false) ? "1" : "0"] + ids + [String(id)])
+
+        case .connect, .linkerNote:
+            break
+        }
+        try flushIfFull()
+    }
+}
