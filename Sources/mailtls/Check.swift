@@ -8,13 +8,13 @@ extension MailTLS {
         static let configuration = CommandConfiguration(
             abstract: "Monitoring: judge the last 24h against limits, as a Nagios/Icinga plugin.",
             discussion: """
-                Prints one status line (MAILTLS OK|WARNING|CRITICAL - ... | perfdata)
-                and detail lines, and exits 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3
-                (UNKNOWN: the store cannot be read). Rates are fractions; a rate is bad
-                below its limit, a count above it (the limit itself is fine). Each
-                limit has a --warn- and a --crit- form; the plain form is --crit-.
-                A rate with nothing to count (no mail in the period) is not judged.
-                Downgrades are the rows of `mailtls report downgrades` with the period
+                Prints one status line (MAILTLS OK|WARNING|CRITICAL - ... | perfdata) \
+                and detail lines, and exits 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 \
+                (UNKNOWN: the store cannot be read). Rates are fractions; a rate is bad \
+                below its limit, a count above it (the limit itself is fine). Each \
+                limit has a --warn- and a --crit- form; the plain form is --crit-. \
+                A rate with nothing to count (no mail in the period) is not judged. \
+                Downgrades are the rows of `mailtls report downgrades` with the period \
                 as the recent window, against the --history before it.
 
                 Examples:

@@ -7,9 +7,9 @@ extension MailTLS {
         static let configuration = CommandConfiguration(
             abstract: "Stream raw rows (sessions, messages, deliveries, auth, failures) as CSV or JSON Lines.",
             discussion: """
-                Rows stream in constant memory, in the order they were stored, with
-                the filters of `mailtls report` (loopback peers are left out unless
-                --include-local). CSV is RFC 4180 with a header row; cells that a
+                Rows stream in constant memory, in the order they were stored, with \
+                the filters of `mailtls report` (loopback peers are left out unless \
+                --include-local). CSV is RFC 4180 with a header row; cells that a \
                 spreadsheet would run as formulas are made inert.
 
                 Examples:

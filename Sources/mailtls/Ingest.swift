@@ -6,18 +6,19 @@ import MailTLSStore
 extension MailTLS {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read sendmail logs (plain, gzip, bzip2, xz; '-' for stdin) into the store.",
+            abstract: "Read sendmail, Postfix and Exim logs (plain, gzip, bzip2, xz; '-' for stdin) into the store.",
             discussion: """
-                Incremental: each file's read position and fingerprints are kept, so a rerun reads only
-                what is new; rotated (renamed or compressed) files are recognised, truncated or replaced
-                files are read again from the start. Files (or a directory) may be given in any order:
-                a rotation chain (maillog.2.gz, maillog.1, maillog; or dated names) is read oldest first.
-                A last line without a newline is left for the next run. Every STARTTLS handshake becomes a
-                tls_sessions row linked to the AUTH, from= and to= lines of its SMTP session.
+                Incremental: each file's read position and fingerprints are kept, so a rerun reads only \
+                what is new; rotated (renamed or compressed) files are recognised, truncated or replaced \
+                files are read again from the start. Files (or a directory) may be given in any order: \
+                a rotation chain (maillog.2.gz, maillog.1, maillog; or dated names) is read oldest first. \
+                A last line without a newline is left for the next run. Every TLS handshake becomes a \
+                tls_sessions row linked to the AUTH, messages and deliveries of its SMTP session; the MTA \
+                (sendmail, Postfix, Exim) is recognised line by line, so one folder may mix them.
 
-                A file is committed in parts (every 32 MiB), each with its checkpoint and the open
-                sessions: a killed or failed run keeps what it committed, and the next run continues
-                exactly from there. A --reingest is one transaction: killed, it leaves the store as it
+                A file is committed in parts (every 64 MiB), each with its checkpoint and the open \
+                sessions: a killed or failed run keeps what it committed, and the next run continues \
+                exactly from there. A --reingest is one transaction: killed, it leaves the store as it \
                 was before it.
 
                 Examples:
@@ -26,7 +27,7 @@ extension MailTLS {
                   mailtls ingest --year 2025 --timezone Europe/Berlin archive/maillog-2025
                   mailtls ingest --reingest /var/log/maillog.1
 
-                Exit codes: 0 ok, 1 some input failed (named on stderr; the others were read),
+                Exit codes: 0 ok, 1 some input failed (named on stderr; the others were read), \
                 75 the store is locked by another ingest, 2 usage.
                 """
         )

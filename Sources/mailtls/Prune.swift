@@ -9,8 +9,8 @@ extension MailTLS {
         static let configuration = CommandConfiguration(
             abstract: "Remove rows older than a given age, so a store run for years stays bounded.",
             discussion: """
-                Deletes TLS sessions, messages, deliveries, AUTH events and TLS failures whose time is
-                before the cutoff. The record of which files were read is kept, so pruned lines are not
+                Deletes TLS sessions, messages, deliveries, AUTH events and TLS failures whose time is \
+                before the cutoff. The record of which files were read is kept, so pruned lines are not \
                 read again.
 
                 Example (keep 400 days):

@@ -7,8 +7,8 @@ extension MailTLS {
             commandName: "rebuild-rollups",
             abstract: "Recompute the daily rollups from the raw rows.",
             discussion: """
-                Ingest keeps the rollup_* tables (what a plain `mailtls report` reads) up to date by
-                itself. Rebuild them after changing the raw tables by hand, or to drop the days that
+                Ingest keeps the rollup_* tables (what a plain `mailtls report` reads) up to date by \
+                itself. Rebuild them after changing the raw tables by hand, or to drop the days that \
                 `prune` removed from the long-term counts.
 
                 Example:

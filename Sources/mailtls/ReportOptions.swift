@@ -9,10 +9,10 @@ import MailTLSStore
 struct ReportOptions: ParsableArguments {
     /// The help text shared by every section.
     static let discussion = """
-        Loopback peers (127.0.0.0/8, ::1, localhost: MSP to MTA hops) are left out
-        unless --include-local. Days are UTC unless --timezone. Given log files, the
-        section reads them into the store first (or into a temporary store with
-        --no-store). The SQL is the source tree's Queries/*.sql, which also run as
+        Loopback peers (127.0.0.0/8, ::1, localhost: MSP to MTA hops) are left out \
+        unless --include-local. Days are UTC unless --timezone. Given log files, the \
+        section reads them into the store first (or into a temporary store with \
+        --no-store). The SQL is the source tree's Queries/*.sql, which also run as \
         they are with sqlite3. The store is opened read-only unless files are given.
 
         Exit codes: 0 ok, 1 no store, or a query or an input failed; 2 usage.
