@@ -93,11 +93,11 @@ public final class StoreWriter {
             "errno", "ruleset", "ruleset_arg", "reject", "tls_session_id", "source_id", "source_offset", "id",
             "loopback", "mta"], idColumn: "id")
         // Every registered MTA gets its row (a store written before an MTA was added lacks it).
+        let register = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
         for mta in MTARegistry.all {
-            let s = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
-            s.bind(1, Int64(mta.code))
-            s.bind(2, mta.name)
-            try s.run()
+            register.bind(1, Int64(mta.code))
+            register.bind(2, mta.name)
+            try register.run()
         }
         updateCertificate = try db.prepare(
             "UPDATE session_rows SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
