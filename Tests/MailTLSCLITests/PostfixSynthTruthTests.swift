@@ -23,40 +23,7 @@ import Testing
         #expect(r.truth["auth"] is [String: Any] && r.summary["auth"] is [String: Any])
     }
 
-    @Test func aFolderOfSendmailAndPostfixLogsIngestsInOneRun() async throws {
-        let dir = try Scratch()
-        let synth = try SynthTruthTests.synthPath()
-        try FileManager.default.createDirectory(atPath: dir.path("logs"), withIntermediateDirectories: true)
-        var truths: [[String: Any]] = []
-        for mta in ["sendmail", "postfix"] {
-            let log = dir.path("logs/\(mta).log"), truth = dir.path("\(mta).truth.json")
-            let (status, output) = try sh("'\(synth)' 1M --mta \(mta) --seed 3 --out '\(log)' --truth '\(truth)' 2>&1")
-            try #require(status == 0, "\(output)")
-            truths.append(try SynthTruthTests.json(String(decoding: try Data(contentsOf: URL(fileURLWithPath: truth)), as: UTF8.self)))
-        }
-        let db = dir.path("t.db")
-        let ingest = try await dir.run(["ingest", "--quiet", "--db", db, "--year", "2026", "--timezone", "UTC", dir.path("logs")])
-        #expect(ingest.status == 0, "\(ingest)")
-        let all = try SynthTruthTests.json(try await dir.run(["report", "summary", "--db", db, "--format", "json", "--include-local"]).stdout)
-        let remote = try SynthTruthTests.json(try await dir.run(["report", "summary", "--db", db, "--format", "json"]).stdout)
-        func sum(_ path: [String]) -> Int {
-            truths.reduce(0) { total, t in
-                var v: Any? = t
-                for k in path { v = (v as? [String: Any])?[k] }
-                return total + (Self.number(v) ?? 0)
-            }
-        }
-        func value(_ doc: [String: Any], _ path: [String]) -> Int? {
-            var v: Any? = doc
-            for k in path { v = (v as? [String: Any])?[k] }
-            return Self.number(v)
-        }
-        #expect(value(all, ["sessions", "total"]) == sum(["sessions", "total"]))
-        for path in [["inbound", "messages"], ["inbound", "encrypted"], ["outbound", "deliveries"], ["outbound", "encrypted"],
-                     ["handshake_failures"]] {
-            #expect(value(remote, path) == sum(path), "\(path)")
-        }
-    }
+    // A folder of sendmail and Postfix (and Exim) logs in one run: MixedMTATests.
 
     @Test func theSameSeedWritesTheSameLog() throws {
         let dir = try Scratch()
