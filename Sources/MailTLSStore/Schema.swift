@@ -34,7 +34,8 @@ public enum Schema {
             -- UTC text 'YYYY-MM-DDTHH:MM:SSZ' and every value as text. Their base tables (session_rows, ...)
             -- hold times as Unix seconds and repeated text as ids into texts. Peers are lowercased, without a
             -- trailing dot or '(may be forged)' (kept in the forged column); the IP when the relay has no name.
-            -- Every row knows its input: source_id (sources.id) and source_offset (byte offset of its line).
+            -- Every row knows its input: source_id (sources.id) and source_offset (byte offset of its line),
+            -- and the MTA that logged it: mta (sendmail, postfix or exim).
 
             """
         guard let store = try? Store(path: ":memory:"),
