@@ -135,7 +135,7 @@ import Testing
         let started = Date()
         let dir = try Scratch()
         let log = dir.path("hostile.log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try c.write(out)
         try out.close()
@@ -210,7 +210,7 @@ struct MeasuredRun: CustomStringConvertible {
     static func run(_ args: [String], in dir: Scratch) async throws -> MeasuredRun {
         let binary = try MailTLSBinary.path()
         let errPath = dir.path(".stderr"), rssPath = dir.path(".maxrss")
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let viaTime = FileManager.default.isExecutableFile(atPath: time)
         let p = Process()
         if viaTime {

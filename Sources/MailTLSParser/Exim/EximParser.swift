@@ -15,10 +15,10 @@
 /// Reject and `no MAIL` lines are not sessions even when they carry `X=`: they are skipped.
 public struct EximParser: MTAParser {
     public static let mta = MTA.exim
-    public private(set) var truncatedFields = 0
-    /// Field values and peers seen recently: repeated values are not made again.
-    private var strings = StringCache()
-    private var relays = ByteCache<Relay>()
+    /// Field values and peers, cut, counted and shared.
+    private var values = FieldValues()
+    /// Field values cut to their `FieldLimits` so far (each cut value once).
+    public var truncatedFields: Int { values.truncated }
 
     public init() {}
 
@@ -84,11 +84,11 @@ public struct EximParser: MTAParser {
     /// `<= sender H=… P=… X=… CV=… DN="…" A=… S=… id=… T="…" for …`
     mutating func arrival(_ queueID: String?, _ m: ByteSpan) -> MessageParseResult {
         let senderEnd = Self.wordEnd(m, from: 3)
-        let sender = cut(m.slice(3, senderEnd), FieldLimits.mailAddress).string
+        let sender = values.cut(m.slice(3, senderEnd), FieldLimits.mailAddress).string
         let f = EximFields.scan(m, from: senderEnd, stopAtFor: true)
         var relay: Relay?
         if let h = f.host { relay = self.relay(h) }
-        let proto = f.proto.flatMap { Self.isSMTP($0) ? text($0) : nil }
+        let proto = f.proto.flatMap { Self.isSMTP($0) ? values.text($0) : nil }
         var events: [LogEvent] = []
         if let x = f.cipher, let relay {
             events.append(.tlsSession(session(.server, relay, x, f)))
@@ -96,7 +96,7 @@ public struct EximParser: MTAParser {
         }
         events.append(.message(InboundMessage(
             sender: sender, size: f.size?.decimal, nrcpts: f.recipients,
-            messageID: f.messageID.map { string($0, FieldLimits.messageID) }, proto: proto, daemon: nil,
+            messageID: f.messageID.map { values.string($0, FieldLimits.messageID) }, proto: proto, daemon: nil,
             relay: relay, overTLS: f.cipher != nil)))
         if let a = f.auth {
             // `A=authenticator:id`; a password in clear is any plain or login authenticator without TLS.
@@ -105,7 +105,7 @@ public struct EximParser: MTAParser {
             let id = colon.map { a.suffix(from: $0 + 1) }
             events.append(.auth(AuthEvent(
                 role: .server, success: true, relay: relay,
-                authid: id.map { string(Self.unquoted($0), FieldLimits.mailAddress) }, mechanism: mechanism(name),
+                authid: id.map { values.string(Self.unquoted($0), FieldLimits.mailAddress) }, mechanism: mechanism(name),
                 bits: nil)))
         }
         return .events(queueID: queueID, events)
@@ -134,7 +134,7 @@ public struct EximParser: MTAParser {
     mutating func delivery(_ queueID: String?, _ m: ByteSpan, first: Bool) -> MessageParseResult {
         let rcptEnd = Self.wordEnd(m, from: 3)
         let f = EximFields.scan(m, from: rcptEnd, stopAtFor: false)
-        let recipient = cut(m.slice(3, rcptEnd), FieldLimits.recipients).string
+        let recipient = values.cut(m.slice(3, rcptEnd), FieldLimits.recipients).string
         guard let host = f.host else {
             // A local delivery (file, pipe, LMTP socket): counted in local_mail, not stored.
             return .event(queueID: queueID, .delivery(Delivery(
@@ -144,7 +144,7 @@ public struct EximParser: MTAParser {
         let relay = relay(host)
         let delivery = Delivery(
             recipients: recipient, recipientCount: 1, continued: false, mailer: "smtp", relay: relay, dsn: nil,
-            status: .sent, statusText: f.confirmation.map { string($0, FieldLimits.text) } ?? "", delay: nil,
+            status: .sent, statusText: f.confirmation.map { values.string($0, FieldLimits.text) } ?? "", delay: nil,
             xdelay: nil, overTLS: !first && f.cipher != nil ? true : nil)
         guard first else { return .event(queueID: queueID, .delivery(delivery)) }
         // `.connect` marks the start of a transport run for the linker (the `->` lines that follow
@@ -171,8 +171,8 @@ public struct EximParser: MTAParser {
             events.append(.failure(failure))
         }
         events.append(.delivery(Delivery(
-            recipients: cut(m.slice(3, rcptEnd), FieldLimits.recipients).string, recipientCount: 1, continued: false,
-            mailer: "smtp", relay: relay, dsn: nil, status: status, statusText: string(text, FieldLimits.text),
+            recipients: values.cut(m.slice(3, rcptEnd), FieldLimits.recipients).string, recipientCount: 1, continued: false,
+            mailer: "smtp", relay: relay, dsn: nil, status: status, statusText: values.string(text, FieldLimits.text),
             delay: nil, xdelay: nil)))
         return .events(queueID: queueID, events)
     }
@@ -180,7 +180,7 @@ public struct EximParser: MTAParser {
     /// The mailer of a local delivery: its transport, unless that name would read as a network one.
     private mutating func localMailer(_ transport: ByteSpan?) -> String {
         guard let t = transport else { return "local" }
-        let name = text(t)
+        let name = values.text(t)
         return Definitions.containsCaseless(name, "SMTP") || Definitions.equalsCaseless(name, "RELAY") ? "local" : name
     }
 
@@ -257,7 +257,7 @@ public struct EximParser: MTAParser {
         case nil: return nil
         }
         if role == nil && kind == .connectFailed { return nil }   // a handshake with no side named
-        return TLSFailure(kind: kind, role: role, relay: relay, reason: string(s.trimmed, FieldLimits.text),
+        return TLSFailure(kind: kind, role: role, relay: relay, reason: values.string(s.trimmed, FieldLimits.text),
                           sslError: nil, errno: nil)
     }
 
@@ -289,13 +289,13 @@ public struct EximParser: MTAParser {
         if rest.hasPrefix(" I=") { rest = rest.suffix(from: Self.wordEnd(rest, from: 1)) }
         var authid: String?
         if let s = rest.firstIndex(of: "(set_id="), let e = rest.firstIndex(of: UInt8(ascii: ")"), from: s) {
-            authid = string(rest.slice(s + 8, e), FieldLimits.mailAddress)
+            authid = values.string(rest.slice(s + 8, e), FieldLimits.mailAddress)
         }
         var reason = rest
         if let colon = rest.firstIndex(of: ": ") { reason = rest.suffix(from: colon + 2) }
         return .event(queueID: queueID, .auth(AuthEvent(
             role: .server, success: false, relay: host.ip == nil && host.name == nil ? nil : relay(host),
-            authid: authid, mechanism: mechanism(name), bits: nil, reason: string(reason.trimmed, FieldLimits.text))))
+            authid: authid, mechanism: mechanism(name), bits: nil, reason: values.string(reason.trimmed, FieldLimits.text))))
     }
 
     // MARK: - Pieces
@@ -310,13 +310,13 @@ public struct EximParser: MTAParser {
         let c1 = x.firstIndex(of: UInt8(ascii: ":")) ?? x.count
         let c2 = x.firstIndex(of: UInt8(ascii: ":"), from: c1 + 1) ?? x.count
         let c3 = x.firstIndex(of: UInt8(ascii: ":"), from: c2 + 1) ?? x.count
-        let version = text(x.prefix(c1))
-        let cipher = text(x.slice(c1 + 1, c2))
+        let version = values.text(x.prefix(c1))
+        let cipher = values.text(x.slice(c1 + 1, c2))
         let bits = x.slice(c2 + 1, c3).decimal
         let verify: String, logged: String
         if let cv = f.certificateVerified {
             logged = cv.equals("yes") ? "CV=yes" : cv.equals("no") ? "CV=no" : cv.equals("dane") ? "CV=dane"
-                : "CV=" + text(cv)
+                : "CV=" + values.text(cv)
             verify = cv.equals("yes") || cv.equals("dane") ? "OK" : (cv.equals("no") && f.peerDN != nil ? "FAIL" : "NO")
         } else {
             logged = ""
@@ -328,13 +328,13 @@ public struct EximParser: MTAParser {
 
     /// The peer certificate's subject (`DN=`); Exim logs no issuer.
     mutating func certificate(_ role: Role, _ dn: ByteSpan) -> Certificate {
-        Certificate(role: role, subject: string(dn, FieldLimits.text), issuer: "", verifyMessage: nil)
+        Certificate(role: role, subject: values.string(dn, FieldLimits.text), issuer: "", verifyMessage: nil)
     }
 
     /// The mechanism of an authenticator: `PLAIN` or `LOGIN` when its name says so (`dovecot_plain`,
     /// `login_server`), so the reports see a password sent; any other name as logged.
     private mutating func mechanism(_ name: ByteSpan) -> String {
-        let s = text(name)
+        let s = values.text(name)
         if Definitions.containsCaseless(s, "PLAIN") { return "PLAIN" }
         if Definitions.containsCaseless(s, "LOGIN") { return "LOGIN" }
         return s
@@ -342,10 +342,7 @@ public struct EximParser: MTAParser {
 
     /// The `Relay` of a host value, shared with the last time the same bytes were seen.
     private mutating func relay(_ h: EximHost) -> Relay {
-        var cuts = 0
-        let r = relays.value(for: h.raw) { _ in Self.makeRelay(h, cuts: &cuts) }
-        truncatedFields += cuts
-        return r
+        values.relay(h.raw) { _, cuts in Self.makeRelay(h, cuts: &cuts) }
     }
 
     static func makeRelay(_ h: EximHost, cuts: inout Int) -> Relay {
@@ -380,13 +377,4 @@ public struct EximParser: MTAParser {
         s.count >= 2 && s[0] == UInt8(ascii: "\"") && s[s.count - 1] == UInt8(ascii: "\"") ? s.slice(1, s.count - 1) : s
     }
 
-    /// A short repeated value (version, cipher, protocol, transport) as a String.
-    private mutating func text(_ v: ByteSpan) -> String {
-        let v = cut(v, FieldLimits.token)
-        return v.count <= 15 ? v.string : strings.value(for: v) { $0.string }
-    }
-
-    private mutating func string(_ v: ByteSpan, _ limit: Int) -> String { cut(v, limit).string }
-
-    private mutating func cut(_ v: ByteSpan, _ limit: Int) -> ByteSpan { FieldLimits.cut(v, limit, &truncatedFields) }
 }

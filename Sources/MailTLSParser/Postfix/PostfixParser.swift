@@ -8,10 +8,10 @@
 /// pasted alone) are read through `envelope(_:)` when they are one of the TLS lines.
 public struct PostfixParser: MTAParser {
     public static let mta = MTA.postfix
-    private var strings = StringCache()
-    private var relays = ByteCache<Relay>()
+    /// Field values and relays, cut, counted and shared.
+    private var values = FieldValues()
     /// Field values cut to their `FieldLimits` so far (each cut value once).
-    public private(set) var truncatedFields = 0
+    public var truncatedFields: Int { values.truncated }
 
     public init() {}
 
@@ -85,7 +85,7 @@ public struct PostfixParser: MTAParser {
             if m.hasPrefix("SSL_connect error to ") { return handshakeFailure(.client, m.suffix(from: 21)) }
         case UInt8(ascii: "c"):
             if m.hasPrefix("connect from ") {
-                return .event(queueID: nil, .connect(cachedRelay(Self.namaddr(m.suffix(from: 13)))))
+                return .event(queueID: nil, .connect(values.relay(Self.namaddr(m.suffix(from: 13)), Self.relay)))
             }
             if m.hasPrefix("certificate verification failed for ") { return verifyFailed(m.suffix(from: 37)) }
         case UInt8(ascii: "d"):
@@ -101,25 +101,6 @@ public struct PostfixParser: MTAParser {
     }
 
     // MARK: Values
-
-    /// A short field value as a String, shared with the last time the same bytes were seen.
-    private mutating func text(_ v: ByteSpan, _ limit: Int = FieldLimits.token) -> String {
-        let v = FieldLimits.cut(v, limit, &truncatedFields)
-        return v.count <= 15 ? v.string : strings.value(for: v) { $0.string }
-    }
-
-    /// A field value as a new String of at most `limit` bytes (values that seldom repeat).
-    private mutating func string(_ v: ByteSpan, _ limit: Int) -> String {
-        FieldLimits.cut(v, limit, &truncatedFields).string
-    }
-
-    /// A `NAME[IP]` or `NAME[IP]:PORT` peer, shared with the last time the same bytes were seen.
-    private mutating func cachedRelay(_ v: ByteSpan) -> Relay {
-        var cuts = 0
-        let relay = relays.value(for: v) { Self.relay($0, cuts: &cuts) }
-        truncatedFields += cuts
-        return relay
-    }
 
     /// Postfix's `NAME[IP]`, `NAME[IP]:PORT`, `unknown[IP]`, or a bare word (`none`, `local`,
     /// `private/dovecot-lmtp`, a host name on a cut line). The name is `nil` when it is `unknown`, the
@@ -204,7 +185,7 @@ public struct PostfixParser: MTAParser {
         else { return .skipped }
         // The peer ends after "]" (and ":port"), else (a host without an address) at ": ".
         let peerEnd = Self.namaddrEnd(rest) ?? rest.firstIndex(of: ": ") ?? rest.count
-        let relay = cachedRelay(rest.prefix(peerEnd))
+        let relay = values.relay(rest.prefix(peerEnd), Self.relay)
         if reused {
             return .event(queueID: nil, .linkerNote(LinkerNote(kind: PostfixNote.reused, relay: relay)))
         }
@@ -233,9 +214,9 @@ public struct PostfixParser: MTAParser {
                 version = body.prefix(body.firstIndex(of: UInt8(ascii: " ")) ?? body.count)
             }
         }
-        let v = text(version)
+        let v = values.text(version)
         return .event(queueID: nil, .tlsSession(TLSSession(
-            role: role, relay: relay, version: v, verify: verify, cipher: text(cipher), algBits: alg, cipherBits: used,
+            role: role, relay: relay, version: v, verify: verify, cipher: values.text(cipher), algBits: alg, cipherBits: used,
             versionLogged: v, verifyLogged: trust)))
     }
 
@@ -245,10 +226,10 @@ public struct PostfixParser: MTAParser {
         var reason: String?
         if end + 2 <= s.count, s[end] == UInt8(ascii: ":") {
             let r = s.suffix(from: end + 1).trimmed
-            if !r.isEmpty { reason = text(r, FieldLimits.text) }
+            if !r.isEmpty { reason = values.text(r, FieldLimits.text) }
         }
         return .event(queueID: nil, .failure(TLSFailure(
-            kind: role == .server ? .acceptFailed : .connectFailed, role: role, relay: cachedRelay(s.prefix(end)),
+            kind: role == .server ? .acceptFailed : .connectFailed, role: role, relay: values.relay(s.prefix(end), Self.relay),
             reason: reason)))
     }
 
@@ -258,7 +239,7 @@ public struct PostfixParser: MTAParser {
         var why = s.suffix(from: end)
         if why.hasPrefix(": ") { why = why.suffix(from: 2) }
         return .event(queueID: nil, .linkerNote(LinkerNote(
-            kind: PostfixNote.verifyFailed, relay: cachedRelay(s.prefix(end)), text: string(why.trimmed, FieldLimits.text))))
+            kind: PostfixNote.verifyFailed, relay: values.relay(s.prefix(end), Self.relay), text: values.string(why.trimmed, FieldLimits.text))))
     }
 
     /// `disconnect from NAME[IP] ehlo=2 starttls=1 … commands=7`: the end of an smtpd connection and
@@ -272,14 +253,14 @@ public struct PostfixParser: MTAParser {
             while j < s.count && ByteSpan.isDigit(s[j]) { j += 1 }
             ok = (s.slice(start, j).decimal ?? 0) >= 1
         }
-        return .event(queueID: nil, .linkerNote(LinkerNote(kind: PostfixNote.disconnect, relay: cachedRelay(s.prefix(end)), flag: ok)))
+        return .event(queueID: nil, .linkerNote(LinkerNote(kind: PostfixNote.disconnect, relay: values.relay(s.prefix(end), Self.relay), flag: ok)))
     }
 
     /// `warning: TLS library problem: …` and `warning: NAME[IP]: SASL MECH authentication failed: …`.
     mutating func warning(_ s: ByteSpan) -> MessageParseResult {
         if s.hasPrefix("TLS library problem: ") {
             return .event(queueID: nil, .linkerNote(LinkerNote(
-                kind: PostfixNote.libraryProblem, text: string(s.suffix(from: 21).trimmed, FieldLimits.text))))
+                kind: PostfixNote.libraryProblem, text: values.string(s.suffix(from: 21).trimmed, FieldLimits.text))))
         }
         guard let end = Self.namaddrEnd(s), s.suffix(from: end).hasPrefix(": SASL ") else { return .skipped }
         let r = s.suffix(from: end + 7)
@@ -288,12 +269,12 @@ public struct PostfixParser: MTAParser {
         if reason.hasPrefix(":") { reason = reason.suffix(from: 1).trimmed }
         var user: String?
         if let u = reason.firstIndex(of: ", sasl_username=") {
-            user = string(reason.suffix(from: u + 16), FieldLimits.mailAddress)
+            user = values.string(reason.suffix(from: u + 16), FieldLimits.mailAddress)
             reason = reason.prefix(u)
         }
         return .event(queueID: nil, .auth(AuthEvent(
-            role: .server, success: false, relay: cachedRelay(s.prefix(end)), authid: user, mechanism: text(r.prefix(f)),
-            bits: nil, reason: reason.isEmpty ? nil : string(reason, FieldLimits.text))))
+            role: .server, success: false, relay: values.relay(s.prefix(end), Self.relay), authid: user, mechanism: values.text(r.prefix(f)),
+            bits: nil, reason: reason.isEmpty ? nil : values.string(reason, FieldLimits.text))))
     }
 
     // MARK: Queue-id lines
@@ -310,7 +291,7 @@ public struct PostfixParser: MTAParser {
         case UInt8(ascii: "m"):
             if m.hasPrefix("message-id=") {
                 return .event(queueID: qid, .linkerNote(LinkerNote(
-                    kind: PostfixNote.messageID, text: string(m.suffix(from: 11).trimmed, FieldLimits.messageID))))
+                    kind: PostfixNote.messageID, text: values.string(m.suffix(from: 11).trimmed, FieldLimits.messageID))))
             }
         case UInt8(ascii: "u"):
             if m.hasPrefix("uid=") { return pickup(qid, m) }
@@ -329,7 +310,7 @@ public struct PostfixParser: MTAParser {
         var relay: Relay?, method: ByteSpan?, user: ByteSpan?
         while let (k, v) = scanner.next() {
             switch k.count {
-            case 6 where k.equals("client"): relay = cachedRelay(v)
+            case 6 where k.equals("client"): relay = values.relay(v, Self.relay)
             case 11 where k.equals("sasl_method"): method = v
             case 13 where k.equals("sasl_username"): user = v
             default: break
@@ -338,10 +319,10 @@ public struct PostfixParser: MTAParser {
         guard let relay else { return .malformed(reason: "Postfix client= line without a client") }
         let message = InboundMessage(
             sender: "", size: nil, nrcpts: nil, messageID: nil, proto: "SMTP",
-            daemon: service.isEmpty ? nil : text(service), relay: relay, overTLS: wrapper ? true : nil)
+            daemon: service.isEmpty ? nil : values.text(service), relay: relay, overTLS: wrapper ? true : nil)
         guard let method else { return .event(queueID: qid, .message(message)) }
         let auth = AuthEvent(role: .server, success: true, relay: relay,
-                             authid: user.map { string($0, FieldLimits.mailAddress) }, mechanism: text(method), bits: nil,
+                             authid: user.map { values.string($0, FieldLimits.mailAddress) }, mechanism: values.text(method), bits: nil,
                              overTLS: wrapper ? true : nil)
         return .events(queueID: qid, [.message(message), .auth(auth)])
     }
@@ -375,21 +356,21 @@ public struct PostfixParser: MTAParser {
         else if word.equals("deferred") { s = .deferred }
         else if word.equals("bounced") { s = .bounced }
         else { s = .other }
-        let r = relay.map { cachedRelay($0) }
+        let r = relay.map { values.relay($0, Self.relay) }
         let program = Self.program(tag).program
         let mailer: String
         if !program.equals("postfix") || relay == nil {
-            mailer = text(program)
+            mailer = values.text(program)
         } else if let rv = relay, Self.namaddrEnd(rv) == nil || rv[rv.count - 1] == UInt8(ascii: "]") {
-            mailer = text(rv)   // a bare line: `local`, `none`, a socket: the relay says which
+            mailer = values.text(rv)   // a bare line: `local`, `none`, a socket: the relay says which
         } else {
             mailer = "smtp"     // a bare line to NAME[IP]:PORT
         }
         return .event(queueID: qid, .delivery(Delivery(
-            recipients: string(to, FieldLimits.recipients), recipientCount: 1, continued: false, mailer: mailer,
-            relay: r, dsn: dsn.map { text($0) }, status: s, statusText: string(status, FieldLimits.text),
-            delay: delay.map { text($0) }, xdelay: delays.map { text($0) },
-            tlsFeature: tls.map { text($0) }, overTLS: tls.flatMap { PostfixTLSFeature.overTLS($0) })))
+            recipients: values.string(to, FieldLimits.recipients), recipientCount: 1, continued: false, mailer: mailer,
+            relay: r, dsn: dsn.map { values.text($0) }, status: s, statusText: values.string(status, FieldLimits.text),
+            delay: delay.map { values.text($0) }, xdelay: delays.map { values.text($0) },
+            tlsFeature: tls.map { values.text($0) }, overTLS: tls.flatMap { PostfixTLSFeature.overTLS($0) })))
     }
 
     /// qmgr `from=<S>, size=N, nrcpt=M (queue active)`: fills in the message held for this queue id.
@@ -403,7 +384,7 @@ public struct PostfixParser: MTAParser {
         }
         guard let from, size != nil else { return .skipped }   // from=<>, status=expired, …
         return .event(queueID: qid, .linkerNote(LinkerNote(
-            kind: PostfixNote.queued, text: string(Self.unbracketed(from), FieldLimits.mailAddress), size: size, count: nrcpt)))
+            kind: PostfixNote.queued, text: values.string(Self.unbracketed(from), FieldLimits.mailAddress), size: size, count: nrcpt)))
     }
 
     /// pickup `uid=N from=<S>`: a local submission (no proto: counted in local_mail, not a row).
@@ -411,7 +392,7 @@ public struct PostfixParser: MTAParser {
         guard let f = m.firstIndex(of: " from=") else { return .skipped }
         let from = m.suffix(from: f + 6).trimmed
         return .event(queueID: qid, .message(InboundMessage(
-            sender: string(Self.unbracketed(from), FieldLimits.mailAddress), size: nil, nrcpts: nil, messageID: nil,
+            sender: values.string(Self.unbracketed(from), FieldLimits.mailAddress), size: nil, nrcpts: nil, messageID: nil,
             proto: nil, daemon: "pickup", relay: nil)))
     }
 

@@ -6,41 +6,13 @@
 /// `_FFR_LOG_MORE` TLS fields), and `NOQUEUE: connect from`.
 public struct SendmailParser: MTAParser {
     public static let mta = MTA.sendmail
-    /// Field values and relays seen recently: repeated values are not made again.
-    private var strings = StringCache()
-    private var relays = ByteCache<Relay>()
+    /// Field values and relays, cut, counted and shared.
+    private var values = FieldValues()
 
     public init() {}
 
     /// Field values cut to their `FieldLimits` so far (each cut value once).
-    public private(set) var truncatedFields = 0
-
-    /// A field value as a String (at most `limit` bytes), shared with the last time the same bytes were
-    /// seen. Up to 15 bytes a String is stored inline (no allocation, no reference counting): making it
-    /// is cheaper than a lookup.
-    private mutating func text(_ v: ByteSpan, _ limit: Int = FieldLimits.token) -> String {
-        let v = cut(v, limit)
-        return v.count <= 15 ? v.string : strings.value(for: v) { $0.string }
-    }
-
-    /// A field value as a new String of at most `limit` bytes (values that seldom repeat).
-    private mutating func string(_ v: ByteSpan, _ limit: Int) -> String {
-        cut(v, limit).string
-    }
-
-    /// `v` cut to `limit` bytes, counted in `truncatedFields` when it was longer.
-    private mutating func cut(_ v: ByteSpan, _ limit: Int) -> ByteSpan {
-        FieldLimits.cut(v, limit, &truncatedFields)
-    }
-
-    /// A parsed `relay=` value (its parts cut to their limits), shared with the last time the same
-    /// bytes were seen. Cached values are at most 96 bytes, below every limit: a hit has no cut to count.
-    private mutating func cachedRelay(_ v: ByteSpan) -> Relay {
-        var cuts = 0
-        let relay = relays.value(for: v) { Relay.parse($0, cuts: &cuts) }
-        truncatedFields += cuts
-        return relay
-    }
+    public var truncatedFields: Int { values.truncated }
 
     /// Every tag: sendmail's is its `-L` label (`sm-mta`, `sendmail`, `sm-msp-queue`, or any other), so its
     /// lines are recognised by their content. It is registered last.
@@ -75,7 +47,7 @@ public struct SendmailParser: MTAParser {
             if m.hasPrefix("to=") { return wrap(queueID, parseTo(m)) }
         case UInt8(ascii: "c"):
             if m.hasPrefix("connect from ") {
-                return .event(queueID: queueID, .connect(cachedRelay(m.suffix(from: 13))))
+                return .event(queueID: queueID, .connect(values.relay(m.suffix(from: 13), Relay.parse)))
             }
         default:
             break
@@ -135,13 +107,13 @@ public struct SendmailParser: MTAParser {
         while let (k, v) = scanner.next() {
             switch k.count {
             case 4 where k.equals("bits"): bits = v
-            case 4 where k.equals("note"): note = string(v, FieldLimits.text)
+            case 4 where k.equals("note"): note = values.string(v, FieldLimits.text)
             case 5 where k.equals("relay"): relay = v
             case 6 where k.equals("verify"): verify = v
             case 6 where k.equals("cipher"): cipher = v
-            case 6 where k.equals("status"): status = string(v, FieldLimits.text)
+            case 6 where k.equals("status"): status = values.string(v, FieldLimits.text)
             case 7 where k.equals("version"): version = v
-            case 9 where k.equals("pubkey_fp"): fp = string(v, FieldLimits.token)
+            case 9 where k.equals("pubkey_fp"): fp = values.string(v, FieldLimits.token)
             default: break
             }
         }
@@ -162,10 +134,10 @@ public struct SendmailParser: MTAParser {
             while j < bits.count && ByteSpan.isDigit(bits[j]) { j += 1 }
             cbits = bits.slice(i + 1, j).decimal
             let rest = bits.suffix(from: j)
-            if rest.hasPrefix("status=") { status = string(rest.suffix(from: 7), FieldLimits.text) }
+            if rest.hasPrefix("status=") { status = values.string(rest.suffix(from: 7), FieldLimits.text) }
         }
         return .success(.tlsSession(TLSSession(
-            role: role, relay: cachedRelay(relay), version: text(version), verify: text(verify), cipher: text(cipher),
+            role: role, relay: values.relay(relay, Relay.parse), version: values.text(version), verify: values.text(verify), cipher: values.text(cipher),
             algBits: alg, cipherBits: cbits, danePubkeyFP: fp, daneStatus: status, daneNote: note)))
     }
 
@@ -176,10 +148,10 @@ public struct SendmailParser: MTAParser {
         var f = TLSFailure(kind: role == .server ? .acceptFailed : .connectFailed, role: role)
         var scanner = FieldScanner(body, from: end + 2)
         while let (k, v) = scanner.next() {
-            if k.equals("reason") { f.reason = string(v, FieldLimits.text) }
+            if k.equals("reason") { f.reason = values.string(v, FieldLimits.text) }
             else if k.equals("SSL_error") { f.sslError = v.signedDecimal }
             else if k.equals("errno") { f.errno = v.signedDecimal }
-            else if k.equals("relay") { f.relay = cachedRelay(v) }
+            else if k.equals("relay") { f.relay = values.relay(v, Relay.parse) }
         }
         return .success(.failure(f))
     }
@@ -188,9 +160,9 @@ public struct SendmailParser: MTAParser {
         var scanner = FieldScanner(body)
         var subject: String?, issuer: String?, msg: String?
         while let (k, v) = scanner.next() {
-            if k.equals("cert-subject") { subject = XText.decode(cut(v, FieldLimits.text)) }
-            else if k.equals("cert-issuer") { issuer = XText.decode(cut(v, FieldLimits.text)) }
-            else if k.equals("verifymsg") { msg = string(v, FieldLimits.text) }
+            if k.equals("cert-subject") { subject = XText.decode(values.cut(v, FieldLimits.text)) }
+            else if k.equals("cert-issuer") { issuer = XText.decode(values.cut(v, FieldLimits.text)) }
+            else if k.equals("verifymsg") { msg = values.string(v, FieldLimits.text) }
         }
         guard let subject, let issuer else { return .failure(ParseFailure(reason: "certificate line without cert-issuer=")) }
         return .success(.certificate(Certificate(role: role, subject: subject, issuer: issuer, verifyMessage: msg)))
@@ -203,7 +175,7 @@ public struct SendmailParser: MTAParser {
         else if m.hasPrefix("STARTTLS: write error=") { kind = .writeError; r = m.suffix(from: 22) }
         else { return .success(nil) }
         let end = FieldScanner.valueEnd(r, from: 0)
-        var f = TLSFailure(kind: kind, role: nil, reason: string(r.prefix(end), FieldLimits.text))
+        var f = TLSFailure(kind: kind, role: nil, reason: values.string(r.prefix(end), FieldLimits.text))
         var scanner = FieldScanner(r, from: end + 2)
         while let (k, v) = scanner.next() {
             if k.equals("errno") { f.errno = v.signedDecimal }
@@ -218,10 +190,10 @@ public struct SendmailParser: MTAParser {
         var scanner = FieldScanner(m)
         var ruleset: String?, arg1: String?, relay: Relay?, reject: String?
         while let (k, v) = scanner.next() {
-            if k.equals("ruleset") { ruleset = string(v, FieldLimits.token) }
-            else if k.equals("arg1") { arg1 = string(v, FieldLimits.mailAddress) }
-            else if k.equals("relay") { relay = cachedRelay(v) }
-            else if k.equals("reject") { reject = string(v, FieldLimits.text) }
+            if k.equals("ruleset") { ruleset = values.string(v, FieldLimits.token) }
+            else if k.equals("arg1") { arg1 = values.string(v, FieldLimits.mailAddress) }
+            else if k.equals("relay") { relay = values.relay(v, Relay.parse) }
+            else if k.equals("reject") { reject = values.string(v, FieldLimits.text) }
         }
         guard let ruleset, let reject else { return .success(nil) }  // status=, discard, quarantine
         // tls_server checks the server we connected to (client role); tls_client the client that
@@ -241,9 +213,9 @@ public struct SendmailParser: MTAParser {
         var scanner = FieldScanner(m, from: 13)
         var relay: Relay?, authid: String?, mech: String?, bits: Int?
         while let (k, v) = scanner.next() {
-            if k.equals("relay") { relay = cachedRelay(v) }
-            else if k.equals("authid") { authid = text(v, FieldLimits.mailAddress) }
-            else if k.equals("mech") { mech = text(v) }
+            if k.equals("relay") { relay = values.relay(v, Relay.parse) }
+            else if k.equals("authid") { authid = values.text(v, FieldLimits.mailAddress) }
+            else if k.equals("mech") { mech = values.text(v) }
             else if k.equals("bits") { bits = v.decimal }
         }
         // AUTH=client lines without mech= are connection-level notes ("temporary failure", "authinfo failed").
@@ -260,7 +232,7 @@ public struct SendmailParser: MTAParser {
         guard let close = afterParen.firstIndex(of: UInt8(ascii: ")")) else {
             return .failure(ParseFailure(reason: "AUTH failure line without (mech)"))
         }
-        let mech = string(afterParen.prefix(close), FieldLimits.token).uppercased()
+        let mech = values.string(afterParen.prefix(close), FieldLimits.token).uppercased()
         var rest = afterParen.suffix(from: close + 1)
         if rest.hasPrefix(": ") { rest = rest.suffix(from: 2) }
         var relay: Relay?
@@ -271,16 +243,16 @@ public struct SendmailParser: MTAParser {
         var lastRelay: Int?
         while let r = rest.firstIndex(of: ", relay=", from: search) { lastRelay = r; search = r + 1 }
         if let r = lastRelay {
-            relay = cachedRelay(rest.suffix(from: r + 8))
+            relay = values.relay(rest.suffix(from: r + 8), Relay.parse)
             textEnd = r
             // An earlier ", relay=" belongs to the same tail; cut the text at the first one.
             if let first = rest.firstIndex(of: ", relay=") { textEnd = first }
         }
         if let u = rest.prefix(textEnd).firstIndex(of: ", user=") {
-            user = string(rest.slice(u + 7, textEnd), FieldLimits.mailAddress)
+            user = values.string(rest.slice(u + 7, textEnd), FieldLimits.mailAddress)
             textEnd = u
         }
-        let reason = string(rest.prefix(textEnd), FieldLimits.text)
+        let reason = values.string(rest.prefix(textEnd), FieldLimits.text)
         return .success(.auth(AuthEvent(role: .server, success: false, relay: relay, authid: user, mechanism: mech,
                                         bits: nil, reason: reason)))
     }
@@ -295,17 +267,17 @@ public struct SendmailParser: MTAParser {
         var sawSize = false
         while let (k, v) = scanner.next() {
             switch k.count {
-            case 4 where k.equals("from"): sender = text(v, FieldLimits.mailAddress)
+            case 4 where k.equals("from"): sender = values.text(v, FieldLimits.mailAddress)
             case 4 where k.equals("size"): size = v.decimal; sawSize = true
-            case 4 where k.equals("auth"): auth = text(v, FieldLimits.mailAddress)
-            case 5 where k.equals("msgid"): msgid = string(v, FieldLimits.messageID)
-            case 5 where k.equals("proto"): proto = text(v)
-            case 5 where k.equals("relay"): relay = cachedRelay(v)
+            case 4 where k.equals("auth"): auth = values.text(v, FieldLimits.mailAddress)
+            case 5 where k.equals("msgid"): msgid = values.string(v, FieldLimits.messageID)
+            case 5 where k.equals("proto"): proto = values.text(v)
+            case 5 where k.equals("relay"): relay = values.relay(v, Relay.parse)
             case 6 where k.equals("nrcpts"): nrcpts = v.decimal
-            case 6 where k.equals("daemon"): daemon = text(v)
-            case 6 where k.equals("cipher"): tls.cipher = text(v)
-            case 10 where k.equals("tls_verify"): tls.verify = text(v)
-            case 11 where k.equals("tls_version"): tls.version = text(v)
+            case 6 where k.equals("daemon"): daemon = values.text(v)
+            case 6 where k.equals("cipher"): tls.cipher = values.text(v)
+            case 10 where k.equals("tls_verify"): tls.verify = values.text(v)
+            case 11 where k.equals("tls_version"): tls.version = values.text(v)
             default: break
             }
         }
@@ -325,15 +297,15 @@ public struct SendmailParser: MTAParser {
         while let (k, v) = scanner.next() {
             switch k.count {
             case 2 where k.equals("to"): to = v
-            case 3 where k.equals("dsn"): dsn = text(v)
+            case 3 where k.equals("dsn"): dsn = values.text(v)
             case 4 where k.equals("stat"): stat = v
-            case 5 where k.equals("delay"): delay = text(v)
-            case 5 where k.equals("relay"): relay = cachedRelay(v)
-            case 6 where k.equals("mailer"): mailer = text(v)
-            case 6 where k.equals("xdelay"): xdelay = text(v)
-            case 6 where k.equals("cipher"): tls.cipher = text(v)
-            case 10 where k.equals("tls_verify"): tls.verify = text(v)
-            case 11 where k.equals("tls_version"): tls.version = text(v)
+            case 5 where k.equals("delay"): delay = values.text(v)
+            case 5 where k.equals("relay"): relay = values.relay(v, Relay.parse)
+            case 6 where k.equals("mailer"): mailer = values.text(v)
+            case 6 where k.equals("xdelay"): xdelay = values.text(v)
+            case 6 where k.equals("cipher"): tls.cipher = values.text(v)
+            case 10 where k.equals("tls_verify"): tls.verify = values.text(v)
+            case 11 where k.equals("tls_version"): tls.version = values.text(v)
             default: break
             }
         }
@@ -345,13 +317,13 @@ public struct SendmailParser: MTAParser {
             to = to.prefix(to.count - 6).trimmed
             if to.count > 0 && to[to.count - 1] == UInt8(ascii: ",") { to = to.prefix(to.count - 1) }
         }
-        let statText = text(stat, FieldLimits.text)
+        let statText = values.text(stat, FieldLimits.text)
         let status: Delivery.Status
         if stat.hasPrefix("Sent") { status = .sent }
         else if stat.hasPrefix("Deferred") || dsn?.hasPrefix("4") == true { status = .deferred }
         else if dsn?.hasPrefix("5") == true { status = .bounced }
         else { status = .other }
-        return .success(.delivery(Delivery(recipients: text(to, FieldLimits.recipients), recipientCount: Self.countAddresses(to),
+        return .success(.delivery(Delivery(recipients: values.text(to, FieldLimits.recipients), recipientCount: Self.countAddresses(to),
                                            continued: continued, mailer: mailer, relay: relay, dsn: dsn,
                                            status: status, statusText: statText, delay: delay, xdelay: xdelay,
                                            loggedTLS: tls.isEmpty ? nil : tls)))
