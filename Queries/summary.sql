@@ -336,9 +336,11 @@ peers_per_cipher AS (
     ORDER BY CASE role WHEN 'server' THEN 0 ELSE 1 END, sessions DESC, cipher
     LIMIT coalesce(:limit, -1)
 ),
--- Per MTA (by_mta, notes): read from the rows of the period, as the rollups have no mta column, and
--- only when the store holds rows of an MTA other than sendmail (`others`): a store of sendmail alone
--- reads none of them. Figures follow the definitions above.
+-- Per MTA (by_mta, notes): the other MTAs' figures are read from their rows of the period (through the
+-- partial indexes on mta <> 0, named with INDEXED BY: the planner would rather walk the ts index
+-- through every row of the period; the rollups have no mta column), and sendmail's are the rest of the
+-- summary's; only when the store holds rows of an MTA other than sendmail (`others`). Figures follow
+-- the definitions above.
 others AS (
     SELECT EXISTS (SELECT 1 FROM session_rows WHERE mta <> 0) OR EXISTS (SELECT 1 FROM message_rows WHERE mta <> 0)
            OR EXISTS (SELECT 1 FROM delivery_rows WHERE mta <> 0) OR EXISTS (SELECT 1 FROM auth_rows WHERE mta <> 0)
@@ -363,32 +365,34 @@ mta_sessions AS MATERIALIZED (
            sum(r.role = (SELECT id FROM texts WHERE value = 'client')
                AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED'))) AS client_ok,
            sum(r.version IN weak_texts OR r.cipher IN weak_texts OR ifnull(r.cipher_bits < 128, 0)) AS weak
-    FROM session_rows AS r
+    FROM session_rows AS r INDEXED BY session_rows_mta
     WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND r.mta <> 0
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.mta
 ),
 mta_inbound AS MATERIALIZED (
     SELECT r.mta, count(*) AS n, sum(r.encrypted) AS encrypted,
            sum(r.encrypted AND r.tls_session_id IS NULL) AS without_session
-    FROM message_rows AS r
+    FROM message_rows AS r INDEXED BY message_rows_mta
     WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
       AND r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND r.mta <> 0
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.mta
 ),
 mta_outbound AS MATERIALIZED (
     SELECT d.mta, count(*) AS n, sum(d.encrypted) AS encrypted,
            sum(d.encrypted AND d.tls_session_id IS NULL) AS without_session
-    FROM delivery_rows AS d
+    FROM delivery_rows AS d INDEXED BY delivery_rows_mta
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.ts >= (SELECT lo FROM period) AND d.ts < (SELECT hi FROM period)
       AND d.status = (SELECT id FROM texts WHERE value = 'sent')
@@ -397,92 +401,40 @@ mta_outbound AS MATERIALIZED (
       AND (:role IS NULL OR :role = 'client')
       AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND d.mta <> 0
       AND (coalesce(:include_local, 0) OR NOT d.loopback)
     GROUP BY d.mta
 ),
 mta_auth AS MATERIALIZED (
     SELECT r.mta, count(*) AS n, sum(r.encrypted) AS over_tls,
            sum(NOT r.encrypted AND (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%')) AS plaintext
-    FROM auth_rows AS r LEFT JOIN texts AS m ON m.id = r.mech
+    FROM auth_rows AS r INDEXED BY auth_rows_mta LEFT JOIN texts AS m ON m.id = r.mech
     WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
       AND r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR :role = 'server')
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND r.mta <> 0
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.mta
 ),
 mta_failures AS MATERIALIZED (
     SELECT r.mta, count(*) AS n
-    FROM failure_rows AS r
+    FROM failure_rows AS r INDEXED BY failure_rows_mta
     WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
       AND r.kind IN (SELECT id FROM texts WHERE value IN ('accept_failed', 'connect_failed'))
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+      AND r.mta <> 0
       AND (coalesce(:include_local, 0) OR NOT r.loopback)
     GROUP BY r.mta
 ),
-mta_figures AS (
-    SELECT m.id, m.name,
-           ifnull(s.n, 0) AS sessions, ifnull(s.server, 0) AS server, ifnull(s.client, 0) AS client,
-           s.server_ok, s.client_ok, ifnull(s.weak, 0) AS weak,
-           ifnull(i.n, 0) AS messages, ifnull(i.encrypted, 0) AS messages_encrypted, ifnull(i.without_session, 0) AS messages_without_session,
-           ifnull(o.n, 0) AS deliveries, ifnull(o.encrypted, 0) AS deliveries_encrypted, ifnull(o.without_session, 0) AS deliveries_without_session,
-           ifnull(a.n, 0) AS auth, ifnull(a.over_tls, 0) AS auth_over_tls, ifnull(a.plaintext, 0) AS auth_plaintext,
-           ifnull(f.n, 0) AS failures
-    FROM mtas AS m
-    LEFT JOIN mta_sessions AS s ON s.mta = m.id
-    LEFT JOIN mta_inbound AS i ON i.mta = m.id
-    LEFT JOIN mta_outbound AS o ON o.mta = m.id
-    LEFT JOIN mta_auth AS a ON a.mta = m.id
-    LEFT JOIN mta_failures AS f ON f.mta = m.id
-    WHERE s.mta IS NOT NULL OR i.mta IS NOT NULL OR o.mta IS NOT NULL OR a.mta IS NOT NULL OR f.mta IS NOT NULL
-),
--- by_mta: only when more than one MTA has rows in the period (else it would repeat the figures above).
-by_mta AS (
-    SELECT CASE WHEN (SELECT present FROM others) AND (SELECT count(*) FROM mta_figures) > 1 THEN
-        (SELECT json_group_object(name, json(figures)) FROM (
-            SELECT name, json_object(
-                'sessions', json_object('total', sessions, 'by_role', json_object('server', server, 'client', client)),
-                'inbound', json_object('messages', messages, 'encrypted', messages_encrypted,
-                                       'rate', round(1.0 * messages_encrypted / nullif(messages, 0), 4)),
-                'outbound', json_object('deliveries', deliveries, 'encrypted', deliveries_encrypted,
-                                        'rate', round(1.0 * deliveries_encrypted / nullif(deliveries, 0), 4)),
-                'verify_ok_share', json_object('server', round(1.0 * server_ok / nullif(server, 0), 4),
-                                               'client', round(1.0 * client_ok / nullif(client, 0), 4)),
-                'weak_sessions', weak,
-                'auth', json_object('total', auth, 'over_tls', auth_over_tls, 'plaintext_password', auth_plaintext),
-                'handshake_failures', failures) AS figures
-            FROM mta_figures ORDER BY id))
-    END AS doc
-),
--- notes: what the figures cannot say. Postfix logs no TLS line at its default smtpd_tls_loglevel = 0
--- (nor smtp_tls_loglevel = 0 outbound): its mail is known encrypted (disconnect ... starttls=1, tls=)
--- without a session to give the version and cipher.
-notes AS (
-    SELECT CASE WHEN (SELECT present FROM others) THEN
-        (SELECT CASE WHEN count(*) > 0 THEN json_group_array(note) END FROM (
-            SELECT 1 AS k, name || ': TLS versions and ciphers are unknown for ' || messages_without_session
-                   || ' inbound message' || CASE messages_without_session WHEN 1 THEN '' ELSE 's' END
-                   || ' encrypted without a TLS line in the log (Postfix logs none at smtpd_tls_loglevel 0); to log them: '
-                   || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload' AS note
-            FROM mta_figures WHERE name = 'postfix' AND messages_without_session > 0
-            UNION ALL
-            SELECT 2, name || ': TLS versions and ciphers are unknown for ' || deliveries_without_session
-                   || ' outbound deliver' || CASE deliveries_without_session WHEN 1 THEN 'y' ELSE 'ies' END
-                   || ' encrypted without a TLS line in the log (Postfix logs none at smtp_tls_loglevel 0); to log them: '
-                   || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload'
-            FROM mta_figures WHERE name = 'postfix' AND deliveries_without_session > 0
-            ORDER BY k))
-    END AS doc
-)
-
-SELECT CASE WHEN notes.doc IS NULL THEN d.doc ELSE json_set(d.doc, '$.notes', json(notes.doc)) END AS summary
-FROM (SELECT CASE WHEN by_mta.doc IS NULL THEN base.doc ELSE json_set(base.doc, '$.by_mta', json(by_mta.doc)) END AS doc
-      FROM by_mta, (SELECT json_object(
+-- The summary's figures, all MTAs together.
+base AS MATERIALIZED (
+    SELECT json_object(
     'period', json_object(
         'from', (SELECT min(ts) FROM activity),
         'to', (SELECT max(last_ts) FROM activity)),
@@ -528,4 +480,99 @@ FROM (SELECT CASE WHEN by_mta.doc IS NULL THEN base.doc ELSE json_set(base.doc, 
         'outbound_deliveries', outbound_deliveries, 'outbound_encrypted', outbound_encrypted,
         'outbound_rate', outbound_rate, 'handshake_failures', handshake_failures))
         FROM (SELECT * FROM daily ORDER BY date)))
-) AS doc) AS base) AS d, notes;
+) AS doc
+),
+other_figures AS MATERIALIZED (
+    SELECT m.id, m.name,
+           ifnull(s.n, 0) AS sessions, ifnull(s.server, 0) AS server, ifnull(s.client, 0) AS client,
+           s.server_ok, s.client_ok, ifnull(s.weak, 0) AS weak,
+           ifnull(i.n, 0) AS messages, ifnull(i.encrypted, 0) AS messages_encrypted, ifnull(i.without_session, 0) AS messages_without_session,
+           ifnull(o.n, 0) AS deliveries, ifnull(o.encrypted, 0) AS deliveries_encrypted, ifnull(o.without_session, 0) AS deliveries_without_session,
+           ifnull(a.n, 0) AS auth, ifnull(a.over_tls, 0) AS auth_over_tls, ifnull(a.plaintext, 0) AS auth_plaintext,
+           ifnull(f.n, 0) AS failures
+    FROM mtas AS m
+    LEFT JOIN mta_sessions AS s ON s.mta = m.id
+    LEFT JOIN mta_inbound AS i ON i.mta = m.id
+    LEFT JOIN mta_outbound AS o ON o.mta = m.id
+    LEFT JOIN mta_auth AS a ON a.mta = m.id
+    LEFT JOIN mta_failures AS f ON f.mta = m.id
+    WHERE s.mta IS NOT NULL OR i.mta IS NOT NULL OR o.mta IS NOT NULL OR a.mta IS NOT NULL OR f.mta IS NOT NULL
+),
+-- sendmail's figures: the whole summary's less the other MTAs' (so its rows are never read one by one).
+mta_figures AS MATERIALIZED (
+    SELECT * FROM other_figures
+    UNION ALL
+    SELECT 0, (SELECT name FROM mtas WHERE id = 0),
+           t.sessions - o.sessions, t.server - o.server, t.client - o.client,
+           t.server_ok - o.server_ok, t.client_ok - o.client_ok, t.weak - o.weak,
+           t.messages - o.messages, t.messages_encrypted - o.messages_encrypted, 0,
+           t.deliveries - o.deliveries, t.deliveries_encrypted - o.deliveries_encrypted, 0,
+           t.auth - o.auth, t.auth_over_tls - o.auth_over_tls, t.auth_plaintext - o.auth_plaintext,
+           t.failures - o.failures
+    FROM (SELECT json_extract(doc, '$.sessions.total') AS sessions,
+                 json_extract(doc, '$.sessions.by_role.server') AS server,
+                 json_extract(doc, '$.sessions.by_role.client') AS client,
+                 ifnull(json_extract(doc, '$.sessions.by_verify.server.OK'), 0)
+                   + ifnull(json_extract(doc, '$.sessions.by_verify.server.TRUSTED'), 0) AS server_ok,
+                 ifnull(json_extract(doc, '$.sessions.by_verify.client.OK'), 0)
+                   + ifnull(json_extract(doc, '$.sessions.by_verify.client.TRUSTED'), 0) AS client_ok,
+                 json_extract(doc, '$.weak_sessions') AS weak,
+                 json_extract(doc, '$.inbound.messages') AS messages,
+                 json_extract(doc, '$.inbound.encrypted') AS messages_encrypted,
+                 json_extract(doc, '$.outbound.deliveries') AS deliveries,
+                 json_extract(doc, '$.outbound.encrypted') AS deliveries_encrypted,
+                 json_extract(doc, '$.auth.total') AS auth, json_extract(doc, '$.auth.over_tls') AS auth_over_tls,
+                 json_extract(doc, '$.auth.plaintext_password') AS auth_plaintext,
+                 json_extract(doc, '$.handshake_failures') AS failures FROM base) AS t,
+         (SELECT ifnull(sum(sessions), 0) AS sessions, ifnull(sum(server), 0) AS server, ifnull(sum(client), 0) AS client,
+                 ifnull(sum(server_ok), 0) AS server_ok, ifnull(sum(client_ok), 0) AS client_ok, ifnull(sum(weak), 0) AS weak,
+                 ifnull(sum(messages), 0) AS messages, ifnull(sum(messages_encrypted), 0) AS messages_encrypted,
+                 ifnull(sum(deliveries), 0) AS deliveries, ifnull(sum(deliveries_encrypted), 0) AS deliveries_encrypted,
+                 ifnull(sum(auth), 0) AS auth, ifnull(sum(auth_over_tls), 0) AS auth_over_tls,
+                 ifnull(sum(auth_plaintext), 0) AS auth_plaintext, ifnull(sum(failures), 0) AS failures
+          FROM other_figures) AS o
+    WHERE t.sessions > o.sessions OR t.messages > o.messages OR t.deliveries > o.deliveries OR t.auth > o.auth
+       OR t.failures > o.failures
+),
+-- by_mta: only when more than one MTA has rows in the period (else it would repeat the figures above).
+by_mta AS (
+    SELECT CASE WHEN (SELECT present FROM others) AND (SELECT count(*) FROM mta_figures) > 1 THEN
+        (SELECT json_group_object(name, json(figures)) FROM (
+            SELECT name, json_object(
+                'sessions', json_object('total', sessions, 'by_role', json_object('server', server, 'client', client)),
+                'inbound', json_object('messages', messages, 'encrypted', messages_encrypted,
+                                       'rate', round(1.0 * messages_encrypted / nullif(messages, 0), 4)),
+                'outbound', json_object('deliveries', deliveries, 'encrypted', deliveries_encrypted,
+                                        'rate', round(1.0 * deliveries_encrypted / nullif(deliveries, 0), 4)),
+                'verify_ok_share', json_object('server', round(1.0 * server_ok / nullif(server, 0), 4),
+                                               'client', round(1.0 * client_ok / nullif(client, 0), 4)),
+                'weak_sessions', weak,
+                'auth', json_object('total', auth, 'over_tls', auth_over_tls, 'plaintext_password', auth_plaintext),
+                'handshake_failures', failures) AS figures
+            FROM mta_figures ORDER BY id))
+    END AS doc
+),
+-- notes: what the figures cannot say. Postfix logs no TLS line at its default smtpd_tls_loglevel = 0
+-- (nor smtp_tls_loglevel = 0 outbound): its mail is known encrypted (disconnect ... starttls=1, tls=)
+-- without a session to give the version and cipher.
+notes AS (
+    SELECT CASE WHEN (SELECT present FROM others) THEN
+        (SELECT CASE WHEN count(*) > 0 THEN json_group_array(note) END FROM (
+            SELECT 1 AS k, name || ': TLS versions and ciphers are unknown for ' || messages_without_session
+                   || ' inbound message' || CASE messages_without_session WHEN 1 THEN '' ELSE 's' END
+                   || ' encrypted without a TLS line in the log (Postfix logs none at smtpd_tls_loglevel 0); to log them: '
+                   || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload' AS note
+            FROM mta_figures WHERE name = 'postfix' AND messages_without_session > 0
+            UNION ALL
+            SELECT 2, name || ': TLS versions and ciphers are unknown for ' || deliveries_without_session
+                   || ' outbound deliver' || CASE deliveries_without_session WHEN 1 THEN 'y' ELSE 'ies' END
+                   || ' encrypted without a TLS line in the log (Postfix logs none at smtp_tls_loglevel 0); to log them: '
+                   || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload'
+            FROM mta_figures WHERE name = 'postfix' AND deliveries_without_session > 0
+            ORDER BY k))
+    END AS doc
+)
+
+SELECT CASE WHEN notes.doc IS NULL THEN d.doc ELSE json_set(d.doc, '$.notes', json(notes.doc)) END AS summary
+FROM (SELECT CASE WHEN by_mta.doc IS NULL THEN base.doc ELSE json_set(base.doc, '$.by_mta', json(by_mta.doc)) END AS doc
+      FROM by_mta, base) AS d, notes;
