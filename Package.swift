@@ -4,7 +4,7 @@ import PackageDescription
 /// mailtls: TLS facts from mail-server logs, stored in SQLite.
 ///
 /// Stages, with dependencies pointing one way:
-///   mailtls (CLI) -> MailTLSReports / MailTLSIngest -> MailTLSStore / MailTLSParser
+///   mailtls (CLI) -> MailTLSReports / MailTLSIngest -> MailTLSPostgres -> MailTLSStore / MailTLSParser
 /// Release builds of the hot-path targets skip Swift's run-time exclusivity checks: every access to a
 /// class's stored array or dictionary (the writer's batches, the rollup counters) otherwise pays for
 /// one (measured with callgrind). Debug builds, which the tests use, keep the checks.
@@ -42,11 +42,12 @@ let package = Package(
         .target(name: "MailTLSParser", swiftSettings: hotPath),
         // Store: schema, migrations, writer, queries.
         .target(name: "MailTLSStore", dependencies: ["CSQLite3", "MailTLSParser"], swiftSettings: hotPath),
-        // Ingest: files, decompression, checkpoints; drives parser -> linker -> store.
-        .target(name: "MailTLSIngest", dependencies: ["MailTLSParser", "MailTLSStore", "CZlib", "CBzip2", "CLzma"],
-                swiftSettings: hotPath),
         // The fleet store: the same schema on PostgreSQL, bulk-loaded with COPY by many ingesting hosts.
         .target(name: "MailTLSPostgres", dependencies: ["MailTLSStore", "MailTLSParser", "CLibPQ"], swiftSettings: hotPath),
+        // Ingest: files, decompression, checkpoints; drives parser -> linker -> store (SQLite or PostgreSQL).
+        .target(name: "MailTLSIngest", dependencies: ["MailTLSParser", "MailTLSStore", "MailTLSPostgres", "CZlib", "CBzip2",
+                                                      "CLzma"],
+                swiftSettings: hotPath),
         // Reports: run the SQL in Queries/ and render tables, CSV, JSON.
         .target(name: "MailTLSReports", dependencies: ["MailTLSStore", "MailTLSParser"], plugins: ["EmbedQueries"]),
         // Build-time embedding of Queries/*.sql into MailTLSReports (the binary needs no files at run time).
@@ -56,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "mailtls",
             dependencies: [
-                "MailTLSIngest", "MailTLSReports", "MailTLSStore", "MailTLSParser",
+                "MailTLSIngest", "MailTLSReports", "MailTLSStore", "MailTLSParser", "MailTLSPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +74,7 @@ let package = Package(
         .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
         // Against a real PostgreSQL server ($MAILTLS_TEST_PG, started by scripts/pg-test-server); skipped without one.
         .testTarget(name: "MailTLSPostgresTests",
-                    dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport"]),
+                    dependencies: ["MailTLSPostgres", "MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport"]),
         .testTarget(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]

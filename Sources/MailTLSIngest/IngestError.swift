@@ -10,6 +10,8 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
     case store(path: String, message: String)
     /// Another ingest holds the store's lock.
     case locked(path: String, waited: Double)
+    /// Another ingest as the same host holds that host's lock on a PostgreSQL store.
+    case hostLocked(store: String, host: String, waited: Double)
 
     public var description: String {
         switch self {
@@ -20,12 +22,16 @@ public enum IngestError: Error, CustomStringConvertible, Equatable {
         case .locked(let path, let waited):
             let w = waited > 0 ? "after waiting \(Int(waited))s" : "(use --wait SECONDS to wait for it)"
             return "\(path): another mailtls ingest is writing to this store; giving up \(w)"
+        case .hostLocked(let store, let host, let waited):
+            let w = waited > 0 ? "after waiting \(Int(waited))s" : "(use --wait SECONDS to wait for it)"
+            return "\(store): another mailtls ingest as host \(host) is writing to this store; giving up \(w)"
         }
     }
 
     public var path: String {
         switch self {
-        case .cannotOpen(let p, _), .readFailed(let p, _), .corrupt(let p, _, _), .store(let p, _), .locked(let p, _): return p
+        case .cannotOpen(let p, _), .readFailed(let p, _), .corrupt(let p, _, _), .store(let p, _), .locked(let p, _),
+             .hostLocked(let p, _, _): return p
         }
     }
 }

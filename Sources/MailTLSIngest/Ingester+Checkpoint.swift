@@ -13,8 +13,8 @@ extension Ingester {
         file.fillCheckpoint(compression: compression, status: status, tail: tail, last: false)
         linker.compact { pipeline.append($0) }
         try pipeline.flush()
-        try pipeline.flushRollups(into: store)
-        try store.updateSource(file.source)
+        try writer.flushRollups()
+        try target.updateSource(file.source)
         try saveLinker()
         try writer.commit()
         file.markCommitted(linker: linker, counts: writer.counts, rowsQueued: pipeline.queued)
@@ -38,9 +38,9 @@ extension Ingester {
         if file.isReingest {
             try addReingestedRollups(file)
         } else {
-            try pipeline.flushRollups(into: store)
+            try writer.flushRollups()
         }
-        try store.updateSource(file.source)
+        try target.updateSource(file.source)
         try saveLinker()
         try writer.commit()
         file.markCommitted(linker: linker, counts: writer.counts, rowsQueued: pipeline.queued)

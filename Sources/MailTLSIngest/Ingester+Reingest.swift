@@ -18,15 +18,10 @@ import MailTLSStore
 extension Ingester {
     /// Removes `known`'s rows and sets up the linker to read it again from the start.
     func beginReingest(_ file: inout FileRead, known: SourceRecord) throws {
-        let oldIDs = try store.sessionIDs(sourceID: known.id)
-        let oldFailureIDs = try store.failureIDs(sourceID: known.id)
-        let oldDeliveryIDs = try store.deliveryIDs(sourceID: known.id)
-        try store.saveFailureCompletions(sourceID: known.id)
-        try store.removeFromRollups(sourceID: known.id)
-        try store.deleteRows(sourceID: known.id)
+        let old = try target.removeForReingest(sourceID: known.id)
         file.runLinker = linker
         var before = SessionLinker(sessionGap: options.sessionGap, firstSessionID: linker.nextSessionID)
-        if let json = try store.stateBefore(sourceID: known.id),
+        if let json = try target.stateBefore(sourceID: known.id),
            let saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
             before = saved
             before.sessionGap = options.sessionGap
@@ -34,9 +29,9 @@ extension Ingester {
         before.reserveSessionIDs(from: linker.nextSessionID)
         before.reserveFailureIDs(from: linker.nextFailureID)
         before.reserveDeliveryIDs(from: linker.nextDeliveryID)
-        before.reuseSessionIDs(oldIDs)
-        before.reuseFailureIDs(oldFailureIDs)
-        before.reuseDeliveryIDs(oldDeliveryIDs)
+        before.reuseSessionIDs(old.sessions)
+        before.reuseFailureIDs(old.failures)
+        before.reuseDeliveryIDs(old.deliveries)
         linker = before
         file.source.offset = 0
         file.source.lines = 0
@@ -55,8 +50,7 @@ extension Ingester {
     /// The re-read file's rollup counts, in its transaction: its rows are added back by source (after
     /// the failure completions other files had made are restored), not from the writer's counts.
     func addReingestedRollups(_ file: FileRead) throws {
-        pipeline.rollups.clear()
-        try store.restoreFailureCompletions()
-        try store.addToRollups(sourceID: file.source.id)
+        writer.clearRollups()
+        try target.finishReingest(sourceID: file.source.id)
     }
 }

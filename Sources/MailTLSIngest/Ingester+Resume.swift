@@ -8,7 +8,7 @@ extension Ingester {
     /// size and mtime): it is not even opened. Part checkpoints never match (they keep no mtime).
     func isUnchanged(_ path: String) throws -> Bool {
         guard path != "-", let st = FileStatus.of(path), st.isRegular else { return false }
-        return try store.source(device: st.device, inode: st.inode, size: st.size, mtime: st.mtime) != nil
+        return try target.source(device: st.device, inode: st.inode, size: st.size, mtime: st.mtime) != nil
     }
 
     /// Finds where `file` starts: at the checkpoint of the source its content continues (or from the
@@ -28,16 +28,16 @@ extension Ingester {
         }
         if consumed { input = try OpenInput(path: file.path) }  // a failed match read ahead
         file.source = SourceRecord(path: file.path, compression: input.compression.rawValue)
-        file.source.id = try store.insertSource(file.source)
-        if !file.isStdin { try store.setStateBefore(sourceID: file.source.id, try linkerJSON()) }
+        file.source.id = try target.insertSource(file.source)
+        if !file.isStdin { try target.setStateBefore(sourceID: file.source.id, try linkerJSON()) }
     }
 
     /// Finds the source this content continues, if any: same head fingerprint, and the bytes before
     /// its offset unchanged. Consumes `input` up to that offset when it returns a match.
     private func resumePoint(for input: OpenInput, head: [UInt8], path: String, consumed: inout Bool) throws -> SourceRecord? {
         var candidates: [SourceRecord] = []
-        for length in try store.headLengths() where length <= head.count && length > 0 {
-            candidates += try store.sources(headHash: Fingerprint.of(head.prefix(length)), headLength: length)
+        for length in try target.headLengths() where length <= head.count && length > 0 {
+            candidates += try target.sources(headHash: Fingerprint.of(head.prefix(length)), headLength: length)
         }
         // The same path first, then the one read furthest.
         candidates.sort { ($0.path == path ? 1 : 0, $0.offset) > ($1.path == path ? 1 : 0, $1.offset) }

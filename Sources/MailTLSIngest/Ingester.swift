@@ -20,31 +20,36 @@ import MailTLSStore
 /// re-ingest context (`Ingester+Reingest`), the read loop (`Ingester+ReadLoop`) and the commit of a
 /// part with its checkpoint (`Ingester+Checkpoint`).
 public final class Ingester {
-    public let store: Store
+    /// The store the rows go to: SQLite (`SQLiteIngestStore`) or one host's part of PostgreSQL
+    /// (`PostgresIngestStore`).
+    public let target: any IngestStore
     public let options: IngestOptions
-    let writer: StoreWriter
+    let writer: any IngestWriter
     var linker: SessionLinker
     let pipeline: WriterThread
-    static let linkerStateKey = "linker"
 
-    public init(store: Store, options: IngestOptions) throws {
-        self.store = store
+    /// An ingest into a SQLite store.
+    public convenience init(store: Store, options: IngestOptions) throws {
+        try self.init(target: SQLiteIngestStore(store), options: options)
+    }
+
+    public init(target: any IngestStore, options: IngestOptions) throws {
+        self.target = target
         self.options = options
-        writer = try StoreWriter(store: store)
+        writer = try target.makeWriter()
+        try target.restoreWriterState(writer)
         pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows)
-        let next = try store.nextSessionID()
-        let nextFailure = try store.nextFailureID()
-        let nextDelivery = try store.nextDeliveryID()
-        if let json = try store.state(Self.linkerStateKey),
+        let next = try target.nextLinkerNumbers()
+        if let json = try target.linkerState(),
            var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
             saved.sessionGap = options.sessionGap
-            saved.reserveSessionIDs(from: next)
+            saved.reserveSessionIDs(from: next.session)
             linker = saved
         } else {
-            linker = SessionLinker(sessionGap: options.sessionGap, firstSessionID: next)
+            linker = SessionLinker(sessionGap: options.sessionGap, firstSessionID: next.session)
         }
-        linker.reserveFailureIDs(from: nextFailure)
-        linker.reserveDeliveryIDs(from: nextDelivery)
+        linker.reserveFailureIDs(from: next.failure)
+        linker.reserveDeliveryIDs(from: next.delivery)
     }
 
     /// Ingests `paths` (files, directories, `-` for standard input) oldest first, and returns what
@@ -105,7 +110,7 @@ public final class Ingester {
             summary.add(file.committed, parts: file.parts)
             if let e = error as? IngestError { throw e }
             // Store errors name the store file themselves (`…/mailtls.db: disk I/O error`).
-            let text = error is StoreError ? "\(error)" : "\(store.path): \(error)"
+            let text = error is StoreError ? "\(error)" : "\(target.name): \(error)"
             throw IngestError.store(path: path, message: "cannot write to the store: " + text)
         }
         summary.add(file.committed, parts: file.parts)
@@ -117,13 +122,13 @@ public final class Ingester {
     }
 
     func saveLinker() throws {
-        try store.setState(Self.linkerStateKey, try linkerJSON())
+        try target.saveLinkerState(try linkerJSON(), writer: writer)
     }
 
     /// Records the run in `ingest_runs` (what `mailtls status` shows as the last run). Best effort:
     /// the data is committed already, so a failure here loses only this line of history.
     private func recordRun(_ s: IngestSummary, started: Date) {
-        try? store.recordIngestRun(IngestRunRecord(
+        try? target.recordIngestRun(IngestRunRecord(
             started: Int64(started.timeIntervalSince1970), finished: Int64(Date().timeIntervalSince1970),
             files: s.files, filesFailed: s.failedFiles.count, bytes: s.bytes, lines: s.lines, rows: s.rows,
             skipped: s.skipped, malformed: s.malformed, summary: s.line))

@@ -5,7 +5,7 @@ import MailTLSStore
 import Glibc
 #endif
 
-/// Runs the SQLite inserts on a second thread while the first one reads, decompresses, parses and
+/// Runs the store's inserts (SQLite or PostgreSQL) on a second thread while the first one reads, decompresses, parses and
 /// links: the two halves of an ingest take similar time, so they overlap.
 ///
 /// Rows are handed over in batches through a bounded queue (memory stays flat). `flush()` waits until
@@ -13,7 +13,7 @@ import Glibc
 /// database itself (source rows, checkpoints, commit), so the connection is never used by two threads
 /// at once.
 final class WriterThread: @unchecked Sendable {
-    private let writer: StoreWriter
+    private let writer: any IngestWriter
     private let queue = DispatchQueue(label: "mailtls.writer")
     private let slots: DispatchSemaphore
     private let lock = NSLock()
@@ -39,15 +39,11 @@ final class WriterThread: @unchecked Sendable {
     static let batchBytes = 1 << 20
     private var bytes = 0
 
-    init(writer: StoreWriter, maxBatchesInFlight: Int = 4, faultAfterRows: Int?) {
+    init(writer: any IngestWriter, maxBatchesInFlight: Int = 4, faultAfterRows: Int?) {
         self.writer = writer
         self.slots = DispatchSemaphore(value: maxBatchesInFlight)
         self.faultAfterRows = faultAfterRows
     }
-
-    /// Counts of the rows written since the last `flushRollups`: `StoreWriter` counts each row on the
-    /// writer's thread as it writes it. Written to the store after `flush`.
-    var rollups: RollupAccumulator { writer.rollups }
 
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
@@ -126,18 +122,12 @@ final class WriterThread: @unchecked Sendable {
         if let e { throw e }
     }
 
-    /// Writes the rollup counts of the rows queued so far (after `flush`, in the same transaction).
-    func flushRollups(into store: Store) throws {
-        try rollups.flush(into: store.database)
-    }
-
     /// Drops rows not yet written and the rollup counts not yet flushed (after a failure: the rows of
     /// the part being read).
     func discard() {
         batch.rows.removeAll(keepingCapacity: true)
         bytes = 0
         queue.sync { writer.discard() }
-        rollups.clear()
         lock.lock()
         failure = nil
         lock.unlock()

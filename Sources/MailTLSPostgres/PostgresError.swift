@@ -11,6 +11,8 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
     case copy(table: String, message: String, sqlState: String?)
     /// The database holds a newer mailtls schema than this build writes.
     case schemaTooNew(url: String, found: Int, supported: Int)
+    /// The schema must be created or upgraded and this role may not (an ingest or read-only role).
+    case cannotMigrate(url: String, found: Int, current: Int, message: String)
     /// Another ingest holds the lock of this (ingesting host, source path) and `wait` was false.
     case sourceBusy(ingestHost: String, path: String)
     /// The URL is not a PostgreSQL connection URL.
@@ -28,6 +30,10 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
         case .schemaTooNew(let url, let found, let supported):
             return "the PostgreSQL store \(url) has schema version \(found), this mailtls supports up to \(supported): "
                 + "upgrade mailtls on this host"
+        case .cannotMigrate(let url, let found, let current, let message):
+            let what = found == 0 ? "has no mailtls schema yet" : "has schema version \(found), this mailtls writes \(current)"
+            return "the PostgreSQL store \(url) \(what), and this role cannot change it (\(message.trimmed)): run any mailtls "
+                + "command once as the database's owner, e.g. `mailtls status --db postgresql://OWNER@HOST/DB` (docs/fleet.md)"
         case .sourceBusy(let host, let path):
             return "another ingest on \(host) is reading \(path) into this store right now; try again when it is done"
         case .notAPostgresURL(let s):

@@ -26,7 +26,28 @@ public final class PostgresStore {
         try connection.query("SELECT version FROM schema_migrations ORDER BY version").compactMap { $0[0].flatMap { Int($0) } }
     }
 
+    /// The version the database holds (0 for a database without the mailtls schema).
+    public func schemaVersion() throws -> Int {
+        guard try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL").first?.first == "t" else { return 0 }
+        return Int(try connection.scalarInt("SELECT max(version) FROM schema_migrations") ?? 0)
+    }
+
+    /// Brings the schema up to date. An up-to-date store runs no DDL at all, so roles that may only
+    /// insert (ingesting hosts) or read (reports, dashboards) open it (docs/fleet.md: roles); the first
+    /// command run by a role that may create tables creates or upgrades it.
     private func migrate() throws {
+        let found = try schemaVersion()
+        if found == Self.version { return }
+        if found > Self.version { throw PostgresError.schemaTooNew(url: url.redacted, found: found, supported: Self.version) }
+        do {
+            try applyMigrations()
+        } catch let e as PostgresError where e.sqlState == "42501" {  // insufficient_privilege
+            guard case .statement(let message, _, _) = e else { throw e }
+            throw PostgresError.cannotMigrate(url: url.redacted, found: found, current: Self.version, message: message)
+        }
+    }
+
+    private func applyMigrations() throws {
         try connection.transaction {
             try connection.execute("SELECT pg_advisory_xact_lock(\(Self.migrationLock))")
             try connection.execute(PostgresSchema.migrationsTable)
@@ -47,7 +68,7 @@ public final class PostgresStore {
         id, path, device, inode, size, mtime, "offset", head_length, head_hash, tail_hash, compression, lines, last_ingest
         """
 
-    private func sources(_ rows: [[String?]]) -> [SourceRecord] {
+    func sources(_ rows: [[String?]]) -> [SourceRecord] {
         rows.map { r in
             SourceRecord(id: Int64(r[0]!)!, path: r[1] ?? "", device: r[2].flatMap { Int64($0) },
                          inode: r[3].flatMap { Int64($0) }, size: r[4].flatMap { Int64($0) },

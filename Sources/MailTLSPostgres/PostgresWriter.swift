@@ -37,7 +37,7 @@ public final class PostgresWriter {
     private var localMail = LocalMailTally()
     /// The rollup counts of the rows written since the last commit, as the SQLite writer counts them.
     private let rollups = RollupAccumulator()
-    public private(set) var counts = WriteCounts()
+    public internal(set) var counts = WriteCounts()
     /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
     public private(set) var flushTime = Duration.zero
     public private(set) var rollupTime = Duration.zero

@@ -26,9 +26,14 @@ extension MailTLS {
                   zcat old.gz | mailtls ingest --db /srv/mailtls.db -
                   mailtls ingest --year 2025 --timezone Europe/Berlin archive/maillog-2025
                   mailtls ingest --reingest /var/log/maillog.1
+                  mailtls ingest --db postgresql://mailtls_ingest@db.example.org/mailtls /var/log/maillog*
+
+                Into a PostgreSQL store (docs/fleet.md), each host keeps its own checkpoints under its \
+                name (--ingest-host, default the hostname); hosts ingest at the same time, one ingest \
+                per host. The password comes from ~/.pgpass or PGPASSWORD, never the command line.
 
                 Exit codes: 0 ok, 1 some input failed (named on stderr; the others were read), \
-                75 the store is locked by another ingest, 2 usage.
+                75 the store (on PostgreSQL: this host) is locked by another ingest, 2 usage.
                 """
         )
 
@@ -49,6 +54,10 @@ extension MailTLS {
         @Option(help: ArgumentHelp("Remove this file's rows and read it again from the start (repeatable).", valueName: "file"))
         var reingest: [String] = []
 
+        @Option(name: .customLong("ingest-host"), help: ArgumentHelp(
+            "PostgreSQL store: the name this host's checkpoints go under (default: the hostname).", valueName: "name"))
+        var ingestHost: String?
+
         @Flag(name: .shortAndLong, help: "Print nothing on success.")
         var quiet = false
 
@@ -63,6 +72,13 @@ extension MailTLS {
             }
             if sessionGap <= 0 { throw ValidationError("--session-gap must be a positive number of minutes") }
             if wait < 0 { throw ValidationError("--wait must not be negative") }
+            if store.postgres == nil, ingestHost != nil {
+                throw ValidationError("--ingest-host is for a PostgreSQL store (--db postgresql://…); a SQLite store has one host")
+            }
+            if store.postgres != nil, !reingest.isEmpty {
+                throw ValidationError("--reingest is not supported on a PostgreSQL store yet (docs/fleet.md)")
+            }
+            if let ingestHost, ingestHost.isEmpty { throw ValidationError("--ingest-host must not be empty") }
         }
 
         func run() throws {
@@ -73,10 +89,19 @@ extension MailTLS {
                                         partBytes: env["MAILTLS_PART_BYTES"].flatMap(Int64.init) ?? IngestOptions.defaultPartBytes)
             let progress = ProgressLine(enabled: !quiet && Console.stderrIsTerminal)
             let paths = IngestOutput.checkInputs(files + reingest)
-            let summary = try withStoreLock(store, wait: wait) {
-                try Ingester(store: try WritableStore.open(store.path), options: options)
-                    .ingest(paths: paths, reingest: Set(reingest),
-                            progress: progress.enabled ? { progress.show($0) } : nil)
+            let report: ((IngestProgress) -> Void)? = progress.enabled ? { progress.show($0) } : nil
+            let summary: IngestSummary
+            if let url = store.postgres {
+                let host = ingestHost ?? FleetStore.localHost
+                summary = try FleetStore.withHostLock(url, host: host, wait: wait) { pg in
+                    try Ingester(target: PostgresIngestStore(pg, ingestHost: host), options: options)
+                        .ingest(paths: paths, progress: report)
+                }
+            } else {
+                summary = try withStoreLock(store, wait: wait) {
+                    try Ingester(store: try WritableStore.open(store.path), options: options)
+                        .ingest(paths: paths, reingest: Set(reingest), progress: report)
+                }
             }
             progress.clear()
             IngestOutput.print(summary, quiet: quiet)

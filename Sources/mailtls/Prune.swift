@@ -26,7 +26,7 @@ extension MailTLS {
         @Option(help: ArgumentHelp("Seconds to wait for an ingest's lock (exit 75 after).", valueName: "seconds"))
         var wait: Double = 0
 
-        @Flag(help: "Compact the file afterwards (VACUUM).")
+        @Flag(help: "Compact the file afterwards (VACUUM; on PostgreSQL a plain VACUUM).")
         var vacuum = false
 
         @Flag(name: .shortAndLong, help: "Print nothing on success.")
@@ -46,11 +46,24 @@ extension MailTLS {
 
         func run() throws {
             guard let cutoff = Self.cutoff(olderThan, now: Date()) else { throw ExitCode(2) }
-            let removed = try withStoreLock(store, wait: wait) {
-                let s = try WritableStore.open(store.path)
-                let removed = try s.prune(before: cutoff)
-                if vacuum { try s.vacuum() }
-                return removed
+            let removed: [(table: String, rows: Int)]
+            if let url = store.postgres {
+                // No lock: a prune deletes old rows in one transaction while hosts go on ingesting new ones.
+                let s = try FleetStore.open(url)
+                do {
+                    removed = try s.prune(before: cutoff)
+                    if vacuum { try s.vacuum() }
+                } catch {
+                    Console.error("mailtls: \(error)")
+                    throw ExitCode(1)
+                }
+            } else {
+                removed = try withStoreLock(store, wait: wait) {
+                    let s = try WritableStore.open(store.path)
+                    let removed = try s.prune(before: cutoff)
+                    if vacuum { try s.vacuum() }
+                    return removed
+                }
             }
             if !quiet {
                 let parts = removed.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")

@@ -13,6 +13,8 @@ extension MailTLS {
 
                 Example:
                   mailtls rebuild-rollups --db /var/lib/mailtls/mailtls.db
+
+                On a PostgreSQL store the ingests of every host wait for it at their next commit.
                 """
         )
 
@@ -22,6 +24,13 @@ extension MailTLS {
         var wait: Double = 0
 
         func run() throws {
+            if let url = store.postgres {
+                do { try FleetStore.open(url).rebuildRollups() } catch let e as ExitCode { throw e } catch {
+                    Console.error("mailtls: \(error)")
+                    throw ExitCode(1)
+                }
+                return
+            }
             try withStoreLock(store, wait: wait) {
                 try WritableStore.open(store.path).rebuildRollups()
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MailTLSPostgres
 import MailTLSStore
 
 extension MailTLS {
@@ -9,12 +10,16 @@ extension MailTLS {
             discussion: """
                 Example:
                   mailtls status --db /var/lib/mailtls/mailtls.db
+                  mailtls status --db postgresql://mailtls_read@db.example.org/mailtls
+
+                On a PostgreSQL store the files are listed per ingesting host.
                 """
         )
 
         @OptionGroup var store: StoreOptions
 
         func run() throws {
+            if let url = store.postgres { return try postgresStatus(url) }
             let s: Store
             do {
                 s = try Store(path: store.path, readOnly: true)
@@ -26,27 +31,61 @@ extension MailTLS {
             let wal = ((try? FileManager.default.attributesOfItem(atPath: store.path + "-wal"))?[.size] as? NSNumber)?.int64Value ?? 0
             print("store: \(store.path) (\(Self.human(size + wal)), schema version \(try s.database.userVersion))")
             print("")
-            print("rows:")
-            for (table, n) in try s.rowCounts() {
-                print("  " + table.padding(toLength: 14, withPad: " ", startingAt: 0) + String(n).leftPad(12))
-            }
-            let local = try s.localMailCounts()
-            print("counted, not stored (local mail: docs/store.md):")
-            print("  " + "deliveries".padding(toLength: 14, withPad: " ", startingAt: 0) + String(local.deliveries).leftPad(12))
-            print("  " + "submissions".padding(toLength: 14, withPad: " ", startingAt: 0) + String(local.submissions).leftPad(12))
-            print("")
+            printCounts(try s.rowCounts(), local: try s.localMailCounts())
             let sources = try s.sources()
             print("files (\(sources.count)):")
-            for src in sources {
-                let size = src.size.map { " of \(Self.human($0))" } ?? ""
-                print("  \(src.path)  [\(src.compression ?? "?")]  read \(Self.human(src.offset))\(size), \(src.lines) lines, last \(src.lastIngest ?? "-")")
-            }
+            for src in sources { print(Self.line(src)) }
             print("")
             if let last = try s.lastIngestRun() {
                 print("last run: \(last.started): \(last.summary)")
             } else {
                 print("last run: none")
             }
+        }
+
+        /// The same report for a PostgreSQL store: sources grouped by ingesting host, last run with its host.
+        private func postgresStatus(_ url: PostgresURL) throws {
+            let s = try FleetStore.open(url)
+            do {
+                print("store: \(url.redacted) (PostgreSQL, \(Self.human(try s.databaseSize())), schema version \(try s.schemaVersion()))")
+                print("")
+                printCounts(try s.rowCounts(), local: try s.localMailCounts())
+                let sources = try s.allSources()
+                print("files (\(sources.count)):")
+                var host: String?
+                for (h, src) in sources {
+                    if h != host {
+                        print("  host \(h):")
+                        host = h
+                    }
+                    print("  " + Self.line(src))
+                }
+                print("")
+                if let last = try s.lastIngestRun() {
+                    print("last run: \(last.started) on \(last.ingestHost): \(last.summary)")
+                } else {
+                    print("last run: none")
+                }
+            } catch {
+                Console.error("mailtls: \(error)")
+                throw ExitCode(1)
+            }
+        }
+
+        private func printCounts(_ rows: [(table: String, rows: Int64)], local: (deliveries: Int64, submissions: Int64)) {
+            print("rows:")
+            for (table, n) in rows {
+                print("  " + table.padding(toLength: 14, withPad: " ", startingAt: 0) + String(n).leftPad(12))
+            }
+            print("counted, not stored (local mail: docs/store.md):")
+            print("  " + "deliveries".padding(toLength: 14, withPad: " ", startingAt: 0) + String(local.deliveries).leftPad(12))
+            print("  " + "submissions".padding(toLength: 14, withPad: " ", startingAt: 0) + String(local.submissions).leftPad(12))
+            print("")
+        }
+
+        private static func line(_ src: SourceRecord) -> String {
+            let size = src.size.map { " of \(human($0))" } ?? ""
+            return "  \(src.path)  [\(src.compression ?? "?")]  read \(human(src.offset))\(size), \(src.lines) lines, last \(src.lastIngest ?? "-")"
         }
 
         static func human(_ bytes: Int64) -> String {

@@ -1,0 +1,47 @@
+import MailTLSStore
+
+/// What an ingest needs of a store besides the rows: its checkpoints (`sources`), the linker's saved
+/// state, the row ids already used, and the history of runs. The SQLite store (`SQLiteIngestStore`)
+/// and the PostgreSQL fleet store (`PostgresIngestStore`, one ingesting host's part of it) provide it.
+///
+/// Every method runs on the ingest's thread, between the writer's `begin` and `commit`, after the
+/// writer thread was flushed: the connection is never used by two threads at once.
+public protocol IngestStore: AnyObject {
+    /// The store as error messages name it: the SQLite file's path, or the URL without its password.
+    var name: String { get }
+    /// The writer of this store's rows (one per ingest).
+    func makeWriter() throws -> any IngestWriter
+    /// The first linker numbers free for new sessions, failures and deliveries.
+    func nextLinkerNumbers() throws -> (session: Int64, failure: Int64, delivery: Int64)
+    /// The linker's open sessions as saved at the last commit (JSON), nil when none were saved.
+    func linkerState() throws -> String?
+    /// Saves the linker's open sessions (JSON) with what the writer needs to place later rows.
+    func saveLinkerState(_ json: String, writer: any IngestWriter) throws
+    /// Takes up what `saveLinkerState` saved for the writer, before it writes anything.
+    func restoreWriterState(_ writer: any IngestWriter) throws
+
+    /// The source read to its end last time from exactly this file (same device, inode, size, mtime).
+    func source(device: Int64, inode: Int64, size: Int64, mtime: Int64) throws -> SourceRecord?
+    /// The head fingerprint lengths in use.
+    func headLengths() throws -> [Int]
+    /// Sources whose first `headLength` content bytes hash to `headHash`.
+    func sources(headHash: String, headLength: Int) throws -> [SourceRecord]
+    /// Adds a source and returns its id.
+    func insertSource(_ r: SourceRecord) throws -> Int64
+    /// Saves a source's checkpoint.
+    func updateSource(_ r: SourceRecord) throws
+    func stateBefore(sourceID: Int64) throws -> String?
+    func setStateBefore(sourceID: Int64, _ json: String) throws
+    /// Appends a run to the history (`mailtls status`).
+    func recordIngestRun(_ r: IngestRunRecord) throws
+
+    /// Whether `--reingest` works on this store; when false, `reingest` fails with this message.
+    var reingestUnsupported: String? { get }
+    /// The rows of a source, about to be re-read: their ids (linker numbers) are returned for reuse,
+    /// the failure completions other files made are kept aside, and the rows and their rollup counts
+    /// are removed.
+    func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64])
+    /// After the re-read: the kept failure completions go back and the source's rows are counted
+    /// into the rollups.
+    func finishReingest(sourceID: Int64) throws
+}

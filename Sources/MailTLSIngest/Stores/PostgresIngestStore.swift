@@ -1,0 +1,92 @@
+import Foundation
+import MailTLSParser
+import MailTLSPostgres
+import MailTLSStore
+
+/// One ingesting host's part of the PostgreSQL fleet store as an ingest's target.
+///
+/// Each host keeps its own checkpoints (`sources` rows with its `ingest_host`), its own linker state and
+/// its own map from linker numbers to store ids (`ingest_state` keys `linker` and `ids`): hosts ingest at
+/// the same time, and the CLI holds the host's advisory lock so that one ingest per host runs at a time
+/// (`PostgresStore.lockHost`). docs/fleet.md tells the whole story.
+public final class PostgresIngestStore: IngestStore {
+    public let store: PostgresStore
+    public let ingestHost: String
+    static let linkerKey = "linker"
+    /// `PostgresWriter.IDState`: which block of store ids each block of linker numbers went to.
+    static let idsKey = "ids"
+
+    public init(_ store: PostgresStore, ingestHost: String) {
+        self.store = store
+        self.ingestHost = ingestHost
+    }
+
+    public var name: String { store.url.redacted }
+
+    public func makeWriter() throws -> any IngestWriter { PostgresIngestWriter(try PostgresWriter(store: store)) }
+
+    /// Linker numbers are the host's own (the writer maps them to store ids), so a host without saved
+    /// state starts at 1.
+    public func nextLinkerNumbers() throws -> (session: Int64, failure: Int64, delivery: Int64) { (1, 1, 1) }
+
+    public func linkerState() throws -> String? { try store.state(ingestHost: ingestHost, Self.linkerKey) }
+
+    public func saveLinkerState(_ json: String, writer: any IngestWriter) throws {
+        try store.setState(ingestHost: ingestHost, Self.linkerKey, json)
+        guard let w = writer as? PostgresIngestWriter else { return }
+        let ids = String(decoding: try JSONEncoder().encode(w.writer.idState), as: UTF8.self)
+        try store.setState(ingestHost: ingestHost, Self.idsKey, ids)
+    }
+
+    public func restoreWriterState(_ writer: any IngestWriter) throws {
+        guard let w = writer as? PostgresIngestWriter,
+              let json = try store.state(ingestHost: ingestHost, Self.idsKey) else { return }
+        w.writer.restore(try JSONDecoder().decode(PostgresWriter.IDState.self, from: Data(json.utf8)))
+    }
+
+    public func source(device: Int64, inode: Int64, size: Int64, mtime: Int64) throws -> SourceRecord? {
+        try store.source(ingestHost: ingestHost, device: device, inode: inode, size: size, mtime: mtime)
+    }
+    public func headLengths() throws -> [Int] { try store.headLengths(ingestHost: ingestHost) }
+    public func sources(headHash: String, headLength: Int) throws -> [SourceRecord] {
+        try store.sources(ingestHost: ingestHost, headHash: headHash, headLength: headLength)
+    }
+    public func insertSource(_ r: SourceRecord) throws -> Int64 { try store.insertSource(ingestHost: ingestHost, r) }
+    public func updateSource(_ r: SourceRecord) throws { try store.updateSource(r) }
+    public func stateBefore(sourceID: Int64) throws -> String? { try store.stateBefore(sourceID: sourceID) }
+    public func setStateBefore(sourceID: Int64, _ json: String) throws { try store.setStateBefore(sourceID: sourceID, json) }
+    public func recordIngestRun(_ r: IngestRunRecord) throws { try store.recordIngestRun(ingestHost: ingestHost, r) }
+
+    public var reingestUnsupported: String? {
+        "--reingest is not supported on a PostgreSQL store yet (docs/fleet.md); re-read the file into a SQLite store, or "
+            + "remove its rows with SQL and ingest it again"
+    }
+
+    public func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64]) {
+        throw IngestError.store(path: name, message: reingestUnsupported!)
+    }
+
+    public func finishReingest(sourceID: Int64) throws {
+        throw IngestError.store(path: name, message: reingestUnsupported!)
+    }
+}
+
+/// `PostgresWriter` as an ingest's writer. Its rollup counts are added at each commit by the writer
+/// itself, so `flushRollups` has nothing to do.
+final class PostgresIngestWriter: IngestWriter {
+    let writer: PostgresWriter
+
+    init(_ writer: PostgresWriter) { self.writer = writer }
+
+    var counts: WriteCounts { writer.counts }
+    func restoreCounts(_ saved: WriteCounts) { writer.restoreCounts(saved) }
+    func begin() throws { try writer.begin() }
+    func commit() throws { try writer.commit() }
+    func rollback() { writer.rollback() }
+    func write(_ r: LogRecord) throws { try writer.write(r) }
+    func flush() throws { try writer.flush() }
+    /// The rows waiting are dropped by the `rollback` that follows.
+    func discard() {}
+    func flushRollups() throws {}
+    func clearRollups() {}
+}

@@ -1,0 +1,66 @@
+import MailTLSParser
+import MailTLSStore
+
+/// What `mailtls status`, `prune`, `rebuild-rollups` and `schema` do on the PostgreSQL store: the same as
+/// on SQLite, in PostgreSQL's SQL.
+extension PostgresStore {
+    /// The database's size on disk (tables, indexes, everything).
+    public func databaseSize() throws -> Int64 {
+        try connection.scalarInt("SELECT pg_database_size(current_database())") ?? 0
+    }
+
+    /// Local deliveries and submissions, counted instead of stored.
+    public func localMailCounts() throws -> (deliveries: Int64, submissions: Int64) {
+        let r = try connection.query("""
+            SELECT coalesce(sum(n) FILTER (WHERE kind = 'delivery'), 0), coalesce(sum(n) FILTER (WHERE kind = 'submission'), 0)
+            FROM local_mail
+            """)
+        return (r.first?[0].flatMap { Int64($0) } ?? 0, r.first?[1].flatMap { Int64($0) } ?? 0)
+    }
+
+    /// Every host's sources, by host and then oldest first.
+    public func allSources() throws -> [(ingestHost: String, source: SourceRecord)] {
+        let rows = try connection.query("SELECT ingest_host, \(Self.sourceColumns) FROM sources ORDER BY ingest_host, id")
+        return zip(rows.map { $0[0] ?? "" }, sources(rows.map { Array($0.dropFirst()) })).map { ($0, $1) }
+    }
+
+    /// Deletes the rows of every data table (and the local-mail counts of the days) before `cutoff`
+    /// (UTC seconds), in one transaction, as `Store.prune` does: rollups and checkpoints are kept.
+    public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
+        try connection.transaction {
+            var removed: [(String, Int)] = []
+            for t in CompactRows.tables {
+                let n = try connection.query("WITH d AS (DELETE FROM \(t.base) WHERE ts < $1 RETURNING 1) SELECT count(*) FROM d",
+                                             [String(cutoff)])
+                removed.append((t.view, n.first?.first??.asInt64.map(Int.init) ?? 0))
+            }
+            try connection.query("DELETE FROM local_mail WHERE day < $1", [CivilTime.isoDate(cutoff)])
+            return removed
+        }
+    }
+
+    /// Gives the freed space back to reuse (`VACUUM`; PostgreSQL's plain VACUUM, not FULL, so readers
+    /// and writers are not locked out).
+    public func vacuum() throws {
+        try connection.execute("VACUUM")
+    }
+
+    /// Recounts every rollup table from the rows, in one transaction, as `Store.rebuildRollups` does
+    /// (the same delta definitions, in PostgreSQL's dialect). Ingests wait for it at their next commit.
+    public func rebuildRollups() throws {
+        try connection.transaction {
+            // Ingests add their counts at commit: locked out until this one commits, their rows are
+            // either visible to the recount (committed before the lock) or added after it.
+            try connection.execute("LOCK TABLE \(Rollups.tableNames.joined(separator: ", ")) IN EXCLUSIVE MODE")
+            for t in Rollups.tableNames { try connection.execute("DELETE FROM \(t)") }
+            for sql in PostgresSchema.rollupDeltas(sign: 1, filter: { _ in "true" }) { try connection.execute(sql) }
+        }
+    }
+
+    /// The schema as `mailtls schema` prints it: every migration's statements, with their comments.
+    public static var documentation: String {
+        PostgresSchema.migrations.map { m in
+            "-- Migration \(m.version): \(m.name)\n\n" + m.statements.map { $0.trimmed + ";" }.joined(separator: "\n\n")
+        }.joined(separator: "\n\n")
+    }
+}
