@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(name: "mailtls-synth", dependencies: ["MailTLSParser", "MailTLSReports"]),
 
         // Log fixtures, store dumps and temporary directories shared by the test targets.
-        .target(name: "MailTLSTestSupport", dependencies: ["MailTLSStore"]),
+        .target(name: "MailTLSTestSupport", dependencies: ["MailTLSStore", "MailTLSPostgres"]),
 
         .testTarget(name: "MailTLSParserTests", dependencies: ["MailTLSParser"]),
         .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
@@ -80,7 +80,8 @@ let package = Package(
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]
         ),
         // End-to-end tests that run the built `mailtls` binary (crash injection, locking, exit codes).
-        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore", "MailTLSTestSupport"],
+        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore", "MailTLSPostgres",
+                                                            "MailTLSTestSupport"],
                     exclude: ["Fixtures"]),  // a store written by an earlier release, read from the source tree
         .testTarget(
             name: "MailTLSReportsTests",

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MailTLSPostgres
+import MailTLSTestSupport
 import Testing
 
 /// The libpq wrapper: parameters, NULLs, errors that name the SQL, COPY, and URLs kept free of passwords.

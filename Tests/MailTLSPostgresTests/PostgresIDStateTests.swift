@@ -2,6 +2,7 @@ import Foundation
 import MailTLSParser
 import MailTLSPostgres
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
 
 /// A session opened in one run and used in the next: the second writer places the linker's number

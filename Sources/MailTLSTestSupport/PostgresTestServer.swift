@@ -1,6 +1,5 @@
 import Foundation
 import MailTLSPostgres
-import Testing
 
 /// The PostgreSQL server the tests use: `$MAILTLS_TEST_PG` (a URL to a database the tests may create
 /// databases next to), as `scripts/pg-test-server start` exports it and `.ci/run` does.
@@ -8,22 +7,22 @@ import Testing
 /// Without it the PostgreSQL tests are skipped (shown as skipped, not passed), except under CI
 /// (`CI` set, as `.ci/run` and CI runners do): there they run and fail, since a CI run that cannot
 /// start its server must not look green.
-enum PostgresTestServer {
-    static let url: String? = {
+public enum PostgresTestServer {
+    public static let url: String? = {
         let v = ProcessInfo.processInfo.environment["MAILTLS_TEST_PG"] ?? ""
         return v.isEmpty ? nil : v
     }()
 
-    static var inCI: Bool {
+    public static var inCI: Bool {
         let v = ProcessInfo.processInfo.environment["CI"] ?? ""
         return !v.isEmpty && v != "0" && v != "false"
     }
 
     /// Whether the PostgreSQL tests run: a server is configured, or this is CI (where they then fail).
-    static var enabled: Bool { url != nil || inCI }
+    public static var enabled: Bool { url != nil || inCI }
 
     /// A new, empty database for one test, dropped when the value goes away.
-    static func database() throws -> TestDatabase {
+    public static func database() throws -> TestDatabase {
         guard let url else {
             throw TestServerMissing()
         }
@@ -31,20 +30,21 @@ enum PostgresTestServer {
     }
 }
 
-struct TestServerMissing: Error, CustomStringConvertible {
-    var description: String {
+public struct TestServerMissing: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String {
         "CI is set but MAILTLS_TEST_PG is not: .ci/run starts a throwaway server with scripts/pg-test-server; "
             + "it did not start (see its log above), or the tests were run without it"
     }
 }
 
 /// A database of its own for one test (`mailtls_t_<random>`), on the server of `MAILTLS_TEST_PG`.
-final class TestDatabase {
-    let admin: PostgresConnection
-    let name: String
-    let url: PostgresURL
+public final class TestDatabase {
+    public let admin: PostgresConnection
+    public let name: String
+    public let url: PostgresURL
 
-    init(serverURL: String) throws {
+    public init(serverURL: String) throws {
         guard let base = PostgresURL(serverURL) else { throw PostgresError.notAPostgresURL(serverURL) }
         admin = try PostgresConnection(url: base)
         name = "mailtls_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -57,7 +57,7 @@ final class TestDatabase {
     }
 
     /// `postgresql://u@h/db?x` with `db` replaced.
-    static func replacingDatabase(in url: String, with db: String) -> String {
+    public static func replacingDatabase(in url: String, with db: String) -> String {
         let (head, query) = url.firstIndex(of: "?").map { (String(url[..<$0]), String(url[$0...])) } ?? (url, "")
         let schemeEnd = head.range(of: "://")!.upperBound
         let slash = head[schemeEnd...].firstIndex(of: "/") ?? head.endIndex

@@ -1,0 +1,78 @@
+import Foundation
+import MailTLSIngest
+import MailTLSParser
+@testable import MailTLSPostgres
+import MailTLSStore
+import MailTLSTestSupport
+import Testing
+
+/// The roles of docs/fleet.md, granted by `scripts/pg-roles.sql` exactly as a site runs it: an ingesting
+/// host's role can do everything `mailtls ingest` does and nothing it does not (delete, prune, change the
+/// schema); the read-only role reads the views and writes nothing.
+@Suite(.enabled(if: PostgresTestServer.enabled, "no PostgreSQL server: set MAILTLS_TEST_PG (scripts/pg-test-server)"))
+struct FleetRolesTests {
+    static var script: String {
+        get throws {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            return try String(contentsOf: root.appendingPathComponent("scripts/pg-roles.sql"), encoding: .utf8)
+        }
+    }
+
+    /// `url` connecting as `role` (the test server trusts local connections).
+    static func url(_ url: PostgresURL, as role: String) -> PostgresURL {
+        var text = url.text
+        if let r = text.range(of: #"user=[^&]*"#, options: .regularExpression) {
+            text.replaceSubrange(r, with: "user=\(role)")
+        } else {
+            text += (text.contains("?") ? "&" : "?") + "user=\(role)"
+        }
+        return PostgresURL(text)!
+    }
+
+    static func denied(_ body: () throws -> Void) -> Bool {
+        do { try body() } catch let e as PostgresError { return e.sqlState == "42501" } catch { return false }
+        return false
+    }
+
+    @Test func theIngestRoleIngestsAndTheReadRoleReadsAndNeitherDoesMore() throws {
+        let db = try PostgresTestServer.database()
+        let owner = try PostgresStore(url: db.url)  // creates the schema
+        try owner.connection.execute(try Self.script)
+        let ingestURL = Self.url(db.url, as: "mailtls_ingest"), readURL = Self.url(db.url, as: "mailtls_read")
+
+        let logs = try LogFeed.sampleLogs().map(\.path)
+        let ingestStore = try PostgresStore(url: ingestURL)
+        let target = PostgresIngestStore(ingestStore, ingestHost: "mx1")
+        let options = IngestOptions(year: 2026, timeZone: TimeZone(identifier: "UTC")!, partBytes: 4096)
+        #expect(try ingestStore.lockHost("mx1", wait: 0))
+        let first = try Ingester(target: target, options: options).ingest(paths: logs)
+        #expect(first.failedFiles.isEmpty, "\(first.failedFiles)")
+        #expect(first.rows.sessions > 0)
+        let second = try Ingester(target: target, options: options).ingest(paths: logs)
+        #expect(second.failedFiles.isEmpty && second.unchangedFiles == logs.count)
+        #expect(Self.denied { try ingestStore.connection.execute("DELETE FROM session_rows") })
+        #expect(Self.denied { _ = try ingestStore.prune(before: Int64.max) })
+        #expect(Self.denied { try ingestStore.connection.execute("DROP VIEW tls_sessions") })
+
+        let reader = try PostgresStore(url: readURL)
+        #expect(try reader.connection.scalarInt("SELECT count(*) FROM tls_sessions") == Int64(first.rows.sessions))
+        #expect(try reader.rowCounts().count == CompactRows.tables.count)
+        #expect(Self.denied { try reader.connection.execute("INSERT INTO texts(value) VALUES ('x')") })
+        #expect(Self.denied { try reader.connection.execute("UPDATE sources SET lines = 0") })
+    }
+
+    /// A role that may not create tables cannot create the schema: the error says who can.
+    @Test func aStoreWithoutSchemaNeedsItsOwnerFirst() throws {
+        let db = try PostgresTestServer.database()
+        let owner = try PostgresConnection(url: db.url)
+        try owner.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mailtls_ingest') THEN CREATE ROLE mailtls_ingest LOGIN; END IF; END $$")
+        do {
+            _ = try PostgresStore(url: Self.url(db.url, as: "mailtls_ingest"))
+            Issue.record("opened a store without schema as a role that cannot create it")
+        } catch let e as PostgresError {
+            guard case .cannotMigrate(_, let found, let current, _) = e else { Issue.record("\(e)"); return }
+            #expect(found == 0 && current == PostgresStore.version)
+            #expect(e.description.contains("owner"))
+        }
+    }
+}
