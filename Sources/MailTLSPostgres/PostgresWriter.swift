@@ -36,7 +36,7 @@ public final class PostgresWriter {
     private let failureIDs: RowIDBlocks
     private var localMail = LocalMailTally()
     /// The rollup counts of the rows written since the last commit, as the SQLite writer counts them.
-    private let rollups = RollupAccumulator()
+    let rollups = RollupAccumulator()
     public internal(set) var counts = WriteCounts()
     /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
     public private(set) var flushTime = Duration.zero

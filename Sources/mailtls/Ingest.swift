@@ -75,9 +75,6 @@ extension MailTLS {
             if store.postgres == nil, ingestHost != nil {
                 throw ValidationError("--ingest-host is for a PostgreSQL store (--db postgresql://…); a SQLite store has one host")
             }
-            if store.postgres != nil, !reingest.isEmpty {
-                throw ValidationError("--reingest is not supported on a PostgreSQL store yet (docs/fleet.md)")
-            }
             if let ingestHost, ingestHost.isEmpty { throw ValidationError("--ingest-host must not be empty") }
         }
 
@@ -95,7 +92,7 @@ extension MailTLS {
                 let host = ingestHost ?? FleetStore.localHost
                 summary = try FleetStore.withHostLock(url, host: host, wait: wait) { pg in
                     try Ingester(target: PostgresIngestStore(pg, ingestHost: host), options: options)
-                        .ingest(paths: paths, progress: report)
+                        .ingest(paths: paths, reingest: Set(reingest), progress: report)
                 }
             } else {
                 summary = try withStoreLock(store, wait: wait) {

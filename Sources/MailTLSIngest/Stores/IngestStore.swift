@@ -35,8 +35,6 @@ public protocol IngestStore: AnyObject {
     /// Appends a run to the history (`mailtls status`).
     func recordIngestRun(_ r: IngestRunRecord) throws
 
-    /// Whether `--reingest` works on this store; when false, `reingest` fails with this message.
-    var reingestUnsupported: String? { get }
     /// The rows of a source, about to be re-read: their ids (linker numbers) are returned for reuse,
     /// the failure completions other files made are kept aside, and the rows and their rollup counts
     /// are removed.

@@ -23,7 +23,14 @@ public final class PostgresIngestStore: IngestStore {
 
     public var name: String { store.url.redacted }
 
-    public func makeWriter() throws -> any IngestWriter { PostgresIngestWriter(try PostgresWriter(store: store)) }
+    /// The writer of this ingest: its id map turns a re-read source's store ids back into linker numbers.
+    private weak var writer: PostgresIngestWriter?
+
+    public func makeWriter() throws -> any IngestWriter {
+        let w = PostgresIngestWriter(try PostgresWriter(store: store))
+        writer = w
+        return w
+    }
 
     /// Linker numbers are the host's own (the writer maps them to store ids), so a host without saved
     /// state starts at 1.
@@ -57,17 +64,24 @@ public final class PostgresIngestStore: IngestStore {
     public func setStateBefore(sourceID: Int64, _ json: String) throws { try store.setStateBefore(sourceID: sourceID, json) }
     public func recordIngestRun(_ r: IngestRunRecord) throws { try store.recordIngestRun(ingestHost: ingestHost, r) }
 
-    public var reingestUnsupported: String? {
-        "--reingest is not supported on a PostgreSQL store yet (docs/fleet.md); re-read the file into a SQLite store, or "
-            + "remove its rows with SQL and ingest it again"
-    }
-
+    /// The source's rows go, with their rollup counts; their linker numbers (through the writer's id
+    /// map, as saved by the runs that wrote them) are reused by the re-read so that rows of other files
+    /// linked to them stay linked.
     public func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64]) {
-        throw IngestError.store(path: name, message: reingestUnsupported!)
+        let map = writer?.writer.idState ?? PostgresWriter.IDState()
+        let numbers = (
+            PostgresWriter.IDState.numbers(of: try store.ids(of: "session_rows", sourceID: sourceID), starts: map.sessions),
+            PostgresWriter.IDState.numbers(of: try store.ids(of: "failure_rows", sourceID: sourceID), starts: map.failures),
+            PostgresWriter.IDState.numbers(of: try store.ids(of: "delivery_rows", sourceID: sourceID), starts: map.deliveries))
+        try store.saveFailureCompletions(sourceID: sourceID)
+        try store.addToRollups(sourceID: sourceID, sign: -1)
+        try store.deleteRows(sourceID: sourceID)
+        return numbers
     }
 
     public func finishReingest(sourceID: Int64) throws {
-        throw IngestError.store(path: name, message: reingestUnsupported!)
+        try store.restoreFailureCompletions()
+        try store.addToRollups(sourceID: sourceID, sign: 1)
     }
 }
 
@@ -88,5 +102,5 @@ final class PostgresIngestWriter: IngestWriter {
     /// The rows waiting are dropped by the `rollback` that follows.
     func discard() {}
     func flushRollups() throws {}
-    func clearRollups() {}
+    func clearRollups() { writer.clearRollups() }
 }

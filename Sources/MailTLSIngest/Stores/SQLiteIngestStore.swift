@@ -34,8 +34,6 @@ public final class SQLiteIngestStore: IngestStore {
     public func setStateBefore(sourceID: Int64, _ json: String) throws { try store.setStateBefore(sourceID: sourceID, json) }
     public func recordIngestRun(_ r: IngestRunRecord) throws { try store.recordIngestRun(r) }
 
-    public var reingestUnsupported: String? { nil }
-
     public func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64]) {
         let ids = (try store.sessionIDs(sourceID: sourceID), try store.failureIDs(sourceID: sourceID),
                    try store.deliveryIDs(sourceID: sourceID))

@@ -1,0 +1,78 @@
+import MailTLSStore
+
+/// `mailtls ingest --reingest FILE` on PostgreSQL: the SQLite store's steps (`Store+Sources`,
+/// `Store.removeFromRollups`) in PostgreSQL's SQL, all in the re-ingest's one transaction. Deleting
+/// needs a role that may delete (the owner; `mailtls_ingest` may not, by design).
+extension PostgresStore {
+    /// The ids of `table`'s rows read from a source, in order.
+    public func ids(of table: String, sourceID: Int64) throws -> [Int64] {
+        try connection.query("SELECT id FROM \(table) WHERE source_id = $1 ORDER BY id", [String(sourceID)])
+            .compactMap { $0[0].flatMap { Int64($0) } }
+    }
+
+    /// Keeps what later lines (of other files) added to a source's failure rows, before they are
+    /// deleted; `restoreFailureCompletions` puts it back on the re-read rows (which get the same ids).
+    public func saveFailureCompletions(sourceID: Int64) throws {
+        try connection.execute("""
+            DROP TABLE IF EXISTS pg_temp.saved_completions;
+            CREATE TEMP TABLE saved_completions AS
+                SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM failure_rows
+                WHERE source_id = \(sourceID);
+            """)
+    }
+
+    public func restoreFailureCompletions() throws {
+        try connection.execute("""
+            UPDATE failure_rows f SET
+                loopback = CASE WHEN f.peer IS NULL AND f.peer_ip IS NULL THEN coalesce(s.loopback, f.loopback) ELSE f.loopback END,
+                peer = coalesce(f.peer, s.peer), peer_ip = coalesce(f.peer_ip, s.peer_ip), relay = coalesce(f.relay, s.relay),
+                ruleset = coalesce(f.ruleset, s.ruleset), ruleset_arg = coalesce(f.ruleset_arg, s.ruleset_arg),
+                reject = coalesce(f.reject, s.reject)
+            FROM saved_completions s WHERE s.id = f.id;
+            DROP TABLE saved_completions;
+            """)
+    }
+
+    /// Adds (`sign` 1) or subtracts (-1) a source's rows to or from the rollups; rollup rows brought to
+    /// zero are dropped.
+    public func addToRollups(sourceID: Int64, sign: Int) throws {
+        for sql in PostgresSchema.rollupDeltas(sign: sign, filter: { _ in "r.source_id = \(sourceID)" }) {
+            try connection.execute(sql)
+        }
+        guard sign < 0 else { return }
+        try connection.execute("""
+            DELETE FROM rollup_sessions WHERE sessions = 0;
+            DELETE FROM rollup_peer_ciphers WHERE sessions = 0;
+            DELETE FROM rollup_traffic WHERE n = 0;
+            DELETE FROM rollup_failures WHERE n = 0;
+            DELETE FROM rollup_auth WHERE n = 0;
+            DELETE FROM rollup_peer_sessions WHERE sessions = 0;
+            """)
+    }
+
+    /// Removes every row (and local-mail count) read from a source.
+    public func deleteRows(sourceID: Int64) throws {
+        for t in CompactRows.tables {
+            try connection.query("DELETE FROM \(t.base) WHERE source_id = $1", [String(sourceID)])
+        }
+        try connection.query("DELETE FROM local_mail WHERE source_id = $1", [String(sourceID)])
+    }
+}
+
+extension PostgresWriter.IDState {
+    /// The linker numbers of store ids `ids`, through the blocks of `starts` (the inverse of
+    /// `RowIDBlocks.global`); ids in no block of this map (written by another host) are left out.
+    public static func numbers(of ids: [Int64], starts: [Int64: Int64]) -> [Int64] {
+        let block = PostgresSchema.idBlock
+        let sorted = starts.map { (k: $0.key, start: $0.value) }.sorted { $0.start < $1.start }
+        return ids.compactMap { id in
+            var lo = 0, hi = sorted.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid].start <= id { lo = mid + 1 } else { hi = mid }
+            }
+            guard lo > 0, id < sorted[lo - 1].start + block else { return nil }
+            return sorted[lo - 1].k * block + (id - sorted[lo - 1].start) + 1
+        }
+    }
+}
