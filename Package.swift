@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "mailtls",
             dependencies: [
-                "MailTLSIngest", "MailTLSReports", "MailTLSStore", "MailTLSParser",
+                "MailTLSIngest", "MailTLSReports", "MailTLSStore", "MailTLSParser", "MailTLSPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
         // Against a real PostgreSQL server ($MAILTLS_TEST_PG, started by scripts/pg-test-server); skipped without one.
         .testTarget(name: "MailTLSPostgresTests",
-                    dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport"]),
+                    dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser", "MailTLSIngest", "MailTLSTestSupport"]),
         .testTarget(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]
