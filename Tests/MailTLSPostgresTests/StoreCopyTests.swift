@@ -39,6 +39,20 @@ struct StoreCopyTests {
     /// What two stores must agree on whatever their ids: views, rollups, local mail, links.
     static let checks = ConcurrentIngestTests.checks + links
 
+    /// The checks with the rollups' and local mail's counts but not their first and last times: taking
+    /// a host's rows out of the rollups (`replace`, as `--reingest` does in SQLite) subtracts its counts
+    /// but cannot narrow the times the remaining rows span.
+    static let countChecks: [String] = CompactRows.tables.map { "SELECT \(ConcurrentIngestTests.comparable($0)) FROM \($0.view)" }
+        + links
+        + PostgresRollups.keys.filter { $0.table != "rollup_peer_sessions" }
+            .map { "SELECT \(($0.key + [$0.count]).joined(separator: ", ")) FROM \($0.table)" }
+        + ["""
+           SELECT day, \(["host", "role", "peer", "version", "verify", "cipher"]
+               .map { "(SELECT value FROM texts WHERE id = \($0)) AS \($0)" }.joined(separator: ", ")),
+               loopback, cipher_bits, sessions FROM rollup_peer_sessions
+           """,
+           "SELECT day, host, kind, mailer, status, sum(n) FROM local_mail GROUP BY 1, 2, 3, 4, 5"]
+
     static func expectEqual(_ pg: PostgresStore, _ sqlite: Store, _ checks: [String] = checks,
                             sourceLocation: SourceLocation = #_sourceLocation) throws {
         for sql in checks {
@@ -67,7 +81,7 @@ struct StoreCopyTests {
         for (table, rows) in counts where table != "sources" {
             #expect(summary.rows[table] == rows, "\(table)")
         }
-        #expect(summary.totalRows > 4000 && summary.sources == counts.first { $0.table == "sources" }?.rows.asInt)
+        #expect(summary.totalRows > 3000 && summary.sources == counts.first { $0.table == "sources" }?.rows.asInt)
         for t in CompactRows.tables {
             let columns = try Rows.sqliteColumns(sqlite, t.view).joined(separator: ", ")
             let sql = "SELECT \(columns) FROM \(t.view)"
@@ -181,7 +195,7 @@ struct StoreCopyTests {
 
         let summary = try Self.copy(dir.path("new.db"), to: db.url, as: "mx1", replace: true)
         #expect(summary.replacedSources == 1)
-        try Self.expectEqual(pg, truth)
+        try Self.expectEqual(pg, truth, Self.countChecks)
         #expect(try pg.connection.scalarInt("SELECT count(*) FROM ingest_runs WHERE ingest_host = 'mx1'") == 1)
     }
 
