@@ -79,7 +79,8 @@ let package = Package(
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]
         ),
         // End-to-end tests that run the built `mailtls` binary (crash injection, locking, exit codes).
-        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore", "MailTLSTestSupport"],
+        .testTarget(name: "MailTLSCLITests", dependencies: ["mailtls", "mailtls-synth", "MailTLSStore", "MailTLSPostgres",
+                                                     "MailTLSTestSupport"],
                     exclude: ["Fixtures"]),  // a store written by an earlier release, read from the source tree
         .testTarget(
             name: "MailTLSReportsTests",

@@ -26,7 +26,8 @@ extension MailTLS {
                 1 refused or failed (nothing written), 2 usage error.
 
                 Example:
-                  mailtls copy --from /var/lib/mailtls/mailtls.db --to postgresql://mailtls@db.example.org/mailtls
+                  mailtls copy --from /var/lib/mailtls/mailtls.db \\
+                      --to postgresql://mailtls@db.example.org/mailtls
                 """
         )
 
@@ -74,7 +75,8 @@ extension MailTLS {
             let replaced = summary.replacedSources > 0 ? " (replacing \(summary.replacedSources) of its earlier checkpoints)" : ""
             Console.error("mailtls: copied \(from) to \(url.redacted) as ingest host \(host)\(replaced): \(rows), "
                           + "\(summary.sources) checkpoints, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; "
-                          + "ingest with --db \(url.redacted) from now on")
+                          + "from now on ingest with --db \(url.redacted)"
+                          + (ingestHost.map { " --ingest-host \($0)" } ?? ""))
         }
 
         /// The summary line's order and words.
