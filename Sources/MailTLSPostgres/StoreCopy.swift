@@ -74,6 +74,7 @@ public final class StoreCopy {
         defer { try? sqlite.database.execute("COMMIT") }
         try connection.transaction {
             try refuseOrLock(&summary)
+            let linker = try savedLinker()
             let textConnection = try PostgresConnection(url: postgres.url)
             let texts = try TextIDMap(from: sqlite, into: PostgresTexts(connection: textConnection)) { done, total in
                 report(Progress(step: "texts", done: Int64(done), total: Int64(total)))
@@ -90,7 +91,7 @@ public final class StoreCopy {
             summary.rollupRows = try copyCounts(Rollups.tableNames, texts: texts, sources: sources, report)
             summary.localMailRows = try copyCounts(["local_mail"], texts: texts, sources: sources, report)
             summary.runs = try copyRuns(report)
-            try saveState(ids)
+            try saveState(linker, ids)
         }
         return summary
     }
@@ -368,11 +369,12 @@ public final class StoreCopy {
         }
     }
 
-    /// The linker's state, with its counters past the store's highest ids (as an ingest of the SQLite
-    /// store moves them when it starts), and where its numbers' blocks went.
-    private func saveState(_ ids: IDs) throws {
+    /// The SQLite store's open-session state, read before anything is written (refused when this
+    /// build cannot read it), with its counters past the store's highest ids, as an ingest of the
+    /// SQLite store moves them when it starts.
+    private func savedLinker() throws -> SessionLinker {
         var linker: SessionLinker
-        if let json = try sqlite.state("linker") {
+        if let json = try sqlite.state(Self.linkerKey) {  // the SQLite store keeps it under the same key
             do {
                 linker = try JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8))
             } catch {
@@ -384,6 +386,11 @@ public final class StoreCopy {
         linker.reserveSessionIDs(from: try sqlite.nextSessionID())
         linker.reserveFailureIDs(from: try sqlite.nextFailureID())
         linker.reserveDeliveryIDs(from: try sqlite.nextDeliveryID())
+        return linker
+    }
+
+    /// The linker's state and where its numbers' blocks went, as the host's `ingest_state`.
+    private func saveState(_ linker: SessionLinker, _ ids: IDs) throws {
         var state = PostgresWriter.IDState()
         state.sessions = ids.sessions.blockStarts
         state.failures = ids.byBase["failure_rows"]!.blockStarts

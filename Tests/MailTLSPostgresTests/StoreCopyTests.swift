@@ -207,6 +207,26 @@ struct StoreCopyTests {
         #expect(try pg.connection.scalarInt("SELECT count(*) FROM ingest_runs WHERE ingest_host = 'mx1'") == 1)
     }
 
+    /// Open-session state this build cannot read is refused (copying without it would lose the links
+    /// of the sessions open at the cut), with nothing written and what to do.
+    @Test func unreadableSessionStateIsRefused() throws {
+        let dir = try TempDir()
+        let store = try Self.ingest([try dir.write("maillog", lines: SynthLog.lines(0..<50))], into: dir.path("mx1.db"))
+        try store.setState("linker", "{\"from\": \"a later release\"")
+        let db = try PostgresTestServer.database()
+        #expect {
+            try Self.copy(dir.path("mx1.db"), to: db.url, as: "mx1")
+        } throws: { e in
+            guard case .unreadableLinkerState(let path, _)? = e as? StoreCopyError else { return false }
+            return path == dir.path("mx1.db") && "\(e)".contains("mailtls ingest --db \(path)")
+        }
+        let pg = try PostgresStore(url: db.url)
+        #expect(try pg.rowCounts().allSatisfy { $0.rows == 0 })
+        #expect(try pg.connection.scalarInt("SELECT count(*) FROM sources") == 0)
+        #expect(try pg.connection.scalarInt("SELECT count(*) FROM ingest_state") == 0)
+        #expect(try pg.connection.scalarInt("SELECT count(*) FROM texts") == 0, "refused before the dictionary")
+    }
+
     /// An ingest of one of the store's files running on that host into PostgreSQL (its source lock
     /// held) makes the copy stop before it writes anything.
     @Test func aRunningIngestOfTheHostStopsTheCopy() throws {
