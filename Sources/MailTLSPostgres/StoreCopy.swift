@@ -73,7 +73,7 @@ public final class StoreCopy {
         try sqlite.database.execute("BEGIN")
         defer { try? sqlite.database.execute("COMMIT") }
         try connection.transaction {
-            try refuseOrLock(&summary)
+            try refuseOrLock()
             let linker = try savedLinker()
             let textConnection = try PostgresConnection(url: postgres.url)
             let texts = try TextIDMap(from: sqlite, into: PostgresTexts(connection: textConnection)) { done, total in
@@ -101,7 +101,7 @@ public final class StoreCopy {
     /// Refuses a host that has checkpoints here already (unless `replace`), and takes the lock an
     /// ingest takes on each (host, file) this copy writes checkpoints for, so no ingest of them runs
     /// meanwhile (and one that starts waits, then finds the copied checkpoint).
-    private func refuseOrLock(_ summary: inout Summary) throws {
+    private func refuseOrLock() throws {
         let existing = try connection.query("SELECT path FROM sources WHERE ingest_host = $1", [ingestHost]).map { $0[0] ?? "" }
         if !existing.isEmpty && !replace {
             throw StoreCopyError.hostAlreadyThere(url: connection.url, ingestHost: ingestHost, sources: existing.count)
