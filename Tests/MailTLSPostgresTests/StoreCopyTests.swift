@@ -158,6 +158,26 @@ struct StoreCopyTests {
         try Self.expectEqual(pg, truth)
     }
 
+    /// Every sample log (sendmail, Postfix, Exim) cut at each of several lines, copied, and the rest
+    /// read by the next ingest on PostgreSQL, equals the SQLite store of the whole log: each MTA's
+    /// open-session state and held-back rows survive the move.
+    @Test(arguments: try LogFeed.sampleLogs().map(\.lastPathComponent))
+    func aSampleCutAnywhereThenResumedEqualsTheWholeLog(_ name: String) throws {
+        let text = try String(contentsOf: LogFeed.samples.appendingPathComponent(name), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        let dir = try TempDir()
+        let truth = try Self.ingest([try dir.write("whole.log", lines: lines)], into: dir.path("truth.db"))
+        for cut in [lines.count / 4, lines.count / 2, lines.count * 3 / 4] {
+            let log = try dir.write("maillog-\(cut)", lines: Array(lines[..<cut]))
+            try Self.ingest([log], into: dir.path("part-\(cut).db"))
+            let db = try PostgresTestServer.database()
+            _ = try Self.copy(dir.path("part-\(cut).db"), to: db.url, as: "mx1")
+            try dir.append("maillog-\(cut)", SynthLog.text(lines[cut...]))
+            try PostgresResume.ingestRest(of: log, as: "mx1", into: db.url, timeZone: Self.utc)
+            try Self.expectEqual(try PostgresStore(url: db.url), truth)
+        }
+    }
+
     /// Copied next to another ingesting host's rows (the same syslog host, the same day: the same
     /// rollup rows), the store holds both: rows side by side, counts added.
     @Test func copyingNextToAnotherHostAddsToItsRowsAndCounts() throws {
