@@ -2,23 +2,10 @@ import ArgumentParser
 import Foundation
 import MailTLSIngest
 import MailTLSPostgres
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Opening the PostgreSQL fleet store from the command line: the connection (which migrates the schema),
 /// and the ingesting host's lock for commands that write as that host.
 enum FleetStore {
-    /// The name this machine's checkpoints go under: its hostname, as `hostname` prints it.
-    static var localHost: String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let name = String(cString: buffer)
-        return name.isEmpty ? "localhost" : name
-    }
-
     /// Connects (and migrates an older schema); a failure prints its message and exits 1.
     static func open(_ url: PostgresURL) throws -> PostgresStore {
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailTLSIngest
+import MailTLSPostgres
 import MailTLSStore
 
 extension MailTLS {
@@ -89,7 +90,7 @@ extension MailTLS {
             let report: ((IngestProgress) -> Void)? = progress.enabled ? { progress.show($0) } : nil
             let summary: IngestSummary
             if let url = store.postgres {
-                let host = ingestHost ?? FleetStore.localHost
+                let host = ingestHost ?? IngestHost.current
                 summary = try FleetStore.withHostLock(url, host: host, wait: wait) { pg in
                     try Ingester(target: PostgresIngestStore(pg, ingestHost: host), options: options)
                         .ingest(paths: paths, reingest: Set(reingest), progress: report)

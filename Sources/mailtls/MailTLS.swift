@@ -17,7 +17,7 @@ struct MailTLS: ParsableCommand {
             `mailtls check` exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).
             """,
         version: MailTLS.version,
-        subcommands: [Ingest.self, Report.self, Export.self, Check.self, Status.self, Prune.self, RebuildRollups.self, Schema.self]
+        subcommands: [Ingest.self, Report.self, Export.self, Check.self, Status.self, Prune.self, RebuildRollups.self, Schema.self, Copy.self]
     )
 
     /// What `mailtls --version` prints; CHANGELOG.md says what each version changed.
