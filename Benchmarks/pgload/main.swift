@@ -70,14 +70,17 @@ struct PGLoad {
                 if batch.count >= Sink.batchSize || partDone {
                     records += batch.count
                     // A part: its rows and its checkpoint in one transaction, as the ingester commits.
-                    try sink?.send(batch, commitAt: partDone ? Int64(startOfLine) : nil)
-                    batch.removeAll(keepingCapacity: true)
+                    if let sink {
+                        try sink.send(&batch, commitAt: partDone ? Int64(startOfLine) : nil)
+                    } else {
+                        batch.removeAll(keepingCapacity: true)
+                    }
                     if partDone { partEnd += partBytes }
                 }
             }
         }
         records += batch.count
-        try sink?.send(batch, commitAt: Int64(bytes.count))
+        try sink?.send(&batch, commitAt: Int64(bytes.count))
         try sink?.finish()
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -92,6 +95,8 @@ struct PGLoad {
 }
 
 /// The writer side: on a thread of its own when `threaded`, fed batches through a bounded queue.
+/// Written batches come back to the parsing thread, which frees their records (as the ingest's
+/// `WriterThread` does: glibc's per-thread caches then reuse the memory).
 final class Sink: @unchecked Sendable {
     static let batchSize = 4096
     let store: PostgresStore
@@ -100,6 +105,7 @@ final class Sink: @unchecked Sendable {
     private let threaded: Bool
     private let lock = NSCondition()
     private var queue: [([LogRecord], Int64?)] = []
+    private var spare: [[LogRecord]] = []
     private var done = false
     private var failure: Error?
     private let finished = DispatchSemaphore(value: 0)
@@ -115,14 +121,22 @@ final class Sink: @unchecked Sendable {
         }
     }
 
-    func send(_ records: [LogRecord], commitAt offset: Int64?) throws {
-        guard threaded else { return try write(records, commitAt: offset) }
+    /// Hands `records` over and gives back an empty batch.
+    func send(_ records: inout [LogRecord], commitAt offset: Int64?) throws {
+        guard threaded else {
+            try write(records, commitAt: offset)
+            records.removeAll(keepingCapacity: true)
+            return
+        }
         lock.lock()
         while queue.count >= 8 && failure == nil { lock.wait() }
         if let failure { lock.unlock(); throw failure }
         queue.append((records, offset))
+        records = spare.popLast() ?? []
         lock.signal()
         lock.unlock()
+        records.removeAll(keepingCapacity: true)   // frees the written records on this thread
+        records.reserveCapacity(Sink.batchSize)
     }
 
     func finish() throws {
@@ -154,7 +168,12 @@ final class Sink: @unchecked Sendable {
             let (records, offset) = queue.removeFirst()
             lock.broadcast()
             lock.unlock()
-            do { try write(records, commitAt: offset) } catch {
+            do {
+                try write(records, commitAt: offset)
+                lock.lock()
+                spare.append(records)
+                lock.unlock()
+            } catch {
                 lock.lock()
                 failure = error
                 queue.removeAll()
