@@ -150,7 +150,10 @@ final class Sink: @unchecked Sendable {
     }
 
     private func write(_ records: [LogRecord], commitAt offset: Int64?) throws {
-        for r in records { try writer.write(r) }
+        // Read in place: iterating the array would copy each record (retaining its Strings).
+        try records.withUnsafeBufferPointer { rows in
+            for i in rows.indices { try writer.write(rows[i]) }
+        }
         if let offset {
             source.offset = offset
             try writer.flush()

@@ -48,7 +48,8 @@ final class TextIDCache {
     /// The slot holding `bytes`, or the empty slot where it would go.
     @inline(__always) private func slot(_ bytes: ByteSpan, _ h: UInt64) -> (Int, found: Bool) {
         let mask = Self.slotCount - 1
-        var i = Int(truncatingIfNeeded: h) & mask
+        // The high half picks the slot: the low bit of every stored hash is 1.
+        var i = Int(truncatingIfNeeded: h >> 32) & mask
         while hashes[i] != 0 {
             if hashes[i] == h && Int(lengths[i]) == bytes.count
                 && (bytes.count == 0 || memcmp(arena + Int(offsets[i]), bytes.base, bytes.count) == 0) {
