@@ -8,10 +8,13 @@ import MailTLSStore
 /// Benchmarks/pg-load runs it beside its baselines; it is no test and no user command.
 ///
 ///   mailtls-pgload URL LOG [--host NAME] [--part-mib N] [--parse-only] [--one-thread]
+///   mailtls-pgload URL --schema-only
 ///
 /// Parsing and linking run on the main thread, the writer on a thread of its own (as the SQLite ingest's
 /// `WriterThread`), handed batches of records through a bounded queue; `--one-thread` does both on one.
 /// `--parse-only` reads, parses and links without a store: the part of the time that is not the store's.
+/// `--schema-only` creates the schema and stops (the benchmark times the load into an existing schema,
+/// as it times `psql \copy`).
 @main
 struct PGLoad {
     static func main() throws {
@@ -28,6 +31,11 @@ struct PGLoad {
         let host = option("--host") ?? "bench"
         let partBytes = Int(option("--part-mib") ?? "64")! << 20
         let parseOnly = flag("--parse-only"), oneThread = flag("--one-thread")
+        if flag("--schema-only"), args.count == 1 {
+            guard let url = PostgresURL(args[0]) else { throw PostgresError.notAPostgresURL(args[0]) }
+            _ = try PostgresStore(url: url)
+            return
+        }
         guard args.count == 2 else {
             FileHandle.standardError.write(Data("usage: mailtls-pgload URL LOG [--host NAME] [--part-mib N] [--parse-only] [--one-thread]\n".utf8))
             exit(2)
