@@ -7,7 +7,19 @@
 /// unnest($1) ORDER BY 1 ON CONFLICT DO NOTHING RETURNING`), so two writers adding overlapping
 /// batches lock them in the same order; the values another writer added first are then read back.
 /// The cache (`TextIDCache`) is bounded: when full it starts again empty.
+///
+/// Values not cached are noted as rows are built (`noteNew`) and sent `earlyBatch` at a time without
+/// waiting (`PostgresConnection.send`): the server adds them while the writer goes on, and the flush
+/// (`resolveNew`) mostly collects ids that are ready instead of waiting a round trip for them all.
 final class PostgresTexts {
+    /// New values sent at once while rows are built (512 for the writer's default flushes; fewer for
+    /// small flushes, so tests with tiny flushes send early too).
+    let earlyBatch: Int
+    static let insertSQL = """
+        INSERT INTO texts(value) SELECT v FROM unnest($1::text[]) AS v ORDER BY v COLLATE "C"
+        ON CONFLICT (value) DO NOTHING RETURNING id, value
+        """
+    static let selectSQL = "SELECT id, value FROM texts WHERE value = ANY($1::text[])"
     private let connection: PostgresConnection
     private let ids = TextIDCache()
     /// Values set in rows while not cached (`noteNew`), each once, in the order first set; their ids
@@ -15,11 +27,18 @@ final class PostgresTexts {
     private var new: [String] = []
     private var newIndex: [String: Int] = [:]
     private var newIDs: [Int64] = []
+    /// `new[..<sentCount]` are sent (`inFlight`, not collected yet) or resolved (`resolved`).
+    private var sentCount = 0
+    private var inFlight: [String] = []
+    private var resolved: [String: Int64] = [:]
+    /// A failure of an early send, thrown by the next `resolveNew`.
+    private var earlyError: Error?
     /// Round trips to the server so far (for tests and measurements).
     private(set) var lookups = 0
 
-    init(connection: PostgresConnection) {
+    init(connection: PostgresConnection, earlyBatch: Int = 512) {
         self.connection = connection
+        self.earlyBatch = max(1, earlyBatch)
     }
 
     @inline(__always) func cachedID(_ s: String) -> Int64? { ids.id(s) }
@@ -29,15 +48,54 @@ final class PostgresTexts {
         if let k = newIndex[s] { return k }
         new.append(s)
         newIndex[s] = new.count - 1
+        if new.count - sentCount >= earlyBatch { sendEarly() }
         return new.count - 1
+    }
+
+    /// Sends the values noted since the last send (collecting the one before).
+    private func sendEarly() {
+        guard earlyError == nil else { return }
+        do {
+            try collectEarly()
+            let batch = Array(new[sentCount...])
+            try connection.send(Self.insertSQL, [Self.arrayLiteral(batch)])
+            lookups += 1
+            inFlight = batch
+            sentCount = new.count
+        } catch {
+            earlyError = error
+        }
+    }
+
+    /// Takes the ids of the values in flight (reading back those another writer added first).
+    private func collectEarly() throws {
+        guard !inFlight.isEmpty else { return }
+        let batch = inFlight
+        inFlight = []
+        var found: [String: Int64] = [:]
+        for row in try connection.collect() { found[row[1]!] = Int64(row[0]!)! }
+        let rest = batch.filter { found[$0] == nil }
+        if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
+        for (v, id) in found {
+            resolved[v] = id
+            ids.insert(v, id: id)
+        }
     }
 
     /// Resolves every value noted since the last `clearNew` (cached afterwards, unless the cache
     /// filled up meanwhile: `newID` does not depend on it).
     func resolveNew() throws {
+        if let e = earlyError {
+            earlyError = nil
+            throw e
+        }
         guard newIDs.count < new.count else { return }
-        let found = try resolve(distinct: new)
-        newIDs = new.map { found[$0]! }
+        try collectEarly()
+        if sentCount < new.count {
+            for (v, id) in try resolve(distinct: Array(new[sentCount...])) { resolved[v] = id }
+            sentCount = new.count
+        }
+        newIDs = new.map { resolved[$0]! }
     }
 
     /// The id of the new value `k` (`noteNew`'s index), once `resolveNew` has run.
@@ -45,9 +103,14 @@ final class PostgresTexts {
 
     /// Forgets the new values (their rows are encoded, or rolled back); their ids stay cached.
     func clearNew() {
+        try? collectEarly()   // after a rollback: the values are added all the same (ids stay valid)
+        earlyError = nil
         new.removeAll(keepingCapacity: true)
         newIndex.removeAll(keepingCapacity: true)
         newIDs.removeAll(keepingCapacity: true)
+        resolved.removeAll(keepingCapacity: true)
+        inFlight = []
+        sentCount = 0
     }
 
     /// The id of `s`, asked of the server when it is not cached.
@@ -76,25 +139,25 @@ final class PostgresTexts {
         found.reserveCapacity(values.count)
         guard !values.isEmpty else { return found }
         lookups += 1
-        for row in try connection.query("""
-            INSERT INTO texts(value) SELECT v FROM unnest($1::text[]) AS v ORDER BY v COLLATE "C"
-            ON CONFLICT (value) DO NOTHING RETURNING id, value
-            """, [Self.arrayLiteral(values)]) {
+        for row in try connection.query(Self.insertSQL, [Self.arrayLiteral(values)]) {
             found[row[1]!] = Int64(row[0]!)!
         }
         let rest = values.filter { found[$0] == nil }
-        if !rest.isEmpty {
-            lookups += 1
-            for row in try connection.query("SELECT id, value FROM texts WHERE value = ANY($1::text[])",
-                                            [Self.arrayLiteral(rest)]) {
-                found[row[1]!] = Int64(row[0]!)!
-            }
-            if let lost = rest.first(where: { found[$0] == nil }) {
-                throw PostgresError.statement(message: "text not found after insert: \(lost)", sqlState: nil,
-                                              sql: "SELECT id, value FROM texts WHERE value = ANY($1::text[])")
-            }
-        }
+        if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
         for (v, id) in found { ids.insert(v, id: id) }
+        return found
+    }
+
+    /// The ids of values already in `texts` (added by another writer, or earlier).
+    private func select(_ values: [String]) throws -> [String: Int64] {
+        lookups += 1
+        var found: [String: Int64] = [:]
+        for row in try connection.query(Self.selectSQL, [Self.arrayLiteral(values)]) {
+            found[row[1]!] = Int64(row[0]!)!
+        }
+        if let lost = values.first(where: { found[$0] == nil }) {
+            throw PostgresError.statement(message: "text not found after insert: \(lost)", sqlState: nil, sql: Self.selectSQL)
+        }
         return found
     }
 

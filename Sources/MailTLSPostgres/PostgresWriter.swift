@@ -60,7 +60,7 @@ public final class PostgresWriter {
         self.store = store
         self.flushRows = flushRows
         textConnection = try PostgresConnection(url: store.url)
-        let texts = PostgresTexts(connection: textConnection)
+        let texts = PostgresTexts(connection: textConnection, earlyBatch: min(512, flushRows / 64))
         self.texts = texts
         func buffer(_ base: String) -> PostgresRowBuffer {
             PostgresRowBuffer(CompactRows.tables.first { $0.base == base }!, texts: texts)
