@@ -45,8 +45,8 @@ public final class PostgresWriter {
     private let failureIDs: RowIDBlocks
     private var localMail = LocalMailTally()
     /// The rollup counts of the rows written since the last commit, as the SQLite writer counts them.
-    private let rollups = RollupAccumulator()
-    public private(set) var counts = WriteCounts()
+    let rollups = RollupAccumulator()
+    public internal(set) var counts = WriteCounts()
     /// Time the writer's thread spent on flushes (resolving texts, encoding, waiting for the sending
     /// thread) and adding rows to the rollups (commits), for measurements.
     public private(set) var flushTime = Duration.zero
