@@ -47,8 +47,7 @@ public final class PostgresWriter {
     /// The rollup counts of the rows written since the last commit, as the SQLite writer counts them.
     let rollups = RollupAccumulator()
     public internal(set) var counts = WriteCounts()
-    /// Time the writer's thread spent on flushes (resolving texts, encoding, waiting for the sending
-    /// thread) and adding rows to the rollups (commits), for measurements.
+    /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
     public private(set) var flushTime = Duration.zero
     public private(set) var rollupTime = Duration.zero
     /// Of `flushTime`: resolving the new dictionary values (`PostgresTexts.resolveNew`).
