@@ -4,9 +4,10 @@ import Dispatch
 /// server inserts one flush's rows while the writer builds and encodes the next.
 ///
 /// The connection is the writer's (its transaction): while a flush is on its way, only this thread
-/// uses it. `drain` waits until everything handed over is sent and rethrows the first error; the
-/// writer drains before it uses the connection itself (an UPDATE, the rollups, the commit), and so
-/// must the caller (`PostgresWriter.flush` drains). At most `depth` flushes are in flight, so memory
+/// uses it, and UPDATEs of rows already handed over go the same way (`query`), in order. `drain` waits
+/// until everything handed over is done and rethrows the first error; the writer drains before it uses
+/// the connection itself (the rollups, the commit), and so must the caller (`PostgresWriter.flush`
+/// drains). At most `depth` flushes are in flight, so memory
 /// stays bounded whatever the server's speed.
 final class CopySender: @unchecked Sendable {   // state guarded by `queue` (failure, spare) and the semaphore
     /// One table's rows of a flush.
@@ -58,6 +59,15 @@ final class CopySender: @unchecked Sendable {   // state guarded by `queue` (fai
             } catch {
                 failure = error
             }
+        }
+    }
+
+    /// Runs a statement after everything handed over so far (an UPDATE of a row already sent), on the
+    /// sending thread: the writer goes on without waiting for the COPYs before it.
+    func query(_ sql: String, _ parameters: [String?]) {
+        queue.async { [self] in
+            guard failure == nil else { return }
+            do { try connection.query(sql, parameters) } catch { failure = error }
         }
     }
 

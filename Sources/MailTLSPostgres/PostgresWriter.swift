@@ -167,10 +167,10 @@ public final class PostgresWriter {
         if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows { try handOver() }
     }
 
-    /// Runs an UPDATE of rows already handed over, after they are sent.
+    /// Runs an UPDATE of rows already handed over, on the sending thread after their COPY (an error
+    /// comes out of the next flush or commit).
     private func update(_ sql: String, _ parameters: [String?]) throws {
-        try sender.drain()
-        try connection.query(sql, parameters)
+        sender.query(sql, parameters)
     }
 
     private func relay(_ b: PostgresRowBuffer, _ row: Int, peer: Int, _ relay: Relay?) -> Bool {
