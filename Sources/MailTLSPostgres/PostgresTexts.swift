@@ -31,6 +31,9 @@ final class PostgresTexts {
     private var sentCount = 0
     private var inFlight: [String] = []
     private var resolved: [String: Int64] = [:]
+    /// The ids of the values of the last `resolve`: `cachedID` finds them even when the cache filled up
+    /// and started again meanwhile (`StoreCopy`'s `TextIDMap` resolves 20,000 values, then reads them).
+    private var recent: [String: Int64] = [:]
     /// A failure of an early send, thrown by the next `resolveNew`.
     private var earlyError: Error?
     /// Round trips to the server so far (for tests and measurements).
@@ -41,7 +44,7 @@ final class PostgresTexts {
         self.earlyBatch = max(1, earlyBatch)
     }
 
-    @inline(__always) func cachedID(_ s: String) -> Int64? { ids.id(s) }
+    @inline(__always) func cachedID(_ s: String) -> Int64? { ids.id(s) ?? recent[s] }
 
     /// Notes a value not cached; returns its index among the new values (for `newID` after `resolveNew`).
     func noteNew(_ s: String) -> Int {
@@ -120,15 +123,18 @@ final class PostgresTexts {
         return try resolve(distinct: [s])[s]
     }
 
-    /// The ids of `values` (repeats allowed), from the cache or else the server, which adds the new ones.
-    func resolve<S: Sequence>(_ values: S) throws -> [String: Int64] where S.Element == String {
+    /// The ids of `values` (repeats allowed), from the cache or else the server, which adds the new ones;
+    /// `cachedID` finds every one of them afterwards, until the next `resolve`. `all`: ask the server
+    /// for every value, cached or not.
+    @discardableResult
+    func resolve<S: Sequence>(_ values: S, all: Bool = false) throws -> [String: Int64] where S.Element == String {
         var found: [String: Int64] = [:]
         var missing = Set<String>()
         for v in values where found[v] == nil {
-            if let id = ids.id(v) { found[v] = id } else { missing.insert(v) }
+            if !all, let id = ids.id(v) { found[v] = id } else { missing.insert(v) }
         }
-        guard !missing.isEmpty else { return found }
-        found.merge(try resolve(distinct: Array(missing))) { a, _ in a }
+        if !missing.isEmpty { found.merge(try resolve(distinct: Array(missing))) { a, _ in a } }
+        recent = found
         return found
     }
 
@@ -145,6 +151,7 @@ final class PostgresTexts {
         let rest = values.filter { found[$0] == nil }
         if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
         for (v, id) in found { ids.insert(v, id: id) }
+        recent = found
         return found
     }
 
