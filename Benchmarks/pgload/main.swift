@@ -8,10 +8,13 @@ import MailTLSStore
 /// Benchmarks/pg-load runs it beside its baselines; it is no test and no user command.
 ///
 ///   mailtls-pgload URL LOG [--host NAME] [--part-mib N] [--parse-only] [--one-thread]
+///   mailtls-pgload URL --schema-only
 ///
 /// Parsing and linking run on the main thread, the writer on a thread of its own (as the SQLite ingest's
 /// `WriterThread`), handed batches of records through a bounded queue; `--one-thread` does both on one.
 /// `--parse-only` reads, parses and links without a store: the part of the time that is not the store's.
+/// `--schema-only` creates the schema and stops (the benchmark times the load into an existing schema,
+/// as it times `psql \copy`).
 @main
 struct PGLoad {
     static func main() throws {
@@ -28,6 +31,11 @@ struct PGLoad {
         let host = option("--host") ?? "bench"
         let partBytes = Int(option("--part-mib") ?? "64")! << 20
         let parseOnly = flag("--parse-only"), oneThread = flag("--one-thread")
+        if flag("--schema-only"), args.count == 1 {
+            guard let url = PostgresURL(args[0]) else { throw PostgresError.notAPostgresURL(args[0]) }
+            _ = try PostgresStore(url: url)
+            return
+        }
         guard args.count == 2 else {
             FileHandle.standardError.write(Data("usage: mailtls-pgload URL LOG [--host NAME] [--part-mib N] [--parse-only] [--one-thread]\n".utf8))
             exit(2)
@@ -70,14 +78,17 @@ struct PGLoad {
                 if batch.count >= Sink.batchSize || partDone {
                     records += batch.count
                     // A part: its rows and its checkpoint in one transaction, as the ingester commits.
-                    try sink?.send(batch, commitAt: partDone ? Int64(startOfLine) : nil)
-                    batch.removeAll(keepingCapacity: true)
+                    if let sink {
+                        try sink.send(&batch, commitAt: partDone ? Int64(startOfLine) : nil)
+                    } else {
+                        batch.removeAll(keepingCapacity: true)
+                    }
                     if partDone { partEnd += partBytes }
                 }
             }
         }
         records += batch.count
-        try sink?.send(batch, commitAt: Int64(bytes.count))
+        try sink?.send(&batch, commitAt: Int64(bytes.count))
         try sink?.finish()
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -92,6 +103,8 @@ struct PGLoad {
 }
 
 /// The writer side: on a thread of its own when `threaded`, fed batches through a bounded queue.
+/// Written batches come back to the parsing thread, which frees their records (as the ingest's
+/// `WriterThread` does: glibc's per-thread caches then reuse the memory).
 final class Sink: @unchecked Sendable {
     static let batchSize = 4096
     let store: PostgresStore
@@ -100,6 +113,7 @@ final class Sink: @unchecked Sendable {
     private let threaded: Bool
     private let lock = NSCondition()
     private var queue: [([LogRecord], Int64?)] = []
+    private var spare: [[LogRecord]] = []
     private var done = false
     private var failure: Error?
     private let finished = DispatchSemaphore(value: 0)
@@ -115,14 +129,22 @@ final class Sink: @unchecked Sendable {
         }
     }
 
-    func send(_ records: [LogRecord], commitAt offset: Int64?) throws {
-        guard threaded else { return try write(records, commitAt: offset) }
+    /// Hands `records` over and gives back an empty batch.
+    func send(_ records: inout [LogRecord], commitAt offset: Int64?) throws {
+        guard threaded else {
+            try write(records, commitAt: offset)
+            records.removeAll(keepingCapacity: true)
+            return
+        }
         lock.lock()
         while queue.count >= 8 && failure == nil { lock.wait() }
         if let failure { lock.unlock(); throw failure }
         queue.append((records, offset))
+        records = spare.popLast() ?? []
         lock.signal()
         lock.unlock()
+        records.removeAll(keepingCapacity: true)   // frees the written records on this thread
+        records.reserveCapacity(Sink.batchSize)
     }
 
     func finish() throws {
@@ -136,7 +158,10 @@ final class Sink: @unchecked Sendable {
     }
 
     private func write(_ records: [LogRecord], commitAt offset: Int64?) throws {
-        for r in records { try writer.write(r) }
+        // Read in place: iterating the array would copy each record (retaining its Strings).
+        try records.withUnsafeBufferPointer { rows in
+            for i in rows.indices { try writer.write(rows[i]) }
+        }
         if let offset {
             source.offset = offset
             try writer.flush()
@@ -154,7 +179,12 @@ final class Sink: @unchecked Sendable {
             let (records, offset) = queue.removeFirst()
             lock.broadcast()
             lock.unlock()
-            do { try write(records, commitAt: offset) } catch {
+            do {
+                try write(records, commitAt: offset)
+                lock.lock()
+                spare.append(records)
+                lock.unlock()
+            } catch {
                 lock.lock()
                 failure = error
                 queue.removeAll()

@@ -46,6 +46,7 @@ public final class PostgresConnection {
 
     /// Runs one or more statements without parameters (`;`-separated), ignoring any rows.
     public func execute(_ sql: String) throws {
+        park()
         let r = PQexec(conn, sql)
         defer { PQclear(r) }
         let status = r.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
@@ -57,6 +58,7 @@ public final class PostgresConnection {
     /// Runs one statement with text parameters and returns its rows, each value as text or nil for NULL.
     @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
+        park()
         let copies: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0)! } }
         defer { for p in copies { free(p) } }
         let values = copies.map { UnsafePointer($0) }
@@ -64,6 +66,11 @@ public final class PostgresConnection {
             PQexecParams(conn, sql, Int32(parameters.count), nil, v.baseAddress, nil, nil, 0)
         }
         defer { PQclear(r) }
+        return try rows(r, sql: sql)
+    }
+
+    /// The rows of a finished statement (none for a command), or its error.
+    private func rows(_ r: OpaquePointer?, sql: String) throws -> [[String?]] {
         let status = r.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw error(r, sql: sql) }
         guard let r, status == PGRES_TUPLES_OK else { return [] }
@@ -79,6 +86,44 @@ public final class PostgresConnection {
             out.append(row)
         }
         return out
+    }
+
+    /// A statement `send` started, and its outcome once read (`park`).
+    private var sent: (sql: String, outcome: Result<[[String?]], Error>?)?
+
+    /// Starts one statement with text parameters without waiting for it: the server runs it while the
+    /// caller goes on, and `collect` returns its rows. Any other statement on this connection first
+    /// waits for it (its outcome is kept for `collect`).
+    public func send(_ sql: String, _ parameters: [String?] = []) throws {
+        park()
+        if sent != nil { throw PostgresError.statement(message: "a sent statement was not collected", sqlState: nil, sql: sql) }
+        let copies: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0)! } }
+        defer { for p in copies { free(p) } }
+        let values = copies.map { UnsafePointer($0) }
+        let ok = values.withUnsafeBufferPointer { v in
+            PQsendQueryParams(conn, sql, Int32(parameters.count), nil, v.baseAddress, nil, nil, 0)
+        }
+        guard ok == 1 else { throw error(nil, sql: sql) }
+        sent = (sql, nil)
+    }
+
+    /// The rows of the statement `send` started (waiting for it), or its error; no rows when none was sent.
+    public func collect() throws -> [[String?]] {
+        park()
+        guard let s = sent else { return [] }
+        sent = nil
+        return try s.outcome!.get()
+    }
+
+    /// Waits for the sent statement's result and keeps it.
+    private func park() {
+        guard let s = sent, s.outcome == nil else { return }
+        var outcome: Result<[[String?]], Error>?
+        while let r = PQgetResult(conn) {
+            if outcome == nil { outcome = Result { try rows(r, sql: s.sql) } }
+            PQclear(r)
+        }
+        sent = (s.sql, outcome ?? .success([]))
     }
 
     /// The first column of the first row as an integer, or nil (no row, NULL).
@@ -97,6 +142,7 @@ public final class PostgresConnection {
     public func copy(into table: String, columns: [String],
                      _ produce: (_ send: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
+        park()
         let start = PQexec(conn, sql)
         let status = start.map { PQresultStatus($0) } ?? PGRES_FATAL_ERROR
         guard status == PGRES_COPY_IN else {

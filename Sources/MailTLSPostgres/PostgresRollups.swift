@@ -32,7 +32,7 @@ enum PostgresRollups {
 
     /// Stages the counts, upserts them, and clears the accumulator.
     /// `rollup_peer_sessions` holds `texts` ids (0 for none), as in SQLite: `texts` gives them, from
-    /// its cache (the rows that hold the values were just written).
+    /// its cache (the rows that hold the values were just written) or the server.
     static func flush(_ acc: RollupAccumulator, into connection: PostgresConnection, texts: PostgresTexts) throws {
         defer { acc.clear() }
         guard !acc.isEmpty else { return }
@@ -41,8 +41,8 @@ enum PostgresRollups {
             values += [k.host, k.role, k.version, k.verify, k.cipher]
             if let p = k.peer { values.append(p) }
         }
-        try texts.resolve(values)
-        func id(_ s: String?) -> Value { .int(s.flatMap { texts.cachedID($0) } ?? 0) }
+        let found = try texts.resolve(values)
+        func id(_ s: String?) -> Value { .int(s.flatMap { found[$0] } ?? 0) }
         var rows: [String: [UInt8]] = [:]
         func add(_ table: String, _ values: [Value]) {
             // In place: `var out = rows[table]` would copy the whole table's text for every row.

@@ -2,27 +2,33 @@ import MailTLSStore
 
 /// Rows of one base table waiting for `COPY … FROM STDIN`, and their encoding in COPY's text format.
 ///
-/// A dictionary value already in the `PostgresTexts` cache becomes its id at once; a new one stays text
-/// until the flush, when `PostgresTexts` resolves every new one in a single round trip; then each row
-/// becomes one line (tab-separated, `\N` for NULL). A row still waiting can
-/// be changed in place (`pendingRow(withID:)`): a certificate line or the rest of a `[more]` list
-/// then costs no UPDATE, as in the SQLite writer's `BatchInsert`.
+/// Each cell is a kind byte and a 64-bit value in two flat arrays: an integer, a dictionary id, a
+/// text kept in the row (its COPY-escaped bytes in `arena`, the value its offset and length), or a
+/// dictionary value not yet cached (the value its index in `PostgresTexts`' new values, which get
+/// their ids in one round trip at the flush). No cell holds a String: setting one costs no retain,
+/// release or allocation, and the flush writes the rows into a `CopyBytes` without looking anything
+/// up again. A row still waiting can be changed in place (`pendingRow(withID:)`): a certificate line
+/// or the rest of a `[more]` list then costs no UPDATE, as in the SQLite writer's `BatchInsert`.
 final class PostgresRowBuffer {
-    enum Cell {
-        case null
-        case int(Int64)
-        /// Kept in the row (queue ids, recipients, message ids, tokens).
-        case text(String)
-        /// A dictionary value not cached when set: becomes its id in `texts` at the flush.
-        case dictionary(String)
+    enum Kind: UInt8 {
+        case null = 0
+        case int
+        /// Kept in the row (queue ids, recipients, message ids, tokens): offset << 32 | length in `arena`.
+        case text
+        /// A dictionary value not cached when set: the index of its `PostgresTexts` new value.
+        case newText
     }
 
     let table: CompactRows.Table
     /// The COPY's columns (`PostgresSchema.copyColumns`), in the order of the cells.
     let columns: [String]
     let width: Int
-    private(set) var cells: [Cell] = []
+    private var kinds: UnsafeMutablePointer<UInt8>
+    private var values: UnsafeMutablePointer<Int64>
+    private var capacityRows: Int
     private(set) var rows = 0
+    /// COPY-escaped bytes of the text cells.
+    private var arena: [UInt8] = []
     private let idColumn: Int?
     private var pendingByID: [Int64: Int] = [:]
 
@@ -34,6 +40,16 @@ final class PostgresRowBuffer {
         columns = PostgresSchema.copyColumns(table)
         width = columns.count
         idColumn = columns.firstIndex(of: "id")
+        capacityRows = 1024
+        kinds = .allocate(capacity: capacityRows * width)
+        values = .allocate(capacity: capacityRows * width)
+        values.initialize(repeating: 0, count: capacityRows * width)
+        arena.reserveCapacity(64 << 10)
+    }
+
+    deinit {
+        kinds.deallocate()
+        values.deallocate()
     }
 
     /// The position of `name` among the columns (checked: a column renamed in `CompactRows` fails at
@@ -47,70 +63,145 @@ final class PostgresRowBuffer {
 
     /// Starts a row (all NULL); returns its index.
     func beginRow() -> Int {
-        cells.append(contentsOf: repeatElement(.null, count: width))
+        if rows == capacityRows { grow() }
+        (kinds + rows * width).update(repeating: Kind.null.rawValue, count: width)
         rows += 1
         return rows - 1
     }
 
-    /// Remembers the row's id for `pendingRow(withID:)` (call after setting the id column).
-    func endRow(_ row: Int) {
-        if let c = idColumn, case .int(let id) = cells[row * width + c] { pendingByID[id] = row }
+    private func grow() {
+        let c = capacityRows * 2
+        let k = UnsafeMutablePointer<UInt8>.allocate(capacity: c * width)
+        k.update(from: kinds, count: rows * width)
+        let v = UnsafeMutablePointer<Int64>.allocate(capacity: c * width)
+        v.initialize(repeating: 0, count: c * width)
+        v.update(from: values, count: rows * width)
+        kinds.deallocate()
+        values.deallocate()
+        kinds = k
+        values = v
+        capacityRows = c
     }
 
+    /// Remembers the row's id for `pendingRow(withID:)` (call after setting the id column).
+    func endRow(_ row: Int) {
+        if let c = idColumn, let id = int(row, c) { pendingByID[id] = row }
+    }
+
+    @inline(__always) private func put(_ row: Int, _ column: Int, _ kind: Kind, _ v: Int64) {
+        let i = row * width + column
+        kinds[i] = kind.rawValue
+        values[i] = v
+    }
+    @inline(__always) func setNull(_ row: Int, _ column: Int) { kinds[row * width + column] = Kind.null.rawValue }
+
     @inline(__always) func set(_ row: Int, _ column: Int, _ v: Int64?) {
-        cells[row * width + column] = v.map { .int($0) } ?? .null
+        if let v { put(row, column, .int, v) } else { setNull(row, column) }
     }
     @inline(__always) func set(_ row: Int, _ column: Int, _ v: Int?) {
-        cells[row * width + column] = v.map { .int(Int64($0)) } ?? .null
+        if let v { put(row, column, .int, Int64(v)) } else { setNull(row, column) }
     }
     @inline(__always) func set(_ row: Int, _ column: Int, _ v: Bool) {
-        cells[row * width + column] = .int(v ? 1 : 0)
+        put(row, column, .int, v ? 1 : 0)
     }
     @inline(__always) func set(_ row: Int, _ column: Int, text v: String?) {
-        cells[row * width + column] = v.map { .text($0) } ?? .null
+        guard let v else { setNull(row, column); return }
+        let start = arena.count
+        Self.appendEscaped(v, to: &arena)
+        put(row, column, .text, Int64(start) << 32 | Int64(arena.count - start))
+    }
+    /// Text from bytes (a templated text's token), escaped as `set(_:_:text:)` does.
+    func set(_ row: Int, _ column: Int, text bytes: ArraySlice<UInt8>) {
+        let start = arena.count
+        for b in bytes { Self.appendEscaped(b, to: &arena) }
+        put(row, column, .text, Int64(start) << 32 | Int64(arena.count - start))
     }
     @inline(__always) func set(_ row: Int, _ column: Int, dictionary v: String?) {
-        guard let v else { cells[row * width + column] = .null; return }
+        guard let v else { setNull(row, column); return }
         if let id = texts.cachedID(v) {
-            cells[row * width + column] = .int(id)
+            put(row, column, .int, id)
         } else {
-            cells[row * width + column] = .dictionary(v)
-            texts.noteNew(v)
+            put(row, column, .newText, Int64(texts.noteNew(v)))
         }
     }
 
-    func cell(_ row: Int, _ column: Int) -> Cell { cells[row * width + column] }
+    func isNull(_ row: Int, _ column: Int) -> Bool { kinds[row * width + column] == Kind.null.rawValue }
+
+    /// The cell's integer, nil unless it holds one.
+    func int(_ row: Int, _ column: Int) -> Int64? {
+        let i = row * width + column
+        return kinds[i] == Kind.int.rawValue ? values[i] : nil
+    }
+
+    /// Appends `separator` and `suffix` to a text cell (nothing when the cell holds no text).
+    func append(_ row: Int, _ column: Int, separator: UInt8, _ suffix: String) {
+        let i = row * width + column
+        guard kinds[i] == Kind.text.rawValue else { return }
+        let start = Int(values[i] >> 32), length = Int(values[i] & 0xFFFF_FFFF)
+        let old = Array(arena[start..<(start + length)])
+        let newStart = arena.count
+        arena.append(contentsOf: old)
+        Self.appendEscaped(separator, to: &arena)
+        Self.appendEscaped(suffix, to: &arena)
+        values[i] = Int64(newStart) << 32 | Int64(arena.count - newStart)
+    }
 
     /// The waiting row with this id, or nil when it was written already.
     func pendingRow(withID id: Int64) -> Int? { pendingByID[id] }
 
-    /// The waiting rows as COPY text, dictionary values as their ids, handed to `send` about every
-    /// `piece` bytes (and at the end).
-    func encode(into out: inout [UInt8], piece: Int = 256 << 10,
-                send: (inout [UInt8]) throws -> Void) rethrows {
+    /// The waiting rows as COPY text, dictionary values as their ids (`PostgresTexts.resolveNew` first).
+    func encode(into out: CopyBytes) {
         var i = 0
-        for _ in 0..<rows {
-            if out.count >= piece { try send(&out) }
-            for c in 0..<width {
-                if c > 0 { out.append(0x09) }
-                switch cells[i] {
-                case .null: out.append(0x5C); out.append(0x4E)   // \N
-                case .int(let v): Self.appendDecimal(v, to: &out)
-                case .text(let s): Self.appendEscaped(s, to: &out)
-                case .dictionary(let s): Self.appendDecimal(texts.cachedID(s)!, to: &out)
+        arena.withUnsafeBufferPointer { arena in
+            for _ in 0..<rows {
+                // Room for the row: 21 bytes per number (sign and 20 digits) and its separator, plus its texts.
+                var room = width * 22 + 1
+                for c in 0..<width where kinds[i + c] == Kind.text.rawValue { room += Int(values[i + c] & 0xFFFF_FFFF) }
+                let start = out.reserve(room)
+                var p = start
+                for c in 0..<width {
+                    if c > 0 { p.pointee = 0x09; p += 1 }
+                    let v = values[i]
+                    switch kinds[i] {
+                    case Kind.int.rawValue: p = Self.writeDecimal(v, at: p)
+                    case Kind.text.rawValue:
+                        let length = Int(v & 0xFFFF_FFFF)
+                        if length > 0 { p.update(from: arena.baseAddress! + Int(v >> 32), count: length) }
+                        p += length
+                    case Kind.newText.rawValue: p = Self.writeDecimal(texts.newID(Int(v)), at: p)
+                    default: p[0] = 0x5C; p[1] = 0x4E; p += 2   // \N
+                    }
+                    i += 1
                 }
-                i += 1
+                p.pointee = 0x0A
+                p += 1
+                out.commit(p - start)
             }
-            out.append(0x0A)
         }
-        try send(&out)
     }
 
     /// Forgets the waiting rows (written, or rolled back).
     func removeAll() {
-        cells.removeAll(keepingCapacity: true)
         rows = 0
+        arena.removeAll(keepingCapacity: true)
         pendingByID.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes `v` in decimal at `p`; returns the end.
+    @inline(__always) static func writeDecimal(_ v: Int64, at p: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = p
+        if v < 0 { p.pointee = 0x2D; p += 1 }
+        var n = v.magnitude
+        var digits = 1
+        var t = n
+        while t >= 10 { t /= 10; digits += 1 }
+        var q = p + digits
+        repeat {
+            q -= 1
+            q.pointee = UInt8(48 + n % 10)
+            n /= 10
+        } while n > 0
+        return p + digits
     }
 
     static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
@@ -140,15 +231,18 @@ final class PostgresRowBuffer {
             return true
         }
         if done { return }
-        for b in s.utf8 {
-            switch b {
-            case 0x5C: out.append(0x5C); out.append(0x5C)
-            case 0x09: out.append(0x5C); out.append(0x74)
-            case 0x0A: out.append(0x5C); out.append(0x6E)
-            case 0x0D: out.append(0x5C); out.append(0x72)
-            case 0x00: break
-            default: out.append(b)
-            }
+        for b in s.utf8 { appendEscaped(b, to: &out) }
+    }
+
+    /// One byte as `appendEscaped(_:to:)` writes it.
+    @inline(__always) static func appendEscaped(_ b: UInt8, to out: inout [UInt8]) {
+        switch b {
+        case 0x5C: out.append(0x5C); out.append(0x5C)
+        case 0x09: out.append(0x5C); out.append(0x74)
+        case 0x0A: out.append(0x5C); out.append(0x6E)
+        case 0x0D: out.append(0x5C); out.append(0x72)
+        case 0x00: break
+        default: out.append(b)
         }
     }
 }

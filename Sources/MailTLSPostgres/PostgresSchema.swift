@@ -26,6 +26,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(version: 4, name: "v4: compact base tables behind views, rollups, sources per ingesting host",
                   statements: v4),
+        Migration(version: 5, name: "v5: BRIN indexes on the base tables' ts", statements: v5),
     ]
 
     static var version: Int { migrations.last!.version }
@@ -59,6 +60,16 @@ enum PostgresSchema {
         s.append(ingestState)
         s.append(ingestRuns)
         return s
+    }
+
+    /// The base tables' ts indexes become BRIN. Rows go in in time order (each source's lines are),
+    /// so block ranges find a time window as a B-tree does for the reports' `since <= ts < until`;
+    /// keeping a B-tree current was a quarter of the server's work in a bulk load (docs/fleet.md:
+    /// `psql \copy` of a 200 MiB log's rows, server CPU 2.3-2.6 s with it, 1.7-1.8 s without).
+    static var v5: [String] {
+        CompactRows.tables.flatMap { t in
+            ["DROP INDEX \(t.base)_ts", "CREATE INDEX \(t.base)_ts ON \(t.base) USING brin (ts)"]
+        }
     }
 
     static let texts = """

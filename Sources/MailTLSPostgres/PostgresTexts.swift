@@ -6,84 +6,185 @@
 /// it (so the cache survives a rollback). Values are added in sorted batches (`INSERT … SELECT
 /// unnest($1) ORDER BY 1 ON CONFLICT DO NOTHING RETURNING`), so two writers adding overlapping
 /// batches lock them in the same order; the values another writer added first are then read back.
-/// The cache is bounded: past `cacheLimit` values it starts again empty.
+/// The cache (`TextIDCache`) is bounded: when full it starts again empty.
+///
+/// Values not cached are noted as rows are built (`noteNew`) and sent `earlyBatch` at a time without
+/// waiting (`PostgresConnection.send`): the server adds them while the writer goes on, and the flush
+/// (`resolveNew`) mostly collects ids that are ready instead of waiting a round trip for them all.
 final class PostgresTexts {
-    static let cacheLimit = 262_144
+    /// New values sent at once while rows are built (512 for the writer's default flushes; fewer for
+    /// small flushes, so tests with tiny flushes send early too).
+    let earlyBatch: Int
+    static let insertSQL = """
+        INSERT INTO texts(value) SELECT v FROM unnest($1::text[]) AS v ORDER BY v COLLATE "C"
+        ON CONFLICT (value) DO NOTHING RETURNING id, value
+        """
+    static let selectSQL = "SELECT id, value FROM texts WHERE value = ANY($1::text[])"
     private let connection: PostgresConnection
-    private var ids: [String: Int64] = [:]
-    /// Values set in rows while not cached (`noteNew`), resolved by `resolveNew` at the flush.
-    private var new = Set<String>()
+    private let ids = TextIDCache()
+    /// Values set in rows while not cached (`noteNew`), each once, in the order first set; their ids
+    /// (`newIDs`, same order) come from `resolveNew` at the flush.
+    private var new: [String] = []
+    private var newIndex: [String: Int] = [:]
+    private var newIDs: [Int64] = []
+    /// `new[..<sentCount]` are sent (`inFlight`, not collected yet) or resolved (`resolved`).
+    private var sentCount = 0
+    private var inFlight: [String] = []
+    private var resolved: [String: Int64] = [:]
+    /// The ids of the values of the last `resolve`: `cachedID` finds them even when the cache filled up
+    /// and started again meanwhile (`StoreCopy`'s `TextIDMap` resolves 20,000 values, then reads them).
+    private var recent: [String: Int64] = [:]
+    /// A failure of an early send, thrown by the next `resolveNew`.
+    private var earlyError: Error?
     /// Round trips to the server so far (for tests and measurements).
     private(set) var lookups = 0
 
-    init(connection: PostgresConnection) {
+    init(connection: PostgresConnection, earlyBatch: Int = 512) {
         self.connection = connection
+        self.earlyBatch = max(1, earlyBatch)
     }
 
-    func cachedID(_ s: String) -> Int64? { ids[s] }
+    @inline(__always) func cachedID(_ s: String) -> Int64? { ids.id(s) ?? recent[s] }
 
-    func noteNew(_ s: String) { new.insert(s) }
+    /// Notes a value not cached; returns its index among the new values (for `newID` after `resolveNew`).
+    func noteNew(_ s: String) -> Int {
+        if let k = newIndex[s] { return k }
+        new.append(s)
+        newIndex[s] = new.count - 1
+        if new.count - sentCount >= earlyBatch { sendEarly() }
+        return new.count - 1
+    }
 
-    /// Resolves every value noted since the last call (all of them cached afterwards).
+    /// Sends the values noted since the last send (collecting the one before).
+    private func sendEarly() {
+        guard earlyError == nil else { return }
+        do {
+            try collectEarly()
+            let batch = Array(new[sentCount...])
+            try connection.send(Self.insertSQL, [Self.arrayLiteral(batch)])
+            lookups += 1
+            inFlight = batch
+            sentCount = new.count
+        } catch {
+            earlyError = error
+        }
+    }
+
+    /// Takes the ids of the values in flight (reading back those another writer added first).
+    private func collectEarly() throws {
+        guard !inFlight.isEmpty else { return }
+        let batch = inFlight
+        inFlight = []
+        var found: [String: Int64] = [:]
+        for row in try connection.collect() { found[row[1]!] = Int64(row[0]!)! }
+        let rest = batch.filter { found[$0] == nil }
+        if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
+        for (v, id) in found {
+            resolved[v] = id
+            ids.insert(v, id: id)
+        }
+    }
+
+    /// Resolves every value noted since the last `clearNew` (cached afterwards, unless the cache
+    /// filled up meanwhile: `newID` does not depend on it).
     func resolveNew() throws {
-        guard !new.isEmpty else { return }
-        try resolve(new, all: true)
+        if let e = earlyError {
+            earlyError = nil
+            throw e
+        }
+        guard newIDs.count < new.count else { return }
+        try collectEarly()
+        if sentCount < new.count {
+            for (v, id) in try resolve(distinct: Array(new[sentCount...])) { resolved[v] = id }
+            sentCount = new.count
+        }
+        newIDs = new.map { resolved[$0]! }
+    }
+
+    /// The id of the new value `k` (`noteNew`'s index), once `resolveNew` has run.
+    @inline(__always) func newID(_ k: Int) -> Int64 { newIDs[k] }
+
+    /// Forgets the new values (their rows are encoded, or rolled back); their ids stay cached.
+    func clearNew() {
+        try? collectEarly()   // after a rollback: the values are added all the same (ids stay valid)
+        earlyError = nil
         new.removeAll(keepingCapacity: true)
+        newIndex.removeAll(keepingCapacity: true)
+        newIDs.removeAll(keepingCapacity: true)
+        resolved.removeAll(keepingCapacity: true)
+        inFlight = []
+        sentCount = 0
     }
 
     /// The id of `s`, asked of the server when it is not cached.
     func id(_ s: String?) throws -> Int64? {
         guard let s else { return nil }
-        if let id = ids[s] { return id }
-        try resolve([s])
-        return ids[s]
+        if let id = ids.id(s) { return id }
+        return try resolve(distinct: [s])[s]
     }
 
-    /// Makes sure every value of `values` is cached, adding the new ones to `texts`.
-    /// `all`: ask for every value (the noted ones): the cache may have been emptied since they were noted.
-    func resolve<S: Sequence>(_ values: S, all: Bool = false) throws where S.Element == String {
+    /// The ids of `values` (repeats allowed), from the cache or else the server, which adds the new ones;
+    /// `cachedID` finds every one of them afterwards, until the next `resolve`. `all`: ask the server
+    /// for every value, cached or not.
+    @discardableResult
+    func resolve<S: Sequence>(_ values: S, all: Bool = false) throws -> [String: Int64] where S.Element == String {
+        var found: [String: Int64] = [:]
         var missing = Set<String>()
-        for v in values where all || ids[v] == nil { missing.insert(v) }
-        guard !missing.isEmpty else { return }
-        if ids.count + missing.count > Self.cacheLimit { ids.removeAll(keepingCapacity: true) }
-        let sorted = missing.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let array = Self.arrayLiteral(sorted)
+        for v in values where found[v] == nil {
+            if !all, let id = ids.id(v) { found[v] = id } else { missing.insert(v) }
+        }
+        if !missing.isEmpty { found.merge(try resolve(distinct: Array(missing))) { a, _ in a } }
+        recent = found
+        return found
+    }
+
+    /// Asks the server for the ids of `values` (all distinct), adding the new ones to `texts`, and caches them.
+    /// The server sorts them before inserting, so writers adding overlapping batches lock in one order.
+    private func resolve(distinct values: [String]) throws -> [String: Int64] {
+        var found: [String: Int64] = [:]
+        found.reserveCapacity(values.count)
+        guard !values.isEmpty else { return found }
         lookups += 1
-        for row in try connection.query("""
-            INSERT INTO texts(value) SELECT v FROM unnest($1::text[]) AS v ORDER BY v COLLATE "C"
-            ON CONFLICT (value) DO NOTHING RETURNING id, value
-            """, [array]) {
-            ids[row[1]!] = Int64(row[0]!)!
+        for row in try connection.query(Self.insertSQL, [Self.arrayLiteral(values)]) {
+            found[row[1]!] = Int64(row[0]!)!
         }
-        let rest = sorted.filter { ids[$0] == nil }
-        guard !rest.isEmpty else { return }
+        let rest = values.filter { found[$0] == nil }
+        if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
+        for (v, id) in found { ids.insert(v, id: id) }
+        recent = found
+        return found
+    }
+
+    /// The ids of values already in `texts` (added by another writer, or earlier).
+    private func select(_ values: [String]) throws -> [String: Int64] {
         lookups += 1
-        for row in try connection.query("SELECT id, value FROM texts WHERE value = ANY($1::text[])",
-                                        [Self.arrayLiteral(rest)]) {
-            ids[row[1]!] = Int64(row[0]!)!
+        var found: [String: Int64] = [:]
+        for row in try connection.query(Self.selectSQL, [Self.arrayLiteral(values)]) {
+            found[row[1]!] = Int64(row[0]!)!
         }
-        if let lost = rest.first(where: { ids[$0] == nil }) {
-            throw PostgresError.statement(message: "text not found after insert: \(lost)", sqlState: nil,
-                                          sql: "SELECT id, value FROM texts WHERE value = ANY($1::text[])")
+        if let lost = values.first(where: { found[$0] == nil }) {
+            throw PostgresError.statement(message: "text not found after insert: \(lost)", sqlState: nil, sql: Self.selectSQL)
         }
+        return found
     }
 
     /// A PostgreSQL array literal of text: `{"a","b\"c"}` (NUL left out, as COPY does).
     static func arrayLiteral(_ values: [String]) -> String {
-        var out = "{"
+        var out: [UInt8] = [0x7B]
+        out.reserveCapacity(values.reduce(2) { $0 + $1.utf8.count + 3 })
         for (i, v) in values.enumerated() {
-            if i > 0 { out += "," }
-            out += "\""
-            for ch in v.unicodeScalars {
-                switch ch {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\0": break
-                default: out.unicodeScalars.append(ch)
+            if i > 0 { out.append(0x2C) }
+            out.append(0x22)
+            for b in v.utf8 {
+                switch b {
+                case 0x22, 0x5C: out.append(0x5C); out.append(b)
+                case 0x00: break
+                default: out.append(b)
                 }
             }
-            out += "\""
+            out.append(0x22)
         }
-        return out + "}"
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
     }
 }

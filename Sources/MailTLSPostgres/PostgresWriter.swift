@@ -11,19 +11,28 @@ import MailTLSStore
 /// transaction (`begin`/`commit`/`rollback`), as with `StoreWriter`: one per committed part, with the
 /// source's checkpoint (`PostgresStore.updateSource`) in it.
 ///
+/// Every `flushRows` rows the waiting rows are encoded and handed to a `CopySender`, which COPYs them
+/// on a thread of its own while the next rows are built: the server inserts while the client works.
+/// `flush` (and `commit`) wait until everything is sent, so after it the caller may use the
+/// connection; a single thread must call the writer's methods.
+///
 /// A linker number must have been seen by this writer to be placed: a session opened in an earlier run
 /// is placed when that run's `idState` was saved with the linker's state and handed to `restore`;
 /// otherwise references to it are left NULL and its certificate is counted as an orphan.
 public final class PostgresWriter {
-    /// Rows kept before they are sent, whatever the part (about 20 MiB of COPY text).
-    public static let defaultFlushRows = 100_000
+    /// Rows kept before they are encoded and handed to the sending thread (about 5 MiB of COPY text;
+    /// two such flushes are in flight at most). Smaller flushes let the server start sooner; each
+    /// costs a round trip for new texts and a COPY per table (docs/fleet.md).
+    public static let defaultFlushRows = 32_768
     let flushRows: Int
 
     let store: PostgresStore
     var connection: PostgresConnection { store.connection }
-    /// The dictionary's own connection (autocommit).
+    /// The dictionary's and the id sequences' own connection (autocommit): the writer's thread uses
+    /// it while the sending thread COPYs on `connection`.
     private let textConnection: PostgresConnection
     private let texts: PostgresTexts
+    private let sender: CopySender
     private let sessions: PostgresRowBuffer
     private let messages: PostgresRowBuffer
     private let deliveries: PostgresRowBuffer
@@ -50,7 +59,7 @@ public final class PostgresWriter {
         self.store = store
         self.flushRows = flushRows
         textConnection = try PostgresConnection(url: store.url)
-        let texts = PostgresTexts(connection: textConnection)
+        let texts = PostgresTexts(connection: textConnection, earlyBatch: min(512, flushRows / 64))
         self.texts = texts
         func buffer(_ base: String) -> PostgresRowBuffer {
             PostgresRowBuffer(CompactRows.tables.first { $0.base == base }!, texts: texts)
@@ -60,11 +69,14 @@ public final class PostgresWriter {
         deliveries = buffer("delivery_rows")
         auth = buffer("auth_rows")
         failures = buffer("failure_rows")
-        sessionIDs = RowIDBlocks(sequence: "session_rows_ids", connection: store.connection)
-        messageIDs = RowIDBlocks(sequence: "message_rows_ids", connection: store.connection)
-        deliveryIDs = RowIDBlocks(sequence: "delivery_rows_ids", connection: store.connection)
-        authIDs = RowIDBlocks(sequence: "auth_rows_ids", connection: store.connection)
-        failureIDs = RowIDBlocks(sequence: "failure_rows_ids", connection: store.connection)
+        // nextval is not transactional: any connection gives the same blocks, and this one is free
+        // while the sending thread COPYs on the store's.
+        sessionIDs = RowIDBlocks(sequence: "session_rows_ids", connection: textConnection)
+        messageIDs = RowIDBlocks(sequence: "message_rows_ids", connection: textConnection)
+        deliveryIDs = RowIDBlocks(sequence: "delivery_rows_ids", connection: textConnection)
+        authIDs = RowIDBlocks(sequence: "auth_rows_ids", connection: textConnection)
+        failureIDs = RowIDBlocks(sequence: "failure_rows_ids", connection: textConnection)
+        sender = CopySender(connection: store.connection)
         s = SessionColumns(sessions)
         m = MessageColumns(messages)
         d = DeliveryColumns(deliveries)
@@ -116,35 +128,49 @@ public final class PostgresWriter {
     }
 
     public func rollback() {
+        try? sender.drain()   // the part is given up: a failed COPY's error is the rollback's reason
         for b in buffers { b.removeAll() }
+        texts.clearNew()
         localMail.removeAll()
         rollups.clear()
         connection.rollback()
     }
 
-    /// Sends the waiting rows (COPY, one per table), their new dictionary values first.
+    /// Sends the waiting rows (COPY, one per table), their new dictionary values first, and waits
+    /// until everything is sent: the caller may then use the connection.
     public func flush() throws {
+        try handOver()
+        let start = ContinuousClock.now
+        defer { flushTime += ContinuousClock.now - start }
+        try sender.drain()
+    }
+
+    /// Resolves the new dictionary values, encodes the waiting rows and hands them to the sending thread.
+    private func handOver() throws {
         guard buffers.contains(where: { $0.rows > 0 }) else { return }
         let start = ContinuousClock.now
         defer { flushTime += ContinuousClock.now - start }
-        let resolveStart = ContinuousClock.now
         try texts.resolveNew()
-        textTime += ContinuousClock.now - resolveStart
-        var data: [UInt8] = []
-        data.reserveCapacity(300 << 10)
+        textTime += ContinuousClock.now - start
+        var parts: [CopySender.Part] = []
         for b in buffers where b.rows > 0 {
-            try connection.copy(into: b.table.base, columns: b.columns) { send in
-                try b.encode(into: &data) { piece in
-                    try piece.withUnsafeBytes { try send($0) }
-                    piece.removeAll(keepingCapacity: true)
-                }
-            }
+            let bytes = sender.spareBytes()
+            b.encode(into: bytes)
             b.removeAll()
+            parts.append(CopySender.Part(table: b.table.base, columns: b.columns, bytes: bytes))
         }
+        texts.clearNew()
+        sender.send(parts)
     }
 
     private func flushIfFull() throws {
-        if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows { try flush() }
+        if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows { try handOver() }
+    }
+
+    /// Runs an UPDATE of rows already handed over, on the sending thread after their COPY (an error
+    /// comes out of the next flush or commit).
+    private func update(_ sql: String, _ parameters: [String?]) throws {
+        sender.query(sql, parameters)
     }
 
     private func relay(_ b: PostgresRowBuffer, _ row: Int, peer: Int, _ relay: Relay?) -> Bool {
@@ -183,13 +209,13 @@ public final class PostgresWriter {
         let template = String(decoding: bytes[..<range.lowerBound], as: UTF8.self) + "\u{01}"
             + String(decoding: bytes[range.upperBound...], as: UTF8.self)
         b.set(row, column, dictionary: template)
-        b.set(row, column + 1, text: String(decoding: bytes[range], as: UTF8.self))
+        b.set(row, column + 1, text: bytes[range])
     }
 
     /// What the SQL of `.failureCompletion` does, on a row still waiting.
     private func complete(_ row: Int, _ c: FailureCompletion) {
         let b = failures
-        func isNull(_ column: Int) -> Bool { if case .null = b.cell(row, column) { return true } else { return false } }
+        func isNull(_ column: Int) -> Bool { b.isNull(row, column) }
         if isNull(f.peer) && isNull(f.peer + 1) { b.set(row, f.loopback, c.relay?.isLoopback ?? false) }
         if let relay = c.relay {
             if isNull(f.peer) { b.set(row, f.peer, dictionary: relay.peer) }
@@ -238,7 +264,7 @@ public final class PostgresWriter {
                 sessions.set(row, s.certIssuer, dictionary: c.issuer)
                 sessions.set(row, s.verifymsg, dictionary: c.verifyMessage)
             } else {
-                try connection.query("UPDATE session_rows SET cert_subject = $1, cert_issuer = $2, verifymsg = $3 WHERE id = $4",
+                try update("UPDATE session_rows SET cert_subject = $1, cert_issuer = $2, verifymsg = $3 WHERE id = $4",
                                      [try texts.id(c.subject).map(String.init), try texts.id(c.issuer).map(String.init),
                                       try texts.id(c.verifyMessage).map(String.init), String(id)])
             }
@@ -305,14 +331,12 @@ public final class PostgresWriter {
         case .deliveryCompletion(let c):
             guard let id = deliveryIDs.knownGlobal(c.deliveryID) else { break }
             if let row = deliveries.pendingRow(withID: id) {
-                if case .text(let old) = deliveries.cell(row, d.recipients) {
-                    deliveries.set(row, d.recipients, text: old + "," + c.recipients)
-                }
-                if case .int(let n) = deliveries.cell(row, d.nrcpts) {
+                deliveries.append(row, d.recipients, separator: 0x2C, c.recipients)
+                if let n = deliveries.int(row, d.nrcpts) {
                     deliveries.set(row, d.nrcpts, n + Int64(c.recipientCount))
                 }
             } else {
-                try connection.query(
+                try update(
                     "UPDATE delivery_rows SET recipients = recipients || ',' || $1, nrcpts = nrcpts + $2 WHERE id = $3",
                     [c.recipients, String(c.recipientCount), String(id)])
             }
@@ -368,7 +392,7 @@ public final class PostgresWriter {
             }
             let ids = [try texts.id(c.relay?.peer), try texts.id(c.relay?.ip), try texts.id(c.relay?.raw),
                        try texts.id(c.ruleset), try texts.id(c.rulesetArg), try texts.id(c.reject)].map { $0.map(String.init) }
-            try connection.query("""
+            try update("""
                 UPDATE failure_rows SET loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL THEN $1 ELSE loopback END,
                     peer = coalesce(peer, $2), peer_ip = coalesce(peer_ip, $3), relay = coalesce(relay, $4),
                     ruleset = coalesce($5, ruleset), ruleset_arg = coalesce($6, ruleset_arg), reject = coalesce($7, reject)

@@ -13,6 +13,19 @@ struct PostgresConnectionTests {
         #expect(rows == [["a'b\"c\\d", nil, "42"]])
     }
 
+    /// `send` does not wait; a statement run before `collect` waits for it, and `collect` still gets its rows.
+    @Test func aSentStatementIsCollectedAfterOtherStatements() throws {
+        let db = try PostgresTestServer.database()
+        let c = try PostgresConnection(url: db.url)
+        try c.send("SELECT $1::bigint + 1", ["41"])
+        #expect(try c.query("SELECT 'between'") == [["between"]])
+        #expect(try c.collect() == [["42"]])
+        #expect(try c.collect() == [])
+        try c.send("SELECT 1 / 0")
+        #expect { _ = try c.collect() } throws: { ($0 as? PostgresError)?.sqlState == "22012" }
+        #expect(try c.query("SELECT 2") == [["2"]])
+    }
+
     @Test func aFailedStatementNamesItsSQLAndState() throws {
         let db = try PostgresTestServer.database()
         let c = try PostgresConnection(url: db.url)

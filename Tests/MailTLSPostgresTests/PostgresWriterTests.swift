@@ -9,14 +9,16 @@ import Testing
 /// for row, the same rollups and local-mail counts, for the same input.
 @Suite(.enabled(if: PostgresTestServer.enabled, "no PostgreSQL server: set MAILTLS_TEST_PG (scripts/pg-test-server)"))
 struct PostgresWriterTests {
-    /// Every sample log, one source each, through one parser and linker, into both stores.
-    @Test func samplesGiveTheSQLiteStoresViewsRollupsAndLocalMail() throws {
+    /// Every sample log, one source each, through one parser and linker, into both stores; with flushes
+    /// of 5 rows too, so rows are sent by the sending thread while later lines change them (UPDATEs).
+    @Test(arguments: [PostgresWriter.defaultFlushRows, 5])
+    func samplesGiveTheSQLiteStoresViewsRollupsAndLocalMail(flushRows: Int) throws {
         let db = try PostgresTestServer.database()
         let dir = try TempDir()
         let sqlite = try Store(path: dir.path("mailtls.db"))
         let sw = try StoreWriter(store: sqlite)
         let pg = try PostgresStore(url: db.url)
-        let pw = try PostgresWriter(store: pg)
+        let pw = try PostgresWriter(store: pg, flushRows: flushRows)
         var feed = LogFeed()
         for (i, log) in try LogFeed.sampleLogs().enumerated() {
             let sqliteSource = try sqlite.insertSource(SourceRecord(path: log.path))
@@ -91,7 +93,12 @@ struct PostgresWriterTests {
         let db = try PostgresTestServer.database()
         _ = try PostgresStore(url: db.url)
         let again = try PostgresStore(url: db.url)
-        #expect(try again.appliedVersions() == [PostgresStore.version])
+        #expect(try again.appliedVersions() == PostgresSchema.migrations.map(\.version))
+        #expect(try again.appliedVersions().last == PostgresStore.version)
+        // v5: the ts indexes are BRIN.
+        #expect(try again.connection.query("""
+            SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%_rows_ts' AND indexdef LIKE '%USING brin (ts)%'
+            """) == [[String(CompactRows.tables.count)]])
         try again.connection.execute("INSERT INTO schema_migrations(version, name) VALUES (99, 'from the future')")
         #expect {
             _ = try PostgresStore(url: db.url)
