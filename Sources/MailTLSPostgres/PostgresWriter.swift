@@ -20,10 +20,11 @@ import MailTLSStore
 /// is placed when that run's `idState` was saved with the linker's state and handed to `restore`;
 /// otherwise references to it are left NULL and its certificate is counted as an orphan.
 public final class PostgresWriter {
-    /// Rows kept before they are encoded and handed to the sending thread (about 5 MiB of COPY text;
+    /// Rows kept before they are encoded and handed to the sending thread (about 1.5 MiB of COPY text;
     /// two such flushes are in flight at most). Smaller flushes let the server start sooner; each
-    /// costs a round trip for new texts and a COPY per table (docs/fleet.md).
-    public static let defaultFlushRows = 32_768
+    /// costs a round trip for new texts and a COPY per table (docs/fleet.md). 32,768 took the ingest
+    /// to 90 MiB of peak RSS; 8,192 keeps it within the 64 MiB every ingest keeps to.
+    public static let defaultFlushRows = 8_192
     let flushRows: Int
 
     let store: PostgresStore
@@ -164,8 +165,16 @@ public final class PostgresWriter {
     }
 
     private func flushIfFull() throws {
-        if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows { try handOver() }
+        if sessions.rows + messages.rows + deliveries.rows + auth.rows + failures.rows >= flushRows
+            || sessions.textBytes + messages.textBytes + deliveries.textBytes + auth.textBytes + failures.textBytes >= Self.flushTextBytes {
+            try handOver()
+        }
     }
+
+    /// Rows are also handed over at this many bytes of text kept in them: real rows keep a few dozen
+    /// bytes, but lines of fields each cut to its limit keep kilobytes, and 8,192 of those, two flushes
+    /// in flight, would take the ingest past its 64 MiB (docs/parsing-limits.md).
+    static let flushTextBytes = 2 << 20
 
     /// Runs an UPDATE of rows already handed over, on the sending thread after their COPY (an error
     /// comes out of the next flush or commit).

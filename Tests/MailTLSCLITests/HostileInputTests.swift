@@ -152,6 +152,25 @@ import Testing
         print("hostile input '\(c)': peak RSS \(run.maxRSSKiB / 1024) MiB, ingest \(String(format: "%.1f", run.seconds)) s, file \(String(format: "%.1f", generated.timeIntervalSince(started))) s")
     }
 
+    /// The same inputs into a PostgreSQL store: its writer's buffers keep within the same bound.
+    @Test("hostile input into PostgreSQL: exit 0, peak RSS within 64 MiB", .enabled(if: PostgresTestServer.enabled),
+          arguments: cases)
+    func hostileIntoPostgreSQL(_ c: Case) async throws {
+        let dir = try Scratch()
+        let log = dir.path("hostile.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try c.write(out)
+        try out.close()
+        let db = try PostgresTestServer.database()
+        let run = try await MeasuredRun.run(ingestArgs(db.url.text, [log]), in: dir)
+        #expect(run.exitStatus == 0 && !run.signaled, "\(c): \(run)")
+        let summary = run.stderr.split(separator: "\n").first { $0.hasPrefix("mailtls: 1 file") } ?? ""
+        for e in c.expect { #expect(summary.contains(e), "\(c): summary lacks '\(e)': \(run)") }
+        #expect(run.maxRSSKiB <= Self.maxRSSKiB, "\(c): peak RSS \(run.maxRSSKiB) KiB")
+        print("hostile input '\(c)' into PostgreSQL: peak RSS \(run.maxRSSKiB / 1024) MiB, ingest \(String(format: "%.1f", run.seconds)) s")
+    }
+
     /// The lines of `Samples/*.log`, as bytes.
     static func sampleLines() throws -> [[UInt8]] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
