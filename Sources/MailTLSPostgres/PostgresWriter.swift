@@ -20,11 +20,12 @@ import MailTLSStore
 /// is placed when that run's `idState` was saved with the linker's state and handed to `restore`;
 /// otherwise references to it are left NULL and its certificate is counted as an orphan.
 public final class PostgresWriter {
-    /// Rows kept before they are encoded and handed to the sending thread (about 1.5 MiB of COPY text;
+    /// Rows kept before they are encoded and handed to the sending thread (under 1 MiB of COPY text;
     /// two such flushes are in flight at most). Smaller flushes let the server start sooner; each
     /// costs a round trip for new texts and a COPY per table (docs/fleet.md). 32,768 took the ingest
-    /// to 90 MiB of peak RSS; 8,192 keeps it within the 64 MiB every ingest keeps to.
-    public static let defaultFlushRows = 8_192
+    /// to 90 MiB of peak RSS on a 50 MiB log, 8,192 to 67 MiB; 4,096 keeps it within the 64 MiB every
+    /// ingest keeps to (63 MiB, as the SQLite ingest).
+    public static let defaultFlushRows = 4_096
     let flushRows: Int
 
     let store: PostgresStore
