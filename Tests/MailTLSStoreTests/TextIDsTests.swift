@@ -57,4 +57,51 @@ import Testing
         #expect(try store.database.scalarInt("SELECT count(*) FROM tls_sessions WHERE host = 'out1' AND peer = 'mx2.example.net'") == 1)
         #expect(try store.database.scalarInt("SELECT count(*) FROM session_rows r WHERE NOT EXISTS (SELECT 1 FROM texts t WHERE t.id = r.host)") == 0)
     }
+
+    /// The identity cache in front of the byte cache: the same text in another String instance, a
+    /// String changed after it was looked up, and more Strings than it has slots all get their text's id.
+    @Test func stringIdentityCacheGivesTheTextsID() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        // Four times as many Strings as slots, short (inline), medium and too long to be cached.
+        let n = 4 * TextIDs.identitySlotCount
+        func text(_ i: Int) -> String {
+            switch i % 3 {
+            case 0: return "h\(i)"
+            case 1: return "relay-\(i).mail.example.net"
+            default: return String(repeating: "x", count: TextIDs.identityMaxBytes) + "\(i)"
+            }
+        }
+        var ids: [Int64] = []
+        try store.database.transaction {
+            // Two separately built Strings (own storage each) with one text: one id.
+            let a = String(repeating: "mx", count: 12) + ".example.org"
+            let b = String(repeating: "mx", count: 12) + ".example.org"
+            let id = try #require(try texts.id(a))
+            #expect(try texts.id(b) == id)
+            // A String changed after its lookup (the cache holds a reference, so the change makes new
+            // storage) is another text.
+            var c = String(repeating: "z", count: 20)
+            let before = try #require(try texts.id(c))
+            c.append("!")
+            let after = try #require(try texts.id(c))
+            #expect(after != before)
+            #expect(try texts.id(String(repeating: "z", count: 20)) == before)
+            // Ids agree with a second pass, over the same instances and over new ones.
+            let strings = (0..<n).map(text)
+            for s in strings { ids.append(try #require(try texts.id(s))) }
+            for i in stride(from: n - 1, through: 0, by: -7) {
+                #expect(try texts.id(strings[i]) == ids[i])
+                #expect(try texts.id(text(i)) == ids[i])
+            }
+        }
+        #expect(Set(ids).count == n)
+        let s = try store.database.prepare("SELECT value FROM texts WHERE id = ?")
+        for i in stride(from: 0, to: n, by: 1013) {
+            s.bind(1, ids[i])
+            #expect(try s.step() && s.string(0) == text(i))
+            s.reset()
+        }
+    }
 }
