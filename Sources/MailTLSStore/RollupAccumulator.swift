@@ -69,14 +69,40 @@ public final class RollupAccumulator {
 
     public init() {}
 
+    /// The `texts` ids of a session's text key fields, for `add(session:of:local:ids:)`.
+    package struct SessionTextIDs {
+        package var host: Int64, version: Int64, verify: Int64, cipher: Int64
+        /// nil where the session has no peer.
+        package var peer: Int64?
+        package init(host: Int64, version: Int64, verify: Int64, cipher: Int64, peer: Int64?) {
+            (self.host, self.version, self.verify, self.cipher, self.peer) = (host, version, verify, cipher, peer)
+        }
+    }
+
     /// Counts the `tls_sessions` row of `r`, whose event is `s`. `local` is the row's `loopback` value,
     /// which the writer has just computed (here and below).
-    package func add(session s: TLSSession, of r: LogRecord, local: Bool) {
+    ///
+    /// `ids`, when the caller has them (the SQLite writer has just looked them up for the row): the
+    /// keys are hashed from these integers instead of from the five Strings' bytes (half the cost of
+    /// counting a session; callgrind). Ids stand for their text one to one, so the keys compared stay
+    /// the same. One accumulator must be given ids for every session or for none, since the hash
+    /// picks the slot a key is looked for in.
+    package func add(session s: TLSSession, of r: LogRecord, local: Bool, ids: SessionTextIDs? = nil) {
         let bits = s.cipherBits ?? -1
         let day = Self.day(r.time), role = s.role.rawValue, peer = s.relay.peer ?? ""
-        let common = FastHash.of(Int64(bits) &* 4 &+ Self.flags(local, s.role == .server),
-                                 FastHash.of(s.cipher, FastHash.of(r.host)))
-        sessions.add(r.time, hash: FastHash.of(day, FastHash.of(s.verify, FastHash.of(s.version, common)))) {
+        let flags = Int64(bits) &* 4 &+ Self.flags(local, s.role == .server)
+        let common: UInt64, versionVerify: UInt64, peerHash: UInt64
+        if let ids {
+            common = FastHash.of(flags, FastHash.of(ids.cipher, FastHash.of(ids.host, 0)))
+            versionVerify = FastHash.of(ids.verify, FastHash.of(ids.version, common))
+            // No peer and an empty one are one key of `rollup_peer_ciphers` (peer ''): one hash.
+            peerHash = FastHash.of(peer.isEmpty ? -1 : ids.peer ?? -1, 0)
+        } else {
+            common = FastHash.of(flags, FastHash.of(s.cipher, FastHash.of(r.host)))
+            versionVerify = FastHash.of(s.verify, FastHash.of(s.version, common))
+            peerHash = FastHash.of(peer)
+        }
+        sessions.add(r.time, hash: FastHash.of(day, versionVerify)) {
             $0.day == day && $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.version == s.version
                 && $0.verify == s.verify && $0.role == role && $0.host == r.host
         } make: {
@@ -84,15 +110,14 @@ public final class RollupAccumulator {
                        cipher: s.cipher, bits: bits)
         }
         let peerOrNil = s.relay.peer
-        let versionVerify = FastHash.of(s.verify, FastHash.of(s.version, common))
-        peerSessions.add(r.time, hash: FastHash.of(day, FastHash.of(peer, versionVerify))) {
+        peerSessions.add(r.time, hash: FastHash.of(day, FastHash.of(Int64(bitPattern: peerHash), versionVerify))) {
             $0.day == day && $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peerOrNil
                 && $0.version == s.version && $0.verify == s.verify && $0.role == role && $0.host == r.host
         } make: {
             PeerSessionKey(day: day, host: r.host, role: role, local: local, peer: peerOrNil, version: s.version,
                            verify: s.verify, cipher: s.cipher, bits: bits)
         }
-        peerCiphers.add(r.time, hash: FastHash.of(peer, common)) {
+        peerCiphers.add(r.time, hash: FastHash.of(Int64(bitPattern: peerHash), common)) {
             $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peer && $0.role == role
                 && $0.host == r.host
         } make: {

@@ -86,6 +86,12 @@ final class TextIDs {
     @inline(__always)
     func id(_ text: String?) throws -> Int64? {
         guard let text else { return nil }
+        return try id(text)
+    }
+
+    /// The id of `text` (see `id(_:)` for an optional).
+    @inline(__always)
+    func id(_ text: String) throws -> Int64 {
         let bits = unsafeBitCast(text, to: StringBits.self)
         let mixed = ((bits.low &* 0x9E37_79B9_7F4A_7C15) ^ bits.high) &* 0xFF51_AFD7_ED55_8CCD
         let slot = Int(truncatingIfNeeded: mixed >> Self.identityShift)
