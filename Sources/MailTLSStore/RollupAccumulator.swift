@@ -34,6 +34,9 @@ public final class RollupAccumulator {
         package var day: Int64; package var host: String; package var role: String; package var local: Bool
         package var peer: String?
         package var version: String; package var verify: String; package var cipher: String; package var bits: Int
+        /// The `texts` ids of its texts when the writer gave them (`add(session:of:local:ids:)`): the
+        /// table stores ids, which `flush(into:)` then binds instead of looking each text up.
+        package var ids: SessionTextIDs? = nil
     }
     package struct TrafficKey {
         package var day: Int64; package var host: String; package var inbound: Bool; package var local: Bool
@@ -71,11 +74,12 @@ public final class RollupAccumulator {
 
     /// The `texts` ids of a session's text key fields, for `add(session:of:local:ids:)`.
     package struct SessionTextIDs {
-        package var host: Int64, version: Int64, verify: Int64, cipher: Int64
+        package var host: Int64, role: Int64, version: Int64, verify: Int64, cipher: Int64
         /// nil where the session has no peer.
         package var peer: Int64?
-        package init(host: Int64, version: Int64, verify: Int64, cipher: Int64, peer: Int64?) {
-            (self.host, self.version, self.verify, self.cipher, self.peer) = (host, version, verify, cipher, peer)
+        package init(host: Int64, role: Int64, version: Int64, verify: Int64, cipher: Int64, peer: Int64?) {
+            (self.host, self.role, self.version, self.verify, self.cipher, self.peer) =
+                (host, role, version, verify, cipher, peer)
         }
     }
 
@@ -115,7 +119,7 @@ public final class RollupAccumulator {
                 && $0.version == s.version && $0.verify == s.verify && $0.role == role && $0.host == r.host
         } make: {
             PeerSessionKey(day: day, host: r.host, role: role, local: local, peer: peerOrNil, version: s.version,
-                           verify: s.verify, cipher: s.cipher, bits: bits)
+                           verify: s.verify, cipher: s.cipher, bits: bits, ids: ids)
         }
         peerCiphers.add(r.time, hash: FastHash.of(Int64(bitPattern: peerHash), common)) {
             $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peer && $0.role == role
@@ -212,7 +216,13 @@ public final class RollupAccumulator {
             s2.bind(6, k.bits); s2.bind(7, c.n); bindTime(s2, 8, c.first); bindTime(s2, 9, c.last)
             try s2.run()
         }
-        // Text values as their ids in texts (there since the rows that hold them were written); 0 for none.
+        // Text values as their ids in texts; 0 for none. The writer's keys carry them; others are looked
+        // up (there since the rows that hold them were written).
+        let s7 = try db.prepare("""
+            INSERT INTO rollup_peer_sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,
+                first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
+            """)
         let s6 = try db.prepare("""
             INSERT INTO rollup_peer_sessions VALUES (?, (SELECT id FROM texts WHERE value = ?),
                 (SELECT id FROM texts WHERE value = ?), ?, ifnull((SELECT id FROM texts WHERE value = ?), 0),
@@ -222,6 +232,13 @@ public final class RollupAccumulator {
                 first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
             """)
         try peerSessions.forEach { k, c in
+            if let ids = k.ids {
+                s7.bind(1, k.day); s7.bind(2, ids.host); s7.bind(3, ids.role); s7.bind(4, k.local)
+                s7.bind(5, ids.peer ?? 0); s7.bind(6, ids.version); s7.bind(7, ids.verify); s7.bind(8, ids.cipher)
+                s7.bind(9, k.bits); s7.bind(10, c.n); s7.bind(11, c.first); s7.bind(12, c.last)
+                try s7.run()
+                return
+            }
             s6.bind(1, k.day); s6.bind(2, k.host); s6.bind(3, k.role); s6.bind(4, k.local); s6.bind(5, k.peer)
             s6.bind(6, k.version); s6.bind(7, k.verify); s6.bind(8, k.cipher); s6.bind(9, k.bits); s6.bind(10, c.n)
             s6.bind(11, c.first); s6.bind(12, c.last)

@@ -128,6 +128,7 @@ public final class StoreWriter {
 
     /// Writes the rows still waiting in the batches (before anything else reads or writes the store).
     public func flush() throws {
+        try texts.flush()
         for b in batches { try b.flush() }
         try localMail.flush()
     }
@@ -218,7 +219,8 @@ public final class StoreWriter {
             b.set(row, 1, r.time)
             b.set(row, 2, host)
             b.set(row, 3, Int64(r.pid))
-            b.set(row, 4, try texts.id(t.role.rawValue))
+            let role = try texts.id(t.role.rawValue)
+            b.set(row, 4, role)
             let local = try relay(b, row, 5, t.relay)
             b.set(row, 8, t.relay.forged)
             let version = try texts.id(t.version), verify = try texts.id(t.verify), cipher = try texts.id(t.cipher)
@@ -238,8 +240,8 @@ public final class StoreWriter {
             b.set(row, 25, t.verifyLogged == t.verify ? nil as Int64? : try texts.id(t.verifyLogged))
             let peer = b.int(row, 5)
             try b.endRow()
-            rollups.add(session: t, of: r, local: local, ids: .init(host: host, version: version, verify: verify,
-                                                                     cipher: cipher, peer: peer))
+            rollups.add(session: t, of: r, local: local, ids: .init(host: host, role: role, version: version,
+                                                                     verify: verify, cipher: cipher, peer: peer))
             counts.sessions += 1
 
         case .certificate(let c):

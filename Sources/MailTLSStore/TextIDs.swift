@@ -1,3 +1,4 @@
+import CSQLite3
 import MailTLSParser
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,13 @@ import Darwin
 /// whatever the number of distinct peers. It must be cleared when a transaction rolls back (`clear`),
 /// since the ids it then holds may no longer exist.
 ///
+/// While the cache holds every value of `texts` (a new store, or one with few values: `load` reads
+/// them all), a value it lacks is new for certain: it gets the id SQLite would give it (the largest
+/// id + 1) at once and waits in a multi-row insert (`BatchInsert`) until `flush`, which the writer
+/// calls before anything reads `texts`. That saves the single-row INSERT OR IGNORE each new value
+/// cost (about 8,400 instructions, the price of two rows). Once the cache has been emptied, values
+/// go in one by one as before.
+///
 /// In front of it sits a smaller cache keyed by the String itself (`id(_:)`): the parser hands the
 /// writer the same String instance for a value it has seen before (its value cache), and a String of
 /// at most 15 bytes holds its bytes inline, so the String's two words identify the text. Finding them
@@ -27,8 +35,21 @@ final class TextIDs {
     /// values, most of them rare (one-off senders, dynamic client names), so the common ones stay cached.
     static let slotCount = 1 << 16
     static let arenaLimit = 3 << 20
+    private let db: Database
     private let find: Statement
     private let insert: Statement
+    /// New values with the ids given to them, waiting to go in (while `state` is `complete`).
+    private let pending: BatchInsert
+    /// Whether the cache holds every value of `texts`.
+    private enum State {
+        /// It does; the next new value gets this id.
+        case complete(nextID: Int64)
+        /// It may not: a value it lacks is looked for in SQLite.
+        case partial
+        /// Not known yet (after `clear`): `load` finds out at the next miss.
+        case unknown
+    }
+    private var state = State.unknown
     /// 0 marks an empty slot (stored hashes have their low bit set).
     private let hashes: UnsafeMutablePointer<UInt64>
     private let ids: UnsafeMutablePointer<Int64>
@@ -51,6 +72,8 @@ final class TextIDs {
     private let identityStrings: UnsafeMutablePointer<String?>
 
     init(_ db: Database) throws {
+        self.db = db
+        pending = try BatchInsert(db, table: "texts", columns: ["id", "value"])
         find = try db.prepare("SELECT id FROM texts WHERE value = ?")
         insert = try db.prepare("INSERT OR IGNORE INTO texts(value) VALUES (?)")
         hashes = .allocate(capacity: Self.slotCount)
@@ -128,11 +151,31 @@ final class TextIDs {
             }
             i = (i + 1) & mask
         }
-        let id = try lookUp(bytes)
+        if case .unknown = state {
+            try load()
+            return try id(bytes: bytes)
+        }
         if count * 4 >= Self.slotCount * 3 || arenaUsed + bytes.count > Self.arenaLimit {
-            clearBytes()
+            try clearBytes()
             i = Int(truncatingIfNeeded: h) & mask
         }
+        let id: Int64
+        if case .complete(let next) = state {
+            id = next
+            state = .complete(nextID: next + 1)
+            let row = pending.beginRow()
+            pending.set(row, 0, id)
+            pending.set(row, 1, bytes: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count))
+            try pending.endRow()
+        } else {
+            id = try lookUp(bytes)
+        }
+        remember(bytes, hash: h, id: id, at: i)
+        return id
+    }
+
+    /// Puts a value into the byte cache at its free slot `i`.
+    private func remember(_ bytes: ByteSpan, hash h: UInt64, id: Int64, at i: Int) {
         if bytes.count > 0 { (arena + arenaUsed).update(from: bytes.base, count: bytes.count) }
         hashes[i] = h
         ids[i] = id
@@ -140,8 +183,34 @@ final class TextIDs {
         lengths[i] = bytes.count
         arenaUsed += bytes.count
         count += 1
-        return id
     }
+
+    /// Reads every value of `texts` into the byte cache when there are few enough (half the cache),
+    /// so that the cache is complete; else leaves it empty and partial.
+    private func load() throws {
+        state = .partial
+        guard let n = try db.scalarInt("SELECT count(*) FROM texts"), n <= Self.slotCount / 2 else { return }
+        let all = try db.prepare("SELECT id, value FROM texts")
+        var maxID: Int64 = 0
+        while try all.step() {
+            let id = all.int64(0)
+            let n = Int(sqlite3_column_bytes(all.handle, 1))
+            let bytes = ByteSpan(UnsafeBufferPointer(start: sqlite3_column_text(all.handle, 1), count: n))
+            guard arenaUsed + n <= Self.arenaLimit / 2 else {
+                try clearBytes()
+                return
+            }
+            let h = FastHash.of(bytes) | 1
+            var i = Int(truncatingIfNeeded: h) & (Self.slotCount - 1)
+            while hashes[i] != 0 { i = (i + 1) & (Self.slotCount - 1) }
+            remember(bytes, hash: h, id: id, at: i)
+            maxID = max(maxID, id)
+        }
+        state = .complete(nextID: maxID + 1)
+    }
+
+    /// Inserts the new values still waiting (before anything else reads `texts`).
+    func flush() throws { try pending.flush() }
 
     /// Adds the value, or finds it when it is there. Values missing from the cache are almost always
     /// new (the cache holds the common ones), so the insert comes first: asking first cost a failed
@@ -157,16 +226,25 @@ final class TextIDs {
         return find.int64(0)
     }
 
-    /// Forgets every cached id (after a rollback: the ids may no longer exist).
+    /// Forgets every cached id and the new values not yet inserted (after a rollback: the ids may no
+    /// longer exist).
     func clear() {
-        clearBytes()
+        pending.discard()
+        hashes.update(repeating: 0, count: Self.slotCount)
+        count = 0
+        arenaUsed = 0
+        state = .unknown
         identityHigh.update(repeating: 0, count: Self.identitySlotCount)
         identityLow.update(repeating: 0, count: Self.identitySlotCount)
         identityStrings.update(repeating: nil, count: Self.identitySlotCount)
     }
 
-    /// Empties the byte cache (when it is full: its ids stay valid, so the identity cache keeps its own).
-    private func clearBytes() {
+    /// Empties the byte cache when it is full (its ids stay valid, so the identity cache keeps its
+    /// own). The values waiting go in first: from now on a value the cache lacks is looked for in
+    /// SQLite, where they must be.
+    private func clearBytes() throws {
+        try pending.flush()
+        state = .partial
         guard count > 0 else { return }
         hashes.update(repeating: 0, count: Self.slotCount)
         count = 0

@@ -14,6 +14,7 @@ import Testing
         #expect(a != b)
         #expect(try texts.id("mx1.example.org") == a)
         #expect(try texts.id(nil as String?) == nil)
+        try texts.flush()   // new values wait in a batch until then
         texts.clear()   // found again in SQLite, not added twice
         #expect(try texts.id("mx1.example.org") == a)
         #expect(try TextIDs(store.database).id("TLSv1.3") == b)
@@ -31,6 +32,7 @@ import Testing
         try store.database.transaction {
             for i in 0..<n { ids.append(try #require(try texts.id("client-\(i).dyn.example.net"))) }
             for i in stride(from: 0, to: n, by: 997) { #expect(try texts.id("client-\(i).dyn.example.net") == ids[i]) }
+            try texts.flush()
         }
         #expect(Set(ids).count == n)
         let s = try store.database.prepare("SELECT value FROM texts WHERE id = ?")
@@ -39,6 +41,38 @@ import Testing
             #expect(try s.step() && s.string(0) == "client-\(i).dyn.example.net")
             s.reset()
         }
+        // A new writer on this store (too many values to read them all): old values keep their ids,
+        // a new one gets the next.
+        let again = try TextIDs(store.database)
+        for i in stride(from: 0, to: n, by: 1021) { #expect(try again.id("client-\(i).dyn.example.net") == ids[i]) }
+        #expect(try again.id("client-new.example.net") == ids.max()! + 1)
+    }
+
+    /// New values wait until `flush`; with few values in `texts`, a new writer reads them all and
+    /// gives a new value the next id; a rollback (`clear`) drops the values still waiting.
+    @Test func newValuesWaitForFlushAndRollbackDropsThem() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        let before = try #require(try store.database.scalarInt("SELECT max(id) FROM texts"))
+        try store.database.execute("BEGIN")
+        let a = try texts.id("smtp.example.org"), b = try texts.id("TLSv1.2")
+        #expect(a == before + 1 && b == before + 2)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE id > \(before)") == 0)
+        try texts.flush()
+        try store.database.execute("COMMIT")
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE id = \(a) AND value = 'smtp.example.org'") == 1)
+        try store.database.execute("BEGIN")
+        let c = try texts.id("rolled.back.example")
+        #expect(c == before + 3)
+        texts.clear()
+        try store.database.execute("ROLLBACK")
+        let other = try TextIDs(store.database)
+        #expect(try other.id("TLSv1.2") == b)
+        #expect(try other.id("smtp.example.org") == a)
+        #expect(try texts.id("rolled.back.example") == before + 3)   // given again, not lost
+        try texts.flush()
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value = 'rolled.back.example'") == 1)
     }
 
     /// A rolled-back writer forgets the ids it cached: they no longer exist.
@@ -95,6 +129,7 @@ import Testing
                 #expect(try texts.id(strings[i]) == ids[i])
                 #expect(try texts.id(text(i)) == ids[i])
             }
+            try texts.flush()
         }
         #expect(Set(ids).count == n)
         let s = try store.database.prepare("SELECT value FROM texts WHERE id = ?")
