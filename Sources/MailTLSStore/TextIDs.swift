@@ -50,15 +50,19 @@ final class TextIDs {
         case unknown
     }
     private var state = State.unknown
-    /// 0 marks an empty slot (stored hashes have their low bit set).
-    private let hashes: UnsafeMutablePointer<UInt64>
-    private let ids: UnsafeMutablePointer<Int64>
-    private let offsets: UnsafeMutablePointer<Int>
-    private let lengths: UnsafeMutablePointer<Int>
+    /// A value's hash, id and place in `arena`, side by side (one cache line per probe). A hash of 0
+    /// marks an empty slot (stored hashes have their low bit set).
+    private struct ByteSlot {
+        var hash: UInt64 = 0
+        var id: Int64 = 0
+        var offset: Int32 = 0
+        var length: Int32 = 0
+    }
+    private let slots: UnsafeMutablePointer<ByteSlot>
     private let arena: UnsafeMutablePointer<UInt8>
     private var arenaUsed = 0
     private var count = 0
-    /// Direct-mapped, by the String's two words (`StringBits`); 0 in `identityHigh` marks an empty
+    /// Direct-mapped, by the String's two words (`StringBits`); 0 in `high` marks an empty
     /// slot (no String has a zero second word: it holds the storage pointer or the inline flags).
     static let identitySlotCount = 1 << identityBits
     static let identityBits = 14
@@ -66,9 +70,15 @@ final class TextIDs {
     /// Longer Strings go straight to the byte cache: an entry keeps its String alive, and this bounds
     /// what the entries can hold (16 K of at most 64 bytes: 1 MiB) whatever the log.
     static let identityMaxBytes = 64
-    private let identityLow: UnsafeMutablePointer<UInt64>
-    private let identityHigh: UnsafeMutablePointer<UInt64>
-    private let identityIDs: UnsafeMutablePointer<Int64>
+    /// A slot's key and id side by side: a hit reads one cache line (three arrays cost three misses a
+    /// lookup on a busy machine's shared cache; perf).
+    private struct IdentitySlot {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var id: Int64 = 0
+    }
+    private let identity: UnsafeMutablePointer<IdentitySlot>
+    /// The Strings the slots name, kept alive (read only on a miss).
     private let identityStrings: UnsafeMutablePointer<String?>
 
     init(_ db: Database) throws {
@@ -76,30 +86,19 @@ final class TextIDs {
         pending = try BatchInsert(db, table: "texts", columns: ["id", "value"])
         find = try db.prepare("SELECT id FROM texts WHERE value = ?")
         insert = try db.prepare("INSERT OR IGNORE INTO texts(value) VALUES (?)")
-        hashes = .allocate(capacity: Self.slotCount)
-        hashes.initialize(repeating: 0, count: Self.slotCount)
-        ids = .allocate(capacity: Self.slotCount)
-        offsets = .allocate(capacity: Self.slotCount)
-        lengths = .allocate(capacity: Self.slotCount)
+        slots = .allocate(capacity: Self.slotCount)
+        slots.initialize(repeating: ByteSlot(), count: Self.slotCount)
         arena = .allocate(capacity: Self.arenaLimit)
-        identityLow = .allocate(capacity: Self.identitySlotCount)
-        identityLow.initialize(repeating: 0, count: Self.identitySlotCount)
-        identityHigh = .allocate(capacity: Self.identitySlotCount)
-        identityHigh.initialize(repeating: 0, count: Self.identitySlotCount)
-        identityIDs = .allocate(capacity: Self.identitySlotCount)
+        identity = .allocate(capacity: Self.identitySlotCount)
+        identity.initialize(repeating: IdentitySlot(), count: Self.identitySlotCount)
         identityStrings = .allocate(capacity: Self.identitySlotCount)
         identityStrings.initialize(repeating: nil, count: Self.identitySlotCount)
     }
 
     deinit {
-        hashes.deallocate()
-        ids.deallocate()
-        offsets.deallocate()
-        lengths.deallocate()
+        slots.deallocate()
         arena.deallocate()
-        identityLow.deallocate()
-        identityHigh.deallocate()
-        identityIDs.deallocate()
+        identity.deallocate()
         identityStrings.deinitialize(count: Self.identitySlotCount)
         identityStrings.deallocate()
     }
@@ -118,7 +117,8 @@ final class TextIDs {
         let bits = unsafeBitCast(text, to: StringBits.self)
         let mixed = ((bits.low &* 0x9E37_79B9_7F4A_7C15) ^ bits.high) &* 0xFF51_AFD7_ED55_8CCD
         let slot = Int(truncatingIfNeeded: mixed >> Self.identityShift)
-        if identityHigh[slot] == bits.high && identityLow[slot] == bits.low { return identityIDs[slot] }
+        let entry = identity[slot]
+        if entry.high == bits.high && entry.low == bits.low { return entry.id }
         return try identityMiss(text, bits, slot)
     }
 
@@ -132,9 +132,7 @@ final class TextIDs {
         let id: Int64 = try ByteSpan.with(text) { try self.id(bytes: $0) }
         if text.utf8.count <= Self.identityMaxBytes {
             identityStrings[slot] = text
-            identityLow[slot] = bits.low
-            identityHigh[slot] = bits.high
-            identityIDs[slot] = id
+            identity[slot] = IdentitySlot(low: bits.low, high: bits.high, id: id)
         }
         return id
     }
@@ -144,10 +142,10 @@ final class TextIDs {
         let h = FastHash.of(bytes) | 1
         let mask = Self.slotCount - 1
         var i = Int(truncatingIfNeeded: h) & mask
-        while hashes[i] != 0 {
-            if hashes[i] == h && lengths[i] == bytes.count
-                && (bytes.count == 0 || memcmp(arena + offsets[i], bytes.base, bytes.count) == 0) {
-                return ids[i]
+        while slots[i].hash != 0 {
+            if slots[i].hash == h && Int(slots[i].length) == bytes.count
+                && (bytes.count == 0 || memcmp(arena + Int(slots[i].offset), bytes.base, bytes.count) == 0) {
+                return slots[i].id
             }
             i = (i + 1) & mask
         }
@@ -177,10 +175,7 @@ final class TextIDs {
     /// Puts a value into the byte cache at its free slot `i`.
     private func remember(_ bytes: ByteSpan, hash h: UInt64, id: Int64, at i: Int) {
         if bytes.count > 0 { (arena + arenaUsed).update(from: bytes.base, count: bytes.count) }
-        hashes[i] = h
-        ids[i] = id
-        offsets[i] = arenaUsed
-        lengths[i] = bytes.count
+        slots[i] = ByteSlot(hash: h, id: id, offset: Int32(arenaUsed), length: Int32(bytes.count))
         arenaUsed += bytes.count
         count += 1
     }
@@ -202,7 +197,7 @@ final class TextIDs {
             }
             let h = FastHash.of(bytes) | 1
             var i = Int(truncatingIfNeeded: h) & (Self.slotCount - 1)
-            while hashes[i] != 0 { i = (i + 1) & (Self.slotCount - 1) }
+            while slots[i].hash != 0 { i = (i + 1) & (Self.slotCount - 1) }
             remember(bytes, hash: h, id: id, at: i)
             maxID = max(maxID, id)
         }
@@ -230,12 +225,11 @@ final class TextIDs {
     /// longer exist).
     func clear() {
         pending.discard()
-        hashes.update(repeating: 0, count: Self.slotCount)
+        slots.update(repeating: ByteSlot(), count: Self.slotCount)
         count = 0
         arenaUsed = 0
         state = .unknown
-        identityHigh.update(repeating: 0, count: Self.identitySlotCount)
-        identityLow.update(repeating: 0, count: Self.identitySlotCount)
+        identity.update(repeating: IdentitySlot(), count: Self.identitySlotCount)
         identityStrings.update(repeating: nil, count: Self.identitySlotCount)
     }
 
@@ -246,7 +240,7 @@ final class TextIDs {
         try pending.flush()
         state = .partial
         guard count > 0 else { return }
-        hashes.update(repeating: 0, count: Self.slotCount)
+        slots.update(repeating: ByteSlot(), count: Self.slotCount)
         count = 0
         arenaUsed = 0
     }
