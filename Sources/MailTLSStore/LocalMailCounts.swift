@@ -19,7 +19,10 @@ package final class LocalMailCounts {
         case submission
     }
 
-    private struct Key: Hashable {
+    /// Compared in place by `RollupTable`, hashed with `FastHash`: a Dictionary keyed by this struct
+    /// hashed its three Strings with SipHash and copied the key on every line, about 4,800 instructions
+    /// a local delivery (callgrind; an Exim log has twice as many per MiB as sendmail's).
+    private struct Key {
         let day: Int64
         let host: String
         let kind: Kind
@@ -28,13 +31,7 @@ package final class LocalMailCounts {
         let source: Int64
     }
 
-    private struct Count {
-        var n: Int64 = 0
-        var first = Int64.max
-        var last = Int64.min
-    }
-
-    private var counts: [Key: Count] = [:]
+    private let counts = RollupTable<Key>()
     private let upsert: Statement
 
     package static let schema = """
@@ -63,18 +60,20 @@ package final class LocalMailCounts {
 
     /// Counts one local delivery or submission of `r`.
     func add(_ kind: Kind, of r: LogRecord, mailer: String? = nil, status: String = "") {
-        let key = Key(day: r.time >= 0 ? r.time / 86400 : (r.time - 86399) / 86400, host: r.host, kind: kind,
-                      mailer: mailer ?? "", status: status, source: r.origin.source)
-        var c = counts[key, default: Count()]
-        c.n += 1
-        c.first = min(c.first, r.time)
-        c.last = max(c.last, r.time)
-        counts[key] = c
+        let day = RollupAccumulator.day(r.time), mailer = mailer ?? ""
+        let hash = FastHash.of(status, FastHash.of(mailer, FastHash.of(
+            (day &* 2 &+ (kind == .delivery ? 1 : 0)) ^ (r.origin.source &<< 40), FastHash.of(r.host))))
+        counts.add(r.time, hash: hash) {
+            $0.day == day && $0.source == r.origin.source && $0.kind == kind && $0.status == status
+                && $0.mailer == mailer && $0.host == r.host
+        } make: {
+            Key(day: day, host: r.host, kind: kind, mailer: mailer, status: status, source: r.origin.source)
+        }
     }
 
     /// Adds the counts to `local_mail` (in the caller's transaction) and starts again from zero.
     func flush() throws {
-        for (k, c) in counts {
+        try counts.forEach { k, c in
             upsert.bind(1, CivilTime.isoDate(k.day * 86400))
             upsert.bind(2, k.host)
             upsert.bind(3, k.kind.rawValue)
@@ -86,9 +85,9 @@ package final class LocalMailCounts {
             upsert.bind(9, CivilTime.iso8601(c.last))
             try upsert.run()
         }
-        counts.removeAll(keepingCapacity: true)
+        counts.removeAll()
     }
 
     /// Forgets the counts not yet written (the transaction is being rolled back).
-    func clear() { counts.removeAll(keepingCapacity: true) }
+    func clear() { counts.removeAll() }
 }

@@ -34,6 +34,9 @@ public final class RollupAccumulator {
         package var day: Int64; package var host: String; package var role: String; package var local: Bool
         package var peer: String?
         package var version: String; package var verify: String; package var cipher: String; package var bits: Int
+        /// The `texts` ids of its texts when the writer gave them (`add(session:of:local:ids:)`): the
+        /// table stores ids, which `flush(into:)` then binds instead of looking each text up.
+        package var ids: SessionTextIDs? = nil
     }
     package struct TrafficKey {
         package var day: Int64; package var host: String; package var inbound: Bool; package var local: Bool
@@ -69,14 +72,41 @@ public final class RollupAccumulator {
 
     public init() {}
 
+    /// The `texts` ids of a session's text key fields, for `add(session:of:local:ids:)`.
+    package struct SessionTextIDs {
+        package var host: Int64, role: Int64, version: Int64, verify: Int64, cipher: Int64
+        /// nil where the session has no peer.
+        package var peer: Int64?
+        package init(host: Int64, role: Int64, version: Int64, verify: Int64, cipher: Int64, peer: Int64?) {
+            (self.host, self.role, self.version, self.verify, self.cipher, self.peer) =
+                (host, role, version, verify, cipher, peer)
+        }
+    }
+
     /// Counts the `tls_sessions` row of `r`, whose event is `s`. `local` is the row's `loopback` value,
     /// which the writer has just computed (here and below).
-    package func add(session s: TLSSession, of r: LogRecord, local: Bool) {
+    ///
+    /// `ids`, when the caller has them (the SQLite writer has just looked them up for the row): the
+    /// keys are hashed from these integers instead of from the five Strings' bytes (half the cost of
+    /// counting a session; callgrind). Ids stand for their text one to one, so the keys compared stay
+    /// the same. One accumulator must be given ids for every session or for none, since the hash
+    /// picks the slot a key is looked for in.
+    package func add(session s: TLSSession, of r: LogRecord, local: Bool, ids: SessionTextIDs? = nil) {
         let bits = s.cipherBits ?? -1
         let day = Self.day(r.time), role = s.role.rawValue, peer = s.relay.peer ?? ""
-        let common = FastHash.of(Int64(bits) &* 4 &+ Self.flags(local, s.role == .server),
-                                 FastHash.of(s.cipher, FastHash.of(r.host)))
-        sessions.add(r.time, hash: FastHash.of(day, FastHash.of(s.verify, FastHash.of(s.version, common)))) {
+        let flags = Int64(bits) &* 4 &+ Self.flags(local, s.role == .server)
+        let common: UInt64, versionVerify: UInt64, peerHash: UInt64
+        if let ids {
+            common = FastHash.of(flags, FastHash.of(ids.cipher, FastHash.of(ids.host, 0)))
+            versionVerify = FastHash.of(ids.verify, FastHash.of(ids.version, common))
+            // No peer and an empty one are one key of `rollup_peer_ciphers` (peer ''): one hash.
+            peerHash = FastHash.of(peer.isEmpty ? -1 : ids.peer ?? -1, 0)
+        } else {
+            common = FastHash.of(flags, FastHash.of(s.cipher, FastHash.of(r.host)))
+            versionVerify = FastHash.of(s.verify, FastHash.of(s.version, common))
+            peerHash = FastHash.of(peer)
+        }
+        sessions.add(r.time, hash: FastHash.of(day, versionVerify)) {
             $0.day == day && $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.version == s.version
                 && $0.verify == s.verify && $0.role == role && $0.host == r.host
         } make: {
@@ -84,15 +114,14 @@ public final class RollupAccumulator {
                        cipher: s.cipher, bits: bits)
         }
         let peerOrNil = s.relay.peer
-        let versionVerify = FastHash.of(s.verify, FastHash.of(s.version, common))
-        peerSessions.add(r.time, hash: FastHash.of(day, FastHash.of(peer, versionVerify))) {
+        peerSessions.add(r.time, hash: FastHash.of(day, FastHash.of(Int64(bitPattern: peerHash), versionVerify))) {
             $0.day == day && $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peerOrNil
                 && $0.version == s.version && $0.verify == s.verify && $0.role == role && $0.host == r.host
         } make: {
             PeerSessionKey(day: day, host: r.host, role: role, local: local, peer: peerOrNil, version: s.version,
-                           verify: s.verify, cipher: s.cipher, bits: bits)
+                           verify: s.verify, cipher: s.cipher, bits: bits, ids: ids)
         }
-        peerCiphers.add(r.time, hash: FastHash.of(peer, common)) {
+        peerCiphers.add(r.time, hash: FastHash.of(Int64(bitPattern: peerHash), common)) {
             $0.bits == bits && $0.local == local && $0.cipher == s.cipher && $0.peer == peer && $0.role == role
                 && $0.host == r.host
         } make: {
@@ -187,7 +216,13 @@ public final class RollupAccumulator {
             s2.bind(6, k.bits); s2.bind(7, c.n); bindTime(s2, 8, c.first); bindTime(s2, 9, c.last)
             try s2.run()
         }
-        // Text values as their ids in texts (there since the rows that hold them were written); 0 for none.
+        // Text values as their ids in texts; 0 for none. The writer's keys carry them; others are looked
+        // up (there since the rows that hold them were written).
+        let s7 = try db.prepare("""
+            INSERT INTO rollup_peer_sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,
+                first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
+            """)
         let s6 = try db.prepare("""
             INSERT INTO rollup_peer_sessions VALUES (?, (SELECT id FROM texts WHERE value = ?),
                 (SELECT id FROM texts WHERE value = ?), ?, ifnull((SELECT id FROM texts WHERE value = ?), 0),
@@ -197,6 +232,13 @@ public final class RollupAccumulator {
                 first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
             """)
         try peerSessions.forEach { k, c in
+            if let ids = k.ids {
+                s7.bind(1, k.day); s7.bind(2, ids.host); s7.bind(3, ids.role); s7.bind(4, k.local)
+                s7.bind(5, ids.peer ?? 0); s7.bind(6, ids.version); s7.bind(7, ids.verify); s7.bind(8, ids.cipher)
+                s7.bind(9, k.bits); s7.bind(10, c.n); s7.bind(11, c.first); s7.bind(12, c.last)
+                try s7.run()
+                return
+            }
             s6.bind(1, k.day); s6.bind(2, k.host); s6.bind(3, k.role); s6.bind(4, k.local); s6.bind(5, k.peer)
             s6.bind(6, k.version); s6.bind(7, k.verify); s6.bind(8, k.cipher); s6.bind(9, k.bits); s6.bind(10, c.n)
             s6.bind(11, c.first); s6.bind(12, c.last)

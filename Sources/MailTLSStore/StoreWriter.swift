@@ -128,6 +128,7 @@ public final class StoreWriter {
 
     /// Writes the rows still waiting in the batches (before anything else reads or writes the store).
     public func flush() throws {
+        try texts.flush()
         for b in batches { try b.flush() }
         try localMail.flush()
     }
@@ -212,16 +213,20 @@ public final class StoreWriter {
         switch r.event {
         case .tlsSession(let t):
             let b = sessions, row = b.beginRow()
+            // Text ids in column order: new texts get their ids in the order they are first met.
+            let host = try texts.id(r.host)
             b.set(row, 0, r.id)
             b.set(row, 1, r.time)
-            b.set(row, 2, try texts.id(r.host))
+            b.set(row, 2, host)
             b.set(row, 3, Int64(r.pid))
-            b.set(row, 4, try texts.id(t.role.rawValue))
+            let role = try texts.id(t.role.rawValue)
+            b.set(row, 4, role)
             let local = try relay(b, row, 5, t.relay)
             b.set(row, 8, t.relay.forged)
-            b.set(row, 9, try texts.id(t.version))
-            b.set(row, 10, try texts.id(t.verify))
-            b.set(row, 11, try texts.id(t.cipher))
+            let version = try texts.id(t.version), verify = try texts.id(t.verify), cipher = try texts.id(t.cipher)
+            b.set(row, 9, version)
+            b.set(row, 10, verify)
+            b.set(row, 11, cipher)
             b.set(row, 12, t.algBits)
             b.set(row, 13, t.cipherBits)
             b.set(row, 14, try texts.id(t.danePubkeyFP))
@@ -233,8 +238,10 @@ public final class StoreWriter {
             // NULL when the log wrote the normalised form (the view shows `version` then): no byte.
             b.set(row, 24, t.versionLogged == t.version ? nil as Int64? : try texts.id(t.versionLogged))
             b.set(row, 25, t.verifyLogged == t.verify ? nil as Int64? : try texts.id(t.verifyLogged))
+            let peer = b.int(row, 5)
             try b.endRow()
-            rollups.add(session: t, of: r, local: local)
+            rollups.add(session: t, of: r, local: local, ids: .init(host: host, role: role, version: version,
+                                                                     verify: verify, cipher: cipher, peer: peer))
             counts.sessions += 1
 
         case .certificate(let c):

@@ -14,6 +14,7 @@ import Testing
         #expect(a != b)
         #expect(try texts.id("mx1.example.org") == a)
         #expect(try texts.id(nil as String?) == nil)
+        try texts.flush()   // new values wait in a batch until then
         texts.clear()   // found again in SQLite, not added twice
         #expect(try texts.id("mx1.example.org") == a)
         #expect(try TextIDs(store.database).id("TLSv1.3") == b)
@@ -31,6 +32,7 @@ import Testing
         try store.database.transaction {
             for i in 0..<n { ids.append(try #require(try texts.id("client-\(i).dyn.example.net"))) }
             for i in stride(from: 0, to: n, by: 997) { #expect(try texts.id("client-\(i).dyn.example.net") == ids[i]) }
+            try texts.flush()
         }
         #expect(Set(ids).count == n)
         let s = try store.database.prepare("SELECT value FROM texts WHERE id = ?")
@@ -39,6 +41,38 @@ import Testing
             #expect(try s.step() && s.string(0) == "client-\(i).dyn.example.net")
             s.reset()
         }
+        // A new writer on this store (too many values to read them all): old values keep their ids,
+        // a new one gets the next.
+        let again = try TextIDs(store.database)
+        for i in stride(from: 0, to: n, by: 1021) { #expect(try again.id("client-\(i).dyn.example.net") == ids[i]) }
+        #expect(try again.id("client-new.example.net") == ids.max()! + 1)
+    }
+
+    /// New values wait until `flush`; with few values in `texts`, a new writer reads them all and
+    /// gives a new value the next id; a rollback (`clear`) drops the values still waiting.
+    @Test func newValuesWaitForFlushAndRollbackDropsThem() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        let before = try #require(try store.database.scalarInt("SELECT max(id) FROM texts"))
+        try store.database.execute("BEGIN")
+        let a = try texts.id("smtp.example.org"), b = try texts.id("TLSv1.2")
+        #expect(a == before + 1 && b == before + 2)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE id > \(before)") == 0)
+        try texts.flush()
+        try store.database.execute("COMMIT")
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE id = \(a) AND value = 'smtp.example.org'") == 1)
+        try store.database.execute("BEGIN")
+        let c = try texts.id("rolled.back.example")
+        #expect(c == before + 3)
+        texts.clear()
+        try store.database.execute("ROLLBACK")
+        let other = try TextIDs(store.database)
+        #expect(try other.id("TLSv1.2") == b)
+        #expect(try other.id("smtp.example.org") == a)
+        #expect(try texts.id("rolled.back.example") == before + 3)   // given again, not lost
+        try texts.flush()
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value = 'rolled.back.example'") == 1)
     }
 
     /// A rolled-back writer forgets the ids it cached: they no longer exist.
@@ -56,5 +90,53 @@ import Testing
         try writer.commit()
         #expect(try store.database.scalarInt("SELECT count(*) FROM tls_sessions WHERE host = 'out1' AND peer = 'mx2.example.net'") == 1)
         #expect(try store.database.scalarInt("SELECT count(*) FROM session_rows r WHERE NOT EXISTS (SELECT 1 FROM texts t WHERE t.id = r.host)") == 0)
+    }
+
+    /// The identity cache in front of the byte cache: the same text in another String instance, a
+    /// String changed after it was looked up, and more Strings than it has slots all get their text's id.
+    @Test func stringIdentityCacheGivesTheTextsID() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        // Four times as many Strings as slots, short (inline), medium and too long to be cached.
+        let n = 4 * TextIDs.identitySlotCount
+        func text(_ i: Int) -> String {
+            switch i % 3 {
+            case 0: return "h\(i)"
+            case 1: return "relay-\(i).mail.example.net"
+            default: return String(repeating: "x", count: TextIDs.identityMaxBytes) + "\(i)"
+            }
+        }
+        var ids: [Int64] = []
+        try store.database.transaction {
+            // Two separately built Strings (own storage each) with one text: one id.
+            let a = String(repeating: "mx", count: 12) + ".example.org"
+            let b = String(repeating: "mx", count: 12) + ".example.org"
+            let id = try #require(try texts.id(a))
+            #expect(try texts.id(b) == id)
+            // A String changed after its lookup (the cache holds a reference, so the change makes new
+            // storage) is another text.
+            var c = String(repeating: "z", count: 20)
+            let before = try #require(try texts.id(c))
+            c.append("!")
+            let after = try #require(try texts.id(c))
+            #expect(after != before)
+            #expect(try texts.id(String(repeating: "z", count: 20)) == before)
+            // Ids agree with a second pass, over the same instances and over new ones.
+            let strings = (0..<n).map(text)
+            for s in strings { ids.append(try #require(try texts.id(s))) }
+            for i in stride(from: n - 1, through: 0, by: -7) {
+                #expect(try texts.id(strings[i]) == ids[i])
+                #expect(try texts.id(text(i)) == ids[i])
+            }
+            try texts.flush()
+        }
+        #expect(Set(ids).count == n)
+        let s = try store.database.prepare("SELECT value FROM texts WHERE id = ?")
+        for i in stride(from: 0, to: n, by: 1013) {
+            s.bind(1, ids[i])
+            #expect(try s.step() && s.string(0) == text(i))
+            s.reset()
+        }
     }
 }
