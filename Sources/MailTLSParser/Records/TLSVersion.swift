@@ -10,6 +10,11 @@ public enum TLSVersion {
         // OpenSSL's own names, what sendmail and Postfix log, are the common case: no String is made.
         switch logged {
         case "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3", "SSLv2", "TLSv1/SSLv3": return logged
+        // Exim's (GnuTLS and OpenSSL builds alike): constants, no String made per line.
+        case "TLS1.3": return "TLSv1.3"
+        case "TLS1.2": return "TLSv1.2"
+        case "TLS1.1": return "TLSv1.1"
+        case "TLS1.0", "TLS1": return "TLSv1"
         default: break
         }
         var s = Substring(logged.uppercased())
