@@ -47,8 +47,8 @@ let package = Package(
                 swiftSettings: hotPath),
         // The fleet store: the same schema on PostgreSQL, bulk-loaded with COPY by many ingesting hosts.
         .target(name: "MailTLSPostgres", dependencies: ["MailTLSStore", "MailTLSParser", "CLibPQ"], swiftSettings: hotPath),
-        // Reports: run the SQL in Queries/ and render tables, CSV, JSON.
-        .target(name: "MailTLSReports", dependencies: ["MailTLSStore", "MailTLSParser"], plugins: ["EmbedQueries"]),
+        // Reports: run the SQL in Queries/ on SQLite or PostgreSQL and render tables, CSV, JSON.
+        .target(name: "MailTLSReports", dependencies: ["MailTLSStore", "MailTLSParser", "MailTLSPostgres"], plugins: ["EmbedQueries"]),
         // Build-time embedding of Queries/*.sql into MailTLSReports (the binary needs no files at run time).
         .plugin(name: "EmbedQueries", capability: .buildTool(), dependencies: ["mailtls-embed-queries"]),
         .executableTarget(name: "mailtls-embed-queries", path: "Plugins/EmbedQueriesTool"),
@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
         // Against a real PostgreSQL server ($MAILTLS_TEST_PG, started by scripts/pg-test-server); skipped without one.
         .testTarget(name: "MailTLSPostgresTests",
-                    dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport"]),
+                    dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport", "MailTLSReports",
+                                   "mailtls-synth"]),
         .testTarget(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]

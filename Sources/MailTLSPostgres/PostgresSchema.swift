@@ -26,6 +26,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(version: 4, name: "v4: compact base tables behind views, rollups, sources per ingesting host",
                   statements: v4),
+        PostgresReportFunctions.migration,
     ]
 
     static var version: Int { migrations.last!.version }

@@ -13,7 +13,9 @@ struct ReportOptions: ParsableArguments {
         unless --include-local. Days are UTC unless --timezone. Given log files, the \
         section reads them into the store first (or into a temporary store with \
         --no-store). The SQL is the source tree's Queries/*.sql, which also run as \
-        they are with sqlite3. The store is opened read-only unless files are given.
+        they are with sqlite3. The store is opened read-only unless files are given. \
+        --db (or $MAILTLS_DB) may be a postgresql:// URL: the fleet store (docs/fleet.md), \
+        read-only; log files go into it with `mailtls ingest --db URL`.
 
         Exit codes: 0 ok, 1 no store, or a query or an input failed; 2 usage.
         """
@@ -73,6 +75,11 @@ struct ReportOptions: ParsableArguments {
         defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
         var path = store.path
         var inputFailed = false
+        if !files.isEmpty, !noStore, Reporter.isPostgres(db: path) {
+            // Reading files into a PostgreSQL store is `mailtls ingest --db URL`'s (one writer per host and file).
+            Console.error("mailtls: \(ReportError.filesNeedIngest(url: Reporter.location(db: path)))")
+            throw ExitCode(1)
+        }
         if !files.isEmpty {
             if noStore {
                 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-\(UUID().uuidString)")
@@ -84,7 +91,7 @@ struct ReportOptions: ParsableArguments {
         }
         let output = ReportOutput()
         do {
-            let reporter = Reporter(store: try Reporter.openStore(path: path))
+            let reporter = try Reporter.open(db: path)
             let text = try render(reporter, filter)
             if let out {
                 do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
