@@ -74,7 +74,7 @@ let package = Package(
         // Against a real PostgreSQL server ($MAILTLS_TEST_PG, started by scripts/pg-test-server); skipped without one.
         .testTarget(name: "MailTLSPostgresTests",
                     dependencies: ["MailTLSPostgres", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport", "MailTLSReports",
-                                   "mailtls-synth"]),
+                                   "mailtls", "mailtls-synth"]),
         .testTarget(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]

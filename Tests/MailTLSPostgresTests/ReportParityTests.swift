@@ -19,7 +19,7 @@ struct ReportParityTests {
     @Test func syntheticLogReportsTheSameFromBothStores() throws {
         let dir = try TempDir()
         let log = dir.url.appendingPathComponent("synth.log")
-        try SynthBinary.run(["1M", "--seed", "5", "--hosts", "2", "--out", log.path])
+        try BuiltBinary.synth(["1M", "--seed", "5", "--hosts", "2", "--out", log.path])
         let twins = try ReportTwins(logs: [log])
         try Self.expectSame(twins)
     }
