@@ -1,3 +1,5 @@
+import MailTLSStore
+
 /// The SQLite functions that the report queries of `Queries/` use, defined on PostgreSQL with the
 /// same names, arguments and results, so that one query file serves both stores (docs/reports.md,
 /// "PostgreSQL"). Only the forms the queries use are there:
@@ -19,10 +21,13 @@
 /// - `group_concat(value, separator)`: SQLite's aggregate (the values in the order they come, NULLs
 ///   left out), for which PostgreSQL has `string_agg`.
 ///
-/// They are plain SQL functions, which the planner inlines; every role may call them.
+/// They are plain SQL functions, which the planner inlines; every role may call them. The migration also
+/// adds the partial indexes on `mta <> 0` that the SQLite store has (`CompactRows`): the summary asks
+/// whether other MTAs' rows are there, and reads their figures, without a scan.
 enum PostgresReportFunctions {
     static let migration = PostgresSchema.Migration(
-        version: 5, name: "v5: SQLite's date, time and glob functions for the shared report queries", statements: statements)
+        version: 5, name: "v5: SQLite's date, time, glob and JSON functions for the shared report queries; mta indexes",
+        statements: statements + CompactRows.tables.map { "CREATE INDEX \($0.base)_mta ON \($0.base)(mta) WHERE mta <> 0" })
 
     static let statements: [String] = [
         """
