@@ -102,7 +102,9 @@ enum PostgresReportFunctions {
             SELECT CASE WHEN value IS NULL THEN joined WHEN joined IS NULL THEN value ELSE joined || separator || value END
         $$
         """,
-        "CREATE AGGREGATE group_concat(text, text) (SFUNC = mailtls_concat, STYPE = text)",
+        // PARALLEL SAFE: a query that uses them may still scan in parallel workers (the aggregate itself runs in
+        // the leader, over the rows in the order the plan gives them, as SQLite's do).
+        "CREATE AGGREGATE group_concat(text, text) (SFUNC = mailtls_concat, STYPE = text, PARALLEL = SAFE)",
         """
         CREATE FUNCTION mailtls_json_add(items text, value anyelement) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             SELECT CASE WHEN items = '' THEN '' ELSE items || ', ' END || coalesce(to_json(value)::text, 'null')
@@ -119,11 +121,11 @@ enum PostgresReportFunctions {
         "CREATE FUNCTION mailtls_json_object(members text) RETURNS json LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ('{' || members || '}')::json $$",
         """
         CREATE AGGREGATE json_group_array(anyelement) (
-            SFUNC = mailtls_json_add, STYPE = text, INITCOND = '', FINALFUNC = mailtls_json_array)
+            SFUNC = mailtls_json_add, STYPE = text, INITCOND = '', FINALFUNC = mailtls_json_array, PARALLEL = SAFE)
         """,
         """
         CREATE AGGREGATE json_group_object(text, anyelement) (
-            SFUNC = mailtls_json_add, STYPE = text, INITCOND = '', FINALFUNC = mailtls_json_object)
+            SFUNC = mailtls_json_add, STYPE = text, INITCOND = '', FINALFUNC = mailtls_json_object, PARALLEL = SAFE)
         """,
         """
         CREATE FUNCTION json_set(doc json, path text, value json) RETURNS json LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
