@@ -17,6 +17,10 @@ struct PostgresCLITests {
             ["report", "peers", "--format", "json", "--include-local"],
             ["report", "summary", "--mta", "postfix", "--format", "html"],
             ["report", "digest", "--since", "2026-11-01", "--until", "2026-12-02"],
+            // Days and hours cut in a zone with a half-hour offset: PostgreSQL's session zone follows TZ.
+            ["report", "rates", "--by", "day", "--timezone", "Asia/Kolkata"],
+            ["report", "rates", "--by", "hour", "--timezone", "America/St_Johns", "--format", "csv"],
+            ["report", "daily", "--timezone", "Asia/Kolkata", "--format", "json"],
             ["export", "deliveries", "--format", "jsonl"],
             ["check", "--since", "2026-11-01", "--until", "2026-12-02", "--min-inbound-rate", "0.9"],
         ]
@@ -29,6 +33,32 @@ struct PostgresCLITests {
             #expect(got.stdout == want.stdout, "\(name): PostgreSQL differs from SQLite\n\(got.stderr)")
             #expect(got.status == want.status, "\(name): exit \(got.status), SQLite \(want.status)")
             #expect(viaEnvironment.stdout == want.stdout && viaEnvironment.status == want.status, "\(name) with MAILTLS_DB")
+        }
+    }
+
+    /// A role that may only read (SELECT on the store's tables and views, what docs/fleet.md gives the
+    /// reports' role) gets the same reports: nothing is written, locked or migrated.
+    @Test func aReadOnlyRoleReadsTheSameReports() throws {
+        let twins = try ReportTwins(logs: try LogFeed.sampleLogs())
+        let role = "mailtls_reader_" + twins.database.name.suffix(8)
+        let admin = twins.database.admin
+        try admin.execute("CREATE ROLE \(role) LOGIN")
+        let owner = try PostgresConnection(url: twins.database.url)
+        defer {
+            // Roles belong to the server: its grants in the test's database go first, then the role.
+            try? owner.execute("DROP OWNED BY \(role)")
+            try? admin.execute("DROP ROLE IF EXISTS \(role)")
+        }
+        try owner.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO \(role); "
+            + "GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)")
+        let url = twins.database.url.text + (twins.database.url.text.contains("?") ? "&" : "?") + "user=\(role)"
+        let asReader = url.replacingOccurrences(of: "user=postgres&", with: "").replacingOccurrences(of: "&user=postgres", with: "")
+        for command in [["report"], ["report", "peers", "--format", "csv"], ["export", "auth"],
+                        ["check", "--since", "2026-11-01", "--until", "2026-12-02"]] {
+            let want = try BuiltBinary.run("mailtls", command + ["--db", twins.dir.path("mailtls.db")])
+            let got = try BuiltBinary.run("mailtls", command + ["--db", asReader])
+            #expect(got.stdout == want.stdout && got.status == want.status,
+                    "\(command.joined(separator: " ")) as \(role): exit \(got.status) \(got.stderr)")
         }
     }
 
