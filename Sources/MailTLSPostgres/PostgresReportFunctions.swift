@@ -21,7 +21,10 @@ import MailTLSStore
 /// - `group_concat(value, separator)`: SQLite's aggregate (the values in the order they come, NULLs
 ///   left out), for which PostgreSQL has `string_agg`.
 ///
-/// They are plain SQL functions, which the planner inlines; every role may call them. The migration also
+/// They are plain SQL functions, which the planner inlines; every role may call them. Those called once per
+/// row are not STRICT: PostgreSQL does not inline a strict function that leaves a parameter unused (the
+/// `'unixepoch'` marker), and one call through the SQL function executor per row made `strftime` 20 times
+/// slower than its body (2.3 s against 0.11 s over 252,521 rows). A NULL time gives NULL all the same. The migration also
 /// adds the partial indexes on `mta <> 0` that the SQLite store has (`CompactRows`): the summary asks
 /// whether other MTAs' rows are there, and reads their figures, without a scan.
 enum PostgresReportFunctions {
@@ -54,34 +57,34 @@ enum PostgresReportFunctions {
         $$
         """,
         """
-        CREATE FUNCTION date(t bigint, unixepoch text) RETURNS text LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+        CREATE FUNCTION date(t bigint, unixepoch text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM-DD')
         $$
         """,
         """
-        CREATE FUNCTION date(t bigint, unixepoch text, tz text) RETURNS text LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+        CREATE FUNCTION date(t bigint, unixepoch text, tz text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT to_char(mailtls_wall(t, tz), 'YYYY-MM-DD')
         $$
         """,
         """
         CREATE FUNCTION date(t bigint, unixepoch text, tz text, weekday text, back text) RETURNS text
-        LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+        LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT to_char(date_trunc('week', mailtls_wall(t, tz)), 'YYYY-MM-DD')
         $$
         """,
         """
-        CREATE FUNCTION date(day text, weekday text, back text) RETURNS text LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+        CREATE FUNCTION date(day text, weekday text, back text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT to_char(date_trunc('week', day::timestamp), 'YYYY-MM-DD')
         $$
         """,
         """
-        CREATE FUNCTION strftime(f text, t bigint, unixepoch text) RETURNS text LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+        CREATE FUNCTION strftime(f text, t bigint, unixepoch text) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT to_char(to_timestamp(t) AT TIME ZONE 'UTC', mailtls_to_char_format(f))
         $$
         """,
         """
         CREATE FUNCTION strftime(f text, t bigint, unixepoch text, tz text) RETURNS text
-        LANGUAGE sql STABLE STRICT PARALLEL SAFE AS $$
+        LANGUAGE sql STABLE PARALLEL SAFE AS $$
             SELECT to_char(mailtls_wall(t, tz), mailtls_to_char_format(f))
         $$
         """,

@@ -20,8 +20,9 @@ enum BuiltBinary {
     }
 
     /// Runs `name arguments…` with `environment` added to this process's; fails the test when the
-    /// executable was not built.
-    static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    /// executable was not built. Waits without blocking a test thread, as `RunningCLI` does (tests run
+    /// in parallel on a small pool).
+    static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
         let executable = try #require(path(name), "\(name) not built next to the tests (swift build first)")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
@@ -37,14 +38,15 @@ enum BuiltBinary {
         p.standardOutput = try FileHandle(forWritingTo: out)
         p.standardError = try FileHandle(forWritingTo: err)
         try p.run()
+        while p.isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }
         p.waitUntilExit()
         return Output(status: p.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
                       stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
     /// Runs `mailtls-synth arguments…`; fails the test when it fails.
-    static func synth(_ arguments: [String]) throws {
-        let r = try run("mailtls-synth", arguments)
+    static func synth(_ arguments: [String]) async throws {
+        let r = try await run("mailtls-synth", arguments)
         try #require(r.status == 0, "mailtls-synth \(arguments.joined(separator: " ")) exited \(r.status): \(r.stderr)")
     }
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite(.enabled(if: PostgresTestServer.enabled, "no PostgreSQL server: set MAILTLS_TEST_PG (scripts/pg-test-server)"))
 struct PostgresCLITests {
     /// Each command prints the same from either store, with the URL in --db or in MAILTLS_DB.
-    @Test func reportExportAndCheckPrintTheSameFromBothStores() throws {
+    @Test func reportExportAndCheckPrintTheSameFromBothStores() async throws {
         let twins = try ReportTwins(logs: try LogFeed.sampleLogs())
         let sqlite = twins.dir.path("mailtls.db"), url = twins.database.url.text
         let commands: [[String]] = [
@@ -25,9 +25,9 @@ struct PostgresCLITests {
             ["check", "--since", "2026-11-01", "--until", "2026-12-02", "--min-inbound-rate", "0.9"],
         ]
         for command in commands {
-            let want = try BuiltBinary.run("mailtls", command + ["--db", sqlite])
-            let got = try BuiltBinary.run("mailtls", command + ["--db", url])
-            let viaEnvironment = try BuiltBinary.run("mailtls", command, environment: ["MAILTLS_DB": url])
+            let want = try await BuiltBinary.run("mailtls", command + ["--db", sqlite])
+            let got = try await BuiltBinary.run("mailtls", command + ["--db", url])
+            let viaEnvironment = try await BuiltBinary.run("mailtls", command, environment: ["MAILTLS_DB": url])
             let name = command.joined(separator: " ")
             #expect(!want.stdout.isEmpty, "\(name) printed nothing: the comparison would prove nothing")
             #expect(got.stdout == want.stdout, "\(name): PostgreSQL differs from SQLite\n\(got.stderr)")
@@ -38,7 +38,7 @@ struct PostgresCLITests {
 
     /// A role that may only read (SELECT on the store's tables and views, what docs/fleet.md gives the
     /// reports' role) gets the same reports: nothing is written, locked or migrated.
-    @Test func aReadOnlyRoleReadsTheSameReports() throws {
+    @Test func aReadOnlyRoleReadsTheSameReports() async throws {
         let twins = try ReportTwins(logs: try LogFeed.sampleLogs())
         let role = "mailtls_reader_" + twins.database.name.suffix(8)
         let admin = twins.database.admin
@@ -55,8 +55,8 @@ struct PostgresCLITests {
         let asReader = url.replacingOccurrences(of: "user=postgres&", with: "").replacingOccurrences(of: "&user=postgres", with: "")
         for command in [["report"], ["report", "peers", "--format", "csv"], ["export", "auth"],
                         ["check", "--since", "2026-11-01", "--until", "2026-12-02"]] {
-            let want = try BuiltBinary.run("mailtls", command + ["--db", twins.dir.path("mailtls.db")])
-            let got = try BuiltBinary.run("mailtls", command + ["--db", asReader])
+            let want = try await BuiltBinary.run("mailtls", command + ["--db", twins.dir.path("mailtls.db")])
+            let got = try await BuiltBinary.run("mailtls", command + ["--db", asReader])
             #expect(got.stdout == want.stdout && got.status == want.status,
                     "\(command.joined(separator: " ")) as \(role): exit \(got.status) \(got.stderr)")
         }
@@ -64,32 +64,32 @@ struct PostgresCLITests {
 
     /// No server, no database, no mailtls schema: exit 1 (check: UNKNOWN, 3), a message naming the
     /// store without its password. Log files given to `report` go to `mailtls ingest` instead.
-    @Test func errorsNameTheURLWithoutItsPassword() throws {
+    @Test func errorsNameTheURLWithoutItsPassword() async throws {
         let empty = try PostgresTestServer.database()
         let server = try #require(PostgresTestServer.url)
         let missing = TestDatabase.replacingDatabase(in: server, with: "mailtls_no_such_db")
         let withPassword = missing.replacingOccurrences(of: "postgresql://", with: "postgresql://someone:s3cret@")
         for db in [missing, withPassword, empty.url.text] {
-            let report = try BuiltBinary.run("mailtls", ["report", "--db", db])
+            let report = try await BuiltBinary.run("mailtls", ["report", "--db", db])
             #expect(report.status == 1, "report --db \(db): exit \(report.status)")
             #expect(!report.stderr.contains("s3cret"), "the password is printed: \(report.stderr)")
-            let check = try BuiltBinary.run("mailtls", ["check", "--db", db])
+            let check = try await BuiltBinary.run("mailtls", ["check", "--db", db])
             #expect(check.status == 3 && check.stdout.hasPrefix("MAILTLS UNKNOWN"), "check --db \(db): \(check.status) \(check.stdout)")
             #expect(!check.stdout.contains("s3cret"))
-            let export = try BuiltBinary.run("mailtls", ["export", "sessions", "--db", db])
+            let export = try await BuiltBinary.run("mailtls", ["export", "sessions", "--db", db])
             #expect(export.status == 1 && !export.stderr.isEmpty)
         }
-        let noSchema = try BuiltBinary.run("mailtls", ["report", "--db", empty.url.text])
+        let noSchema = try await BuiltBinary.run("mailtls", ["report", "--db", empty.url.text])
         #expect(noSchema.stderr.contains("no mailtls store in the PostgreSQL database"), "\(noSchema.stderr)")
-        let noDatabase = try BuiltBinary.run("mailtls", ["report", "--db", withPassword])
+        let noDatabase = try await BuiltBinary.run("mailtls", ["report", "--db", withPassword])
         #expect(noDatabase.stderr.contains("someone:***@"), "\(noDatabase.stderr)")
 
         let log = try LogFeed.sampleLogs()[0].path
-        let withFiles = try BuiltBinary.run("mailtls", ["report", "--db", empty.url.text, log])
+        let withFiles = try await BuiltBinary.run("mailtls", ["report", "--db", empty.url.text, log])
         #expect(withFiles.status == 1)
         #expect(withFiles.stderr.contains("give the files to `mailtls ingest --db URL` first"), "\(withFiles.stderr)")
         // --no-store reads them into a temporary SQLite store, whatever --db holds.
-        let noStore = try BuiltBinary.run("mailtls", ["report", "--no-store", "--db", empty.url.text, "-q", log])
+        let noStore = try await BuiltBinary.run("mailtls", ["report", "--no-store", "--db", empty.url.text, "-q", log])
         #expect(noStore.status == 0 && noStore.stdout.contains("TLS summary"), "\(noStore.stderr)")
     }
 }

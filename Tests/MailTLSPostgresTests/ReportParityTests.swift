@@ -16,10 +16,10 @@ struct ReportParityTests {
 
     /// A generated log (`mailtls-synth`, two hosts, 1 MB): thousands of peers, every cipher and
     /// verify outcome, weeks of days.
-    @Test func syntheticLogReportsTheSameFromBothStores() throws {
+    @Test func syntheticLogReportsTheSameFromBothStores() async throws {
         let dir = try TempDir()
         let log = dir.url.appendingPathComponent("synth.log")
-        try BuiltBinary.synth(["1M", "--seed", "5", "--hosts", "2", "--out", log.path])
+        try await BuiltBinary.synth(["1M", "--seed", "5", "--hosts", "2", "--out", log.path])
         let twins = try ReportTwins(logs: [log])
         try Self.expectSame(twins)
     }
