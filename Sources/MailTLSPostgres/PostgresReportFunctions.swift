@@ -27,9 +27,12 @@ import MailTLSStore
 /// slower than its body (2.3 s against 0.11 s over 252,521 rows). A NULL time gives NULL all the same. The migration also
 /// adds the partial indexes on `mta <> 0` that the SQLite store has (`CompactRows`): the summary asks
 /// whether other MTAs' rows are there, and reads their figures, without a scan.
+///
+/// Version 6: the main line's PostgreSQL schema has a version 5 of its own (BRIN indexes on ts), merged
+/// beside this one; versions need not be consecutive (`PostgresStore` applies those above the store's).
 enum PostgresReportFunctions {
     static let migration = PostgresSchema.Migration(
-        version: 5, name: "v5: SQLite's date, time, glob and JSON functions for the shared report queries; mta indexes",
+        version: 6, name: "v6: SQLite's date, time, glob and JSON functions for the shared report queries; mta indexes",
         statements: statements + CompactRows.tables.map { "CREATE INDEX \($0.base)_mta ON \($0.base)(mta) WHERE mta <> 0" })
 
     static let statements: [String] = [
