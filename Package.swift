@@ -48,8 +48,8 @@ let package = Package(
         .target(name: "MailTLSIngest", dependencies: ["MailTLSParser", "MailTLSStore", "MailTLSPostgres", "CZlib", "CBzip2",
                                                       "CLzma"],
                 swiftSettings: hotPath),
-        // Reports: run the SQL in Queries/ and render tables, CSV, JSON.
-        .target(name: "MailTLSReports", dependencies: ["MailTLSStore", "MailTLSParser"], plugins: ["EmbedQueries"]),
+        // Reports: run the SQL in Queries/ on SQLite or PostgreSQL and render tables, CSV, JSON.
+        .target(name: "MailTLSReports", dependencies: ["MailTLSStore", "MailTLSParser", "MailTLSPostgres"], plugins: ["EmbedQueries"]),
         // Build-time embedding of Queries/*.sql into MailTLSReports (the binary needs no files at run time).
         .plugin(name: "EmbedQueries", capability: .buildTool(), dependencies: ["mailtls-embed-queries"]),
         .executableTarget(name: "mailtls-embed-queries", path: "Plugins/EmbedQueriesTool"),
@@ -74,7 +74,8 @@ let package = Package(
         .testTarget(name: "MailTLSStoreTests", dependencies: ["MailTLSStore", "MailTLSParser"]),
         // Against a real PostgreSQL server ($MAILTLS_TEST_PG, started by scripts/pg-test-server); skipped without one.
         .testTarget(name: "MailTLSPostgresTests",
-                    dependencies: ["MailTLSPostgres", "MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport"]),
+                    dependencies: ["MailTLSPostgres", "MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSTestSupport",
+                                   "MailTLSReports", "mailtls", "mailtls-synth"]),
         .testTarget(
             name: "MailTLSIngestTests",
             dependencies: ["MailTLSIngest", "MailTLSStore", "MailTLSParser", "MailTLSReports", "MailTLSTestSupport"]

@@ -38,20 +38,20 @@ event_groups AS (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, role, success, peer, authid, mech, encrypted, loopback FROM auth_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
-    WHERE 1
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE 1 = 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.role, r.success, r.peer, r.authid, r.mech, 6
 ),
 events AS (
     SELECT g.n, g.first, g.last, ro.value AS role, g.success, p.value AS peer, a.value AS account, m.value AS mech,
-           g.over_tls, (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%') AS sends_password
+           g.over_tls, (coalesce(m.value, '') LIKE '%PLAIN%' OR coalesce(m.value, '') LIKE '%LOGIN%') AS sends_password
     FROM event_groups AS g
     JOIN texts AS ro ON ro.id = g.role
     LEFT JOIN texts AS p ON p.id = g.peer
@@ -61,43 +61,43 @@ events AS (
 -- The mechanisms tried, per failure group (sorted, so the lists do not depend on row order).
 account_mechs AS (
     SELECT role, account, group_concat(mech, ', ') AS mechs
-    FROM (SELECT DISTINCT role, account, mech FROM events WHERE NOT success AND mech IS NOT NULL ORDER BY 1, 2, 3)
+    FROM (SELECT DISTINCT role, account, mech FROM events WHERE success = 0 AND mech IS NOT NULL ORDER BY 1, 2, 3) AS sub1
     GROUP BY role, account
 ),
 peer_mechs AS (
     SELECT role, peer, group_concat(mech, ', ') AS mechs
-    FROM (SELECT DISTINCT role, peer, mech FROM events WHERE NOT success AND mech IS NOT NULL ORDER BY 1, 2, 3)
+    FROM (SELECT DISTINCT role, peer, mech FROM events WHERE success = 0 AND mech IS NOT NULL ORDER BY 1, 2, 3) AS sub2
     GROUP BY role, peer
 ),
 groups AS (
     SELECT 'password_in_clear' AS kind, role, account, mech, peer,
            count(DISTINCT peer) AS peers, count(DISTINCT account) AS accounts,
-           sum(n) AS events, sum(over_tls * n) AS over_tls, sum((NOT over_tls) * n) AS in_clear,
+           sum(n) AS events, sum(over_tls * n) AS over_tls, sum((1 - over_tls) * n) AS in_clear,
            min(first) AS first_seen, max(last) AS last_seen
     FROM events
-    WHERE success AND NOT over_tls AND sends_password
+    WHERE success <> 0 AND over_tls = 0 AND sends_password
     GROUP BY role, account, mech, peer
     UNION ALL
     SELECT 'success', role, account, mech,
            CASE WHEN count(DISTINCT peer) = 1 THEN min(peer) END,
-           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((NOT over_tls) * n), min(first), max(last)
+           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((1 - over_tls) * n), min(first), max(last)
     FROM events
-    WHERE success
+    WHERE success <> 0
     GROUP BY role, account, mech
     UNION ALL
     SELECT 'failure_by_account', role, account, NULL,
            CASE WHEN count(DISTINCT peer) = 1 THEN min(peer) END,
-           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((NOT over_tls) * n), min(first), max(last)
+           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((1 - over_tls) * n), min(first), max(last)
     FROM events
-    WHERE NOT success
+    WHERE success = 0
     GROUP BY role, account
     UNION ALL
     SELECT 'failure_by_peer', role,
            CASE WHEN count(DISTINCT account) = 1 THEN min(account) END,
            NULL, peer,
-           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((NOT over_tls) * n), min(first), max(last)
+           count(DISTINCT peer), count(DISTINCT account), sum(n), sum(over_tls * n), sum((1 - over_tls) * n), min(first), max(last)
     FROM events
-    WHERE NOT success
+    WHERE success = 0
     GROUP BY role, peer
 ),
 rows AS (
@@ -106,11 +106,11 @@ rows AS (
            g.peer, g.peers, g.accounts, g.events, g.over_tls, g.in_clear, strftime('%Y-%m-%dT%H:%M:%SZ', g.first_seen, 'unixepoch') AS first_seen,
            strftime('%Y-%m-%dT%H:%M:%SZ', g.last_seen, 'unixepoch') AS last_seen
     FROM groups AS g
-    LEFT JOIN account_mechs AS a ON g.kind = 'failure_by_account' AND a.role = g.role AND a.account IS g.account
-    LEFT JOIN peer_mechs AS p ON g.kind = 'failure_by_peer' AND p.role = g.role AND p.peer IS g.peer
+    LEFT JOIN account_mechs AS a ON g.kind = 'failure_by_account' AND a.role = g.role AND a.account IS NOT DISTINCT FROM g.account
+    LEFT JOIN peer_mechs AS p ON g.kind = 'failure_by_peer' AND p.role = g.role AND p.peer IS NOT DISTINCT FROM g.peer
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY kind ORDER BY events DESC, last_seen DESC, role, account, mech, peer) AS n
+    SELECT *, row_number() OVER (PARTITION BY kind ORDER BY events DESC, last_seen DESC, role, account NULLS FIRST, mech NULLS FIRST, peer NULLS FIRST) AS n
     FROM rows
 )
 SELECT kind, role, account, mech, peer, peers, accounts, events, over_tls, in_clear, first_seen, last_seen

@@ -25,10 +25,10 @@ period AS (
     SELECT lo, hi, first_day, end_day,
            CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
            CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
-    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
-                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+    FROM (SELECT coalesce(unixepoch(:since), -9223372036854775808) AS lo,
+                 coalesce(unixepoch(:until), 9223372036854775807) AS hi,
+                 coalesce((unixepoch(:since) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 coalesce(unixepoch(:until) / 86400, 9223372036854775807) AS end_day) AS sub1
 ),
 session_groups AS (
     SELECT r.role, r.cipher, r.peer, sum(r.n) AS n, min(r.cipher_bits) AS cipher_bits
@@ -46,16 +46,16 @@ session_groups AS (
           UNION ALL
           SELECT host, mta, role, peer, loopback, cipher, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
-    WHERE 1
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE 1 = 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.role, r.cipher, r.peer
 ),
 sessions AS (
-    SELECT ro.value AS role, g.peer, g.n, ifnull(c.value, 'unknown') AS cipher, g.cipher_bits
+    SELECT ro.value AS role, g.peer, g.n, coalesce(c.value, 'unknown') AS cipher, g.cipher_bits
     FROM session_groups AS g JOIN texts AS ro ON ro.id = g.role LEFT JOIN texts AS c ON c.id = g.cipher
 )
 SELECT role, cipher,
@@ -66,4 +66,4 @@ SELECT role, cipher,
 FROM sessions
 GROUP BY role, cipher
 ORDER BY CASE role WHEN 'server' THEN 0 ELSE 1 END, sessions DESC, cipher
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

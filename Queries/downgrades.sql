@@ -41,12 +41,12 @@
 -- :since or :until is set), judges groups of rows, and reads single rows only for the peers found.
 WITH
 bounds AS (
-    SELECT coalesce(CAST(strftime('%s', :until) AS INTEGER), (SELECT max(ts) FROM (
+    SELECT coalesce(unixepoch(:until), (SELECT max(ts) FROM (
                SELECT max(ts) AS ts FROM session_rows UNION ALL SELECT max(ts) FROM message_rows
                UNION ALL SELECT max(ts) FROM delivery_rows UNION ALL SELECT max(ts) FROM auth_rows
                UNION ALL SELECT max(ts) FROM failure_rows
                -- local mail is counted, not stored as rows: its last time counts too
-               UNION ALL SELECT CAST(strftime('%s', max(last_ts)) AS INTEGER) FROM local_mail)))
+               UNION ALL SELECT unixepoch(max(last_ts)) FROM local_mail) AS sub1))
            - coalesce(:recent, 604800) AS recent_start
 ),
 -- The rows of the period (the first arm runs without a bound, the second, on the ts index, with
@@ -59,15 +59,15 @@ sessions AS NOT MATERIALIZED (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, role, peer, version, verify, loopback FROM session_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
     WHERE r.peer IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
 ),
 inbound AS NOT MATERIALIZED (
     SELECT r.ts, r.peer, r.encrypted
@@ -75,15 +75,15 @@ inbound AS NOT MATERIALIZED (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
     WHERE r.proto IS NOT NULL AND r.peer IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
 ),
 outbound AS NOT MATERIALIZED (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
@@ -92,18 +92,18 @@ outbound AS NOT MATERIALIZED (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.peer IS NOT NULL
-      AND d.network_mailer
-      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND d.network_mailer <> 0
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR d.loopback = 0)
 ),
 -- The rank of each version id that occurs (NULL: not ranked) and whether a verify id is good or bad.
 versions AS (
@@ -149,7 +149,7 @@ judged AS (
     FROM session_groups AS g JOIN earlier_best AS b ON b.peer = g.peer AND b.role = g.role
     WHERE g.version_rank IS NOT NULL
     UNION ALL
-    SELECT 'verify', peer, role, recent, n, first, last, ifnull(verify_text IN ('OK', 'TRUSTED'), 0),
+    SELECT 'verify', peer, role, recent, n, first, last, coalesce(verify_text IN ('OK', 'TRUSTED'), 0),
            verify_text IS NOT NULL AND verify_text NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR')
     FROM session_groups
 ),
@@ -186,7 +186,7 @@ events AS (
     JOIN earlier_best AS b ON b.peer = s.peer AND b.role = s.role
     WHERE (s.peer, s.role) IN (SELECT peer, role FROM found WHERE kind = 'version')
     UNION ALL
-    SELECT 'verify', s.peer, s.role, s.ts, ifnull(vf.value IN ('OK', 'TRUSTED'), 0),
+    SELECT 'verify', s.peer, s.role, s.ts, coalesce(vf.value IN ('OK', 'TRUSTED'), 0),
            vf.value IS NOT NULL AND vf.value NOT IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR'), s.verify
     FROM sessions AS s LEFT JOIN texts AS vf ON vf.id = s.verify
     WHERE (s.peer, s.role) IN (SELECT peer, role FROM found WHERE kind = 'verify')
@@ -234,4 +234,4 @@ LEFT JOIN texts AS bsv ON bsv.id = bs.version
 LEFT JOIN texts AS gv ON gv.id = g.value
 LEFT JOIN texts AS bv ON bv.id = b.value
 ORDER BY b.first_bad, p.value, f.role, f.kind
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

@@ -30,10 +30,10 @@ period AS (
     SELECT lo, hi, first_day, end_day,
            CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
            CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
-    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
-                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+    FROM (SELECT coalesce(unixepoch(:since), -9223372036854775808) AS lo,
+                 coalesce(unixepoch(:until), 9223372036854775807) AS hi,
+                 coalesce((unixepoch(:since) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 coalesce(unixepoch(:until) / 86400, 9223372036854775807) AS end_day) AS sub1
 ),
 -- Sessions of the period, grouped by (role, peer, version, cipher, verify) ids.
 session_groups AS (
@@ -53,11 +53,11 @@ session_groups AS (
           SELECT host, mta, role, peer, loopback, version, cipher, verify, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.peer IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.role, r.peer, r.version, r.cipher, r.verify
 ),
 sessions AS (
@@ -82,15 +82,15 @@ inbound AS (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
     WHERE r.proto IS NOT NULL AND r.peer IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.peer
 ),
 outbound AS (
@@ -101,25 +101,25 @@ outbound AS (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.peer IS NOT NULL
-      AND d.network_mailer
-      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND d.network_mailer <> 0
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR d.loopback = 0)
     GROUP BY 1
 ),
 
 -- With :cipher or :version, only the peers that had such a session.
 selected AS (
     SELECT DISTINCT peer_id FROM sessions
-    WHERE (:cipher IS NULL OR cipher GLOB :cipher) AND (:version IS NULL OR version GLOB :version)
+    WHERE (:cipher IS NULL OR glob(:cipher, cipher)) AND (:version IS NULL OR glob(:version, version))
 ),
 activity AS (
     SELECT peer_id, role, n AS session, 0 AS mail, 0 AS encrypted, last FROM sessions
@@ -129,8 +129,8 @@ activity AS (
 totals AS (
     SELECT peer_id,
            sum(session) AS sessions,
-           CASE WHEN max(role = 'server') AND max(role = 'client') THEN 'server+client'
-                WHEN max(role = 'server') THEN 'server' ELSE 'client' END AS roles,
+           CASE WHEN max(CASE WHEN role = 'server' THEN 1 ELSE 0 END) = 1 AND max(CASE WHEN role = 'client' THEN 1 ELSE 0 END) = 1 THEN 'server+client'
+                WHEN max(CASE WHEN role = 'server' THEN 1 ELSE 0 END) = 1 THEN 'server' ELSE 'client' END AS roles,
            sum(mail) AS messages,
            sum(encrypted) AS encrypted,
            max(last) AS last_seen
@@ -143,12 +143,12 @@ best AS (SELECT peer_id, version, max(version_rank) FROM sessions GROUP BY peer_
 worst AS (SELECT peer_id, version, min(version_rank) FROM sessions GROUP BY peer_id),
 ciphers AS (
     SELECT peer_id, group_concat(cipher, ', ') AS ciphers
-    FROM (SELECT DISTINCT peer_id, cipher FROM sessions WHERE cipher IS NOT NULL ORDER BY peer_id, cipher)
+    FROM (SELECT DISTINCT peer_id, cipher FROM sessions WHERE cipher IS NOT NULL ORDER BY peer_id, cipher) AS sub2
     GROUP BY peer_id
 ),
 verifies AS (
     SELECT peer_id, group_concat(verify || ' ' || n, ', ') AS verify
-    FROM (SELECT peer_id, verify, sum(n) AS n FROM sessions GROUP BY peer_id, verify ORDER BY peer_id, n DESC, verify)
+    FROM (SELECT peer_id, verify, sum(n) AS n FROM sessions GROUP BY peer_id, verify ORDER BY peer_id, n DESC, verify NULLS FIRST) AS sub3
     GROUP BY peer_id
 )
 SELECT p.value AS peer, t.sessions, t.roles,
@@ -164,4 +164,4 @@ LEFT JOIN worst USING (peer_id)
 LEFT JOIN ciphers USING (peer_id)
 LEFT JOIN verifies USING (peer_id)
 ORDER BY t.sessions + t.messages DESC, p.value
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

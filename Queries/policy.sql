@@ -37,10 +37,10 @@ period AS (
     SELECT lo, hi, first_day, end_day,
            CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
            CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
-    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
-                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+    FROM (SELECT coalesce(unixepoch(:since), -9223372036854775808) AS lo,
+                 coalesce(unixepoch(:until), 9223372036854775807) AS hi,
+                 coalesce((unixepoch(:since) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 coalesce(unixepoch(:until) / 86400, 9223372036854775807) AS end_day) AS sub1
 ),
 -- Outbound sessions per peer and verify result.
 session_groups AS (
@@ -60,11 +60,11 @@ session_groups AS (
           SELECT host, mta, role, peer, loopback, verify, cipher_bits, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'client') AND r.peer IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.peer, r.verify
 ),
 sessions AS (
@@ -79,18 +79,18 @@ mail AS (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
       AND d.peer IS NOT NULL
-      AND d.network_mailer
-      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND d.network_mailer <> 0
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR d.loopback = 0)
     GROUP BY 1
 ),
 failed AS (
@@ -99,34 +99,34 @@ failed AS (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, peer, kind, loopback FROM failure_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
     WHERE r.kind = (SELECT id FROM texts WHERE value = 'connect_failed') AND r.peer IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.peer
 ),
 
 tls_peers AS (
-    SELECT peer, sum(n) AS sessions, sum(ifnull(verify IN ('OK', 'TRUSTED'), 0) * n) AS verified,
+    SELECT peer, sum(n) AS sessions, sum(CASE WHEN verify IN ('OK', 'TRUSTED') THEN n ELSE 0 END) AS verified,
            min(min_bits) AS min_bits, max(last) AS last_seen
     FROM sessions
     GROUP BY peer
 ),
 verifies AS (
     SELECT peer, group_concat(verify || ' ' || n, ', ') AS verify
-    FROM (SELECT peer, verify, n FROM sessions ORDER BY peer, n DESC, verify)
+    FROM (SELECT peer, verify, n FROM sessions ORDER BY peer, n DESC, verify NULLS FIRST) AS sub2
     GROUP BY peer
 ),
 suggestions AS (
     SELECT 'enforce' AS action, p.value AS peer, t.sessions, v.verify, t.min_bits,
-           ifnull(m.deliveries, 0) AS deliveries, ifnull(m.deliveries - m.encrypted, 0) AS clear_deliveries,
-           ifnull(f.handshake_failures, 0) AS handshake_failures,
-           strftime('%Y-%m-%dT%H:%M:%SZ', max(t.last_seen, ifnull(m.last_seen, t.last_seen)), 'unixepoch') AS last_seen,
+           coalesce(m.deliveries, 0) AS deliveries, coalesce(m.deliveries - m.encrypted, 0) AS clear_deliveries,
+           coalesce(f.handshake_failures, 0) AS handshake_failures,
+           strftime('%Y-%m-%dT%H:%M:%SZ', max(t.last_seen, coalesce(m.last_seen, t.last_seen)), 'unixepoch') AS last_seen,
            'TLS_Srv:' || p.value || ' ' || CASE WHEN t.min_bits >= 128 THEN 'VERIFY:128' ELSE 'VERIFY' END AS sendmail,
            p.value || ' verify' AS postfix
     FROM tls_peers AS t
@@ -148,4 +148,4 @@ SELECT action, peer, sessions, verify, min_bits, deliveries, clear_deliveries, h
        sendmail, postfix
 FROM suggestions
 ORDER BY CASE action WHEN 'enforce' THEN 0 ELSE 1 END, sessions DESC, deliveries DESC, peer
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

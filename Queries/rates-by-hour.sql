@@ -18,33 +18,33 @@
 -- Speed: from the base tables on their ts index (no rollup holds hours), counted per quarter hour
 -- first (every zone's offset is a multiple of it), so the hour is computed once per quarter hour.
 WITH
-options AS (SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz),
+options AS (SELECT CASE WHEN (coalesce(:localtime, 0) <> 0) THEN 'localtime' ELSE '+0 days' END AS tz),
 inbound AS (
     SELECT r.ts / 900 AS k, count(*) AS n, sum(r.encrypted) AS encrypted
     FROM message_rows AS r
-    WHERE r.ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-      AND r.ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+    WHERE r.ts >= coalesce(unixepoch(:since), -9223372036854775808)
+      AND r.ts < coalesce(unixepoch(:until), 9223372036854775807)
       AND r.proto IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY 1
 ),
 outbound AS (
     SELECT d.ts / 900 AS k, count(*) AS n, sum(d.encrypted) AS encrypted
     FROM delivery_rows AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
-    WHERE d.ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-      AND d.ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+    WHERE d.ts >= coalesce(unixepoch(:since), -9223372036854775808)
+      AND d.ts < coalesce(unixepoch(:until), 9223372036854775807)
       AND d.status = (SELECT id FROM texts WHERE value = 'sent')
-      AND d.network_mailer
-      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND d.network_mailer <> 0
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR d.loopback = 0)
     GROUP BY 1
 ),
 bucketed AS (
@@ -56,10 +56,10 @@ SELECT bucket,
        sum(inbound * n) AS inbound_messages,
        sum(inbound * encrypted) AS inbound_encrypted,
        round(1.0 * sum(inbound * encrypted) / nullif(sum(inbound * n), 0), 4) AS inbound_rate,
-       sum((NOT inbound) * n) AS outbound_deliveries,
-       sum((NOT inbound) * encrypted) AS outbound_encrypted,
-       round(1.0 * sum((NOT inbound) * encrypted) / nullif(sum((NOT inbound) * n), 0), 4) AS outbound_rate
+       sum((1 - inbound) * n) AS outbound_deliveries,
+       sum((1 - inbound) * encrypted) AS outbound_encrypted,
+       round(1.0 * sum((1 - inbound) * encrypted) / nullif(sum((1 - inbound) * n), 0), 4) AS outbound_rate
 FROM bucketed
 GROUP BY bucket
 ORDER BY bucket
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

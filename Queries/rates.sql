@@ -36,7 +36,7 @@
 -- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
-    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
+    SELECT CASE WHEN (coalesce(:localtime, 0) <> 0) THEN 'localtime' ELSE '+0 days' END AS tz,
            date(:since) AS since_day, date(:until) AS until_day
 ),
 -- What the rows are counted by before they go into buckets: a quarter hour (every time zone's
@@ -46,22 +46,22 @@ inbound AS (
                     WHEN 'host' THEN r.host WHEN 'peer' THEN r.peer END AS k,
            count(*) AS n, sum(r.encrypted) AS encrypted
     FROM (SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
-                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :by IS DISTINCT FROM 'peer'
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
           UNION ALL
           SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
-                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS r
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :by IS DISTINCT FROM 'peer'
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))) AS r
     WHERE r.proto IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY 1
 ),
 outbound AS (
@@ -70,24 +70,24 @@ outbound AS (
                     WHEN 'host' THEN d.host WHEN 'peer' THEN coalesce(s.peer, d.peer) END AS k,
            count(*) AS n, sum(d.encrypted) AS encrypted
     FROM (SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
-                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :by IS DISTINCT FROM 'peer'
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
           UNION ALL
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
-                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))) AS d
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :by IS DISTINCT FROM 'peer'
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND (:peer IS NOT NULL OR :by = 'peer')
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
-      AND d.network_mailer
-      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND d.network_mailer <> 0
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR d.loopback = 0)
     GROUP BY 1
 ),
 traffic AS (
@@ -101,7 +101,7 @@ bucketed AS (
                WHEN 'week'  THEN date(k * 900, 'unixepoch', tz, 'weekday 0', '-6 days')
                WHEN 'month' THEN strftime('%Y-%m', k * 900, 'unixepoch', tz)
                WHEN 'host'  THEN (SELECT value FROM texts WHERE id = k)
-               WHEN 'peer'  THEN ifnull((SELECT value FROM texts WHERE id = k), '(none)')
+               WHEN 'peer'  THEN coalesce((SELECT value FROM texts WHERE id = k), '(none)')
                ELSE 'all'
            END AS bucket,
            inbound, n, encrypted
@@ -115,24 +115,24 @@ bucketed AS (
                WHEN 'host'  THEN host
                ELSE 'all'
            END,
-           direction = 'inbound', n, encrypted * n
+           CASE WHEN direction = 'inbound' THEN 1 ELSE 0 END, n, encrypted * n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :by IS NOT 'peer'
-                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :by IS DISTINCT FROM 'peer'
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
       AND day >= coalesce((SELECT since_day FROM options), '') AND day < coalesce((SELECT until_day FROM options), '9999')
-      AND host GLOB coalesce(:host, '*')
+      AND glob(coalesce(:host, '*'), host)
       AND (:role IS NULL OR :role = CASE direction WHEN 'inbound' THEN 'server' ELSE 'client' END)
-      AND (coalesce(:include_local, 0) OR NOT loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR loopback = 0)
 )
 SELECT bucket,
        sum(inbound * n) AS inbound_messages,
        sum(inbound * encrypted) AS inbound_encrypted,
        round(1.0 * sum(inbound * encrypted) / nullif(sum(inbound * n), 0), 4) AS inbound_rate,
-       sum((NOT inbound) * n) AS outbound_deliveries,
-       sum((NOT inbound) * encrypted) AS outbound_encrypted,
-       round(1.0 * sum((NOT inbound) * encrypted) / nullif(sum((NOT inbound) * n), 0), 4) AS outbound_rate
+       sum((1 - inbound) * n) AS outbound_deliveries,
+       sum((1 - inbound) * encrypted) AS outbound_encrypted,
+       round(1.0 * sum((1 - inbound) * encrypted) / nullif(sum((1 - inbound) * n), 0), 4) AS outbound_rate
 FROM bucketed
 GROUP BY bucket
 ORDER BY CASE WHEN :by IN ('host', 'peer') THEN -sum(n) ELSE 0 END, bucket
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

@@ -13,6 +13,7 @@
 --   :localtime       1 to cut days in the TZ zone instead of UTC
 --   :limit           at most this many peers_per_cipher entries and daily entries (the last days)
 --
+-- (PostgreSQL runs Queries/summary.postgres.sql: the same figures with its JSON functions.)
 -- Stable keys (scripts rely on them: add keys, never rename): period.from/to, sessions.total,
 -- sessions.by_role/by_version/by_cipher/by_verify, inbound.messages/encrypted/rate,
 -- outbound.deliveries/encrypted/rate, peers_per_cipher[].role/cipher/peers/sessions,
@@ -43,9 +44,9 @@
 -- at once only when its guard is made of parameters (a subquery there is tested on every row).
 WITH
 options AS (
-    SELECT CASE WHEN coalesce(:localtime, 0) THEN 'localtime' ELSE '+0 days' END AS tz,
+    SELECT CASE WHEN (coalesce(:localtime, 0) <> 0) THEN 'localtime' ELSE '+0 days' END AS tz,
            -- Rows are counted per this many seconds before days are cut.
-           CASE WHEN coalesce(:localtime, 0) THEN 900 ELSE 86400 END AS step,
+           CASE WHEN (coalesce(:localtime, 0) <> 0) THEN 900 ELSE 86400 END AS step,
            coalesce(date(:since), '') AS since_day, coalesce(date(:until), '9999') AS until_day
 ),
 -- The period in Unix seconds [lo, hi) and in UTC days: the whole days inside it [first_day, end_day)
@@ -57,10 +58,10 @@ period AS (
            CASE WHEN :until IS NULL THEN '9999' ELSE date(end_day * 86400, 'unixepoch') END AS end_date,
            CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
            CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
-    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
-                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+    FROM (SELECT coalesce(unixepoch(:since), -9223372036854775808) AS lo,
+                 coalesce(unixepoch(:until), 9223372036854775807) AS hi,
+                 coalesce((unixepoch(:since) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 coalesce(unixepoch(:until) / 86400, 9223372036854775807) AS end_day) AS sub1
 ),
 -- Sessions of the period as weighted rows (n): b is the UTC day, or the quarter hour with :localtime.
 session_src AS NOT MATERIALIZED (
@@ -68,55 +69,55 @@ session_src AS NOT MATERIALIZED (
            nullif(cipher, 0) AS cipher, nullif(cipher_bits, -1) AS cipher_bits, nullif(verify, 0) AS verify,
            sessions AS n, first_ts AS first, last_ts AS last
     FROM rollup_peer_sessions
-    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND NOT coalesce(:localtime, 0)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND NOT (coalesce(:localtime, 0) <> 0)
       AND :mta IS NULL
       AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
     FROM session_rows
-    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
     FROM session_rows
-    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
     FROM session_rows
-    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
-      AND (coalesce(:localtime, 0) OR :mta IS NOT NULL) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL)
+      AND ((coalesce(:localtime, 0) <> 0) OR :mta IS NOT NULL) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
 ),
 session_groups AS (
     SELECT r.b, r.role, r.version, r.cipher, r.cipher_bits, r.verify, sum(r.n) AS n, min(r.first) AS first,
            max(r.last) AS last
     FROM session_src AS r
-    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
-                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY 1, 2, 3, 4, 5, 6
 ),
 sessions AS (
     SELECT day, first_ts AS ts, last_ts, role, version, cipher, nullif(cipher_bits, -1) AS cipher_bits,
-           CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR verify GLOB 'DANE_*' THEN verify
+           CASE WHEN verify IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR glob('DANE_*', verify) THEN verify
                 ELSE 'other' END AS verify, sessions AS n
     FROM rollup_sessions
-    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)
-                 AND (:since IS NULL OR CAST(strftime('%s', :since) AS INTEGER) % 86400 = 0)
-                 AND (:until IS NULL OR CAST(strftime('%s', :until) AS INTEGER) % 86400 = 0))
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
       AND day >= (SELECT since_day FROM options) AND day < (SELECT until_day FROM options)
-      AND host GLOB coalesce(:host, '*')
+      AND glob(coalesce(:host, '*'), host)
       AND (:role IS NULL OR role = :role)
-      AND (coalesce(:include_local, 0) OR NOT loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR loopback = 0)
     UNION ALL
     SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), ro.value,
-           ifnull(v.value, 'unknown'), ifnull(c.value, 'unknown'), g.cipher_bits,
-           CASE WHEN vf.value IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR vf.value GLOB 'DANE_*' THEN vf.value
+           coalesce(v.value, 'unknown'), coalesce(c.value, 'unknown'), g.cipher_bits,
+           CASE WHEN vf.value IN ('OK', 'FAIL', 'NO', 'NOT', 'TRUSTED') OR glob('DANE_*', vf.value) THEN vf.value
                 ELSE 'other' END, g.n
-    FROM session_groups AS g, options AS o
+    FROM options AS o, session_groups AS g
     JOIN texts AS ro ON ro.id = g.role
     LEFT JOIN texts AS v ON v.id = g.version
     LEFT JOIN texts AS c ON c.id = g.cipher
@@ -126,23 +127,23 @@ sessions AS (
 peer_groups AS (
     SELECT r.role, r.cipher, r.peer, min(r.cipher_bits) AS cipher_bits, sum(r.n) AS n
     FROM session_src AS r
-    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL)
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.role, r.cipher, r.peer
 ),
 peer_sessions AS (
     SELECT role, cipher, nullif(peer, '') AS peer, nullif(cipher_bits, -1) AS cipher_bits, sessions AS n
     FROM rollup_peer_ciphers
-    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0) AND :since IS NULL AND :until IS NULL)
-      AND host GLOB coalesce(:host, '*')
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL)
+      AND glob(coalesce(:host, '*'), host)
       AND (:role IS NULL OR role = :role)
-      AND (coalesce(:include_local, 0) OR NOT loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR loopback = 0)
     UNION ALL
-    SELECT ro.value, ifnull(c.value, 'unknown'), p.value, g.cipher_bits, g.n
+    SELECT ro.value, coalesce(c.value, 'unknown'), p.value, g.cipher_bits, g.n
     FROM peer_groups AS g
     JOIN texts AS ro ON ro.id = g.role
     LEFT JOIN texts AS c ON c.id = g.cipher
@@ -152,33 +153,33 @@ inbound_groups AS (
     SELECT r.ts / (SELECT step FROM options) AS b, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
           SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The seconds before and after the whole days.
           SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
           SELECT ts, host, mta, peer, proto, encrypted, loopback FROM message_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.proto IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY 1, 2
 ),
 inbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'inbound'
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)) AND direction = 'inbound'
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
-      AND host GLOB coalesce(:host, '*')
+      AND glob(coalesce(:host, '*'), host)
       AND (:role IS NULL OR :role = 'server')
-      AND (coalesce(:include_local, 0) OR NOT loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR loopback = 0)
     UNION ALL
     SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.encrypted, g.n
     FROM inbound_groups AS g, options AS o
@@ -189,12 +190,12 @@ outbound_groups AS (
            min(d.ts) AS first, max(d.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The seconds before and after the whole days.
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
@@ -202,22 +203,22 @@ outbound_groups AS (
           SELECT ts, host, mta, peer, status, network_mailer, tls_session_id, encrypted, loopback FROM delivery_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.status = (SELECT id FROM texts WHERE value = 'sent')
-      AND d.network_mailer
-      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND d.network_mailer <> 0
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR d.loopback = 0)
     GROUP BY 1, 2
 ),
 outbound AS (
     SELECT day, first_ts AS ts, last_ts, encrypted, n
     FROM rollup_traffic
-    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)) AND direction = 'outbound'
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)) AND direction = 'outbound'
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
-      AND host GLOB coalesce(:host, '*')
+      AND glob(coalesce(:host, '*'), host)
       AND (:role IS NULL OR :role = 'client')
-      AND (coalesce(:include_local, 0) OR NOT loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR loopback = 0)
     UNION ALL
     SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.encrypted, g.n
     FROM outbound_groups AS g, options AS o
@@ -226,36 +227,36 @@ failure_groups AS (
     SELECT r.ts / (SELECT step FROM options) AS b, r.kind, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
           SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The seconds before and after the whole days.
           SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
           SELECT ts, host, mta, role, peer, kind, loopback FROM failure_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
-    WHERE 1
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE 1 = 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY 1, 2
 ),
 failures AS (
     SELECT day, first_ts AS ts, last_ts, kind, n
     FROM rollup_failures
-    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
-      AND host GLOB coalesce(:host, '*')
+      AND glob(coalesce(:host, '*'), host)
       AND (:role IS NULL OR role = :role)
-      AND (coalesce(:include_local, 0) OR NOT loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR loopback = 0)
     UNION ALL
     SELECT date(g.b * o.step, 'unixepoch', o.tz), strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), k.value, g.n
-    FROM failure_groups AS g, options AS o
+    FROM options AS o, failure_groups AS g
     JOIN texts AS k ON k.id = g.kind
 ),
 handshake_failures AS (
@@ -265,35 +266,35 @@ auth_groups AS (
     SELECT r.mech, r.encrypted AS over_tls, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
     FROM (-- Without a bound and not mixed: one pass over the table.
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
-          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
-            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0))
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The seconds before and after the whole days.
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
-    WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success <> 0
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY 1, 2
 ),
 auth AS (
     SELECT first_ts AS ts, last_ts, over_tls, (mech LIKE '%PLAIN%' OR mech LIKE '%LOGIN%') AS sends_password, n
     FROM rollup_auth
-    WHERE (:peer IS NULL AND :mta IS NULL AND NOT coalesce(:localtime, 0)) AND role = 'server' AND success
+    WHERE (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)) AND role = 'server' AND success <> 0
       AND day >= (SELECT first_date FROM period) AND day < (SELECT end_date FROM period)
-      AND host GLOB coalesce(:host, '*')
+      AND glob(coalesce(:host, '*'), host)
       AND (:role IS NULL OR :role = 'server')
-      AND (coalesce(:include_local, 0) OR NOT loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR loopback = 0)
     UNION ALL
-    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.over_tls, (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%'), g.n
+    SELECT strftime('%Y-%m-%dT%H:%M:%SZ', g.first, 'unixepoch'), strftime('%Y-%m-%dT%H:%M:%SZ', g.last, 'unixepoch'), g.over_tls, (coalesce(m.value, '') LIKE '%PLAIN%' OR coalesce(m.value, '') LIKE '%LOGIN%'), g.n
     FROM auth_groups AS g LEFT JOIN texts AS m ON m.id = g.mech
 ),
 -- The definition of weak.sql.
@@ -327,14 +328,14 @@ daily AS (
     FROM events
     GROUP BY 1
     ORDER BY 1 DESC
-    LIMIT coalesce(:limit, -1)
+    LIMIT coalesce(:limit, 9223372036854775807)
 ),
 peers_per_cipher AS (
     SELECT role, cipher, min(cipher_bits) AS bits, count(DISTINCT peer) AS peers, sum(n) AS sessions
     FROM peer_sessions
     GROUP BY role, cipher
     ORDER BY CASE role WHEN 'server' THEN 0 ELSE 1 END, sessions DESC, cipher
-    LIMIT coalesce(:limit, -1)
+    LIMIT coalesce(:limit, 9223372036854775807)
 ),
 -- Per MTA (by_mta, notes): the other MTAs' figures are read from their rows of the period (through the
 -- partial indexes on mta <> 0, named with INDEXED BY: the planner would rather walk the ts index
@@ -364,15 +365,15 @@ mta_sessions AS MATERIALIZED (
                AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED'))) AS server_ok,
            sum(r.role = (SELECT id FROM texts WHERE value = 'client')
                AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED'))) AS client_ok,
-           sum(r.version IN weak_texts OR r.cipher IN weak_texts OR ifnull(r.cipher_bits < 128, 0)) AS weak
+           sum(CASE WHEN r.version IN (SELECT id FROM weak_texts) OR r.cipher IN (SELECT id FROM weak_texts) OR r.cipher_bits < 128 THEN 1 ELSE 0 END) AS weak
     FROM session_rows AS r INDEXED BY session_rows_mta
     WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND r.mta <> 0
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.mta
 ),
 mta_inbound AS MATERIALIZED (
@@ -381,12 +382,12 @@ mta_inbound AS MATERIALIZED (
     FROM message_rows AS r INDEXED BY message_rows_mta
     WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
       AND r.proto IS NOT NULL
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND r.mta <> 0
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.mta
 ),
 mta_outbound AS MATERIALIZED (
@@ -396,27 +397,27 @@ mta_outbound AS MATERIALIZED (
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.ts >= (SELECT lo FROM period) AND d.ts < (SELECT hi FROM period)
       AND d.status = (SELECT id FROM texts WHERE value = 'sent')
-      AND d.network_mailer
-      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND d.network_mailer <> 0
+      AND (:host IS NULL OR d.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'client')
-      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR coalesce(s.peer, d.peer) IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR d.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND d.mta <> 0
-      AND (coalesce(:include_local, 0) OR NOT d.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR d.loopback = 0)
     GROUP BY d.mta
 ),
 mta_auth AS MATERIALIZED (
     SELECT r.mta, count(*) AS n, sum(r.encrypted) AS over_tls,
-           sum(NOT r.encrypted AND (ifnull(m.value, '') LIKE '%PLAIN%' OR ifnull(m.value, '') LIKE '%LOGIN%')) AS plaintext
+           sum(NOT r.encrypted AND (coalesce(m.value, '') LIKE '%PLAIN%' OR coalesce(m.value, '') LIKE '%LOGIN%')) AS plaintext
     FROM auth_rows AS r INDEXED BY auth_rows_mta LEFT JOIN texts AS m ON m.id = r.mech
     WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
-      AND r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success <> 0
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND r.mta <> 0
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.mta
 ),
 mta_failures AS MATERIALIZED (
@@ -424,12 +425,12 @@ mta_failures AS MATERIALIZED (
     FROM failure_rows AS r INDEXED BY failure_rows_mta
     WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
       AND r.kind IN (SELECT id FROM texts WHERE value IN ('accept_failed', 'connect_failed'))
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
       AND r.mta <> 0
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.mta
 ),
 -- The summary's figures, all MTAs together.
@@ -439,38 +440,38 @@ base AS MATERIALIZED (
         'from', (SELECT min(ts) FROM activity),
         'to', (SELECT max(last_ts) FROM activity)),
     'sessions', json_object(
-        'total', (SELECT ifnull(sum(n), 0) FROM sessions),
+        'total', (SELECT coalesce(sum(n), 0) FROM sessions),
         'peers', (SELECT count(DISTINCT peer) FROM peer_sessions),
         'by_role', json_object(
-            'server', (SELECT ifnull(sum(n), 0) FROM sessions WHERE role = 'server'),
-            'client', (SELECT ifnull(sum(n), 0) FROM sessions WHERE role = 'client')),
+            'server', (SELECT coalesce(sum(n), 0) FROM sessions WHERE role = 'server'),
+            'client', (SELECT coalesce(sum(n), 0) FROM sessions WHERE role = 'client')),
         'by_version', json((SELECT json_group_object(version, n) FROM (
-            SELECT version, sum(n) AS n FROM sessions GROUP BY version ORDER BY n DESC, version))),
+            SELECT version, sum(n) AS n FROM sessions GROUP BY version ORDER BY n DESC, version) AS sub2)),
         'by_cipher', json((SELECT json_group_object(cipher, n) FROM (
-            SELECT cipher, sum(n) AS n FROM sessions GROUP BY cipher ORDER BY n DESC, cipher))),
+            SELECT cipher, sum(n) AS n FROM sessions GROUP BY cipher ORDER BY n DESC, cipher) AS sub3)),
         'by_verify', json_object(
             'server', json((SELECT json_group_object(verify, n) FROM (
                 SELECT verify, sum(n) AS n FROM sessions WHERE role = 'server'
-                GROUP BY verify ORDER BY n DESC, verify))),
+                GROUP BY verify ORDER BY n DESC, verify) AS sub4)),
             'client', json((SELECT json_group_object(verify, n) FROM (
                 SELECT verify, sum(n) AS n FROM sessions WHERE role = 'client'
-                GROUP BY verify ORDER BY n DESC, verify))))),
+                GROUP BY verify ORDER BY n DESC, verify) AS sub5)))),
     'inbound', json((SELECT json_object(
-        'messages', ifnull(sum(n), 0),
-        'encrypted', ifnull(sum(encrypted * n), 0),
+        'messages', coalesce(sum(n), 0),
+        'encrypted', coalesce(sum(encrypted * n), 0),
         'rate', round(1.0 * sum(encrypted * n) / nullif(sum(n), 0), 4)) FROM inbound)),
     'outbound', json((SELECT json_object(
-        'deliveries', ifnull(sum(n), 0),
-        'encrypted', ifnull(sum(encrypted * n), 0),
+        'deliveries', coalesce(sum(n), 0),
+        'encrypted', coalesce(sum(encrypted * n), 0),
         'rate', round(1.0 * sum(encrypted * n) / nullif(sum(n), 0), 4)) FROM outbound)),
-    'handshake_failures', (SELECT ifnull(sum(n), 0) FROM handshake_failures),
-    'ruleset_rejects', (SELECT ifnull(sum(n), 0) FROM failures WHERE kind = 'ruleset_reject'),
-    'tls_io_errors', (SELECT ifnull(sum(n), 0) FROM failures WHERE kind IN ('read_error', 'write_error')),
+    'handshake_failures', (SELECT coalesce(sum(n), 0) FROM handshake_failures),
+    'ruleset_rejects', (SELECT coalesce(sum(n), 0) FROM failures WHERE kind = 'ruleset_reject'),
+    'tls_io_errors', (SELECT coalesce(sum(n), 0) FROM failures WHERE kind IN ('read_error', 'write_error')),
     'auth', json((SELECT json_object(
-        'total', ifnull(sum(n), 0),
-        'over_tls', ifnull(sum(over_tls * n), 0),
-        'plaintext_password', ifnull(sum((NOT over_tls AND sends_password) * n), 0)) FROM auth)),
-    'weak_sessions', (SELECT ifnull(sum(n), 0) FROM weak_sessions),
+        'total', coalesce(sum(n), 0),
+        'over_tls', coalesce(sum(over_tls * n), 0),
+        'plaintext_password', coalesce(sum((NOT over_tls AND sends_password) * n), 0)) FROM auth)),
+    'weak_sessions', (SELECT coalesce(sum(n), 0) FROM weak_sessions),
     'peers_per_cipher', json((SELECT json_group_array(json_object(
         'role', role, 'cipher', cipher, 'bits', bits, 'peers', peers, 'sessions', sessions))
         FROM peers_per_cipher)),
@@ -479,17 +480,17 @@ base AS MATERIALIZED (
         'inbound_messages', inbound_messages, 'inbound_encrypted', inbound_encrypted, 'inbound_rate', inbound_rate,
         'outbound_deliveries', outbound_deliveries, 'outbound_encrypted', outbound_encrypted,
         'outbound_rate', outbound_rate, 'handshake_failures', handshake_failures))
-        FROM (SELECT * FROM daily ORDER BY date)))
+        FROM (SELECT * FROM daily ORDER BY date) AS sub6))
 ) AS doc
 ),
 other_figures AS MATERIALIZED (
     SELECT m.id, m.name,
-           ifnull(s.n, 0) AS sessions, ifnull(s.server, 0) AS server, ifnull(s.client, 0) AS client,
-           s.server_ok, s.client_ok, ifnull(s.weak, 0) AS weak,
-           ifnull(i.n, 0) AS messages, ifnull(i.encrypted, 0) AS messages_encrypted, ifnull(i.without_session, 0) AS messages_without_session,
-           ifnull(o.n, 0) AS deliveries, ifnull(o.encrypted, 0) AS deliveries_encrypted, ifnull(o.without_session, 0) AS deliveries_without_session,
-           ifnull(a.n, 0) AS auth, ifnull(a.over_tls, 0) AS auth_over_tls, ifnull(a.plaintext, 0) AS auth_plaintext,
-           ifnull(f.n, 0) AS failures
+           coalesce(s.n, 0) AS sessions, coalesce(s.server, 0) AS server, coalesce(s.client, 0) AS client,
+           s.server_ok, s.client_ok, coalesce(s.weak, 0) AS weak,
+           coalesce(i.n, 0) AS messages, coalesce(i.encrypted, 0) AS messages_encrypted, coalesce(i.without_session, 0) AS messages_without_session,
+           coalesce(o.n, 0) AS deliveries, coalesce(o.encrypted, 0) AS deliveries_encrypted, coalesce(o.without_session, 0) AS deliveries_without_session,
+           coalesce(a.n, 0) AS auth, coalesce(a.over_tls, 0) AS auth_over_tls, coalesce(a.plaintext, 0) AS auth_plaintext,
+           coalesce(f.n, 0) AS failures
     FROM mtas AS m
     LEFT JOIN mta_sessions AS s ON s.mta = m.id
     LEFT JOIN mta_inbound AS i ON i.mta = m.id
@@ -512,10 +513,10 @@ mta_figures AS MATERIALIZED (
     FROM (SELECT json_extract(doc, '$.sessions.total') AS sessions,
                  json_extract(doc, '$.sessions.by_role.server') AS server,
                  json_extract(doc, '$.sessions.by_role.client') AS client,
-                 ifnull(json_extract(doc, '$.sessions.by_verify.server.OK'), 0)
-                   + ifnull(json_extract(doc, '$.sessions.by_verify.server.TRUSTED'), 0) AS server_ok,
-                 ifnull(json_extract(doc, '$.sessions.by_verify.client.OK'), 0)
-                   + ifnull(json_extract(doc, '$.sessions.by_verify.client.TRUSTED'), 0) AS client_ok,
+                 coalesce(json_extract(doc, '$.sessions.by_verify.server.OK'), 0)
+                   + coalesce(json_extract(doc, '$.sessions.by_verify.server.TRUSTED'), 0) AS server_ok,
+                 coalesce(json_extract(doc, '$.sessions.by_verify.client.OK'), 0)
+                   + coalesce(json_extract(doc, '$.sessions.by_verify.client.TRUSTED'), 0) AS client_ok,
                  json_extract(doc, '$.weak_sessions') AS weak,
                  json_extract(doc, '$.inbound.messages') AS messages,
                  json_extract(doc, '$.inbound.encrypted') AS messages_encrypted,
@@ -524,12 +525,12 @@ mta_figures AS MATERIALIZED (
                  json_extract(doc, '$.auth.total') AS auth, json_extract(doc, '$.auth.over_tls') AS auth_over_tls,
                  json_extract(doc, '$.auth.plaintext_password') AS auth_plaintext,
                  json_extract(doc, '$.handshake_failures') AS failures FROM base) AS t,
-         (SELECT ifnull(sum(sessions), 0) AS sessions, ifnull(sum(server), 0) AS server, ifnull(sum(client), 0) AS client,
-                 ifnull(sum(server_ok), 0) AS server_ok, ifnull(sum(client_ok), 0) AS client_ok, ifnull(sum(weak), 0) AS weak,
-                 ifnull(sum(messages), 0) AS messages, ifnull(sum(messages_encrypted), 0) AS messages_encrypted,
-                 ifnull(sum(deliveries), 0) AS deliveries, ifnull(sum(deliveries_encrypted), 0) AS deliveries_encrypted,
-                 ifnull(sum(auth), 0) AS auth, ifnull(sum(auth_over_tls), 0) AS auth_over_tls,
-                 ifnull(sum(auth_plaintext), 0) AS auth_plaintext, ifnull(sum(failures), 0) AS failures
+         (SELECT coalesce(sum(sessions), 0) AS sessions, coalesce(sum(server), 0) AS server, coalesce(sum(client), 0) AS client,
+                 coalesce(sum(server_ok), 0) AS server_ok, coalesce(sum(client_ok), 0) AS client_ok, coalesce(sum(weak), 0) AS weak,
+                 coalesce(sum(messages), 0) AS messages, coalesce(sum(messages_encrypted), 0) AS messages_encrypted,
+                 coalesce(sum(deliveries), 0) AS deliveries, coalesce(sum(deliveries_encrypted), 0) AS deliveries_encrypted,
+                 coalesce(sum(auth), 0) AS auth, coalesce(sum(auth_over_tls), 0) AS auth_over_tls,
+                 coalesce(sum(auth_plaintext), 0) AS auth_plaintext, coalesce(sum(failures), 0) AS failures
           FROM other_figures) AS o
     WHERE t.sessions > o.sessions OR t.messages > o.messages OR t.deliveries > o.deliveries OR t.auth > o.auth
        OR t.failures > o.failures
@@ -549,7 +550,7 @@ by_mta AS (
                 'weak_sessions', weak,
                 'auth', json_object('total', auth, 'over_tls', auth_over_tls, 'plaintext_password', auth_plaintext),
                 'handshake_failures', failures) AS figures
-            FROM mta_figures ORDER BY id))
+            FROM mta_figures ORDER BY id) AS sub7)
     END AS doc
 ),
 -- notes: what the figures cannot say. Postfix logs no TLS line at its default smtpd_tls_loglevel = 0
@@ -569,7 +570,7 @@ notes AS (
                    || ' encrypted without a TLS line in the log (Postfix logs none at smtp_tls_loglevel 0); to log them: '
                    || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload'
             FROM mta_figures WHERE name = 'postfix' AND deliveries_without_session > 0
-            ORDER BY k))
+            ORDER BY k) AS sub8)
     END AS doc
 )
 

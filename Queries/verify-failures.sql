@@ -29,16 +29,16 @@ failure_groups AS (
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
           SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
-          WHERE ts >= ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808)
-            AND ts < ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807)
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r
     WHERE r.verify IS NOT NULL
       AND r.verify NOT IN (SELECT id FROM texts WHERE value IN ('', 'OK', 'TRUSTED', 'NO', 'NOT', 'NONE', 'CLEAR'))
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.role, r.peer, r.verify, r.verifymsg, r.dane_status, r.dane_note, r.cert_issuer
 ),
 failures AS (
@@ -57,7 +57,7 @@ failures AS (
 -- The peers of each group, sorted, for peer_list.
 group_peers AS (
     SELECT role, verify, reason, issuer, group_concat(peer, ', ') AS peer_list
-    FROM (SELECT DISTINCT role, verify, reason, issuer, peer FROM failures WHERE peer IS NOT NULL ORDER BY 1, 2, 3, 4, 5)
+    FROM (SELECT DISTINCT role, verify, reason, issuer, peer FROM failures WHERE peer IS NOT NULL ORDER BY 1, 2, 3, 4, 5) AS sub1
     GROUP BY role, verify, reason, issuer
 ),
 groups AS (
@@ -97,6 +97,6 @@ SELECT g.role, g.verify, g.reason, g.issuer,
        g.peers, g.sessions, g.first_seen, g.last_seen, p.peer_list
 FROM groups AS g
 LEFT JOIN group_peers AS p
-       ON p.role = g.role AND p.verify = g.verify AND p.reason IS g.reason AND p.issuer IS g.issuer
-ORDER BY g.sessions DESC, g.peers DESC, CASE g.role WHEN 'server' THEN 0 ELSE 1 END, g.verify, g.reason, g.issuer
-LIMIT coalesce(:limit, -1);
+       ON p.role = g.role AND p.verify = g.verify AND p.reason IS NOT DISTINCT FROM g.reason AND p.issuer IS NOT DISTINCT FROM g.issuer
+ORDER BY g.sessions DESC, g.peers DESC, CASE g.role WHEN 'server' THEN 0 ELSE 1 END, g.verify, g.reason NULLS FIRST, g.issuer NULLS FIRST
+LIMIT coalesce(:limit, 9223372036854775807);

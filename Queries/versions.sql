@@ -25,10 +25,10 @@ period AS (
     SELECT lo, hi, first_day, end_day,
            CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
            CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
-    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
-                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+    FROM (SELECT coalesce(unixepoch(:since), -9223372036854775808) AS lo,
+                 coalesce(unixepoch(:until), 9223372036854775807) AS hi,
+                 coalesce((unixepoch(:since) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 coalesce(unixepoch(:until) / 86400, 9223372036854775807) AS end_day) AS sub1
 ),
 session_groups AS (
     SELECT r.role, r.version, r.peer, sum(r.n) AS n
@@ -46,16 +46,16 @@ session_groups AS (
           UNION ALL
           SELECT host, mta, role, peer, loopback, version, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
-    WHERE 1
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE 1 = 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.role, r.version, r.peer
 ),
 sessions AS (
-    SELECT ro.value AS role, g.peer, g.n, ifnull(v.value, 'unknown') AS version
+    SELECT ro.value AS role, g.peer, g.n, coalesce(v.value, 'unknown') AS version
     FROM session_groups AS g JOIN texts AS ro ON ro.id = g.role LEFT JOIN texts AS v ON v.id = g.version
 )
 SELECT role, version,
@@ -70,4 +70,4 @@ ORDER BY CASE role WHEN 'server' THEN 0 ELSE 1 END,
              WHEN 'TLSv1' THEN 4 WHEN 'TLSv1.0' THEN 4 WHEN 'TLSv1/SSLv3' THEN 5
              WHEN 'SSLv3' THEN 6 WHEN 'SSLv2' THEN 7 ELSE 8 END,
          version
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

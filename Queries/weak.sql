@@ -36,10 +36,10 @@ period AS (
     SELECT lo, hi, first_day, end_day,
            CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
            CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
-    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
-                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+    FROM (SELECT coalesce(unixepoch(:since), -9223372036854775808) AS lo,
+                 coalesce(unixepoch(:until), 9223372036854775807) AS hi,
+                 coalesce((unixepoch(:since) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 coalesce(unixepoch(:until) / 86400, 9223372036854775807) AS end_day) AS sub1
 ),
 -- Sessions of the period that may be weak, grouped by (role, peer, version, cipher, bits) ids.
 session_groups AS (
@@ -66,11 +66,11 @@ session_groups AS (
                      OR cipher LIKE '%NULL%' OR cipher LIKE '%EXP%' OR cipher LIKE '%RC4%' OR cipher LIKE '%ARCFOUR%'
                      OR cipher LIKE '%DES%' OR cipher LIKE '%MD5%'))
            OR r.cipher_bits < 128)
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.role, r.peer, r.version, r.cipher, r.cipher_bits
 ),
 sessions AS (
@@ -87,7 +87,7 @@ sessions AS (
 judged AS (
     SELECT n, first, last, role, peer, cipher, cipher_bits, anonymous,
            CASE WHEN version IS NOT NULL AND version <> 'TLSv1/SSLv3' THEN version
-                WHEN cipher GLOB 'TLS_AES_*' OR cipher GLOB 'TLS_CHACHA20_*' THEN 'TLSv1.3'
+                WHEN glob('TLS_AES_*', cipher) OR glob('TLS_CHACHA20_*', cipher) THEN 'TLSv1.3'
                 WHEN cipher LIKE '%GCM%' OR cipher LIKE '%CCM%' OR cipher LIKE '%CHACHA20%'
                      OR cipher LIKE '%POLY1305%' OR cipher LIKE '%SHA256%' OR cipher LIKE '%SHA384%' THEN 'TLSv1.2'
                 ELSE coalesce(version, 'unknown')
@@ -107,7 +107,7 @@ judged AS (
 ),
 weak AS (
     SELECT CASE WHEN anonymous THEN 'anonymous' ELSE 'weak' END AS kind,
-           role, peer, version, ifnull(cipher, 'unknown') AS cipher,
+           role, peer, version, coalesce(cipher, 'unknown') AS cipher,
            min(cipher_bits) AS bits, reasons,
            sum(n) AS sessions,
            strftime('%Y-%m-%dT%H:%M:%SZ', min(first), 'unixepoch') AS first_seen,
@@ -117,7 +117,7 @@ weak AS (
     GROUP BY kind, role, peer, version, cipher, reasons
 ),
 ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY kind ORDER BY sessions DESC, last_seen DESC, role, peer, version, cipher) AS n
+    SELECT *, row_number() OVER (PARTITION BY kind ORDER BY sessions DESC, last_seen DESC, role, peer NULLS FIRST, version NULLS FIRST, cipher NULLS FIRST) AS n
     FROM weak
 )
 SELECT kind, role, peer, version, cipher, bits, reasons, sessions, first_seen, last_seen

@@ -52,12 +52,12 @@ LEFT JOIN texts AS auth ON auth.id = r.auth
 LEFT JOIN texts AS tls_verify ON tls_verify.id = r.tls_verify
 LEFT JOIN texts AS tls_version ON tls_version.id = r.tls_version
 LEFT JOIN texts AS tls_cipher ON tls_cipher.id = r.tls_cipher
-WHERE (:since IS NULL OR r.ts >= CAST(strftime('%s', :since) AS INTEGER))
-  AND (:until IS NULL OR r.ts < CAST(strftime('%s', :until) AS INTEGER))
-  AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+WHERE (:since IS NULL OR r.ts >= unixepoch(:since))
+  AND (:until IS NULL OR r.ts < unixepoch(:until))
+  AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
   AND (:role IS NULL OR :role = 'server')
-  AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+  AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
   AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-  AND (coalesce(:include_local, 0) OR NOT r.loopback)
+  AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
 ORDER BY r.id
-LIMIT coalesce(:limit, -1);
+LIMIT coalesce(:limit, 9223372036854775807);

@@ -22,10 +22,10 @@ period AS (
     SELECT lo, hi, first_day, end_day,
            CASE WHEN first_day >= end_day THEN hi WHEN :since IS NULL THEN lo ELSE first_day * 86400 END AS a_end,
            CASE WHEN first_day >= end_day OR :until IS NULL THEN hi ELSE end_day * 86400 END AS b_start
-    FROM (SELECT ifnull(CAST(strftime('%s', :since) AS INTEGER), -9223372036854775808) AS lo,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER), 9223372036854775807) AS hi,
-                 ifnull((CAST(strftime('%s', :since) AS INTEGER) + 86399) / 86400, -9223372036854775807) AS first_day,
-                 ifnull(CAST(strftime('%s', :until) AS INTEGER) / 86400, 9223372036854775807) AS end_day)
+    FROM (SELECT coalesce(unixepoch(:since), -9223372036854775808) AS lo,
+                 coalesce(unixepoch(:until), 9223372036854775807) AS hi,
+                 coalesce((unixepoch(:since) + 86399) / 86400, -9223372036854775807) AS first_day,
+                 coalesce(unixepoch(:until) / 86400, 9223372036854775807) AS end_day) AS sub1
 ),
 session_groups AS (
     SELECT r.day, r.version, sum(r.n) AS n
@@ -43,15 +43,15 @@ session_groups AS (
           UNION ALL
           SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM session_rows
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
-    WHERE 1
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE value GLOB :host))
+    WHERE 1 = 1
+      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
-      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE value GLOB :peer))
+      AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
-      AND (coalesce(:include_local, 0) OR NOT r.loopback)
+      AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     GROUP BY r.day, r.version
 )
-SELECT date(g.day * 86400, 'unixepoch') AS date, ifnull(v.value, 'unknown') AS version, g.n AS sessions
+SELECT date(g.day * 86400, 'unixepoch') AS date, coalesce(v.value, 'unknown') AS version, g.n AS sessions
 FROM session_groups AS g LEFT JOIN texts AS v ON v.id = g.version
 ORDER BY g.day, CASE v.value
              WHEN 'TLSv1.3' THEN 1 WHEN 'TLSv1.2' THEN 2 WHEN 'TLSv1.1' THEN 3

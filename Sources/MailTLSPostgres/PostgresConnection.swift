@@ -12,7 +12,7 @@ import Darwin
 /// parameters (`$1`, …, in text form), never spliced into SQL. Bulk rows go with `copy(into:…)`.
 /// Not thread-safe: one thread uses a connection at a time.
 public final class PostgresConnection {
-    private let conn: OpaquePointer
+    let conn: OpaquePointer
     /// The URL without its password, for messages.
     public let url: String
 
@@ -37,7 +37,7 @@ public final class PostgresConnection {
     /// The server's version as a number (150018 for 15.18).
     public var serverVersion: Int { Int(PQserverVersion(conn)) }
 
-    private func error(_ r: OpaquePointer?, sql: String) -> PostgresError {
+    func error(_ r: OpaquePointer?, sql: String) -> PostgresError {
         let message = r.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? ""
         let state = r.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) }
         return .statement(message: message.isEmpty ? String(cString: PQerrorMessage(conn)) : message,

@@ -27,6 +27,7 @@ enum PostgresSchema {
         Migration(version: 4, name: "v4: compact base tables behind views, rollups, sources per ingesting host",
                   statements: v4),
         Migration(version: 5, name: "v5: BRIN indexes on the base tables' ts", statements: v5),
+        PostgresReportFunctions.migration,
     ]
 
     static var version: Int { migrations.last!.version }

@@ -169,7 +169,7 @@ extension Reporter {
         base.mta = filter.mta
         base.until = until
         base.minHistory = filter.minHistory
-        let runner = QueryRunner(database: store.database)
+        let runner = runner
 
         var period = base
         period.since = since

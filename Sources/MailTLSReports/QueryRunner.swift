@@ -1,50 +1,22 @@
 import MailTLSStore
 
-/// Runs the queries of `QueryLibrary` against a store with a filter's parameters bound.
+/// Runs the queries of `QueryLibrary` in the database's dialect with a filter's parameters bound.
 struct QueryRunner {
-    let database: Database
+    let database: any ReportDatabase
 
-    /// The compiled query `name`, with every parameter of `filter` that it uses bound.
-    func prepare(_ name: String, filter: ReportFilter) throws -> Statement {
-        let sql = try QueryLibrary.sql(named: name)
-        let statement: Statement
-        do {
-            statement = try database.prepare(sql)
-        } catch let e as StoreError {
-            throw ReportError.queryFailed(query: name, message: Self.message(e))
-        }
-        let values = filter.parameters
-        // Queries use named parameters only (a test checks it), so position i is parameter i + 1.
-        for (i, parameter) in statement.parameterNames.enumerated() {
-            switch values[parameter] {
-            case .text(let s)?: statement.bind(Int32(i + 1), s)
-            case .integer(let n)?: statement.bind(Int32(i + 1), n)
-            case nil: statement.bind(Int32(i + 1), nil as String?)
-            }
-        }
-        return statement
-    }
-
-    /// Calls `body` once per row; returns the column names.
-    @discardableResult
-    func forEachRow(_ name: String, filter: ReportFilter, _ body: (Statement) throws -> Void) throws -> [String] {
-        let statement = try prepare(name, filter: filter)
-        let columns = (0..<statement.columnCount).map { statement.columnName($0) }
-        do {
-            while try statement.step() { try body(statement) }
-        } catch let e as StoreError {
-            throw ReportError.queryFailed(query: name, message: Self.message(e))
-        }
-        return columns
+    /// Calls `columns` once, then `body` once per row of query `name`.
+    func forEachRow(_ name: String, filter: ReportFilter, columns: ([String]) throws -> Void = { _ in },
+                    _ body: ([SQLValue]) throws -> Void) throws {
+        let sql = try QueryLibrary.sql(named: name, dialect: database.dialect)
+        try database.run(sql, query: name, parameters: filter.parameters, columns: columns, row: body)
     }
 
     /// All rows of query `name`.
     func table(_ name: String, filter: ReportFilter) throws -> ResultTable {
         var rows: [[SQLValue]] = []
-        let columns = try forEachRow(name, filter: filter) { s in
-            rows.append((0..<s.columnCount).map { s.value($0) })
-        }
-        return ResultTable(columns: columns, rows: rows)
+        var names: [String] = []
+        try forEachRow(name, filter: filter, columns: { names = $0 }) { rows.append($0) }
+        return ResultTable(columns: names, rows: rows)
     }
 
     /// The JSON document that query `name` returns as its only value.
@@ -58,10 +30,5 @@ struct QueryRunner {
         } catch {
             throw ReportError.malformedDocument(query: name, detail: "\(error)")
         }
-    }
-
-    private static func message(_ e: StoreError) -> String {
-        if case .sqlite(_, let message, _) = e { return message }
-        return e.description
     }
 }

@@ -2,6 +2,8 @@
 public enum ReportError: Error, CustomStringConvertible, Equatable {
     /// The store file does not exist.
     case noStore(path: String)
+    /// The PostgreSQL database has no mailtls schema (`url` without its password).
+    case noPostgresStore(url: String)
     /// The store predates this mailtls and this user may not write it to migrate it.
     case schemaTooOld(path: String, found: Int32, current: Int32)
     /// The section name is not one of `ReportSection.all`.
@@ -24,6 +26,8 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
     case queryFailed(query: String, message: String)
     /// A document query did not return one JSON value.
     case malformedDocument(query: String, detail: String)
+    /// The process's time zone (`TZ`, `--timezone`) is not one PostgreSQL knows.
+    case invalidTimeZone(String)
     /// `--out FILE` could not be written.
     case cannotWrite(path: String, reason: String)
 
@@ -57,6 +61,11 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
             return "query Queries/\(query).sql failed: \(message)"
         case .malformedDocument(let query, let detail):
             return "query Queries/\(query).sql did not return one JSON document: \(detail)"
+        case .noPostgresStore(let url):
+            return "no mailtls store in the PostgreSQL database \(url): run `mailtls ingest --db URL FILE...` first "
+                + "(or check the database name)"
+        case .invalidTimeZone(let zone):
+            return "PostgreSQL does not know the time zone '\(zone)': give --timezone an IANA name (Europe/Berlin) or UTC"
         case .cannotWrite(let path, let reason):
             return "cannot write the report to \(path): \(reason) (give --out a path in a folder you may write)"
         }

@@ -5,7 +5,7 @@ extension Reporter {
     func ratesByDomain(filter: ReportFilter) throws -> ResultTable {
         var all = filter
         all.limit = nil
-        let rows = try QueryRunner(database: store.database).table(RatesByDomain.query, filter: all)
+        let rows = try runner.table(RatesByDomain.query, filter: all)
         return try RatesByDomain.merge(rows, suffixes: .embedded, limit: filter.limit)
     }
 }

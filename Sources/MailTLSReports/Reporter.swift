@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSPostgres
 import MailTLSStore
 
 /// Runs report sections and exports against a store and renders them.
@@ -6,14 +7,36 @@ import MailTLSStore
 /// The numbers come from the SQL of `Queries/`; this type only binds the filter, runs the query and
 /// formats what it returns.
 public struct Reporter {
-    /// The store the queries run against.
-    public let store: Store
-    private var runner: QueryRunner { QueryRunner(database: store.database) }
+    /// The store the queries run against: SQLite or PostgreSQL.
+    public let database: any ReportDatabase
+    var runner: QueryRunner { QueryRunner(database: database) }
 
-    /// A reporter over an open store (see `openStore(path:)`).
+    /// The SQLite store, when the reporter reads one.
+    public var store: Store? { (database as? SQLiteReportDatabase)?.store }
+
+    /// A reporter over an open SQLite store (see `openStore(path:)`).
     public init(store: Store) {
-        self.store = store
+        database = SQLiteReportDatabase(store: store)
     }
+
+    /// A reporter over `database`.
+    public init(database: any ReportDatabase) {
+        self.database = database
+    }
+
+    /// A reporter over what `--db` (or `$MAILTLS_DB`) names: a PostgreSQL store for a
+    /// `postgresql://…` or `postgres://…` URL (`PostgresReportDatabase`), else the SQLite store at
+    /// that path (`openStore(path:)`). Either is read only.
+    public static func open(db: String) throws -> Reporter {
+        if let url = PostgresURL(db) { return Reporter(database: try PostgresReportDatabase(url: url)) }
+        return Reporter(store: try openStore(path: db))
+    }
+
+    /// Whether `db` names a PostgreSQL store (`postgresql://…`, `postgres://…`).
+    public static func isPostgres(db: String) -> Bool { PostgresURL.isPostgres(db) }
+
+    /// `db` as messages show it: a URL without its password, or the path.
+    public static func location(db: String) -> String { PostgresURL(db)?.redacted ?? db }
 
     /// Opens an existing store for reporting, read-only.
     ///
@@ -96,26 +119,17 @@ public struct Reporter {
     public func export(_ table: ExportTable, filter: ReportFilter = ReportFilter(), format: ExportFormat,
                        write: (String) throws -> Void) throws -> Int {
         var count = 0
-        var columns: [String]?
-        var values: [SQLValue] = []
-        try runner.forEachRow(table.query, filter: filter) { s in
-            let n = s.columnCount
-            if columns == nil {
-                columns = (0..<n).map { s.columnName($0) }
-                if format == .csv { try write(CSV.record(columns!.map(CSV.field))) }
-            }
-            values.removeAll(keepingCapacity: true)
-            for i in 0..<n { values.append(s.value(i)) }
+        var columns: [String] = []
+        try runner.forEachRow(table.query, filter: filter, columns: { names in
+            columns = names
+            // The header comes first, also when there is no row.
+            if format == .csv { try write(CSV.record(names.map(CSV.field))) }
+        }) { values in
             switch format {
             case .csv: try write(CSV.record(values.map(CSV.field)))
-            case .jsonl: try write(JSONText.object(columns: columns!, values: values) + "\n")
+            case .jsonl: try write(JSONText.object(columns: columns, values: values) + "\n")
             }
             count += 1
-        }
-        if columns == nil, format == .csv {
-            // No rows: still write the header, from the statement's columns.
-            let s = try runner.prepare(table.query, filter: filter)
-            try write(CSV.record((0..<s.columnCount).map { CSV.field(s.columnName($0)) }))
         }
         return count
     }

@@ -140,11 +140,15 @@ extension MailTLS {
             let output = ReportOutput()
             let result: CheckResult
             do {
-                let reporter = Reporter(store: try Reporter.openStore(path: store.path))
+                let reporter = try Reporter.open(db: store.path)
                 result = try reporter.check(since: since, until: until, filter: filter(), thresholds: try thresholds(),
                                             history: history)
             } catch ReportError.noStore(let path) {
                 output.put(CheckResult.unknown("no store at \(path): run `mailtls ingest` first, or give --db PATH"))
+                output.flush()
+                throw ExitCode(CheckStatus.unknown.rawValue)
+            } catch ReportError.noPostgresStore(let url) {
+                output.put(CheckResult.unknown("\(ReportError.noPostgresStore(url: url))"))
                 output.flush()
                 throw ExitCode(CheckStatus.unknown.rawValue)
             } catch let e as StoreError where !e.isSQLite {
@@ -156,7 +160,7 @@ extension MailTLS {
                 output.flush()
                 throw ExitCode(CheckStatus.unknown.rawValue)
             } catch {
-                output.put(CheckResult.unknown("cannot read the store \(store.path): \(error)"))
+                output.put(CheckResult.unknown("cannot read the store \(Reporter.location(db: store.path)): \(error)"))
                 output.flush()
                 throw ExitCode(CheckStatus.unknown.rawValue)
             }

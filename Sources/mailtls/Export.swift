@@ -33,7 +33,7 @@ extension MailTLS {
             filters.applyTimeZone()
             let output = ReportOutput()
             do {
-                let reporter = Reporter(store: try Reporter.openStore(path: store.path))
+                let reporter = try Reporter.open(db: store.path)
                 try reporter.export(table, filter: try filters.filter(now: Date()), format: format) { output.put($0) }
             } catch {
                 output.flush()

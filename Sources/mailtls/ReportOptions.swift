@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MailTLSIngest
+import MailTLSPostgres
 import MailTLSReports
 import MailTLSStore
 
@@ -13,7 +14,10 @@ struct ReportOptions: ParsableArguments {
         unless --include-local. Days are UTC unless --timezone. Given log files, the \
         section reads them into the store first (or into a temporary store with \
         --no-store). The SQL is the source tree's Queries/*.sql, which also run as \
-        they are with sqlite3. The store is opened read-only unless files are given.
+        they are with sqlite3. The store is opened read-only unless files are given. \
+        --db (or $MAILTLS_DB) may be a postgresql:// URL: the fleet store (docs/fleet.md), \
+        read-only unless files are given: they go in as this host's, as `mailtls ingest --db URL` \
+        puts them.
 
         Exit codes: 0 ok, 1 no store, or a query or an input failed; 2 usage.
         """
@@ -84,7 +88,7 @@ struct ReportOptions: ParsableArguments {
         }
         let output = ReportOutput()
         do {
-            let reporter = Reporter(store: try Reporter.openStore(path: path))
+            let reporter = try Reporter.open(db: path)
             let text = try render(reporter, filter)
             if let out {
                 do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
@@ -126,8 +130,17 @@ struct ReportOptions: ParsableArguments {
     private func readFirst(into path: String) throws -> Bool {
         let options = IngestOptions(year: year, timeZone: filters.traffic.timezone.flatMap(TimeZone.init(identifier:)) ?? .current)
         let paths = IngestOutput.checkInputs(files)
-        let summary = try withStoreLock(path: path, wait: 10) {
-            try Ingester(store: try WritableStore.open(path), options: options).ingest(paths: paths)
+        let summary: IngestSummary
+        if let url = PostgresURL(path) {
+            // Into the fleet store as this host, as `mailtls ingest --db URL` does.
+            let host = IngestHost.current
+            summary = try FleetStore.withHostLock(url, host: host, wait: 10) { pg in
+                try Ingester(target: PostgresIngestStore(pg, ingestHost: host), options: options).ingest(paths: paths)
+            }
+        } else {
+            summary = try withStoreLock(path: path, wait: 10) {
+                try Ingester(store: try WritableStore.open(path), options: options).ingest(paths: paths)
+            }
         }
         IngestOutput.print(summary, quiet: quiet)
         return !summary.failedFiles.isEmpty

@@ -144,7 +144,7 @@ import Testing
     /// sqlite3 users leave :recent NULL: the SQL's default must be the Swift one.
     @Test func theSQLDefaultWindowIsTheSwiftDefault() throws {
         let store = try Self.store()
-        let s = try store.reporter.store.database.prepare(try QueryLibrary.sql(named: "downgrades"))
+        let s = try store.reporter.store!.database.prepare(try QueryLibrary.sql(named: "downgrades"))
         for (i, p) in s.parameterNames.enumerated() where p == ":until" { s.bind(Int32(i + 1), "2026-03-21T00:00:00Z") }
         var lines: [String] = []
         while try s.step() { lines.append((0..<s.columnCount).map { s.value($0).text ?? "-" }.joined(separator: "|")) }

@@ -241,8 +241,8 @@ final class MixedStore {
     /// every MTA's rows under `--mta postfix` without a word.
     @Test func everyQueryReadsAndDocumentsTheMTAFilter() throws {
         let store = try MixedStore(only: .sendmail)
-        for (name, text) in try QueryFileTests.files() {
-            let statement = try store.reporter.store.database.prepare(text)
+        for (name, text) in try QueryFileTests.sqliteFiles() {
+            let statement = try store.reporter.store!.database.prepare(text)
             #expect(statement.parameterNames.contains(":mta"), "Queries/\(name).sql does not read :mta")
             let header = text.components(separatedBy: "\n").prefix(while: { $0.hasPrefix("--") }).joined(separator: "\n")
             #expect(header.contains("--   :mta "), "Queries/\(name).sql does not document :mta in its parameter list")

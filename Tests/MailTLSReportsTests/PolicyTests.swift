@@ -75,7 +75,7 @@ import Testing
         // The default is 3, in Swift and in the SQL (NULL, as with sqlite3).
         f.minSessions = 3
         #expect(rows(try store.table("policy", f), Self.columns) == Self.expected)
-        let s = try store.reporter.store.database.prepare(try QueryLibrary.sql(named: "policy"))
+        let s = try store.reporter.store!.database.prepare(try QueryLibrary.sql(named: "policy"))
         var n = 0
         while try s.step() { n += 1 }
         #expect(n == Self.expected.count)

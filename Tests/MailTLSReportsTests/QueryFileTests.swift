@@ -16,13 +16,51 @@ import Testing
         return out
     }
 
+    /// The files SQLite runs: all but the dialect files (`summary.postgres`), which are another
+    /// dialect's copy of one of them (docs/reports.md, "Dialects").
+    static func sqliteFiles() throws -> [String: String] {
+        try files().filter { !QueryLibrary.dialectNames.contains($0.key) }
+    }
+
+    /// The named parameters in a query's code (`:since`; not `::` casts).
+    static func parameters(_ sql: String) -> Set<String> {
+        let code = Array(Self.code(sql).utf8)
+        var out: Set<String> = []
+        var i = 0
+        while i < code.count {
+            if code[i] == UInt8(ascii: ":"), i + 1 < code.count, code[i + 1] == UInt8(ascii: ":") { i += 2; continue }
+            if code[i] == UInt8(ascii: ":"), i + 1 < code.count, code[i + 1] >= UInt8(ascii: "a"), code[i + 1] <= UInt8(ascii: "z") {
+                var j = i + 1
+                while j < code.count, (code[j] >= UInt8(ascii: "a") && code[j] <= UInt8(ascii: "z")) || code[j] == UInt8(ascii: "_") { j += 1 }
+                out.insert(String(decoding: code[i..<j], as: UTF8.self))
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// A dialect file is a copy of a query SQLite runs, with the same parameters and header.
+    @Test func eachDialectFileCopiesAQueryWithItsParameters() throws {
+        let files = try Self.files()
+        #expect(!QueryLibrary.dialectNames.isEmpty)
+        for name in QueryLibrary.dialectNames {
+            let base = String(name[..<name.lastIndex(of: ".")!])
+            let original = try #require(files[base], "Queries/\(name).sql has no Queries/\(base).sql beside it")
+            let copy = try #require(files[name])
+            #expect(Self.parameters(copy) == Self.parameters(original), "Queries/\(name).sql reads other parameters than \(base).sql")
+            #expect(copy.contains("copy of Queries/\(base).sql"), "Queries/\(name).sql does not say whose copy it is")
+        }
+    }
+
     @Test func embeddedSQLEqualsTheFiles() throws {
         let files = try Self.files()
         #expect(!files.isEmpty)
         // SwiftPM re-reads the plugin's file list only when it plans the build again: after adding
         // a file to Queries/, an edit of that file may need `touch Package.swift` to be picked up.
         let hint = "the compiled-in SQL differs from Queries/: rebuild (touch Package.swift if a file was added)"
-        #expect(QueryLibrary.names == files.keys.sorted(), "\(hint)")
+        #expect((QueryLibrary.names + QueryLibrary.dialectNames).sorted() == files.keys.sorted(), "\(hint)")
         for (name, text) in files {
             let embedded = try QueryLibrary.sql(named: name)
             #expect(embedded == text, "Queries/\(name).sql: \(hint)")
@@ -69,8 +107,8 @@ import Testing
 
     @Test func parametersAreKnownAndDocumented() throws {
         let store = try TestStore([])
-        for (name, text) in try Self.files() {
-            let statement = try store.reporter.store.database.prepare(text)
+        for (name, text) in try Self.sqliteFiles() {
+            let statement = try store.reporter.store!.database.prepare(text)
             for p in statement.parameterNames {
                 #expect(ReportFilter.parameterNames.contains(p), "Queries/\(name).sql uses unknown parameter \(p)")
                 let header = text.components(separatedBy: "\n").prefix(while: { $0.hasPrefix("--") }).joined(separator: "\n")
@@ -89,7 +127,7 @@ import Testing
         #expect(Set(all.parameters.keys) == ReportFilter.parameterNames)
         for name in QueryLibrary.names {
             for filter in [ReportFilter(), all] {
-                let s = try store.reporter.store.database.prepare(try QueryLibrary.sql(named: name))
+                let s = try store.reporter.store!.database.prepare(try QueryLibrary.sql(named: name))
                 for (i, p) in s.parameterNames.enumerated() {
                     switch filter.parameters[p] {
                     case .text(let t)?: s.bind(Int32(i + 1), t)

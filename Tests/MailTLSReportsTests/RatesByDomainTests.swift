@@ -101,7 +101,7 @@ let domainLog =
         case "synthlog": store = try TestStore(SynthLog.text(SynthLog.lines(0..<300)))
         default: store = try TestStore(DomainLog.text(sessions: 600))
         }
-        let database = store.reporter.store.database
+        let database = store.reporter.store!.database
         for includeLocal in [false, true] {
             let filter = ReportFilter(includeLocal: includeLocal)
             let report = try Self.table(store, filter)

@@ -15,7 +15,7 @@ import Testing
         case "synthlog": store = try TestStore(SynthLog.text(SynthLog.lines(0..<3_000)))  // 01:00 to 06:00
         default: store = try TestStore(DomainLog.text(sessions: 600))  // 00:00 to 10:00
         }
-        let database = store.reporter.store.database
+        let database = store.reporter.store!.database
         for includeLocal in [false, true] {
             // hour -> [inbound messages, inbound encrypted, outbound deliveries, outbound encrypted]
             var truth: [String: [Int64]] = [:]

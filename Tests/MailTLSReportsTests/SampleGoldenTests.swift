@@ -43,7 +43,7 @@ import Testing
             counts[table.rawValue] = rows
         }
         // Every row of the store (nothing is loopback-filtered with --include-local).
-        let db = store.reporter.store.database
+        let db = store.reporter.store!.database
         for (table, name) in [("tls_sessions", "sessions"), ("messages", "messages"), ("deliveries", "deliveries"),
                               ("auth_events", "auth"), ("tls_failures", "failures")] {
             #expect(counts[name] == Int(try db.scalarInt("SELECT count(*) FROM \(table)") ?? -1), "\(name)")

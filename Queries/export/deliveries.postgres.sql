@@ -1,0 +1,70 @@
+-- PostgreSQL's copy of Queries/export/deliveries.sql (QueryLibrary runs it on a PostgreSQL store): the same figures;
+-- only the lines marked 'PostgreSQL:' differ. Change both files together (docs/reports.md, "Dialects").
+-- export deliveries: the rows of deliveries (one per to= line), in the order they were stored, for `mailtls export deliveries`.
+--
+--   sqlite3 -header -csv mailtls.db < Queries/export/deliveries.sql > deliveries.csv
+--
+-- Parameters (all optional; unset means no filter):
+--   :since :until    UTC times 'YYYY-MM-DDTHH:MM:SSZ' or dates; since <= ts < until
+--   :host            syslog host, GLOB pattern
+--   :role            'server' or 'client' (deliveries are outbound: 'server' gives none)
+--   :peer            peer name or IP, lowercase GLOB pattern
+--   :mta             'sendmail', 'postfix' or 'exim'
+--   :include_local   1 to include rows of loopback peers (127.0.0.0/8, ::1, localhost)
+--   :limit           at most this many rows
+--
+-- The columns of the view deliveries, read from its base table delivery_rows: times as integers and text ids
+-- compared to the filters, texts joined for the output. One pass in id order (no sort, constant
+-- memory); a time bound is a condition on the pass, not a walk of the ts index followed by a sort.
+SELECT r.id,
+       strftime('%Y-%m-%dT%H:%M:%SZ', r.ts, 'unixepoch') AS ts,
+       host.value AS host,
+       mta.name AS mta,
+       r.pid,
+       r.queue_id,
+       r.recipients,
+       r.nrcpts,
+       mailer.value AS mailer,
+       peer.value AS peer,
+       peer_ip.value AS peer_ip,
+       relay.value AS relay,
+       dsn.value AS dsn,
+       status.value AS status,
+       CASE WHEN r.stat_token IS NULL THEN stat.value ELSE replace(stat.value, chr(1)  /* PostgreSQL: chr, not char */, r.stat_token) END AS stat,
+       delay.value AS delay,
+       xdelay.value AS xdelay,
+       tls_verify.value AS tls_verify,
+       tls_version.value AS tls_version,
+       tls_cipher.value AS tls_cipher,
+       tls_feature.value AS tls_feature,
+       r.tls_session_id,
+       r.source_id,
+       r.source_offset,
+       r.loopback,
+       r.network_mailer,
+       r.encrypted
+FROM delivery_rows AS r
+LEFT JOIN texts AS host ON host.id = r.host
+LEFT JOIN mtas AS mta ON mta.id = r.mta
+LEFT JOIN texts AS mailer ON mailer.id = r.mailer
+LEFT JOIN texts AS peer ON peer.id = r.peer
+LEFT JOIN texts AS peer_ip ON peer_ip.id = r.peer_ip
+LEFT JOIN texts AS relay ON relay.id = r.relay
+LEFT JOIN texts AS dsn ON dsn.id = r.dsn
+LEFT JOIN texts AS status ON status.id = r.status
+LEFT JOIN texts AS stat ON stat.id = r.stat  -- stat= is a template (U+0001 marks its token) and stat_token
+LEFT JOIN texts AS delay ON delay.id = r.delay
+LEFT JOIN texts AS xdelay ON xdelay.id = r.xdelay
+LEFT JOIN texts AS tls_verify ON tls_verify.id = r.tls_verify
+LEFT JOIN texts AS tls_version ON tls_version.id = r.tls_version
+LEFT JOIN texts AS tls_cipher ON tls_cipher.id = r.tls_cipher
+LEFT JOIN texts AS tls_feature ON tls_feature.id = r.tls_feature
+WHERE (:since IS NULL OR r.ts >= unixepoch(:since))
+  AND (:until IS NULL OR r.ts < unixepoch(:until))
+  AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
+  AND (:role IS NULL OR :role = 'client')
+  AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
+  AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))
+  AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
+ORDER BY r.id
+LIMIT coalesce(:limit, 9223372036854775807);
