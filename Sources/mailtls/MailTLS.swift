@@ -6,13 +6,14 @@ struct MailTLS: ParsableCommand {
         commandName: "mailtls",
         abstract: "TLS facts from sendmail, Postfix and Exim logs: encryption rates, verify results, ciphers, weak crypto.",
         discussion: """
-            Read mail logs into a SQLite store, then ask questions about TLS.
+            Read mail logs into a store, then ask questions about TLS.
 
               mailtls ingest /var/log/maillog*
               mailtls report
               mailtls schema | less
 
-            The store is --db PATH, else $MAILTLS_DB, else ./mailtls.db. \
+            The store is --db PATH, else $MAILTLS_DB, else ./mailtls.db: a SQLite file, or a \
+            postgresql://user@host/db URL for one store of many mail servers (docs/fleet.md). \
             Exit codes: 0 ok, 1 some input failed (or no store), 2 usage error, 75 store locked; \
             `mailtls check` exits 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios).
             """,
