@@ -118,11 +118,8 @@ final class PostgresRowBuffer {
         for b in bytes { Self.appendEscaped(b, to: &arena) }
         put(row, column, .text, Int64(start) << 32 | Int64(arena.count - start))
     }
-    @inline(__always) func set(_ row: Int, _ column: Int, dictionary value: String?) {
-        guard var v = value else { setNull(row, column); return }
-        // PostgreSQL text cannot hold NUL: the value is stored without it (as COPY leaves it out), and
-        // looked up and cached as stored.
-        if v.utf8.contains(0) { v = String(v.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) }
+    @inline(__always) func set(_ row: Int, _ column: Int, dictionary v: String?) {
+        guard let v else { setNull(row, column); return }
         if let id = texts.cachedID(v) {
             put(row, column, .int, id)
         } else {

@@ -75,8 +75,7 @@ final class PostgresTexts {
         guard !inFlight.isEmpty else { return }
         let batch = inFlight
         inFlight = []
-        var found: [String: Int64] = [:]
-        for row in try connection.collect() { found[row[1]!] = Int64(row[0]!)! }
+        var found = Self.ids(of: batch, in: try connection.collect())
         let rest = batch.filter { found[$0] == nil }
         if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
         for (v, id) in found {
@@ -141,13 +140,9 @@ final class PostgresTexts {
     /// Asks the server for the ids of `values` (all distinct), adding the new ones to `texts`, and caches them.
     /// The server sorts them before inserting, so writers adding overlapping batches lock in one order.
     private func resolve(distinct values: [String]) throws -> [String: Int64] {
-        var found: [String: Int64] = [:]
-        found.reserveCapacity(values.count)
-        guard !values.isEmpty else { return found }
+        guard !values.isEmpty else { return [:] }
         lookups += 1
-        for row in try connection.query(Self.insertSQL, [Self.arrayLiteral(values)]) {
-            found[row[1]!] = Int64(row[0]!)!
-        }
+        var found = Self.ids(of: values, in: try connection.query(Self.insertSQL, [Self.arrayLiteral(values)]))
         let rest = values.filter { found[$0] == nil }
         if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
         for (v, id) in found { ids.insert(v, id: id) }
@@ -158,12 +153,25 @@ final class PostgresTexts {
     /// The ids of values already in `texts` (added by another writer, or earlier).
     private func select(_ values: [String]) throws -> [String: Int64] {
         lookups += 1
-        var found: [String: Int64] = [:]
-        for row in try connection.query(Self.selectSQL, [Self.arrayLiteral(values)]) {
-            found[row[1]!] = Int64(row[0]!)!
-        }
+        let found = Self.ids(of: values, in: try connection.query(Self.selectSQL, [Self.arrayLiteral(values)]))
         if let lost = values.first(where: { found[$0] == nil }) {
             throw PostgresError.statement(message: "text not found after insert: \(lost)", sqlState: nil, sql: Self.selectSQL)
+        }
+        return found
+    }
+
+    /// The ids of the values asked for (`batch`) among the server's rows (id, value as stored), keyed by
+    /// the values as asked: PostgreSQL text holds no NUL, so a value with one is stored without it
+    /// (`arrayLiteral` leaves it out, as COPY does) and comes back so.
+    static func ids(of batch: [String], in rows: [[String?]]) -> [String: Int64] {
+        var byStored: [String: Int64] = [:]
+        byStored.reserveCapacity(rows.count)
+        for row in rows { byStored[row[1]!] = Int64(row[0]!)! }
+        var found: [String: Int64] = [:]
+        found.reserveCapacity(batch.count)
+        for v in batch {
+            let stored = v.utf8.contains(0) ? String(v.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : v
+            if let id = byStored[stored] { found[v] = id }
         }
         return found
     }
