@@ -36,26 +36,27 @@ extension PostgresStore {
     /// Adds (`sign` 1) or subtracts (-1) a source's rows to or from the rollups; rollup rows brought to
     /// zero are dropped.
     public func addToRollups(sourceID: Int64, sign: Int) throws {
-        for sql in PostgresSchema.rollupDeltas(sign: sign, filter: { _ in "r.source_id = \(sourceID)" }) {
+        try addToRollups(sources: String(sourceID), sign: sign)
+    }
+
+    /// `addToRollups(sourceID:sign:)` for the sources `sources` names (an id list or a subquery).
+    func addToRollups(sources: String, sign: Int) throws {
+        for sql in PostgresSchema.rollupDeltas(sign: sign, filter: { _ in "r.source_id IN (\(sources))" }) {
             try connection.execute(sql)
         }
         guard sign < 0 else { return }
-        try connection.execute("""
-            DELETE FROM rollup_sessions WHERE sessions = 0;
-            DELETE FROM rollup_peer_ciphers WHERE sessions = 0;
-            DELETE FROM rollup_traffic WHERE n = 0;
-            DELETE FROM rollup_failures WHERE n = 0;
-            DELETE FROM rollup_auth WHERE n = 0;
-            DELETE FROM rollup_peer_sessions WHERE sessions = 0;
-            """)
+        for (table, _, count) in PostgresRollups.keys { try connection.execute("DELETE FROM \(table) WHERE \(count) = 0") }
     }
 
     /// Removes every row (and local-mail count) read from a source.
     public func deleteRows(sourceID: Int64) throws {
-        for t in CompactRows.tables {
-            try connection.query("DELETE FROM \(t.base) WHERE source_id = $1", [String(sourceID)])
-        }
-        try connection.query("DELETE FROM local_mail WHERE source_id = $1", [String(sourceID)])
+        try deleteRows(sources: String(sourceID))
+    }
+
+    /// `deleteRows(sourceID:)` for the sources `sources` names (an id list or a subquery).
+    func deleteRows(sources: String) throws {
+        for t in CompactRows.tables { try connection.execute("DELETE FROM \(t.base) WHERE source_id IN (\(sources))") }
+        try connection.execute("DELETE FROM local_mail WHERE source_id IN (\(sources))")
     }
 }
 

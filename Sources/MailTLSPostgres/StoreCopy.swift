@@ -120,12 +120,8 @@ public final class StoreCopy {
         let ofHost = "SELECT id FROM sources WHERE ingest_host = \(host)"
         let n = Int(try connection.scalarInt("SELECT count(*) FROM sources WHERE ingest_host = \(host)") ?? 0)
         guard n > 0 else { return 0 }
-        for sql in PostgresSchema.rollupDeltas(sign: -1, filter: { _ in "r.source_id IN (\(ofHost))" }) {
-            try connection.execute(sql)
-        }
-        for (table, _, count) in PostgresRollups.keys { try connection.execute("DELETE FROM \(table) WHERE \(count) = 0") }
-        try connection.execute("DELETE FROM local_mail WHERE source_id IN (\(ofHost))")
-        for t in CompactRows.tables { try connection.execute("DELETE FROM \(t.base) WHERE source_id IN (\(ofHost))") }
+        try postgres.addToRollups(sources: ofHost, sign: -1)
+        try postgres.deleteRows(sources: ofHost)
         try connection.execute("DELETE FROM sources WHERE ingest_host = \(host)")
         try connection.execute("DELETE FROM ingest_state WHERE ingest_host = \(host)")
         try connection.execute("DELETE FROM ingest_runs WHERE ingest_host = \(host)")
