@@ -127,7 +127,10 @@ final class WriterThread: @unchecked Sendable {
     func discard() {
         batch.rows.removeAll(keepingCapacity: true)
         bytes = 0
-        queue.sync { writer.discard() }
+        queue.sync {
+            writer.discard()
+            writer.clearRollups()
+        }
         lock.lock()
         failure = nil
         lock.unlock()

@@ -1,12 +1,17 @@
 import MailTLSStore
 
+/// What an ingest asks of its writer (`IngestWriter` in MailTLSIngest), as `StoreWriter` has it.
 extension PostgresWriter {
     /// Puts the counters back (after a rolled-back file), as `StoreWriter.restoreCounts` does.
     public func restoreCounts(_ saved: WriteCounts) { counts = saved }
-}
 
-extension PostgresWriter {
     /// Forgets the rollup counts of the rows written since the last commit (a re-ingested file's are
     /// added by source instead, after its failure completions are restored).
     public func clearRollups() { rollups.clear() }
+
+    /// Nothing to do: the rows waiting are dropped by the `rollback` that follows.
+    public func discard() {}
+
+    /// Nothing to do: the rollup counts are added at each `commit`.
+    public func flushRollups() {}
 }

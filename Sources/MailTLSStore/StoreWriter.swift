@@ -142,6 +142,14 @@ public final class StoreWriter {
     /// Puts the counters back (after a rolled-back file).
     public func restoreCounts(_ saved: WriteCounts) { counts = saved }
 
+    /// Adds the rollup counts of the rows written since the last call to the rollup tables (in the
+    /// current transaction, after `flush`).
+    public func flushRollups() throws { try rollups.flush(into: db) }
+
+    /// Forgets the rollup counts not yet added (a rolled-back part, or a re-ingested file's, which are
+    /// added by source instead).
+    public func clearRollups() { rollups.clear() }
+
     /// Sets ts (Unix seconds), host (its text id), pid, queue_id at columns 0...3.
     private func head(_ b: BatchInsert, _ row: Int, _ r: LogRecord) throws {
         b.set(row, 0, r.time)

@@ -1,4 +1,5 @@
 import MailTLSParser
+import MailTLSPostgres
 import MailTLSStore
 
 /// The row writer an ingest drives on its writer thread: SQLite's `StoreWriter` or PostgreSQL's
@@ -20,11 +21,15 @@ public protocol IngestWriter: AnyObject {
     func write(_ r: LogRecord) throws
     /// Sends the rows still waiting (before anything else reads or writes the store).
     func flush() throws
-    /// Forgets the rows still waiting and the rollup counts not yet added (the part is being rolled back).
+    /// Forgets the rows still waiting (the part is being rolled back).
     func discard()
     /// Adds the rollup counts of the rows written since the last call to the rollup tables, in the
     /// current transaction.
     func flushRollups() throws
-    /// Forgets the rollup counts not yet added (a re-ingested file's are added by source instead).
+    /// Forgets the rollup counts not yet added (a rolled-back part, or a re-ingested file's, which are
+    /// added by source instead).
     func clearRollups()
 }
+
+extension StoreWriter: IngestWriter {}
+extension PostgresWriter: IngestWriter {}

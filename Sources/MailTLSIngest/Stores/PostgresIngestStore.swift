@@ -24,10 +24,10 @@ public final class PostgresIngestStore: IngestStore {
     public var name: String { store.url.redacted }
 
     /// The writer of this ingest: its id map turns a re-read source's store ids back into linker numbers.
-    private weak var writer: PostgresIngestWriter?
+    private weak var writer: PostgresWriter?
 
     public func makeWriter() throws -> any IngestWriter {
-        let w = PostgresIngestWriter(try PostgresWriter(store: store))
+        let w = try PostgresWriter(store: store)
         writer = w
         return w
     }
@@ -40,15 +40,15 @@ public final class PostgresIngestStore: IngestStore {
 
     public func saveLinkerState(_ json: String, writer: any IngestWriter) throws {
         try store.setState(ingestHost: ingestHost, Self.linkerKey, json)
-        guard let w = writer as? PostgresIngestWriter else { return }
-        let ids = String(decoding: try JSONEncoder().encode(w.writer.idState), as: UTF8.self)
+        guard let w = writer as? PostgresWriter else { return }
+        let ids = String(decoding: try JSONEncoder().encode(w.idState), as: UTF8.self)
         try store.setState(ingestHost: ingestHost, Self.idsKey, ids)
     }
 
     public func restoreWriterState(_ writer: any IngestWriter) throws {
-        guard let w = writer as? PostgresIngestWriter,
+        guard let w = writer as? PostgresWriter,
               let json = try store.state(ingestHost: ingestHost, Self.idsKey) else { return }
-        w.writer.restore(try JSONDecoder().decode(PostgresWriter.IDState.self, from: Data(json.utf8)))
+        w.restore(try JSONDecoder().decode(PostgresWriter.IDState.self, from: Data(json.utf8)))
     }
 
     public func source(device: Int64, inode: Int64, size: Int64, mtime: Int64) throws -> SourceRecord? {
@@ -68,7 +68,7 @@ public final class PostgresIngestStore: IngestStore {
     /// map, as saved by the runs that wrote them) are reused by the re-read so that rows of other files
     /// linked to them stay linked.
     public func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64]) {
-        let map = writer?.writer.idState ?? PostgresWriter.IDState()
+        let map = writer?.idState ?? PostgresWriter.IDState()
         let numbers = (
             PostgresWriter.IDState.numbers(of: try store.ids(of: "session_rows", sourceID: sourceID), starts: map.sessions),
             PostgresWriter.IDState.numbers(of: try store.ids(of: "failure_rows", sourceID: sourceID), starts: map.failures),
@@ -83,24 +83,4 @@ public final class PostgresIngestStore: IngestStore {
         try store.restoreFailureCompletions()
         try store.addToRollups(sourceID: sourceID, sign: 1)
     }
-}
-
-/// `PostgresWriter` as an ingest's writer. Its rollup counts are added at each commit by the writer
-/// itself, so `flushRollups` has nothing to do.
-final class PostgresIngestWriter: IngestWriter {
-    let writer: PostgresWriter
-
-    init(_ writer: PostgresWriter) { self.writer = writer }
-
-    var counts: WriteCounts { writer.counts }
-    func restoreCounts(_ saved: WriteCounts) { writer.restoreCounts(saved) }
-    func begin() throws { try writer.begin() }
-    func commit() throws { try writer.commit() }
-    func rollback() { writer.rollback() }
-    func write(_ r: LogRecord) throws { try writer.write(r) }
-    func flush() throws { try writer.flush() }
-    /// The rows waiting are dropped by the `rollback` that follows.
-    func discard() {}
-    func flushRollups() throws {}
-    func clearRollups() { writer.clearRollups() }
 }

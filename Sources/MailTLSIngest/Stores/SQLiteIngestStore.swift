@@ -11,7 +11,7 @@ public final class SQLiteIngestStore: IngestStore {
 
     public var name: String { store.path }
 
-    public func makeWriter() throws -> any IngestWriter { SQLiteIngestWriter(try StoreWriter(store: store), store.database) }
+    public func makeWriter() throws -> any IngestWriter { try StoreWriter(store: store) }
 
     public func nextLinkerNumbers() throws -> (session: Int64, failure: Int64, delivery: Int64) {
         (try store.nextSessionID(), try store.nextFailureID(), try store.nextDeliveryID())
@@ -47,29 +47,4 @@ public final class SQLiteIngestStore: IngestStore {
         try store.restoreFailureCompletions()
         try store.addToRollups(sourceID: sourceID)
     }
-}
-
-/// `StoreWriter` as an ingest's writer, with the database its rollup counts go to.
-final class SQLiteIngestWriter: IngestWriter {
-    let writer: StoreWriter
-    let database: Database
-
-    init(_ writer: StoreWriter, _ database: Database) {
-        self.writer = writer
-        self.database = database
-    }
-
-    var counts: WriteCounts { writer.counts }
-    func restoreCounts(_ saved: WriteCounts) { writer.restoreCounts(saved) }
-    func begin() throws { try writer.begin() }
-    func commit() throws { try writer.commit() }
-    func rollback() { writer.rollback() }
-    func write(_ r: LogRecord) throws { try writer.write(r) }
-    func flush() throws { try writer.flush() }
-    func discard() {
-        writer.discard()
-        writer.rollups.clear()
-    }
-    func flushRollups() throws { try writer.rollups.flush(into: database) }
-    func clearRollups() { writer.rollups.clear() }
 }
