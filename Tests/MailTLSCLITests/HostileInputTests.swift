@@ -134,18 +134,9 @@ import Testing
     func hostile(_ c: Case) async throws {
         let started = Date()
         let dir = try Scratch()
-        let log = dir.path("hostile.log")
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try c.write(out)
-        try out.close()
-
+        let log = try Self.write(c, in: dir)
         let generated = Date()
-        let run = try await MeasuredRun.run(ingestArgs(dir.path("t.db"), [log]), in: dir)
-        #expect(run.exitStatus == 0 && !run.signaled, "\(c): \(run)")
-        let summary = run.stderr.split(separator: "\n").first { $0.hasPrefix("mailtls: 1 file") } ?? ""
-        for e in c.expect { #expect(summary.contains(e), "\(c): summary lacks '\(e)': \(run)") }
-        #expect(run.maxRSSKiB <= Self.maxRSSKiB, "\(c): peak RSS \(run.maxRSSKiB) KiB")
+        let run = try await Self.ingest(log, c, into: dir.path("t.db"), in: dir)
         // The unparsed samples on stderr carry no control characters (terminal escape sequences).
         let controls = run.stderr.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F }
         #expect(controls.isEmpty, "\(c): control characters on stderr: \(controls.prefix(5).map(\.value))")
@@ -157,18 +148,31 @@ import Testing
           arguments: cases)
     func hostileIntoPostgreSQL(_ c: Case) async throws {
         let dir = try Scratch()
+        let log = try Self.write(c, in: dir)
+        let db = try PostgresTestServer.database()
+        let run = try await Self.ingest(log, c, into: db.url.text, in: dir)
+        print("hostile input '\(c)' into PostgreSQL: peak RSS \(run.maxRSSKiB / 1024) MiB, ingest \(String(format: "%.1f", run.seconds)) s")
+    }
+
+    /// Writes the case's input to `hostile.log` in `dir`.
+    static func write(_ c: Case, in dir: Scratch) throws -> String {
         let log = dir.path("hostile.log")
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try c.write(out)
         try out.close()
-        let db = try PostgresTestServer.database()
-        let run = try await MeasuredRun.run(ingestArgs(db.url.text, [log]), in: dir)
+        return log
+    }
+
+    /// Ingests `log` into `db` and checks what every case must give: exit 0, the case's words in the
+    /// summary, peak RSS within the bound.
+    static func ingest(_ log: String, _ c: Case, into db: String, in dir: Scratch) async throws -> MeasuredRun {
+        let run = try await MeasuredRun.run(ingestArgs(db, [log]), in: dir)
         #expect(run.exitStatus == 0 && !run.signaled, "\(c): \(run)")
         let summary = run.stderr.split(separator: "\n").first { $0.hasPrefix("mailtls: 1 file") } ?? ""
         for e in c.expect { #expect(summary.contains(e), "\(c): summary lacks '\(e)': \(run)") }
-        #expect(run.maxRSSKiB <= Self.maxRSSKiB, "\(c): peak RSS \(run.maxRSSKiB) KiB")
-        print("hostile input '\(c)' into PostgreSQL: peak RSS \(run.maxRSSKiB / 1024) MiB, ingest \(String(format: "%.1f", run.seconds)) s")
+        #expect(run.maxRSSKiB <= maxRSSKiB, "\(c): peak RSS \(run.maxRSSKiB) KiB")
+        return run
     }
 
     /// The lines of `Samples/*.log`, as bytes.
