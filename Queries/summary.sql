@@ -337,15 +337,13 @@ peers_per_cipher AS (
     ORDER BY CASE role WHEN 'server' THEN 0 ELSE 1 END, sessions DESC, cipher
     LIMIT coalesce(:limit, 9223372036854775807)
 ),
--- Per MTA (by_mta, notes): the other MTAs' figures are read from their rows of the period (through the
--- partial indexes on mta <> 0, named with INDEXED BY: the planner would rather walk the ts index
--- through every row of the period; the rollups have no mta column), and sendmail's are the rest of the
--- summary's; only when the store holds rows of an MTA other than sendmail (`others`). Figures follow
--- the definitions above.
+-- Per MTA (by_mta, notes): the other MTAs' figures are read from their rows of the period (the ts
+-- indexes hold mta, so only those rows are read: INDEXED BY, since the planner cannot tell how few
+-- they are; the rollups have no mta column), and sendmail's are the rest of the summary's; only when
+-- the store holds rows of an MTA other than sendmail (`others`: mtas lists the MTAs whose rows the
+-- store holds). Figures follow the definitions above.
 others AS (
-    SELECT EXISTS (SELECT 1 FROM session_rows WHERE mta <> 0) OR EXISTS (SELECT 1 FROM message_rows WHERE mta <> 0)
-           OR EXISTS (SELECT 1 FROM delivery_rows WHERE mta <> 0) OR EXISTS (SELECT 1 FROM auth_rows WHERE mta <> 0)
-           OR EXISTS (SELECT 1 FROM failure_rows WHERE mta <> 0) AS present
+    SELECT EXISTS (SELECT 1 FROM mtas WHERE id <> 0) AS present
 ),
 -- The texts of the versions and ciphers weak.sql calls weak (every cipher stored is in rollup_sessions).
 weak_texts AS MATERIALIZED (
@@ -366,7 +364,7 @@ mta_sessions AS MATERIALIZED (
            sum(r.role = (SELECT id FROM texts WHERE value = 'client')
                AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED'))) AS client_ok,
            sum(CASE WHEN r.version IN (SELECT id FROM weak_texts) OR r.cipher IN (SELECT id FROM weak_texts) OR r.cipher_bits < 128 THEN 1 ELSE 0 END) AS weak
-    FROM session_rows AS r INDEXED BY session_rows_mta
+    FROM session_rows AS r INDEXED BY session_rows_ts
     WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
@@ -379,7 +377,7 @@ mta_sessions AS MATERIALIZED (
 mta_inbound AS MATERIALIZED (
     SELECT r.mta, count(*) AS n, sum(r.encrypted) AS encrypted,
            sum(r.encrypted AND r.tls_session_id IS NULL) AS without_session
-    FROM message_rows AS r INDEXED BY message_rows_mta
+    FROM message_rows AS r INDEXED BY message_rows_ts
     WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
       AND r.proto IS NOT NULL
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
@@ -393,7 +391,7 @@ mta_inbound AS MATERIALIZED (
 mta_outbound AS MATERIALIZED (
     SELECT d.mta, count(*) AS n, sum(d.encrypted) AS encrypted,
            sum(d.encrypted AND d.tls_session_id IS NULL) AS without_session
-    FROM delivery_rows AS d INDEXED BY delivery_rows_mta
+    FROM delivery_rows AS d INDEXED BY delivery_rows_ts
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id AND :peer IS NOT NULL
     WHERE d.ts >= (SELECT lo FROM period) AND d.ts < (SELECT hi FROM period)
       AND d.status = (SELECT id FROM texts WHERE value = 'sent')
@@ -409,7 +407,7 @@ mta_outbound AS MATERIALIZED (
 mta_auth AS MATERIALIZED (
     SELECT r.mta, count(*) AS n, sum(r.encrypted) AS over_tls,
            sum(NOT r.encrypted AND (coalesce(m.value, '') LIKE '%PLAIN%' OR coalesce(m.value, '') LIKE '%LOGIN%')) AS plaintext
-    FROM auth_rows AS r INDEXED BY auth_rows_mta LEFT JOIN texts AS m ON m.id = r.mech
+    FROM auth_rows AS r INDEXED BY auth_rows_ts LEFT JOIN texts AS m ON m.id = r.mech
     WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
       AND r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success <> 0
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
@@ -422,7 +420,7 @@ mta_auth AS MATERIALIZED (
 ),
 mta_failures AS MATERIALIZED (
     SELECT r.mta, count(*) AS n
-    FROM failure_rows AS r INDEXED BY failure_rows_mta
+    FROM failure_rows AS r INDEXED BY failure_rows_ts
     WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
       AND r.kind IN (SELECT id FROM texts WHERE value IN ('accept_failed', 'connect_failed'))
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))

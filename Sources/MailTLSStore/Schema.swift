@@ -20,6 +20,8 @@ public enum Schema {
                   statements: CompactRows.migrationSteps + [LocalMailCounts.schema] + Rollups.v3Steps),
         Migration(name: "v4: the MTA of every row; normalised and logged version and verify; encrypted deliveries and AUTH",
                   statements: CompactRows.v4Steps),
+        Migration(name: "v5: mtas lists the MTAs whose rows the store holds; ts indexes with mta instead of partial mta indexes",
+                  statements: CompactRows.v5Steps),
     ]
 
     /// The newest schema version this build writes.

@@ -52,6 +52,11 @@ public final class StoreWriter {
     private let updateCertificate: Statement
     private let completeFailure: Statement
     private let completeDelivery: Statement
+    /// Adds an MTA to `mtas` when its first rows are written: the table lists the MTAs whose rows the
+    /// store holds, so the summary knows without a scan whether it must split its figures per MTA.
+    private let registerMTA: Statement
+    /// The MTAs (one bit per `MTA.code`) of the rows written since the last `flush`.
+    private var mtasWritten: UInt64 = 0
     /// Ids of repeated text (`texts`): the base tables hold them instead of the text.
     private let texts: TextIDs
     /// Local deliveries and command-line submissions, counted instead of stored.
@@ -92,13 +97,7 @@ public final class StoreWriter {
             "ts", "host", "pid", "queue_id", "kind", "role", "peer", "peer_ip", "relay", "reason", "ssl_error",
             "errno", "ruleset", "ruleset_arg", "reject", "tls_session_id", "source_id", "source_offset", "id",
             "loopback", "mta"], idColumn: "id")
-        // Every registered MTA gets its row (a store written before an MTA was added lacks it).
-        let register = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
-        for mta in MTARegistry.all {
-            register.bind(1, Int64(mta.code))
-            register.bind(2, mta.name)
-            try register.run()
-        }
+        registerMTA = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
         updateCertificate = try db.prepare(
             "UPDATE session_rows SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
         completeDelivery = try db.prepare(
@@ -129,6 +128,14 @@ public final class StoreWriter {
     /// Writes the rows still waiting in the batches (before anything else reads or writes the store).
     public func flush() throws {
         try texts.flush()
+        if mtasWritten != 0 {
+            for mta in MTARegistry.all where mtasWritten & (1 << UInt64(mta.code)) != 0 {
+                registerMTA.bind(1, Int64(mta.code))
+                registerMTA.bind(2, mta.name)
+                try registerMTA.run()
+            }
+            mtasWritten = 0
+        }
         for b in batches { try b.flush() }
         try localMail.flush()
     }
@@ -137,6 +144,7 @@ public final class StoreWriter {
     public func discard() {
         for b in batches { b.discard() }
         localMail.clear()
+        mtasWritten = 0
     }
 
     /// Puts the counters back (after a rolled-back file).
@@ -243,6 +251,7 @@ public final class StoreWriter {
             origin(b, row, 17, r.origin)
             b.set(row, 19, local)
             b.set(row, 23, Int64(r.mta.code))
+            mtasWritten |= 1 << UInt64(r.mta.code)
             // NULL when the log wrote the normalised form (the view shows `version` then): no byte.
             b.set(row, 24, t.versionLogged == t.version ? nil as Int64? : try texts.id(t.versionLogged))
             b.set(row, 25, t.verifyLogged == t.verify ? nil as Int64? : try texts.id(t.verifyLogged))
@@ -292,6 +301,7 @@ public final class StoreWriter {
             b.set(row, 21, local)
             b.set(row, 22, encrypted)
             b.set(row, 23, Int64(r.mta.code))
+            mtasWritten |= 1 << UInt64(r.mta.code)
             try b.endRow()
             rollups.add(message: m, of: r, local: local, encrypted: encrypted)
             counts.messages += 1
@@ -320,6 +330,7 @@ public final class StoreWriter {
             b.set(row, 22, local)
             b.set(row, 23, networkMailer)
             b.set(row, 25, Int64(r.mta.code))
+            mtasWritten |= 1 << UInt64(r.mta.code)
             b.set(row, 26, try texts.id(d.tlsFeature))
             b.set(row, 27, d.isEncrypted(sessionID: r.sessionID))
             try b.endRow()
@@ -356,6 +367,7 @@ public final class StoreWriter {
             origin(b, row, 14, r.origin)
             b.set(row, 16, local)
             b.set(row, 17, Int64(r.mta.code))
+            mtasWritten |= 1 << UInt64(r.mta.code)
             b.set(row, 18, a.isEncrypted(sessionID: r.sessionID))
             try b.endRow()
             rollups.add(auth: a, of: r, local: local)
@@ -378,6 +390,7 @@ public final class StoreWriter {
             b.set(row, 18, r.id > 0 ? r.id : nil)
             b.set(row, 19, local)
             b.set(row, 20, Int64(r.mta.code))
+            mtasWritten |= 1 << UInt64(r.mta.code)
             try b.endRow()
             rollups.add(failure: f, of: r, local: local)
             counts.failures += 1

@@ -67,6 +67,52 @@ import Testing
         }
     }
 
+    /// A v4 store (partial indexes on `mta <> 0`, every MTA listed in `mtas`) of sendmail's and Exim's
+    /// Samples, made from a new store by undoing v5's steps, moves to v5 on the next ingest: `mtas` keeps
+    /// the MTAs whose rows it holds, the ts indexes hold `mta`, and every report prints what it printed.
+    @Test func v4StoreIsMigratedToV5WithTheSameFigures() async throws {
+        let dir = try Scratch()
+        let db = dir.path("store.db")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let logs = ["multihost.log", "exim.log"].map { root.appendingPathComponent("Samples/\($0)").path }
+        let ingest = try await dir.run(ingestArgs(db, logs, ["--quiet"]))
+        try #require(ingest.status == 0, "\(ingest)")
+        #expect(try StoreDump.query(db, "SELECT name FROM mtas ORDER BY id") == ["sendmail", "exim"])
+        let reports: [[String]] = [["report", "summary", "--format", "json"], ["report", "summary", "--mta", "exim"],
+                                   ["report", "rates", "--by", "host"], ["report", "peers", "--mta", "sendmail"],
+                                   ["report", "summary", "--since", "2026-11-15T08:30:00Z", "--format", "json"]]
+        var before: [String] = []
+        for args in reports {
+            let r = try await dir.run(args + ["--db", db])
+            #expect(r.status == 0, "\(args): \(r)")
+            before.append(r.stdout)
+        }
+        #expect(before[0].contains("\"by_mta\""), "two MTAs: per-MTA figures")
+
+        // Back to v4's shape: what v4 made and v5 undoes.
+        var undo = ["INSERT OR IGNORE INTO mtas(id, name) VALUES (1, 'postfix')", "PRAGMA user_version = 4"]
+        for base in ["session_rows", "message_rows", "delivery_rows", "auth_rows", "failure_rows"] {
+            undo += ["DROP INDEX \(base)_ts", "CREATE INDEX \(base)_ts ON \(base)(ts)",
+                     "CREATE INDEX \(base)_mta ON \(base)(mta) WHERE mta <> 0"]
+        }
+        try shOK("sqlite3 '\(db)' \"\(undo.joined(separator: "; "))\"")
+        #expect(try sh("sqlite3 '\(db)' \"SELECT count(*) FROM sqlite_master WHERE name LIKE '%_rows_mta'\"").output == "5\n")
+
+        let empty = try dir.write("empty.log", "")
+        let migrate = try await dir.run(ingestArgs(db, [empty], ["--quiet"]))
+        #expect(migrate.status == 0, "\(migrate)")
+        #expect(try StoreDump.query(db, "PRAGMA user_version") == ["\(Schema.version)"])
+        #expect(try StoreDump.query(db, "SELECT name FROM mtas ORDER BY id") == ["sendmail", "exim"])
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%_rows_mta'") == ["0"])
+        #expect(try StoreDump.query(db, "SELECT sql FROM sqlite_master WHERE name = 'delivery_rows_ts'")
+                == ["CREATE INDEX delivery_rows_ts ON delivery_rows(ts, mta)"])
+        for (args, printed) in zip(reports, before) {
+            let r = try await dir.run(args + ["--db", db])
+            #expect(r.stdout == printed, "\(args) prints something else after the migration")
+        }
+    }
+
     /// The columns schema v4 added to the views (and exports).
     static let v4Columns: Set<String> = ["mta", "version_logged", "verify_logged", "tls_feature", "encrypted"]
 
