@@ -54,42 +54,31 @@ struct CLIResult: CustomStringConvertible {
 
 /// A started `mailtls` process; `wait()` collects its result.
 final class RunningCLI {
-    let process = Process()
-    private let out: URL, err: URL
+    let process: ChildProcess
+    private let out: String, err: String
     private let started = Date()
 
     init(_ args: [String], env: [String: String] = [:], scratch: URL) throws {
         let id = UUID().uuidString
-        out = scratch.appendingPathComponent(".out-\(id)")
-        err = scratch.appendingPathComponent(".err-\(id)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.executableURL = URL(fileURLWithPath: try MailTLSBinary.path())
-        process.arguments = args
+        out = scratch.appendingPathComponent(".out-\(id)").path
+        err = scratch.appendingPathComponent(".err-\(id)").path
         var environment = ProcessInfo.processInfo.environment
         environment["MAILTLS_DB"] = nil
         environment["MAILTLS_FAULT_AFTER_ROWS"] = nil
         for (k, v) in env { environment[k] = v }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
+        process = try ChildProcess(try MailTLSBinary.path(), args, environment: environment, stdout: .file(out), stderr: .file(err))
     }
 
     /// Waits for the process to end without blocking a test thread (tests run in parallel on a
     /// small pool; a blocked thread would serialise them).
     func wait() async -> CLIResult {
-        while process.isRunning {
-            try? await Task.sleep(nanoseconds: 5_000_000)
-        }
-        process.waitUntilExit()
-        let o = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        let e = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: out)
-        try? FileManager.default.removeItem(at: err)
-        return CLIResult(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
-                         stdout: o, stderr: e, seconds: Date().timeIntervalSince(started))
+        let end = await process.wait()
+        let o = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let e = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        unlink(out)
+        unlink(err)
+        return CLIResult(status: end.status, signaled: end.signaled, stdout: o, stderr: e,
+                         seconds: Date().timeIntervalSince(started))
     }
 }
 
@@ -117,34 +106,12 @@ func ingestArgs(_ db: String, _ files: [String], _ extra: [String] = []) -> [Str
 /// Runs a shell command; returns its exit status and output.
 @discardableResult
 func sh(_ command: String) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", command]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = pipe
-    try p.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    try ChildProcess.shell(command)
 }
 
 /// `sh(_:)` without blocking a test thread while the command runs (see `RunningCLI.wait()`).
 func shAsync(_ command: String) async throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", command]
-    let out = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-sh-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: out) }
-    let handle = try FileHandle(forWritingTo: out)
-    p.standardOutput = handle
-    p.standardError = handle
-    try p.run()
-    while p.isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }
-    p.waitUntilExit()
-    try handle.close()
-    return (p.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+    try await ChildProcess.shellAsync(command)
 }
 
 /// Runs a shell command that must succeed.

@@ -235,29 +235,19 @@ struct MeasuredRun: CustomStringConvertible {
         let errPath = dir.path(".stderr"), rssPath = dir.path(".maxrss")
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let viaTime = FileManager.default.isExecutableFile(atPath: time)
-        let p = Process()
-        if viaTime {
-            p.executableURL = URL(fileURLWithPath: time)
-            p.arguments = ["-f", "%M", "-o", rssPath, binary] + args
-        } else {
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = args
-        }
         var env = ProcessInfo.processInfo.environment
         env["MAILTLS_DB"] = nil
         env["MAILTLS_FAULT_AFTER_ROWS"] = nil
-        p.environment = env
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let started = Date()
-        try p.run()
+        let p = viaTime
+            ? try ChildProcess(time, ["-f", "%M", "-o", rssPath, binary] + args, environment: env, stderr: .file(errPath))
+            : try ChildProcess(binary, args, environment: env, stderr: .file(errPath))
         var polled = 0
         while p.isRunning {
             if !viaTime { polled = max(polled, vmHWM(p.processIdentifier) ?? 0) }
             try? await Task.sleep(nanoseconds: 2_000_000)
         }
-        p.waitUntilExit()
+        let end = await p.wait()
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         var rss = polled
         if viaTime {
@@ -265,7 +255,7 @@ struct MeasuredRun: CustomStringConvertible {
             // The last line is the figure (time writes a "Command exited with non-zero status" line first).
             rss = text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? Int.max
         }
-        return MeasuredRun(exitStatus: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal,
+        return MeasuredRun(exitStatus: end.status, signaled: end.signaled,
                            maxRSSKiB: rss, stderr: err, seconds: Date().timeIntervalSince(started))
     }
 

@@ -8,16 +8,9 @@ import Testing
 /// Runs a command and returns its stdout; fails the test on a non-zero exit.
 @discardableResult
 func shell(_ command: String) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
-    p.arguments = ["-c", command]
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    #expect(p.terminationStatus == 0, "command failed: \(command)")
-    return String(decoding: data, as: UTF8.self)
+    let r = try ChildProcess.shell(command)
+    #expect(r.status == 0, "command failed: \(command): \(r.output)")
+    return r.output
 }
 
 /// Ingests `paths` into the store at `db` (UTC, year 2026 unless given).

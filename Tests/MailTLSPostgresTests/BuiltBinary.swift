@@ -1,4 +1,5 @@
 import Foundation
+import MailTLSTestSupport
 import Testing
 
 /// An executable of this package (`mailtls`, `mailtls-synth`), built next to the test bundle, run as a
@@ -24,24 +25,16 @@ enum BuiltBinary {
     /// in parallel on a small pool).
     static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
         let executable = try #require(path(name), "\(name) not built next to the tests (swift build first)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         // Output goes to files: a pipe that nobody reads while the process runs would stop it when full.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        p.standardOutput = try FileHandle(forWritingTo: out)
-        p.standardError = try FileHandle(forWritingTo: err)
-        try p.run()
-        while p.isRunning { try? await Task.sleep(nanoseconds: 5_000_000) }
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                      stderr: try String(contentsOf: err, encoding: .utf8))
+        let out = dir.appendingPathComponent("out").path, err = dir.appendingPathComponent("err").path
+        let p = try ChildProcess(executable, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                                 stdout: .file(out), stderr: .file(err))
+        let end = await p.wait()
+        return Output(status: end.status, stdout: try String(contentsOfFile: out, encoding: .utf8),
+                      stderr: try String(contentsOfFile: err, encoding: .utf8))
     }
 
     /// Runs `mailtls-synth arguments…`; fails the test when it fails.
