@@ -10,17 +10,22 @@ import Darwin
 /// a `String` or a `Relay` allocates and validates; finding the one made last time costs a hash and a
 /// `memcmp`, and the copies share one storage. Direct-mapped: a new value replaces whatever was in its
 /// slot, so memory stays fixed and nothing ever needs evicting.
+///
+/// The slots are allocated at the first lookup, so the caches of an MTA parser that never sees a line
+/// of its own cost no memory.
 struct ByteCache<Value> {
     static var maxKeyLength: Int { 96 }
-    private static var slotCount: Int { 1024 }
-    private var keys: [UInt8]
-    private var lengths: [Int]
-    private var values: [Value?]
+    /// A power of two.
+    private let slotCount: Int
+    private var keys: [UInt8] = []
+    private var lengths: [Int] = []
+    private var values: [Value?] = []
 
-    init() {
-        keys = Array(repeating: 0, count: Self.slotCount * Self.maxKeyLength)
-        lengths = Array(repeating: -1, count: Self.slotCount)
-        values = Array(repeating: nil, count: Self.slotCount)
+    /// `slots` values at most (a power of two); 1024 serve the values of a field that repeats from a
+    /// few hundred (versions, ciphers, mailers, hosts).
+    init(slots: Int = 1024) {
+        precondition(slots > 0 && slots & (slots - 1) == 0, "ByteCache slots must be a power of two")
+        slotCount = slots
     }
 
     /// The value for `key`: the cached one when the same bytes were seen, else `make(key)` (cached).
@@ -28,7 +33,12 @@ struct ByteCache<Value> {
     mutating func value(for key: ByteSpan, make: (ByteSpan) -> Value) -> Value {
         let n = key.count
         guard n <= Self.maxKeyLength else { return make(key) }
-        let slot = Int(truncatingIfNeeded: FastHash.of(key)) & (Self.slotCount - 1)
+        if lengths.isEmpty {
+            keys = Array(repeating: 0, count: slotCount * Self.maxKeyLength)
+            lengths = Array(repeating: -1, count: slotCount)
+            values = Array(repeating: nil, count: slotCount)
+        }
+        let slot = Int(truncatingIfNeeded: FastHash.of(key)) & (slotCount - 1)
         let offset = slot * Self.maxKeyLength
         if lengths[slot] == n {
             let same = n == 0 || keys.withUnsafeBufferPointer { memcmp($0.baseAddress! + offset, key.base, n) == 0 }
