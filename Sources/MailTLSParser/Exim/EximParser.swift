@@ -84,7 +84,7 @@ public struct EximParser: MTAParser {
     /// `<= sender H=… P=… X=… CV=… DN="…" A=… S=… id=… T="…" for …`
     mutating func arrival(_ queueID: String?, _ m: ByteSpan) -> MessageParseResult {
         let senderEnd = Self.wordEnd(m, from: 3)
-        let sender = values.cut(m.slice(3, senderEnd), FieldLimits.mailAddress).string
+        let sender = values.text(m.slice(3, senderEnd), FieldLimits.mailAddress)
         let f = EximFields.scan(m, from: senderEnd, stopAtFor: true)
         var relay: Relay?
         if let h = f.host { relay = self.relay(h) }
@@ -105,7 +105,7 @@ public struct EximParser: MTAParser {
             let id = colon.map { a.suffix(from: $0 + 1) }
             events.append(.auth(AuthEvent(
                 role: .server, success: true, relay: relay,
-                authid: id.map { values.string(Self.unquoted($0), FieldLimits.mailAddress) }, mechanism: mechanism(name),
+                authid: id.map { values.text(Self.unquoted($0), FieldLimits.mailAddress) }, mechanism: mechanism(name),
                 bits: nil)))
         }
         return .events(queueID: queueID, events)
@@ -289,7 +289,7 @@ public struct EximParser: MTAParser {
         if rest.hasPrefix(" I=") { rest = rest.suffix(from: Self.wordEnd(rest, from: 1)) }
         var authid: String?
         if let s = rest.firstIndex(of: "(set_id="), let e = rest.firstIndex(of: UInt8(ascii: ")"), from: s) {
-            authid = values.string(rest.slice(s + 8, e), FieldLimits.mailAddress)
+            authid = values.text(rest.slice(s + 8, e), FieldLimits.mailAddress)
         }
         var reason = rest
         if let colon = rest.firstIndex(of: ": ") { reason = rest.suffix(from: colon + 2) }

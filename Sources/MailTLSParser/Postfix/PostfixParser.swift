@@ -322,7 +322,7 @@ public struct PostfixParser: MTAParser {
             daemon: service.isEmpty ? nil : values.text(service), relay: relay, overTLS: wrapper ? true : nil)
         guard let method else { return .event(queueID: qid, .message(message)) }
         let auth = AuthEvent(role: .server, success: true, relay: relay,
-                             authid: user.map { values.string($0, FieldLimits.mailAddress) }, mechanism: values.text(method), bits: nil,
+                             authid: user.map { values.text($0, FieldLimits.mailAddress) }, mechanism: values.text(method), bits: nil,
                              overTLS: wrapper ? true : nil)
         return .events(queueID: qid, [.message(message), .auth(auth)])
     }
@@ -392,7 +392,7 @@ public struct PostfixParser: MTAParser {
         guard let f = m.firstIndex(of: " from=") else { return .skipped }
         let from = m.suffix(from: f + 6).trimmed
         return .event(queueID: qid, .message(InboundMessage(
-            sender: values.string(Self.unbracketed(from), FieldLimits.mailAddress), size: nil, nrcpts: nil, messageID: nil,
+            sender: values.text(Self.unbracketed(from), FieldLimits.mailAddress), size: nil, nrcpts: nil, messageID: nil,
             proto: nil, daemon: "pickup", relay: nil)))
     }
 
