@@ -9,7 +9,9 @@ path or a postgresql:// URL holding the same log), runs alternating between them
 filter values (a period, the busiest host and peer) come from SQLITE_DB. Prints per store and section
 the time without a filter and the most with any, the runs over the 0.3 s target, the slowest runs, and
 how many outputs differ between the stores (they must not). SECTIONS="rates peers" limits the sections.
-To fill the stores: `mailtls ingest --db SQLITE_DB LOG` and `mailtls-pgload URL LOG` (then ANALYZE)."""
+To fill the stores: `mailtls ingest --db SQLITE_DB LOG` and `mailtls-pgload URL LOG` (then ANALYZE).
+A DB given as OTHER_MAILTLS::DB is timed with that binary instead: a build before a change beside the build
+after it, in the same run (mind that a newer binary migrates an older PostgreSQL store when it opens it)."""
 import os, subprocess, sys, time, sqlite3, statistics
 binary, sqlite_db, dbs = sys.argv[1], sys.argv[2], sys.argv[3:]
 runs = 2
@@ -34,7 +36,8 @@ for section in sections:
         for r in range(runs):
             for db in dbs:
                 t = time.perf_counter()
-                p = subprocess.run([binary, "report", section, *f, "--db", db, "--format", "json"], capture_output=True)
+                exe, store = db.split("::", 1) if "::" in db else (binary, db)
+                p = subprocess.run([exe, "report", section, *f, "--db", store, "--format", "json"], capture_output=True)
                 times[db].append(time.perf_counter() - t)
                 outs[db] = p.stdout if p.returncode == 0 else b"ERROR " + p.stderr
         same = len(set(outs.values())) == 1
@@ -43,7 +46,7 @@ for section in sections:
         print(f"{section:16s} {' '.join('%7.3f' % statistics.median(times[db]) for db in dbs)} {'' if same else 'DIFFERENT '}{' '.join(f)}", flush=True)
 for db in dbs:
     rs = results[db]
-    label = db if not db.startswith("postgres") else "PostgreSQL"
+    label = db if "postgres" not in db else "PostgreSQL" + (f" ({db.split('::')[0]})" if "::" in db else "")
     print(f"\n== {label}: {len(rs)} runs, {sum(r[0] > 0.3 for r in rs)} over 0.3 s, max {max(rs)[0]:.3f} s ({max(rs)[1]} {max(rs)[2]})")
     print(f"   {'section':16s} {'no filter':>9s} {'max':>7s}  over 0.3 s")
     for s in sections:

@@ -28,6 +28,7 @@ enum PostgresSchema {
                   statements: v4),
         Migration(version: 5, name: "v5: BRIN indexes on the base tables' ts", statements: v5),
         PostgresReportFunctions.migration,
+        PostgresReportFunctions.plannedOnce,
     ]
 
     static var version: Int { migrations.last!.version }
