@@ -25,8 +25,9 @@ import MailTLSStore
 /// row are not STRICT: PostgreSQL does not inline a strict function that leaves a parameter unused (the
 /// `'unixepoch'` marker), and one call through the SQL function executor per row made `strftime` 20 times
 /// slower than its body (2.3 s against 0.11 s over 252,521 rows). A NULL time gives NULL all the same. The migration also
-/// adds the partial indexes on `mta <> 0` that the SQLite store has (`CompactRows`): the summary asks
-/// whether other MTAs' rows are there, and reads their figures, without a scan.
+/// adds partial indexes on `mta <> 0`: the summary asks whether other MTAs' rows are there, and reads
+/// their figures, without a scan. (SQLite's store v5 puts `mta` in its B-tree ts indexes instead; the
+/// ts indexes here are BRIN, which cannot.)
 ///
 /// Version 6: the main line's PostgreSQL schema has a version 5 of its own (BRIN indexes on ts), merged
 /// beside this one; versions need not be consecutive (`PostgresStore` applies those above the store's).
