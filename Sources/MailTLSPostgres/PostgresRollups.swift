@@ -85,7 +85,9 @@ enum PostgresRollups {
                 AND NOT attisdropped ORDER BY attnum
                 """).map { $0[0]! }
             try data.withUnsafeBytes { try connection.copy(into: "pg_temp.\(staged)", columns: columns, data: $0) }
-            try connection.execute(upsert(table, key: key, count: count))
+            // Emptied at once, not only at the commit: an ingest adds counts more than once per transaction
+            // (every `IngestOptions.rollupKeys` keys), and a row staged twice would be upserted twice.
+            try connection.execute(upsert(table, key: key, count: count) + "; TRUNCATE pg_temp.\(staged)")
         }
     }
 

@@ -120,10 +120,7 @@ public final class PostgresWriter {
 
     /// Sends the waiting rows, brings the rollups up to date with the rows of this transaction and commits.
     public func commit() throws {
-        try flush()
-        let start = ContinuousClock.now
-        try PostgresRollups.flush(rollups, into: connection, texts: texts)
-        rollupTime += ContinuousClock.now - start
+        try flushRollups()
         try localMail.flush(into: connection)
         try connection.commit()
         localMail.removeAll()
@@ -136,6 +133,16 @@ public final class PostgresWriter {
         localMail.removeAll()
         rollups.clear()
         connection.rollback()
+    }
+
+    /// Sends the waiting rows and adds the rollup counts of the rows written since the last call to the
+    /// rollup tables, in the current transaction. `commit` does it; an ingest also does it whenever the
+    /// counts hold many keys (`WriterThread`), so that they never take much memory.
+    public func flushRollups() throws {
+        try flush()
+        let start = ContinuousClock.now
+        try PostgresRollups.flush(rollups, into: connection, texts: texts)
+        rollupTime += ContinuousClock.now - start
     }
 
     /// Sends the waiting rows (COPY, one per table), their new dictionary values first, and waits

@@ -29,7 +29,12 @@ public protocol IngestWriter: AnyObject {
     /// Forgets the rollup counts not yet added (a rolled-back part, or a re-ingested file's, which are
     /// added by source instead).
     func clearRollups()
+    /// Keys of rollup counts not yet added (all tables): the writer thread adds them to the rollup
+    /// tables (or, re-ingesting, forgets them) once they pass `IngestOptions.rollupKeys`.
+    var pendingRollupKeys: Int { get }
 }
 
-extension StoreWriter: IngestWriter {}
+extension StoreWriter: IngestWriter {
+    public var pendingRollupKeys: Int { rollups.keyCount }
+}
 extension PostgresWriter: IngestWriter {}
