@@ -13,14 +13,6 @@ public struct IngestOptions: Sendable {
     /// A file commits a part once this many rows were queued since its last commit: bounds the WAL
     /// for input whose lines make more rows per byte (320,000 rows are about 64 MiB of that log).
     public static let defaultPartRecords = 320_000
-    /// The writer adds its rollup counts to the rollup tables, in the part's transaction, once they hold
-    /// this many keys (checked after each batch of rows). The per-peer keys are about one per TLS
-    /// session, so a 64 MiB part made ~90,000 of them, and the counting tables, which keep their
-    /// storage, grew to 131,072 slots of ~200 bytes (20 MB) for the rest of the run, more on larger
-    /// parts (massif). At 8,192 they stay within 16,384 slots (about 6 MB for all six tables) whatever
-    /// the part; a key seen again after a flush is upserted once more (docs/performance.md, "Peak
-    /// memory of ingest").
-    public static let defaultRollupKeys = 8_192
 
     /// Year of BSD timestamps (`--year`); nil infers it from each file's modification time.
     public var year: Int?
@@ -36,13 +28,14 @@ public struct IngestOptions: Sendable {
     public var partBytes: Int64
     /// Rows per committed part (`defaultPartRecords`).
     public var partRecords: Int
-    /// Rollup keys counted before they are added to the tables (`defaultRollupKeys`; tests make it small).
-    public var rollupKeys: Int
+    /// Rollup keys counted before they are added to the tables; nil: the store's own limit
+    /// (`IngestStore.rollupKeys`). Tests make it small.
+    public var rollupKeys: Int?
 
     public init(year: Int? = nil, timeZone: TimeZone = .current, sessionGap: Int64 = 30 * 60,
                 malformedSamples: Int = 5, faultAfterRows: Int? = nil,
                 partBytes: Int64 = IngestOptions.defaultPartBytes, partRecords: Int = IngestOptions.defaultPartRecords,
-                rollupKeys: Int = IngestOptions.defaultRollupKeys) {
+                rollupKeys: Int? = nil) {
         self.year = year
         self.timeZone = timeZone
         self.sessionGap = sessionGap
@@ -50,6 +43,6 @@ public struct IngestOptions: Sendable {
         self.faultAfterRows = faultAfterRows
         self.partBytes = max(1, partBytes)
         self.partRecords = max(1, partRecords)
-        self.rollupKeys = max(1, rollupKeys)
+        self.rollupKeys = rollupKeys.map { max(1, $0) }
     }
 }

@@ -38,7 +38,7 @@ public final class Ingester {
         self.options = options
         writer = try target.makeWriter()
         try target.restoreWriterState(writer)
-        pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows, rollupKeyLimit: options.rollupKeys)
+        pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows, rollupKeyLimit: options.rollupKeys ?? target.rollupKeys)
         let next = try target.nextLinkerNumbers()
         if let json = try target.linkerState(),
            var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {

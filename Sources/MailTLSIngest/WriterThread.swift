@@ -38,9 +38,9 @@ final class WriterThread: @unchecked Sendable {
     /// ~4 KiB, and five batches of 1,024 of those held 23 MB (docs/parsing-limits.md).
     static let batchBytes = 1 << 20
     private var bytes = 0
-    /// The writer's rollup counts are added to the rollup tables (in the part's transaction) once they
-    /// hold this many keys (`IngestOptions.rollupKeys`), checked after each batch: memory stays flat
-    /// whatever the part holds.
+    /// The writer's rollup counts are moved out of memory (`IngestWriter.stageRollups`, in the part's
+    /// transaction) once one of its counting tables holds this many keys (`IngestStore.rollupKeys`),
+    /// checked after each batch: memory stays flat whatever the part holds.
     private let rollupKeyLimit: Int
     /// The file being read is re-ingested: its rollup counts are added by source at its end and the
     /// writer's are forgotten, so at the limit they are dropped instead of added. Set by the reading
@@ -48,7 +48,7 @@ final class WriterThread: @unchecked Sendable {
     private var rollupsBySource = false
 
     init(writer: any IngestWriter, maxBatchesInFlight: Int = 4, faultAfterRows: Int?,
-         rollupKeyLimit: Int = IngestOptions.defaultRollupKeys) {
+         rollupKeyLimit: Int) {
         self.writer = writer
         self.rollupKeyLimit = rollupKeyLimit
         self.slots = DispatchSemaphore(value: maxBatchesInFlight)
@@ -107,8 +107,7 @@ final class WriterThread: @unchecked Sendable {
                     if rollupsBySource {
                         writer.clearRollups()
                     } else {
-                        try writer.flush()   // the rows first, as at a commit: the counts name their texts
-                        try writer.flushRollups()
+                        try writer.stageRollups()
                     }
                 }
             } catch {

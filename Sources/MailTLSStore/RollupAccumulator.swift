@@ -175,10 +175,11 @@ public final class RollupAccumulator {
         }
     }
 
-    /// Keys counted in all six tables: what the counts hold in memory. An ingest flushes them once this
-    /// passes a limit (`IngestOptions.rollupKeys`), so a part of any size keeps the tables small.
+    /// Keys counted in the fullest of the six tables (the per-peer ones): what sizes their storage. An
+    /// ingest flushes the counts once this passes a limit (`IngestOptions.rollupKeys`), so a part of any
+    /// size keeps the tables small.
     package var keyCount: Int {
-        sessions.count + peerCiphers.count + peerSessions.count + traffic.count + failures.count + auth.count
+        max(peerSessions.count, peerCiphers.count, sessions.count, traffic.count, failures.count, auth.count)
     }
 
     package var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && peerSessions.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }

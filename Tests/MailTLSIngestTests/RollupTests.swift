@@ -57,7 +57,7 @@ import Testing
     }
 
     /// With a limit of 16 keys the writer adds its counts to the rollup tables many times within each
-    /// part (as it does every 8,192 keys on large logs, to bound memory) and, re-ingesting, forgets
+    /// part (as it does every 11,264 keys on large logs, to bound memory) and, re-ingesting, forgets
     /// them at the limit: the tables still equal the rebuilt ones, and each session is counted once.
     @Test func countsFlushedWithinAPartEqualTheRebuild() throws {
         let dir = try TempDir()
