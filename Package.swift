@@ -35,8 +35,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
         .systemLibrary(name: "CLzma", providers: [.apt(["liblzma-dev"]), .brew(["xz"])]),
-        // libpq for the PostgreSQL fleet store (docs/fleet.md: why libpq rather than postgres-nio).
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        // libpq for the PostgreSQL fleet store (docs/fleet.md: why libpq rather than postgres-nio), loaded with
+        // dlopen at the first PostgreSQL connection, not linked: a SQLite-only run maps neither libpq nor the
+        // ~20 libraries it pulls in (4.9 MiB of RSS), and needs no libpq installed (docs/performance.md).
+        .target(name: "CLibPQ", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
 
         // Parsing: bytes in, records out. No I/O, no SQLite.
         .target(name: "MailTLSParser", swiftSettings: hotPath),

@@ -28,10 +28,14 @@ public struct IngestOptions: Sendable {
     public var partBytes: Int64
     /// Rows per committed part (`defaultPartRecords`).
     public var partRecords: Int
+    /// Rollup keys counted before they are added to the tables; nil: the store's own limit
+    /// (`IngestStore.rollupKeys`). Tests make it small.
+    public var rollupKeys: Int?
 
     public init(year: Int? = nil, timeZone: TimeZone = .current, sessionGap: Int64 = 30 * 60,
                 malformedSamples: Int = 5, faultAfterRows: Int? = nil,
-                partBytes: Int64 = IngestOptions.defaultPartBytes, partRecords: Int = IngestOptions.defaultPartRecords) {
+                partBytes: Int64 = IngestOptions.defaultPartBytes, partRecords: Int = IngestOptions.defaultPartRecords,
+                rollupKeys: Int? = nil) {
         self.year = year
         self.timeZone = timeZone
         self.sessionGap = sessionGap
@@ -39,5 +43,6 @@ public struct IngestOptions: Sendable {
         self.faultAfterRows = faultAfterRows
         self.partBytes = max(1, partBytes)
         self.partRecords = max(1, partRecords)
+        self.rollupKeys = rollupKeys.map { max(1, $0) }
     }
 }

@@ -38,7 +38,7 @@ public final class Ingester {
         self.options = options
         writer = try target.makeWriter()
         try target.restoreWriterState(writer)
-        pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows)
+        pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows, rollupKeyLimit: options.rollupKeys ?? target.rollupKeys)
         let next = try target.nextLinkerNumbers()
         if let json = try target.linkerState(),
            var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
@@ -100,6 +100,7 @@ public final class Ingester {
         do {
             try writer.begin()
             try locateSource(&file, input: &input, reingest: reingest)
+            pipeline.countRollupsBySource(file.isReingest)
             try readLines(&file, input: input, samplesBefore: summary.samples.count, progress: progress)
             try commitLastPart(&file, input: input)
         } catch {

@@ -38,9 +38,19 @@ final class WriterThread: @unchecked Sendable {
     /// ~4 KiB, and five batches of 1,024 of those held 23 MB (docs/parsing-limits.md).
     static let batchBytes = 1 << 20
     private var bytes = 0
+    /// The writer's rollup counts are moved out of memory (`IngestWriter.stageRollups`, in the part's
+    /// transaction) once one of its counting tables holds this many keys (`IngestStore.rollupKeys`),
+    /// checked after each batch: memory stays flat whatever the part holds.
+    private let rollupKeyLimit: Int
+    /// The file being read is re-ingested: its rollup counts are added by source at its end and the
+    /// writer's are forgotten, so at the limit they are dropped instead of added. Set by the reading
+    /// thread (`countRollupsBySource`) while the writer thread is idle.
+    private var rollupsBySource = false
 
-    init(writer: any IngestWriter, maxBatchesInFlight: Int = 4, faultAfterRows: Int?) {
+    init(writer: any IngestWriter, maxBatchesInFlight: Int = 4, faultAfterRows: Int?,
+         rollupKeyLimit: Int) {
         self.writer = writer
+        self.rollupKeyLimit = rollupKeyLimit
         self.slots = DispatchSemaphore(value: maxBatchesInFlight)
         self.faultAfterRows = faultAfterRows
     }
@@ -93,12 +103,26 @@ final class WriterThread: @unchecked Sendable {
                         }
                     }
                 }
+                if writer.pendingRollupKeys >= rollupKeyLimit {
+                    if rollupsBySource {
+                        writer.clearRollups()
+                    } else {
+                        try writer.stageRollups()
+                    }
+                }
             } catch {
                 lock.lock()
                 failure = error
                 lock.unlock()
             }
         }
+    }
+
+    /// Says whether the file about to be read is re-ingested (its rollup counts added by source at its
+    /// end): from then on the writer's counts are forgotten at the limit instead of added.
+    func countRollupsBySource(_ bySource: Bool) {
+        submit()
+        queue.sync { rollupsBySource = bySource }
     }
 
     /// Waits until every queued row is written; throws the first write error (and clears it).

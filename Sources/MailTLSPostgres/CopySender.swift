@@ -15,6 +15,9 @@ final class CopySender: @unchecked Sendable {   // state guarded by `queue` (fai
         let table: String
         let columns: [String]
         let bytes: CopyBytes
+        /// Whether the buffer goes back to the spare ones once sent: a writer's row buffers do; one-off
+        /// buffers (staged rollup counts) are freed, so the spare ones do not multiply.
+        var reuse = true
     }
 
     private let connection: PostgresConnection
@@ -47,7 +50,7 @@ final class CopySender: @unchecked Sendable {   // state guarded by `queue` (fai
         queue.async { [self] in
             defer {
                 spareLock.wait()
-                spare += parts.map(\.bytes)
+                spare += parts.filter(\.reuse).map(\.bytes)
                 spareLock.signal()
                 slots.signal()
             }

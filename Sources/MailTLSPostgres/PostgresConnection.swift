@@ -5,7 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// One blocking connection to a PostgreSQL server through libpq.
+/// One blocking connection to a PostgreSQL server through libpq (opened with dlopen by the first
+/// connection: `CLibPQ`; without libpq it throws `PostgresError.libpqMissing`).
 ///
 /// A command-line ingest does one thing at a time, so libpq's synchronous calls fit it: no event loop,
 /// no threads of its own (docs/fleet.md: why libpq). Statements go as text; values are passed as
@@ -18,6 +19,9 @@ public final class PostgresConnection {
 
     public init(url: PostgresURL) throws {
         self.url = url.redacted
+        if let problem = mailtls_libpq_load() {
+            throw PostgresError.libpqMissing(reason: String(cString: problem))
+        }
         guard let c = PQconnectdb(url.text) else {
             throw PostgresError.cannotConnect(url: url.redacted, message: "out of memory")
         }

@@ -17,6 +17,9 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
     case sourceBusy(ingestHost: String, path: String)
     /// The URL is not a PostgreSQL connection URL.
     case notAPostgresURL(String)
+    /// libpq could not be loaded (mailtls opens it at the first PostgreSQL connection, it does not link
+    /// it); `reason` is the loader's (the file not found, or a function it lacks).
+    case libpqMissing(reason: String)
 
     public var description: String {
         switch self {
@@ -38,6 +41,9 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
             return "another ingest on \(host) is reading \(path) into this store right now; try again when it is done"
         case .notAPostgresURL(let s):
             return "\(s) is not a PostgreSQL URL: use postgresql://user@host:port/dbname (the password in ~/.pgpass)"
+        case .libpqMissing(let reason):
+            return "PostgreSQL support needs libpq (Debian: apt-get install libpq5; set MAILTLS_LIBPQ to its path if it "
+                + "is elsewhere): \(reason.trimmed). SQLite stores work without it."
         }
     }
 

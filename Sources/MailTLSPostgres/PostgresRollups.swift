@@ -4,9 +4,10 @@ import MailTLSStore
 /// Adds a writer's rollup counts (`RollupAccumulator`, the SQLite writer's own) to the rollup tables of
 /// the PostgreSQL store, in the transaction of the part they count.
 ///
-/// The counts go by COPY into temporary tables shaped like the rollups, then one upsert per rollup
-/// adds them, in key order: two writers adding to the same day's rows lock them in the same order, so
-/// one waits for the other and neither deadlocks. Counting in memory as rows are written is what the
+/// The counts go by COPY into temporary tables shaped like the rollups (`stagingParts`: an ingest
+/// stages them whenever they hold many keys, so they never take much memory), then at the commit one
+/// upsert per rollup adds them, summed by key, in key order (`upsertStaged`): two writers adding to
+/// the same day's rows lock them in the same order, so one waits for the other and neither deadlocks. Counting in memory as rows are written is what the
 /// SQLite store does; computing the counts with SQL from the part's rows was measured first and took
 /// two thirds of the load time (docs/fleet.md).
 enum PostgresRollups {
@@ -30,12 +31,52 @@ enum PostgresRollups {
             """
     }
 
-    /// Stages the counts, upserts them, and clears the accumulator.
+    /// The upsert of what was staged (`stagingParts`, maybe several times in the transaction), summed by key.
+    static func upsertGrouped(_ table: String, key: [String], count: String) -> String {
+        let keys = key.map { "s." + $0 }.joined(separator: ", ")
+        return """
+            INSERT INTO \(table) (\(key.joined(separator: ", ")), \(count), first_ts, last_ts)
+            SELECT \(keys), sum(s.\(count)), min(s.first_ts), max(s.last_ts) FROM pg_temp.stage_\(table) AS s
+            GROUP BY \(keys) ORDER BY \(keys)
+            ON CONFLICT ON CONSTRAINT \(table)_pkey DO UPDATE SET \(count) = \(table).\(count) + excluded.\(count),
+                first_ts = least(\(table).first_ts, excluded.first_ts), last_ts = greatest(\(table).last_ts, excluded.last_ts)
+            """
+    }
+
+    /// Adds what was staged in this transaction into `tables` to the rollups, summed by key, in key
+    /// order. The staging tables empty themselves at the commit (`ON COMMIT DELETE ROWS`).
+    static func upsertStaged(_ tables: Set<String>, into connection: PostgresConnection) throws {
+        for (table, key, count) in keys where tables.contains(table) {
+            try connection.execute(upsertGrouped(table, key: key, count: count))
+        }
+    }
+
+    /// Creates the staging tables (temporary, of this session, emptied at each commit) where missing
+    /// and returns each rollup's columns. Created in a transaction that rolls back, they go with it: the
+    /// writer then creates them again (`PostgresWriter.rollback`).
+    static func createStagingTables(on connection: PostgresConnection) throws -> [String: [String]] {
+        var columns: [String: [String]] = [:]
+        for (table, _, _) in keys {
+            let stage = "stage_\(table)"
+            try connection.execute("CREATE TEMP TABLE IF NOT EXISTS \(stage) (LIKE \(table)) ON COMMIT DELETE ROWS")
+            columns[table] = try connection.query("""
+                SELECT attname FROM pg_attribute WHERE attrelid = 'pg_temp.\(stage)'::regclass AND attnum > 0
+                AND NOT attisdropped ORDER BY attnum
+                """).map { $0[0]! }
+        }
+        return columns
+    }
+
+    /// The counts as COPY text into the staging tables (`createStagingTables`), one part per rollup
+    /// with counts, each in a buffer of its own (freed once sent); clears the accumulator. The parts go
+    /// through the writer's `CopySender` like its rows; `upsertStaged` adds them to the rollups before
+    /// the commit.
     /// `rollup_peer_sessions` holds `texts` ids (0 for none), as in SQLite: `texts` gives them, from
     /// its cache (the rows that hold the values were just written) or the server.
-    static func flush(_ acc: RollupAccumulator, into connection: PostgresConnection, texts: PostgresTexts) throws {
+    static func stagingParts(_ acc: RollupAccumulator, texts: PostgresTexts,
+                             columns: [String: [String]]) throws -> [(table: String, part: CopySender.Part)] {
         defer { acc.clear() }
-        guard !acc.isEmpty else { return }
+        guard !acc.isEmpty else { return [] }
         var values: [String] = []
         acc.peerSessions.forEach { k, _ in
             values += [k.host, k.role, k.version, k.verify, k.cipher]
@@ -76,17 +117,17 @@ enum PostgresRollups {
                                          id(k.version), id(k.verify), id(k.cipher), .int(Int64(k.bits)),
                                          .int(Int64(c.n)), .int(c.first), .int(c.last)])
         }
-        for (table, key, count) in keys {
-            guard let data = rows[table] else { continue }
-            let staged = "stage_\(table)"
-            try connection.execute("CREATE TEMP TABLE IF NOT EXISTS \(staged) (LIKE \(table)) ON COMMIT DELETE ROWS")
-            let columns = try connection.query("""
-                SELECT attname FROM pg_attribute WHERE attrelid = 'pg_temp.\(staged)'::regclass AND attnum > 0
-                AND NOT attisdropped ORDER BY attnum
-                """).map { $0[0]! }
-            try data.withUnsafeBytes { try connection.copy(into: "pg_temp.\(staged)", columns: columns, data: $0) }
-            try connection.execute(upsert(table, key: key, count: count))
+        var parts: [(table: String, part: CopySender.Part)] = []
+        for (table, _, _) in keys {
+            guard let data = rows[table], let names = columns[table] else { continue }
+            let b = CopyBytes(capacity: data.count)
+            data.withUnsafeBytes { d in
+                b.reserve(d.count).update(from: d.bindMemory(to: UInt8.self).baseAddress!, count: d.count)
+                b.commit(d.count)
+            }
+            parts.append((table, CopySender.Part(table: "pg_temp.stage_\(table)", columns: names, bytes: b, reuse: false)))
         }
+        return parts
     }
 
     enum Value {

@@ -12,6 +12,6 @@ extension PostgresWriter {
     /// Nothing to do: the rows waiting are dropped by the `rollback` that follows.
     public func discard() {}
 
-    /// Nothing to do: the rollup counts are added at each `commit`.
-    public func flushRollups() {}
+    /// Keys of the rollup counts not yet added (`flushRollups`, `commit`), in the fullest counting table.
+    public var pendingRollupKeys: Int { rollups.keyCount }
 }

@@ -48,6 +48,8 @@ public final class PostgresWriter {
     private var localMail = LocalMailTally()
     /// The rollup counts of the rows written since the last commit, as the SQLite writer counts them.
     let rollups = RollupAccumulator()
+    /// The rollups whose counts were staged in this transaction (`stageRollups`), for `commit` to add.
+    private var stagedRollups: Set<String> = []
     public internal(set) var counts = WriteCounts()
     /// Time spent sending rows (`flush`) and adding them to the rollups (commits), for measurements.
     public private(set) var flushTime = Duration.zero
@@ -120,10 +122,11 @@ public final class PostgresWriter {
 
     /// Sends the waiting rows, brings the rollups up to date with the rows of this transaction and commits.
     public func commit() throws {
-        try flush()
+        try flushRollups()
         let start = ContinuousClock.now
-        try PostgresRollups.flush(rollups, into: connection, texts: texts)
+        try PostgresRollups.upsertStaged(stagedRollups, into: connection)
         rollupTime += ContinuousClock.now - start
+        stagedRollups.removeAll()
         try localMail.flush(into: connection)
         try connection.commit()
         localMail.removeAll()
@@ -135,8 +138,40 @@ public final class PostgresWriter {
         texts.clearNew()
         localMail.removeAll()
         rollups.clear()
+        stagedRollups.removeAll()
         connection.rollback()
+        stagingColumns = nil   // created in the transaction rolled back: gone with it
     }
+
+    /// Sends the waiting rows and stages the rollup counts of the rows written since the last call
+    /// (`stageRollups`), and waits until everything is sent: the caller may then use the connection.
+    public func flushRollups() throws {
+        try stageRollups()
+        try flush()
+    }
+
+    /// Hands the waiting rows and the rollup counts of the rows written since the last call to the
+    /// sending thread, the counts as COPY into the session's staging tables, in the current
+    /// transaction; `commit` adds what was staged to the rollup tables, summed by key, in one upsert
+    /// per table. An ingest does it whenever the counts hold many keys (`WriterThread`), so that they
+    /// never take much memory. Staging goes the rows' way, without waiting: an upsert each time, after
+    /// waiting for the rows sent, made a 100 MiB load a third slower.
+    public func stageRollups() throws {
+        try handOver()
+        guard !rollups.isEmpty else { return }
+        let start = ContinuousClock.now
+        defer { rollupTime += ContinuousClock.now - start }
+        if stagingColumns == nil {
+            try sender.drain()
+            stagingColumns = try PostgresRollups.createStagingTables(on: connection)
+        }
+        let parts = try PostgresRollups.stagingParts(rollups, texts: texts, columns: stagingColumns ?? [:])
+        stagedRollups.formUnion(parts.map(\.table))
+        sender.send(parts.map(\.part))
+    }
+
+    /// Each rollup's columns in its staging table, once the tables exist (`PostgresRollups.createStagingTables`).
+    private var stagingColumns: [String: [String]]?
 
     /// Sends the waiting rows (COPY, one per table), their new dictionary values first, and waits
     /// until everything is sent: the caller may then use the connection.

@@ -175,6 +175,13 @@ public final class RollupAccumulator {
         }
     }
 
+    /// Keys counted in the fullest of the six tables (the per-peer ones): what sizes their storage. An
+    /// ingest flushes the counts once this passes a limit (`IngestOptions.rollupKeys`), so a part of any
+    /// size keeps the tables small.
+    package var keyCount: Int {
+        max(peerSessions.count, peerCiphers.count, sessions.count, traffic.count, failures.count, auth.count)
+    }
+
     package var isEmpty: Bool { sessions.isEmpty && peerCiphers.isEmpty && peerSessions.isEmpty && traffic.isEmpty && failures.isEmpty && auth.isEmpty }
 
     public func clear() {

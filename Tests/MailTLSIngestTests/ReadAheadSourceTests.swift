@@ -95,4 +95,31 @@ import Testing
         }
         #expect(upstream.produced <= ReadAheadSource.chunkSize * (ReadAheadSource.chunkCount + 1))
     }
+
+    /// An upstream that says when the read-ahead thread has filled every chunk of the ring.
+    final class Filling: ByteSource, @unchecked Sendable {
+        let full = DispatchSemaphore(value: 0)
+        private(set) var produced = 0
+        func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+            buffer.initializeMemory(as: UInt8.self, repeating: 0x41, count: capacity)
+            produced += capacity
+            if produced == ReadAheadSource.chunkSize * ReadAheadSource.chunkCount { full.signal() }
+            return capacity
+        }
+    }
+
+    /// A file that fails mid-way drops its reader while the read-ahead thread holds every chunk filled:
+    /// the thread must stop, and the source go away without a trap (libdispatch traps when a semaphore
+    /// is freed with a value under its initial one, which the ingest of a failing file hit).
+    @Test func dropWithTheRingFull() throws {
+        let upstream = Filling()
+        do {
+            let s = ReadAheadSource(upstream, position: { 0 })
+            let buf = UnsafeMutableRawPointer.allocate(byteCount: 10, alignment: 1)
+            defer { buf.deallocate() }
+            #expect(try s.read(into: buf, capacity: 10) == 10)
+            #expect(upstream.full.wait(timeout: .now() + 30) == .success)
+        }
+        #expect(upstream.produced == ReadAheadSource.chunkSize * ReadAheadSource.chunkCount)
+    }
 }

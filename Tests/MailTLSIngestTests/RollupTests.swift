@@ -56,6 +56,30 @@ import Testing
         try Self.expectRebuildUnchanged(db, "after --reingest")
     }
 
+    /// With a limit of 16 keys the writer adds its counts to the rollup tables many times within each
+    /// part (as it does every 11,264 keys on large logs, to bound memory) and, re-ingesting, forgets
+    /// them at the limit: the tables still equal the rebuilt ones, and each session is counted once.
+    @Test func countsFlushedWithinAPartEqualTheRebuild() throws {
+        let dir = try TempDir()
+        let db = dir.path("t.db")
+        let synth = dir.path("synth.log")
+        try SynthLog.text(SynthLog.lines(0..<600) + SynthLog.lines(600..<1200, day: 30)).write(toFile: synth, atomically: false, encoding: .utf8)
+        let samples = ["isp-relay.log", "outbound.log", "multihost.log"].map {
+            repositoryRoot.appendingPathComponent("Samples/\($0)").path
+        }
+        let options = IngestOptions(year: 2026, timeZone: TimeZone(identifier: "UTC")!, rollupKeys: 16)
+        let s = try Ingester(store: Store(path: db), options: options).ingest(paths: samples + [synth])
+        #expect(s.failedFiles.isEmpty && s.rows.sessions > 400)
+        #expect(try scalar(db, "SELECT sum(sessions) FROM rollup_sessions") == (try scalar(db, "SELECT count(*) FROM tls_sessions")))
+        #expect(try scalar(db, "SELECT count(*) FROM rollup_peer_sessions") > 16)
+        try Self.expectRebuildUnchanged(db, "counts flushed every 16 keys")
+
+        let again = try Ingester(store: Store(path: db), options: options).ingest(paths: [synth], reingest: [synth])
+        #expect(again.failedFiles.isEmpty && again.rows.sessions > 400)
+        #expect(try scalar(db, "SELECT sum(sessions) FROM rollup_sessions") == (try scalar(db, "SELECT count(*) FROM tls_sessions")))
+        try Self.expectRebuildUnchanged(db, "--reingest with counts forgotten every 16 keys")
+    }
+
     @Test func rollupsCountWhatTheRatesCount() throws {
         let dir = try TempDir()
         let db = dir.path("t.db")

@@ -11,8 +11,9 @@ import Testing
 /// for the same input, runs continue where the last commit stopped, and hosts ingest side by side.
 @Suite(.enabled(if: PostgresTestServer.enabled, "no PostgreSQL server: set MAILTLS_TEST_PG (scripts/pg-test-server)"))
 struct PostgresIngestTests {
-    /// Parts of 2 KiB: a small log crosses many commits (each with its checkpoint and linker state).
-    static let options = IngestOptions(year: 2026, timeZone: TimeZone(identifier: "UTC")!, partBytes: 2048)
+    /// Parts of 2 KiB: a small log crosses many commits (each with its checkpoint and linker state);
+    /// rollup counts added every 8 keys: also within a part (`IngestOptions.rollupKeys`).
+    static let options = IngestOptions(year: 2026, timeZone: TimeZone(identifier: "UTC")!, partBytes: 2048, rollupKeys: 8)
 
     static func ingest(_ paths: [String], host: String, into url: PostgresURL,
                        options: IngestOptions = options) throws -> IngestSummary {

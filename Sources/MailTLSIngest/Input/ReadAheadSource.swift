@@ -10,7 +10,9 @@ import Foundation
 /// After creation only the read-ahead thread touches `upstream`; the reader sees the upstream's
 /// position (e.g. compressed bytes read, for the progress bar) as of the data it has read.
 final class ReadAheadSource: ByteSource {
-    static let chunkSize = 1 << 20
+    /// Four chunks of 256 KiB: 1 MiB read ahead. Chunks of 1 MiB held 4 MiB, 7 % of the ingest's peak
+    /// RSS, and read no faster (docs/performance.md, "Peak memory of ingest").
+    static let chunkSize = 256 << 10
     static let chunkCount = 4
 
     /// What both threads touch: chunk buffers and their metadata, in raw memory (a Swift array shared by
@@ -103,8 +105,11 @@ final class ReadAheadSource: ByteSource {
 
     deinit {
         // Let the read-ahead thread finish: it holds the upstream and the buffers until it returns.
+        // One signal more than the ring holds: left before the end (a file that failed), the thread may
+        // hold every chunk filled and take one more signal to see the flag, and libdispatch traps when
+        // a semaphore is freed with a value under its initial one (ReadAheadSourceTests).
         shared.cancelled = true
-        for _ in 0..<Self.chunkCount { shared.empty.signal() }
+        for _ in 0...Self.chunkCount { shared.empty.signal() }
     }
 
     func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws -> Int {

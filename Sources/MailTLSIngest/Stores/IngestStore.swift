@@ -11,6 +11,18 @@ public protocol IngestStore: AnyObject {
     var name: String { get }
     /// The writer of this store's rows (one per ingest).
     func makeWriter() throws -> any IngestWriter
+    /// How many keys a counting table of the writer's rollups may hold before the writer thread moves
+    /// them out of memory (`IngestWriter.stageRollups`), in the part's transaction
+    /// (`IngestOptions.rollupKeys` overrides it).
+    ///
+    /// The per-peer keys are about one per TLS session, and the counting tables (`RollupTable`), which
+    /// keep their storage, grew with the part: 8.6 MB of slots for a 50 MiB part, up to 131,072 slots
+    /// of ~200 bytes (20 MB) on larger ones, for the rest of the run (massif). A table of 2^k slots
+    /// grows past 3/4 full, and a batch adds at most `WriterThread.batchSize` (1,024) keys, so a limit
+    /// of 3/4 of the slots less 1,024 keeps the tables at that size whatever the part. A key seen again
+    /// after a flush is upserted once more: a lower limit costs CPU (docs/performance.md, "Peak memory
+    /// of ingest").
+    var rollupKeys: Int { get }
     /// The first linker numbers free for new sessions, failures and deliveries.
     func nextLinkerNumbers() throws -> (session: Int64, failure: Int64, delivery: Int64)
     /// The linker's open sessions as saved at the last commit (JSON), nil when none were saved.

@@ -29,7 +29,20 @@ public protocol IngestWriter: AnyObject {
     /// Forgets the rollup counts not yet added (a rolled-back part, or a re-ingested file's, which are
     /// added by source instead).
     func clearRollups()
+    /// Keys of rollup counts not yet added (in the fullest counting table): the writer thread adds them
+    /// to the rollup tables (or, re-ingesting, forgets them) once they pass `IngestStore.rollupKeys`.
+    var pendingRollupKeys: Int { get }
+    /// Moves the rollup counts not yet added out of memory, in the current transaction, while the part
+    /// goes on (the writer thread calls it when they hold many keys): SQLite adds them to the rollup
+    /// tables; PostgreSQL stages them on the server, where the commit adds them.
+    func stageRollups() throws
 }
 
-extension StoreWriter: IngestWriter {}
+extension StoreWriter: IngestWriter {
+    public var pendingRollupKeys: Int { rollups.keyCount }
+    public func stageRollups() throws {
+        try flush()   // the rows first, as at a commit: the counts name their texts
+        try flushRollups()
+    }
+}
 extension PostgresWriter: IngestWriter {}
