@@ -31,11 +31,15 @@ public struct IngestOptions: Sendable {
     /// Rollup keys counted before they are added to the tables; nil: the store's own limit
     /// (`IngestStore.rollupKeys`). Tests make it small.
     public var rollupKeys: Int?
+    /// The host of lines that name none (Exim's main log, written without syslog): the command line
+    /// gives the ingesting machine's name (`--ingest-host`); empty by default.
+    public var hostOfHostlessLines: String
 
     public init(year: Int? = nil, timeZone: TimeZone = .current, sessionGap: Int64 = 30 * 60,
                 malformedSamples: Int = 5, faultAfterRows: Int? = nil,
                 partBytes: Int64 = IngestOptions.defaultPartBytes, partRecords: Int = IngestOptions.defaultPartRecords,
-                rollupKeys: Int? = nil) {
+                rollupKeys: Int? = nil, hostOfHostlessLines: String = "") {
+        self.hostOfHostlessLines = hostOfHostlessLines
         self.year = year
         self.timeZone = timeZone
         self.sessionGap = sessionGap

@@ -11,7 +11,7 @@ extension Ingester {
     /// A plain file's unterminated last line may still be being written: it is left for the next
     /// run. Compressed files and standard input are final, so their last line is read.
     func readLines(_ file: inout FileRead, input: OpenInput, samplesBefore: Int, progress: ((Int64) -> Void)?) throws {
-        var parser = LineParser(resolver: timestampResolver(for: input))
+        var parser = LineParser(resolver: timestampResolver(for: input), hostOfHostlessLines: options.hostOfHostlessLines)
         let keepPartialLine = input.compression != .none || file.isStdin
         let sourceID = file.source.id
         let (lineSource, inputPosition) = input.lineContent()

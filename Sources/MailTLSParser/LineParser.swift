@@ -27,9 +27,16 @@ public struct LineParser: Sendable {
     /// and each MTA parser's cuts of the lines it read): the record was kept with the cut value
     /// (docs/parsing-limits.md). Kept as a sum, as the read loop asks after every line.
     public private(set) var truncatedFields = 0
+    /// The host of lines that name none: Exim writes its main log itself, without syslog's host
+    /// field. Lowercased, at most `FieldLimits.hostName` bytes; empty by default.
+    public let hostOfHostlessLines: String
 
-    public init(resolver: TimestampResolver) {
+    public init(resolver: TimestampResolver, hostOfHostlessLines: String = "") {
         self.resolver = resolver
+        var cut = 0
+        self.hostOfHostlessLines = ByteSpan.with(hostOfHostlessLines) {
+            FieldLimits.cut($0, FieldLimits.hostName, &cut).lowercasedString
+        }
     }
 
     public mutating func parse(_ line: ByteSpan, origin: LineOrigin) -> LineOutcome {
@@ -72,6 +79,7 @@ public struct LineParser: Sendable {
     }
 
     private mutating func host(_ span: ByteSpan) -> String {
-        hosts.value(for: FieldLimits.cut(span, FieldLimits.hostName, &truncatedFields)) { $0.lowercasedString }
+        if span.count == 0 { return hostOfHostlessLines }
+        return hosts.value(for: FieldLimits.cut(span, FieldLimits.hostName, &truncatedFields)) { $0.lowercasedString }
     }
 }

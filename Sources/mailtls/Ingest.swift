@@ -33,6 +33,9 @@ extension MailTLS {
                 name (--ingest-host, default the hostname); hosts ingest at the same time, one ingest \
                 per host. The password comes from ~/.pgpass or PGPASSWORD, never the command line.
 
+                Exim's main log names no host: its rows get the --ingest-host name (default the \
+                hostname). Reading another server's main log, give that server's name.
+
                 Exit codes: 0 ok, 1 some input failed (named on stderr; the others were read), \
                 75 the store (on PostgreSQL: this host) is locked by another ingest, 2 usage.
                 """
@@ -56,7 +59,7 @@ extension MailTLS {
         var reingest: [String] = []
 
         @Option(name: .customLong("ingest-host"), help: ArgumentHelp(
-            "PostgreSQL store: the name this host's checkpoints go under (default: the hostname).", valueName: "name"))
+            "The host of lines that name none (Exim's main log), and on a PostgreSQL store the name this host's checkpoints go under (default: the hostname).", valueName: "name"))
         var ingestHost: String?
 
         @Flag(name: .shortAndLong, help: "Print nothing on success.")
@@ -73,24 +76,22 @@ extension MailTLS {
             }
             if sessionGap <= 0 { throw ValidationError("--session-gap must be a positive number of minutes") }
             if wait < 0 { throw ValidationError("--wait must not be negative") }
-            if store.postgres == nil, ingestHost != nil {
-                throw ValidationError("--ingest-host is for a PostgreSQL store (--db postgresql://…); a SQLite store has one host")
-            }
             if let ingestHost, ingestHost.isEmpty { throw ValidationError("--ingest-host must not be empty") }
         }
 
         func run() throws {
             let env = ProcessInfo.processInfo.environment
+            let host = ingestHost ?? IngestHost.current
             let options = IngestOptions(year: year, timeZone: timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
                                         sessionGap: Int64(sessionGap) * 60,
                                         faultAfterRows: env["MAILTLS_FAULT_AFTER_ROWS"].flatMap(Int.init),
-                                        partBytes: env["MAILTLS_PART_BYTES"].flatMap(Int64.init) ?? IngestOptions.defaultPartBytes)
+                                        partBytes: env["MAILTLS_PART_BYTES"].flatMap(Int64.init) ?? IngestOptions.defaultPartBytes,
+                                        hostOfHostlessLines: host)
             let progress = ProgressLine(enabled: !quiet && Console.stderrIsTerminal)
             let paths = IngestOutput.checkInputs(files + reingest)
             let report: ((IngestProgress) -> Void)? = progress.enabled ? { progress.show($0) } : nil
             let summary: IngestSummary
             if let url = store.postgres {
-                let host = ingestHost ?? IngestHost.current
                 summary = try FleetStore.withHostLock(url, host: host, wait: wait) { pg in
                     try Ingester(target: PostgresIngestStore(pg, ingestHost: host), options: options)
                         .ingest(paths: paths, reingest: Set(reingest), progress: report)

@@ -128,12 +128,13 @@ struct ReportOptions: ParsableArguments {
 
     /// Ingests the files into the store at `path`; returns true when some file failed.
     private func readFirst(into path: String) throws -> Bool {
-        let options = IngestOptions(year: year, timeZone: filters.traffic.timezone.flatMap(TimeZone.init(identifier:)) ?? .current)
+        let options = IngestOptions(year: year, timeZone: filters.traffic.timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
+                                    hostOfHostlessLines: IngestHost.current)
         let paths = IngestOutput.checkInputs(files)
         let summary: IngestSummary
         if let url = PostgresURL(path) {
             // Into the fleet store as this host, as `mailtls ingest --db URL` does.
-            let host = IngestHost.current
+            let host = options.hostOfHostlessLines
             summary = try FleetStore.withHostLock(url, host: host, wait: 10) { pg in
                 try Ingester(target: PostgresIngestStore(pg, ingestHost: host), options: options).ingest(paths: paths)
             }
