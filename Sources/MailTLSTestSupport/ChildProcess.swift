@@ -141,19 +141,21 @@ public final class ChildProcess: @unchecked Sendable {
     /// Runs `/bin/sh -c command` to its end, blocking this thread; returns its status and its standard
     /// output and error, interleaved.
     public static func shell(_ command: String) throws -> (status: Int32, output: String) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-sh-\(UUID().uuidString)").path
+        let (child, out) = try startShell(command)
         defer { unlink(out) }
-        let child = try ChildProcess("/bin/sh", ["-c", command], stdout: .file(out), stderr: .standardOutput)
-        let end = child.waitBlocking()
-        return (end.status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+        return (child.waitBlocking().status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
     }
 
     /// `shell(_:)` without holding a thread while the command runs.
     public static func shellAsync(_ command: String) async throws -> (status: Int32, output: String) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-sh-\(UUID().uuidString)").path
+        let (child, out) = try startShell(command)
         defer { unlink(out) }
-        let child = try ChildProcess("/bin/sh", ["-c", command], stdout: .file(out), stderr: .standardOutput)
-        let end = await child.wait()
-        return (end.status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+        return (await child.wait().status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+    }
+
+    /// Starts `/bin/sh -c command` with its output and errors into a new temporary file, returned.
+    private static func startShell(_ command: String) throws -> (ChildProcess, String) {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("mailtls-sh-\(UUID().uuidString)").path
+        return (try ChildProcess("/bin/sh", ["-c", command], stdout: .file(out), stderr: .standardOutput), out)
     }
 }

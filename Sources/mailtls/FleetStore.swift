@@ -21,19 +21,12 @@ enum FleetStore {
     /// other failure prints its message and exits 1.
     static func withHostLock<T>(_ url: PostgresURL, host: String, wait: Double, _ body: (PostgresStore) throws -> T) throws -> T {
         let store = try open(url)
-        do {
+        return try exitingOnFailure {
             guard try store.lockHost(host, wait: wait) else {
                 throw IngestError.hostLocked(store: url.redacted, host: host, waited: wait)
             }
             defer { try? store.unlockHost(host) }
             return try body(store)
-        } catch let e as IngestError {
-            Console.error("mailtls: \(e)")
-            if case .hostLocked = e { throw ExitCode(75) }
-            throw ExitCode(1)
-        } catch {
-            Console.error("mailtls: \(error)")
-            throw ExitCode(1)
         }
     }
 }
