@@ -110,4 +110,57 @@ import Testing
         linker.compact(ids: &ids) { _ in }
         #expect(linker.openKeys == EximLinker.maxRuns)
     }
+
+    /// The runs are a ring of `maxRuns`: past its size the newest replaces the oldest, an `->` line still
+    /// finds the newest run of its message, and the saved state lists the runs oldest first (the form
+    /// states saved before the ring have), so a state survives a save and load around the wrap.
+    @Test func runsWrapRoundTheRingAndSaveOldestFirst() throws {
+        var linker = EximLinker()
+        var ids = RowIDs()
+        var out: [LogRecord] = []
+        var offset: Int64 = 0
+        func line(_ event: LogEvent, _ qid: String, newLine: Bool = true) -> LogRecord {
+            if newLine { offset += 1 }
+            return LogRecord(time: 1, host: "", pid: 0, queueID: qid, origin: LineOrigin(source: 1, offset: offset),
+                             event: event, mta: .exim)
+        }
+        let relay = Relay(raw: "mx.example.net [192.0.2.9]", name: "mx.example.net", ip: "192.0.2.9")
+        let tls = TLSSession(role: .client, relay: relay, version: "TLSv1.3", verify: "OK", cipher: "TLS_AES_256_GCM_SHA384",
+                             algBits: nil, cipherBits: 256)
+        func delivery(_ rcpt: String) -> LogEvent {
+            .delivery(Delivery(recipients: rcpt, recipientCount: 1, continued: false, mailer: "smtp", relay: relay, dsn: nil,
+                               status: .sent, statusText: "250 OK", delay: nil, xdelay: nil))
+        }
+        // maxRuns + 10 runs, each message's own: even ones over TLS.
+        let n = EximLinker.maxRuns + 10
+        var sessionOf: [String: Int64] = [:]
+        for i in 0..<n {
+            let qid = "1tQ8aA-\(String(i, radix: 10))-0A1b"
+            linker.link(line(.connect(relay), qid), ids: &ids) { out.append($0) }
+            if i.isMultiple(of: 2) {
+                linker.link(line(.tlsSession(tls), qid, newLine: false), ids: &ids) { out.append($0) }
+                sessionOf[qid] = out.last?.id
+            }
+            linker.link(line(delivery("a\(i)@example.net"), qid, newLine: false), ids: &ids) { out.append($0) }
+        }
+        #expect(linker.openKeys == EximLinker.maxRuns)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let saved = try encoder.encode(linker)
+        let json = try #require(try JSONSerialization.jsonObject(with: saved) as? [String: Any])
+        let queueIDs = try #require(json["runQueueIDs"] as? [String])
+        #expect(queueIDs.count == EximLinker.maxRuns)
+        #expect(queueIDs.first == "1tQ8aA-10-0A1b")
+        #expect(queueIDs.last == "1tQ8aA-\(n - 1)-0A1b")
+        var restored = try JSONDecoder().decode(EximLinker.self, from: saved)
+        #expect(try encoder.encode(restored) == saved)
+        // `->` lines of the newest run, of an old one still in the ring, and of one that fell out.
+        for (i, expected) in [(n - 2, sessionOf["1tQ8aA-\(n - 2)-0A1b"]), (12, sessionOf["1tQ8aA-12-0A1b"]), (4, nil as Int64?)] {
+            out.removeAll()
+            restored.link(line(delivery("b\(i)@example.net"), "1tQ8aA-\(i)-0A1b"), ids: &ids) { out.append($0) }
+            #expect(out.count == 1)
+            #expect(out.first?.sessionID == expected, "run \(i)")
+            #expect(expected != nil || i == 4)
+        }
+    }
 }

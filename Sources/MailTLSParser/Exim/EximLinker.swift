@@ -21,11 +21,18 @@ public struct EximLinker: MTALinker {
     private var lineSession: Int64?
     /// The line of the newest transport run (its `.connect` record).
     private var connectLine: LineOrigin?
-    /// Recent transport runs (`=>` lines to a host), oldest first: message id, peer, and session (nil: in
-    /// clear).
-    private var runQueueIDs: [String] = []
-    private var runPeers: [String] = []
-    private var runSessions: [Int64?] = []
+    /// One transport run (a `=>` line to a host): its message id, its peer, and its TLS session (nil:
+    /// in clear).
+    private struct Run {
+        var queueID: String
+        var peer: String
+        var session: Int64?
+    }
+    /// The last `maxRuns` transport runs, a ring: once full, the newest replaces the oldest in place
+    /// (dropping the oldest from the front of an array moved all 256 on every `=>` line).
+    private var runs: [Run] = []
+    /// The newest run's index in `runs`.
+    private var newestRun = -1
     /// Deferral handshake failures counted, by "message-id peer", with the time of the last one seen.
     private var failureKeys: [String: Int64] = [:]
     /// The newest line time seen: the clock of the sweep.
@@ -44,7 +51,7 @@ public struct EximLinker: MTALinker {
         self.sessionGap = sessionGap
     }
 
-    public var openKeys: Int { runQueueIDs.count + failureKeys.count }
+    public var openKeys: Int { runs.count + failureKeys.count }
 
     public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
         if record.time > newest { newest = record.time }
@@ -56,21 +63,21 @@ public struct EximLinker: MTALinker {
         case .connect(let relay):
             // A `=>` line to a host: a new transport run of its message.
             connectLine = record.origin
-            runQueueIDs.append(record.queueID ?? "")
-            runPeers.append(relay.peer ?? "")
-            runSessions.append(nil)
-            if runQueueIDs.count > Self.maxRuns {
-                runQueueIDs.removeFirst(runQueueIDs.count - Self.maxRuns)
-                runPeers.removeFirst(runPeers.count - Self.maxRuns)
-                runSessions.removeFirst(runSessions.count - Self.maxRuns)
+            let run = Run(queueID: record.queueID ?? "", peer: relay.peer ?? "", session: nil)
+            if runs.count < Self.maxRuns {
+                runs.append(run)
+                newestRun = runs.count - 1
+            } else {
+                newestRun = (newestRun + 1) % Self.maxRuns
+                runs[newestRun] = run
             }
             return
 
         case .tlsSession(let s):
             record.id = ids.session()
             lineSession = record.id
-            if s.role == .client, connectLine == record.origin, let last = runSessions.indices.last {
-                runSessions[last] = record.id
+            if s.role == .client, connectLine == record.origin, newestRun >= 0 {
+                runs[newestRun].session = record.id
             }
             emit(record)
 
@@ -83,7 +90,7 @@ public struct EximLinker: MTALinker {
                 record.sessionID = lineSession
             } else if d.status == .sent, let peer = d.relay?.peer, let qid = record.queueID, let i = run(qid, peer) {
                 // A `->` line: the session of the run it continues.
-                record.sessionID = runSessions[i]
+                record.sessionID = runs[i].session
             }
             record.id = ids.delivery()
             emit(record)
@@ -104,17 +111,59 @@ public struct EximLinker: MTALinker {
         }
     }
 
+    /// The saved form keeps the runs oldest first in three lists, as before the ring: a state saved by
+    /// an earlier version loads, and this one's loads in it.
+    private enum CodingKeys: String, CodingKey {
+        case sessionGap, line, lineSession, connectLine, runQueueIDs, runPeers, runSessions, failureKeys, newest
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sessionGap = try c.decode(Int64.self, forKey: .sessionGap)
+        line = try c.decodeIfPresent(LineOrigin.self, forKey: .line)
+        lineSession = try c.decodeIfPresent(Int64.self, forKey: .lineSession)
+        connectLine = try c.decodeIfPresent(LineOrigin.self, forKey: .connectLine)
+        let queueIDs = try c.decode([String].self, forKey: .runQueueIDs)
+        let peers = try c.decode([String].self, forKey: .runPeers)
+        let sessions = try c.decode([Int64?].self, forKey: .runSessions)
+        guard peers.count == queueIDs.count, sessions.count == queueIDs.count else {
+            throw DecodingError.dataCorruptedError(forKey: .runPeers, in: c,
+                                                   debugDescription: "Exim linker runs of different lengths")
+        }
+        for i in queueIDs.indices.suffix(Self.maxRuns) {
+            runs.append(Run(queueID: queueIDs[i], peer: peers[i], session: sessions[i]))
+        }
+        newestRun = runs.count - 1
+        failureKeys = try c.decode([String: Int64].self, forKey: .failureKeys)
+        newest = try c.decode(Int64.self, forKey: .newest)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sessionGap, forKey: .sessionGap)
+        try c.encodeIfPresent(line, forKey: .line)
+        try c.encodeIfPresent(lineSession, forKey: .lineSession)
+        try c.encodeIfPresent(connectLine, forKey: .connectLine)
+        // Oldest first: the run after the newest, round the ring.
+        let oldestFirst = runs.indices.map { runs[(newestRun + 1 + $0) % runs.count] }
+        try c.encode(oldestFirst.map(\.queueID), forKey: .runQueueIDs)
+        try c.encode(oldestFirst.map(\.peer), forKey: .runPeers)
+        try c.encode(oldestFirst.map(\.session), forKey: .runSessions)
+        try c.encode(failureKeys, forKey: .failureKeys)
+        try c.encode(newest, forKey: .newest)
+    }
+
     /// The run a `->` line continues: the last of its message to the same host (parallel deliveries of
     /// one message to several hosts interleave), else the last of its message.
     private func run(_ qid: String, _ peer: String) -> Int? {
         var any: Int?
-        var i = runQueueIDs.count - 1
-        while i >= 0 {
-            if runQueueIDs[i] == qid {
-                if runPeers[i] == peer { return i }
+        var i = newestRun
+        for _ in 0..<runs.count {
+            if runs[i].queueID == qid {
+                if runs[i].peer == peer { return i }
                 if any == nil { any = i }
             }
-            i -= 1
+            i = i == 0 ? runs.count - 1 : i - 1
         }
         return any
     }

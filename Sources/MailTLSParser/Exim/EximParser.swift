@@ -17,6 +17,9 @@ public struct EximParser: MTAParser {
     public static let mta = MTA.exim
     /// Field values and peers, cut, counted and shared.
     private var values = FieldValues()
+    /// Message ids: every line of a message repeats its id (16 or 23 bytes: too long for an inline
+    /// String), and its lines come close together, so most lines share the String the first made.
+    private var messageIDs = ByteCache<String>(slots: 1024)
     /// Field values cut to their `FieldLimits` so far (each cut value once).
     public var truncatedFields: Int { values.truncated }
 
@@ -40,7 +43,7 @@ public struct EximParser: MTAParser {
         if let (_, next) = Self.pid(m, 0) { m = m.suffix(from: next) }
         var queueID: String?
         if let n = Self.messageIDLength(m) {
-            queueID = m.prefix(n).string
+            queueID = messageIDs.value(for: m.prefix(n)) { $0.string }
             m = m.suffix(from: n + 1)
         }
         guard m.count > 3 else { return .skipped }

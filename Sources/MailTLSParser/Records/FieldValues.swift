@@ -6,7 +6,7 @@
 /// function.
 struct FieldValues: Sendable {
     /// Field values and peers seen recently: repeated values are not made again.
-    private var strings = StringCache()
+    private var strings = StringCache(slots: 8192)
     /// Peers are the field with the most distinct values: a busy server talks to thousands of them (the
     /// generated 50 MiB Exim log, over a thousand in every 10 MiB). With 1,024 direct-mapped slots, many
     /// were parsed again, and the writer then had to look up their new Strings by their bytes. 8,192

@@ -3,20 +3,30 @@
 /// Shapes handled (log-formats.md §2.4): `host [ip]`, `[ip]`, `[IPv6:…]`, `host [ip] (may be forged)`,
 /// `IDENT:user@host [ip]`, `user@localhost`, `name.` (client side, trailing dot), ` [ip]` (empty name),
 /// `[127.0.0.1] [127.0.0.1]` (to= lines for a literal address), and `local`.
-public struct Relay: Sendable, Hashable, Codable {
+///
+/// A class, immutable, compared by value: one line's records (an Exim `<=` line's session, message
+/// and AUTH), the parser's peer cache and the linker's sessions share one instance, so copying a
+/// record that holds a peer retains one object instead of each of its five Strings.
+public final class Relay: Sendable, Hashable, Codable {
     /// The value exactly as logged (trimmed).
-    public var raw: String
+    public let raw: String
     /// The host name as logged (case kept, trailing dot kept), nil when the relay is only an address.
-    public var name: String?
+    public let name: String?
     /// The IP address without brackets or the `IPv6:` tag, nil when the line has none.
-    public var ip: String?
+    public let ip: String?
     /// The `(may be forged)` marker: the PTR name's forward lookup did not match.
-    public var forged: Bool
+    public let forged: Bool
     /// The IDENT (RFC 1413) or local user before `@`, if any.
-    public var user: String?
+    public let user: String?
     /// The normalised peer: the name lowercased without its trailing dot, or the IP when there is no
     /// name. Computed once here: the writer and the linker read it for every row.
     public let peer: String?
+    /// True for MSP -> MTA hops: the peer `localhost`, or an address in 127.0.0.0/8, `::1` or
+    /// `::ffff:127.0.0.0/104`. The same definition as the store's generated `loopback` column, which
+    /// the reports use. Computed once here, as `peer` is.
+    public let isLoopback: Bool
+
+    private enum CodingKeys: String, CodingKey { case raw, name, ip, forged, user, peer }
 
     public init(raw: String, name: String?, ip: String?, forged: Bool = false, user: String? = nil) {
         self.raw = raw
@@ -25,6 +35,7 @@ public struct Relay: Sendable, Hashable, Codable {
         self.forged = forged
         self.user = user
         if let name, !name.isEmpty { peer = Relay.normalise(name) } else { peer = ip }
+        isLoopback = Relay.isLoopback(peer: peer, ip: ip)
     }
 
     /// With the peer already normalised (the parser computes it from the bytes).
@@ -35,12 +46,35 @@ public struct Relay: Sendable, Hashable, Codable {
         self.forged = forged
         self.user = user
         self.peer = peer
+        isLoopback = Relay.isLoopback(peer: peer, ip: ip)
     }
 
-    /// True for MSP -> MTA hops: the peer `localhost`, or an address in 127.0.0.0/8, `::1` or
-    /// `::ffff:127.0.0.0/104`. The same definition as the store's generated `loopback` column, which
-    /// the reports use.
-    public var isLoopback: Bool {
+    public required init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        raw = try c.decode(String.self, forKey: .raw)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        ip = try c.decodeIfPresent(String.self, forKey: .ip)
+        forged = try c.decode(Bool.self, forKey: .forged)
+        user = try c.decodeIfPresent(String.self, forKey: .user)
+        peer = try c.decodeIfPresent(String.self, forKey: .peer)
+        isLoopback = Relay.isLoopback(peer: peer, ip: ip)
+    }
+
+    public static func == (a: Relay, b: Relay) -> Bool {
+        a === b || (a.raw == b.raw && a.name == b.name && a.ip == b.ip && a.forged == b.forged && a.user == b.user
+                    && a.peer == b.peer)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(raw)
+        h.combine(name)
+        h.combine(ip)
+        h.combine(forged)
+        h.combine(user)
+        h.combine(peer)
+    }
+
+    private static func isLoopback(peer: String?, ip: String?) -> Bool {
         if peer == "localhost" { return true }
         guard let ip else { return false }
         // On bytes: String.hasPrefix is Unicode-aware and slow, and this runs for every row.
