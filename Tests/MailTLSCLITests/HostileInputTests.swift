@@ -245,7 +245,7 @@ struct MeasuredRun: CustomStringConvertible {
         var polled = 0
         while p.isRunning {
             if !viaTime { polled = max(polled, vmHWM(p.processIdentifier) ?? 0) }
-            try? await Task.sleep(nanoseconds: 2_000_000)
+            await threadSleep(seconds: 0.005)   // VmHWM is the peak so far: any look before the end sees it
         }
         let end = await p.wait()
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""

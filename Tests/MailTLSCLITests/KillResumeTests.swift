@@ -101,7 +101,7 @@ import Glibc
         switch kill {
         case .afterDelay(let seconds):
             let running = try f.dir.start(ingestArgs(db, [f.log], ["--quiet"]), env: env)
-            try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+            await threadSleep(seconds: seconds)
             if running.process.isRunning { Glibc.kill(running.process.processIdentifier, SIGKILL) }
             let r = await running.wait()
             #expect((r.signaled && r.status == SIGKILL) || r.status == 0, "\(kill): \(r)")

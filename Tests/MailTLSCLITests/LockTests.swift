@@ -40,7 +40,7 @@ import Glibc
 
         // --wait: released after ~1.5 s, the waiting ingest then runs.
         let waiting = try dir.start(ingestArgs(db, [dir.path("maillog")], ["--wait", "10"]))
-        try await Task.sleep(nanoseconds: 1_500_000_000)
+        await threadSleep(seconds: 1.5)
         #expect(waiting.process.isRunning, "still waiting for the lock")
         lock.release()
         let waited = await waiting.wait()
