@@ -66,13 +66,14 @@ public final class PostgresWriter {
         // The dictionary's inserts commit on their own, about one per 512 new values: without waiting
         // for the WAL to reach the disk. Safe: a part that uses an id commits synchronously after the
         // insert that made it, and flushing the WAL up to its own commit flushes the insert's too (as
-        // for another writer that read the id); a crash loses at most ids nobody uses yet. With fsync
-        // on, 100 MiB of log loaded in 4.36 s instead of 4.98 (docs/fleet.md).
+        // for another writer that read the id); a crash loses at most ids nobody uses yet. It spares
+        // the writer a wait for each batch's flush on slow storage; on this project's test machine the
+        // difference was within the noise (docs/fleet.md).
         try textConnection.execute("SET synchronous_commit = off")
         // 512 new values a round trip whatever the flush size (at most one batch per 8 rows, for
         // tests' tiny flushes): at flushRows / 64 the default flushes of 4,096 rows sent 64 values a
         // statement, 790 statements per 100 MiB, and the server's time for texts was 0.39-0.53 s
-        // instead of 0.26-0.32 (docs/fleet.md).
+        // instead of 0.26-0.43 (docs/fleet.md).
         let texts = PostgresTexts(connection: textConnection, earlyBatch: min(512, max(1, flushRows / 8)))
         self.texts = texts
         func buffer(_ base: String, findsPending: Bool = true) -> PostgresRowBuffer {
