@@ -67,8 +67,7 @@ def main():
     start = time.monotonic()
     while proc.poll() is None:
         now = time.monotonic() - start
-        if not series or int(now * 2) != int(series[-1][0] * 2):
-            backends = [c for c in children(postmaster) if c not in before]
+        backends = [c for c in children(postmaster) if c not in before]
         current = {}
         try:
             for tid in os.listdir(f'/proc/{proc.pid}/task'):
@@ -92,7 +91,7 @@ def main():
             step[party(key)] = step.get(party(key), 0) + ticks - last.get(key, 0)
             totals[key] = ticks
         last = current
-        series.append((now, step))
+        series.append((now, now - series[-1][0] if series else 0.1, step))
         time.sleep(0.1)
     status = proc.wait()
     parties = {}
@@ -103,15 +102,19 @@ def main():
     with open(out_path, 'w') as out:
         out.write('# CPU seconds: ' + ', '.join(f'{label[p]} {parties[p] / TICK:.2f}' for p in order) + '\n')
         out.write('# timeline, % of one core per 250 ms: ' + ' | '.join(label[p] for p in order) + '\n')
-        buckets = {}
-        for t, step in series:
-            b = buckets.setdefault(int(t / 0.25), {})
+        # A sample's ticks count over the time since the one before (a loaded machine stretches the
+        # 100 ms), so a bucket's share is its ticks over the time its samples cover.
+        buckets, spans = {}, {}
+        for t, dt, step in series:
+            k = int(t / 0.25)
+            b = buckets.setdefault(k, {})
+            spans[k] = spans.get(k, 0) + dt
             for p, ticks in step.items():
                 b[p] = b.get(p, 0) + ticks
-        for b in sorted(buckets):
-            row = buckets[b]
-            out.write(f'{b * 0.25:6.2f} ' + ' '.join(f'{row.get(p, 0) * 100 / TICK / 0.25:5.0f}' for p in order)
-                      + f'   all {sum(row.values()) * 100 / TICK / 0.25:4.0f}\n')
+        for k in sorted(buckets):
+            row, span = buckets[k], max(spans[k], 0.01)
+            out.write(f'{k * 0.25:6.2f} ' + ' '.join(f'{row.get(p, 0) * 100 / TICK / span:5.0f}' for p in order)
+                      + f'   all {sum(row.values()) * 100 / TICK / span:4.0f}\n')
     sys.exit(status)
 
 
