@@ -31,17 +31,21 @@ final class PostgresRowBuffer {
     var textBytes: Int { arena.count }
     /// COPY-escaped bytes of the text cells.
     private var arena: [UInt8] = []
+    /// The id column when waiting rows are found by id (`pendingRow(withID:)`), else nil.
     private let idColumn: Int?
     private var pendingByID: [Int64: Int] = [:]
 
     let texts: PostgresTexts
 
-    init(_ table: CompactRows.Table, texts: PostgresTexts) {
+    /// `findsPending`: whether later lines complete this table's waiting rows (sessions, deliveries,
+    /// failures). Only then is each row's id noted: a dictionary insert per row that messages and
+    /// AUTH rows, never completed, need not pay.
+    init(_ table: CompactRows.Table, texts: PostgresTexts, findsPending: Bool = true) {
         self.table = table
         self.texts = texts
         columns = PostgresSchema.copyColumns(table)
         width = columns.count
-        idColumn = columns.firstIndex(of: "id")
+        idColumn = findsPending ? columns.firstIndex(of: "id") : nil
         capacityRows = 1024
         kinds = .allocate(capacity: capacityRows * width)
         values = .allocate(capacity: capacityRows * width)
@@ -148,7 +152,8 @@ final class PostgresRowBuffer {
         values[i] = Int64(newStart) << 32 | Int64(arena.count - newStart)
     }
 
-    /// The waiting row with this id, or nil when it was written already.
+    /// The waiting row with this id, or nil when it was written already (or the buffer does not find
+    /// its rows: `findsPending`).
     func pendingRow(withID id: Int64) -> Int? { pendingByID[id] }
 
     /// The waiting rows as COPY text, dictionary values as their ids (`PostgresTexts.resolveNew` first).
