@@ -44,6 +44,8 @@ public struct WriteCounts: Sendable, Equatable {
 /// flushes into the rollup tables in the same transaction.
 public final class StoreWriter {
     let db: Database
+    /// Copies committed parts from the WAL into the database file beside the ingest (nil in memory).
+    private let checkpointer: WALCheckpointer?
     private let sessions: BatchInsert
     private let messages: BatchInsert
     private let deliveries: BatchInsert
@@ -74,6 +76,9 @@ public final class StoreWriter {
 
     public init(store: Store) throws {
         db = store.database
+        // Checkpoints run beside the ingest instead of inside its commits (`WALCheckpointer`).
+        try db.execute("PRAGMA wal_autocheckpoint=0")
+        checkpointer = store.path == ":memory:" ? nil : WALCheckpointer(path: store.path)
         texts = try TextIDs(db)
         localMail = try LocalMailCounts(db)
         sessions = try BatchInsert(db, table: "session_rows", columns: [
@@ -110,7 +115,12 @@ public final class StoreWriter {
             """)
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        checkpointer?.finish()
+        // The store's connection checkpoints by itself again for whatever it writes next.
+        try? db.execute("PRAGMA wal_autocheckpoint=1000")
+    }
 
     private var batches: [BatchInsert] { [sessions, messages, deliveries, auth, failures] }
 
@@ -118,7 +128,12 @@ public final class StoreWriter {
     public func commit() throws {
         try flush()
         try db.execute("COMMIT")
+        checkpointer?.request()
     }
+    /// Waits until the checkpoint asked for by the last commit has run (tests look at the database
+    /// file then).
+    func waitForCheckpoint() { checkpointer?.wait() }
+
     public func rollback() {
         discard()
         texts.clear()
