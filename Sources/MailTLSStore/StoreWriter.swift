@@ -44,6 +44,9 @@ public struct WriteCounts: Sendable, Equatable {
 /// flushes into the rollup tables in the same transaction.
 public final class StoreWriter {
     let db: Database
+    /// While an ingest writes, its connection checkpoints by itself only once the WAL holds this many
+    /// pages (64 MiB of 16 KiB pages; SQLite's default is 1,000): the copying is `checkpointer`'s.
+    static let ingestAutocheckpointPages = 4096
     /// Copies committed parts from the WAL into the database file beside the ingest (nil in memory).
     private let checkpointer: WALCheckpointer?
     private let sessions: BatchInsert
@@ -76,8 +79,10 @@ public final class StoreWriter {
 
     public init(store: Store) throws {
         db = store.database
-        // Checkpoints run beside the ingest instead of inside its commits (`WALCheckpointer`).
-        try db.execute("PRAGMA wal_autocheckpoint=0")
+        // Checkpoints run beside the ingest instead of inside its commits (`WALCheckpointer`); the
+        // committing connection still checkpoints by itself past `ingestAutocheckpointPages`, which
+        // bounds the WAL (it can only start again from its beginning after such a checkpoint).
+        try db.execute("PRAGMA wal_autocheckpoint=\(Self.ingestAutocheckpointPages)")
         checkpointer = store.path == ":memory:" ? nil : WALCheckpointer(path: store.path)
         texts = try TextIDs(db)
         localMail = try LocalMailCounts(db)
