@@ -49,6 +49,8 @@ public final class StoreWriter {
     static let ingestAutocheckpointPages = 4096
     /// Copies committed parts from the WAL into the database file beside the ingest (nil in memory).
     private let checkpointer: WALCheckpointer?
+    /// The connection's own threshold, set back when the writer ends.
+    private let autocheckpointBefore: Int64
     private let sessions: BatchInsert
     private let messages: BatchInsert
     private let deliveries: BatchInsert
@@ -82,6 +84,7 @@ public final class StoreWriter {
         // Checkpoints run beside the ingest instead of inside its commits (`WALCheckpointer`); the
         // committing connection still checkpoints by itself past `ingestAutocheckpointPages`, which
         // bounds the WAL (it can only start again from its beginning after such a checkpoint).
+        autocheckpointBefore = try db.scalarInt("PRAGMA wal_autocheckpoint") ?? 1000
         try db.execute("PRAGMA wal_autocheckpoint=\(Self.ingestAutocheckpointPages)")
         checkpointer = store.path == ":memory:" ? nil : WALCheckpointer(path: store.path)
         texts = try TextIDs(db)
@@ -124,7 +127,7 @@ public final class StoreWriter {
         scratch.deallocate()
         checkpointer?.finish()
         // The store's connection checkpoints by itself again for whatever it writes next.
-        try? db.execute("PRAGMA wal_autocheckpoint=1000")
+        try? db.execute("PRAGMA wal_autocheckpoint=\(autocheckpointBefore)")
     }
 
     private var batches: [BatchInsert] { [sessions, messages, deliveries, auth, failures] }

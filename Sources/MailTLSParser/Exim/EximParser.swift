@@ -19,7 +19,7 @@ public struct EximParser: MTAParser {
     private var values = FieldValues()
     /// Message ids: every line of a message repeats its id (16 or 23 bytes: too long for an inline
     /// String), and its lines come close together, so most lines share the String the first made.
-    private var messageIDs = ByteCache<String>(slots: 1024)
+    private var messageIDs = StringCache(slots: 1024)
     /// Field values cut to their `FieldLimits` so far (each cut value once).
     public var truncatedFields: Int { values.truncated }
 
