@@ -19,6 +19,9 @@ public enum LineOutcome: Sendable, Equatable {
 public struct LineParser: Sendable {
     public var resolver: TimestampResolver
     private var parsers: [any MTAParser] = MTARegistry.parsers.map { $0.init() }
+    /// `MTARegistry.parsers`, held here: reading the global on every line cost a `swift_once` and a
+    /// retain of the array.
+    private let types: [any MTAParser.Type] = MTARegistry.parsers
     /// The host names seen recently, by their bytes: a merged log switches between a few hosts all the
     /// time, and each line would otherwise make a new String (the linker then compares them by identity).
     private var hosts = ByteCache<String>()
@@ -42,8 +45,8 @@ public struct LineParser: Sendable {
     public mutating func parse(_ line: ByteSpan, origin: LineOrigin) -> LineOutcome {
         var envelope: SyslogEnvelope?
         var index = -1
-        for (i, p) in MTARegistry.parsers.enumerated() {
-            if let e = p.envelope(line) {
+        for i in types.indices {
+            if let e = types[i].envelope(line) {
                 envelope = e
                 index = i
                 break
@@ -54,12 +57,11 @@ public struct LineParser: Sendable {
             return line.trimmed.isEmpty ? .skipped : .malformed(reason: "no syslog header (tag[pid]:) found")
         }
         if index < 0 {
-            guard let i = MTARegistry.parsers.firstIndex(where: { $0.claims(tag: env.tag) }) else { return .skipped }
+            guard let i = types.firstIndex(where: { $0.claims(tag: env.tag) }) else { return .skipped }
             index = i
         }
-        let cutBefore = parsers[index].truncatedFields
-        let result = parsers[index].parse(env)
-        truncatedFields += parsers[index].truncatedFields - cutBefore
+        let (result, cut) = parsers[index].parseCountingCuts(env)
+        truncatedFields += cut
         switch consume result {
         case .skipped:
             return .skipped
@@ -68,10 +70,10 @@ public struct LineParser: Sendable {
         case .event(let qid, let event):
             let time = resolver.resolve(env.timestamp) ?? resolver.referenceUTC
             return .record(LogRecord(time: time, host: host(env.host), pid: env.pid, queueID: qid, origin: origin,
-                                     event: event, mta: MTARegistry.parsers[index].mta))
+                                     event: event, mta: types[index].mta))
         case .events(let qid, let events):
             let time = resolver.resolve(env.timestamp) ?? resolver.referenceUTC
-            let h = host(env.host), mta = MTARegistry.parsers[index].mta
+            let h = host(env.host), mta = types[index].mta
             return .records(events.map {
                 LogRecord(time: time, host: h, pid: env.pid, queueID: qid, origin: origin, event: $0, mta: mta)
             })

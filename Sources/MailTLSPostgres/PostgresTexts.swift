@@ -6,7 +6,7 @@
 /// it (so the cache survives a rollback). Values are added in sorted batches (`INSERT … SELECT
 /// unnest($1) ORDER BY 1 ON CONFLICT DO NOTHING RETURNING`), so two writers adding overlapping
 /// batches lock them in the same order; the values another writer added first are then read back.
-/// The cache (`TextIDCache`) is bounded: when full it starts again empty.
+/// The cache (`TextIDCache`) is bounded: two generations, the values not used for a whole one forgotten.
 ///
 /// Values not cached are noted as rows are built (`noteNew`) and sent `earlyBatch` at a time without
 /// waiting (`PostgresConnection.send`): the server adds them while the writer goes on, and the flush

@@ -30,8 +30,9 @@ final class TextIDMap {
         values.reserveCapacity(Self.batch)
         func flush() throws {
             guard !values.isEmpty else { return }
-            // `all`: every value of the batch is asked for, so the cache (which starts again empty
-            // when full) holds the whole batch afterwards.
+            // `all`: every value of the batch is asked for, so the cache holds the whole batch
+            // afterwards (a batch and its lookups fit in one of its generations: at most one is started
+            // on the way, and the one before is kept).
             try texts.resolve(values, all: true)
             for (id, value) in zip(ids, values) {
                 guard let pg = texts.cachedID(value) else {

@@ -11,18 +11,20 @@ import Darwin
 ///
 /// A busy server's logs repeat the same few thousand values millions of times; storing each once
 /// roughly halves the rows and their pages (see docs/performance.md). Lookups go through a cache of
-/// recent values keyed by their bytes (open addressing on `FastHash`, keys compared in place, as in
-/// `RollupTable`); a miss asks SQLite (`texts` has a unique index on `value`) and inserts the value
-/// when it is new. The cache is bounded: when it is full it starts again empty, so memory stays flat
-/// whatever the number of distinct peers. It must be cleared when a transaction rolls back (`clear`),
-/// since the ids it then holds may no longer exist.
+/// values keyed by their bytes (`TextIDTable`); a miss asks SQLite (`texts` has a unique index on
+/// `value`) and inserts the value when it is new. The cache has two generations of fixed size, so
+/// memory stays flat whatever the number of distinct peers: values go into the current one; when it
+/// is full it becomes the previous one and a new current one starts empty, and a value found only
+/// in the previous one moves into the current one. So what is forgotten is what was not used for a
+/// whole generation, and the common values stay. It must be cleared when a transaction rolls back
+/// (`clear`), since the ids it then holds may no longer exist.
 ///
 /// While the cache holds every value of `texts` (a new store, or one with few values: `load` reads
 /// them all), a value it lacks is new for certain: it gets the id SQLite would give it (the largest
 /// id + 1) at once and waits in a multi-row insert (`BatchInsert`) until `flush`, which the writer
 /// calls before anything reads `texts`. That saves the single-row INSERT OR IGNORE each new value
-/// cost (about 8,400 instructions, the price of two rows). Once the cache has been emptied, values
-/// go in one by one as before.
+/// cost (about 8,400 instructions, the price of two rows). Once a generation has been dropped with
+/// values in it, values go in one by one as before.
 ///
 /// In front of it sits a smaller cache keyed by the String itself (`id(_:)`): the parser hands the
 /// writer the same String instance for a value it has seen before (its value cache), and a String of
@@ -31,10 +33,11 @@ import Darwin
 /// the writer's instructions went to the byte cache; callgrind). Each entry holds its String, so the
 /// storage it names cannot be freed and reused for other text while the entry exists.
 final class TextIDs {
-    /// 48 K values and 3 MiB of their bytes (4.5 MiB in all): a 200 MiB log has about 53 K distinct
-    /// values, most of them rare (one-off senders, dynamic client names), so the common ones stay cached.
+    /// Two generations of 48 K values and 1.5 MiB of their bytes each (6 MiB in all): a 200 MiB log
+    /// has 60 K (sendmail) to 88 K (Exim) distinct values, most of them rare (one-off senders, dynamic
+    /// client names), so the common ones stay cached.
     static let slotCount = 1 << 16
-    static let arenaLimit = 3 << 20
+    static let arenaLimit = 3 << 19
     private let db: Database
     private let find: Statement
     private let insert: Statement
@@ -50,18 +53,11 @@ final class TextIDs {
         case unknown
     }
     private var state = State.unknown
-    /// A value's hash, id and place in `arena`, side by side (one cache line per probe). A hash of 0
-    /// marks an empty slot (stored hashes have their low bit set).
-    private struct ByteSlot {
-        var hash: UInt64 = 0
-        var id: Int64 = 0
-        var offset: Int32 = 0
-        var length: Int32 = 0
-    }
-    private let slots: UnsafeMutablePointer<ByteSlot>
-    private let arena: UnsafeMutablePointer<UInt8>
-    private var arenaUsed = 0
-    private var count = 0
+    /// Values looked for in SQLite (tests read it).
+    private(set) var lookUps = 0
+    /// Where values go, and the generation before it (values found there move to `current`).
+    private var current = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit)
+    private var previous = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit)
     /// Direct-mapped, by the String's two words (`StringBits`); 0 in `high` marks an empty
     /// slot (no String has a zero second word: it holds the storage pointer or the inline flags).
     static let identitySlotCount = 1 << identityBits
@@ -86,9 +82,6 @@ final class TextIDs {
         pending = try BatchInsert(db, table: "texts", columns: ["id", "value"])
         find = try db.prepare("SELECT id FROM texts WHERE value = ?")
         insert = try db.prepare("INSERT OR IGNORE INTO texts(value) VALUES (?)")
-        slots = .allocate(capacity: Self.slotCount)
-        slots.initialize(repeating: ByteSlot(), count: Self.slotCount)
-        arena = .allocate(capacity: Self.arenaLimit)
         identity = .allocate(capacity: Self.identitySlotCount)
         identity.initialize(repeating: IdentitySlot(), count: Self.identitySlotCount)
         identityStrings = .allocate(capacity: Self.identitySlotCount)
@@ -96,8 +89,6 @@ final class TextIDs {
     }
 
     deinit {
-        slots.deallocate()
-        arena.deallocate()
         identity.deallocate()
         identityStrings.deinitialize(count: Self.identitySlotCount)
         identityStrings.deallocate()
@@ -139,23 +130,15 @@ final class TextIDs {
 
     /// The id of the UTF-8 text `bytes`, added to the dictionary when new.
     func id(bytes: ByteSpan) throws -> Int64 {
-        let h = FastHash.of(bytes) | 1
-        let mask = Self.slotCount - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i].hash != 0 {
-            if slots[i].hash == h && Int(slots[i].length) == bytes.count
-                && (bytes.count == 0 || memcmp(arena + Int(slots[i].offset), bytes.base, bytes.count) == 0) {
-                return slots[i].id
-            }
-            i = (i + 1) & mask
+        let h = TextIDTable.hash(bytes)
+        if let id = current.find(bytes, hash: h) { return id }
+        if let id = previous.find(bytes, hash: h) {
+            try remember(bytes, hash: h, id: id)
+            return id
         }
         if case .unknown = state {
             try load()
             return try id(bytes: bytes)
-        }
-        if count * 4 >= Self.slotCount * 3 || arenaUsed + bytes.count > Self.arenaLimit {
-            try clearBytes()
-            i = Int(truncatingIfNeeded: h) & mask
         }
         let id: Int64
         if case .complete(let next) = state {
@@ -168,37 +151,54 @@ final class TextIDs {
         } else {
             id = try lookUp(bytes)
         }
-        remember(bytes, hash: h, id: id, at: i)
+        try remember(bytes, hash: h, id: id)
         return id
     }
 
-    /// Puts a value into the byte cache at its free slot `i`.
-    private func remember(_ bytes: ByteSpan, hash h: UInt64, id: Int64, at i: Int) {
-        if bytes.count > 0 { (arena + arenaUsed).update(from: bytes.base, count: bytes.count) }
-        slots[i] = ByteSlot(hash: h, id: id, offset: Int32(arenaUsed), length: Int32(bytes.count))
-        arenaUsed += bytes.count
-        count += 1
+    /// Puts a value into the current generation, starting a new one when it is full (a value longer
+    /// than a whole generation's arena is not cached).
+    private func remember(_ bytes: ByteSpan, hash h: UInt64, id: Int64) throws {
+        if !current.hasRoom(for: bytes.count) {
+            guard bytes.count <= Self.arenaLimit else { return }
+            try startGeneration()
+        }
+        current.insert(bytes, hash: h, id: id)
     }
 
-    /// Reads every value of `texts` into the byte cache when there are few enough (half the cache),
-    /// so that the cache is complete; else leaves it empty and partial.
+    /// The current generation becomes the previous one; the values only in the previous one are
+    /// forgotten. Then a value the cache lacks may be in `texts`: the values waiting go in first, and
+    /// from now on such values are looked for in SQLite.
+    private func startGeneration() throws {
+        if previous.count > 0 {
+            try pending.flush()
+            state = .partial
+        }
+        swap(&current, &previous)
+        current.clear()
+    }
+
+    /// Reads every value of `texts` into the cache when there are few enough (a generation's worth,
+    /// so that as many new values fit before any is forgotten), so that the cache is complete; else
+    /// leaves it empty and partial.
     private func load() throws {
         state = .partial
-        guard let n = try db.scalarInt("SELECT count(*) FROM texts"), n <= Self.slotCount / 2 else { return }
+        guard let n = try db.scalarInt("SELECT count(*) FROM texts"), n <= current.capacity else { return }
         let all = try db.prepare("SELECT id, value FROM texts")
         var maxID: Int64 = 0
         while try all.step() {
             let id = all.int64(0)
             let n = Int(sqlite3_column_bytes(all.handle, 1))
             let bytes = ByteSpan(UnsafeBufferPointer(start: sqlite3_column_text(all.handle, 1), count: n))
-            guard arenaUsed + n <= Self.arenaLimit / 2 else {
-                try clearBytes()
-                return
+            if !current.hasRoom(for: n) {
+                // Long values: they do not fit in one generation after all.
+                guard previous.count == 0 else {
+                    current.clear()
+                    previous.clear()
+                    return
+                }
+                swap(&current, &previous)
             }
-            let h = FastHash.of(bytes) | 1
-            var i = Int(truncatingIfNeeded: h) & (Self.slotCount - 1)
-            while slots[i].hash != 0 { i = (i + 1) & (Self.slotCount - 1) }
-            remember(bytes, hash: h, id: id, at: i)
+            current.insert(bytes, hash: TextIDTable.hash(bytes), id: id)
             maxID = max(maxID, id)
         }
         state = .complete(nextID: maxID + 1)
@@ -211,6 +211,7 @@ final class TextIDs {
     /// new (the cache holds the common ones), so the insert comes first: asking first cost a failed
     /// index search per new value, a quarter of the lookup (callgrind).
     private func lookUp(_ bytes: ByteSpan) throws -> Int64 {
+        lookUps += 1
         let raw = UnsafeRawBufferPointer(start: bytes.base, count: bytes.count)
         insert.bind(1, bytes: raw)
         try insert.run()
@@ -225,23 +226,10 @@ final class TextIDs {
     /// longer exist).
     func clear() {
         pending.discard()
-        slots.update(repeating: ByteSlot(), count: Self.slotCount)
-        count = 0
-        arenaUsed = 0
+        current.clear()
+        previous.clear()
         state = .unknown
         identity.update(repeating: IdentitySlot(), count: Self.identitySlotCount)
         identityStrings.update(repeating: nil, count: Self.identitySlotCount)
-    }
-
-    /// Empties the byte cache when it is full (its ids stay valid, so the identity cache keeps its
-    /// own). The values waiting go in first: from now on a value the cache lacks is looked for in
-    /// SQLite, where they must be.
-    private func clearBytes() throws {
-        try pending.flush()
-        state = .partial
-        guard count > 0 else { return }
-        slots.update(repeating: ByteSlot(), count: Self.slotCount)
-        count = 0
-        arenaUsed = 0
     }
 }

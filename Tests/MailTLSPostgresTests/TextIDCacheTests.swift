@@ -15,29 +15,33 @@ struct TextIDCacheTests {
         #expect(c.id("TLSv1.3") == 4)
         #expect(c.id("TLSv1.2") == nil)
         #expect(c.id("smtp.example.orgx") == nil)
-        c.insert("TLSv1.3", id: 5)   // the same value again: replaced, not added
-        #expect(c.id("TLSv1.3") == 5 && c.count == 4)
+        c.insert("TLSv1.3", id: 4)   // the same value again: held once
+        #expect(c.id("TLSv1.3") == 4 && c.count == 4)
     }
 
-    /// Past 3/4 of its slots it starts again empty, and goes on caching: the values inserted since the
-    /// restart are found with their ids, the earlier ones are asked for again (nil).
-    @Test func aFullCacheStartsAgainAndKeepsWorking() {
+    /// A full generation becomes the previous one: its values are still found (and move into the
+    /// new one); those not used while the next generation filled are forgotten (nil: asked for again).
+    @Test func valuesInUseOutliveAFullGeneration() {
         let c = TextIDCache()
         let limit = TextIDCache.slotCount * 3 / 4
-        for i in 0..<limit { c.insert("peer-\(i).example.net [192.0.2.\(i % 256)]", id: Int64(i)) }
+        func peer(_ i: Int) -> String { "peer-\(i).example.net [192.0.2.\(i % 256)]" }
+        for i in 0..<limit { c.insert(peer(i), id: Int64(i)) }
         #expect(c.count == limit)
-        #expect(c.id("peer-0.example.net [192.0.2.0]") == 0)
-        #expect(c.id("peer-\(limit - 1).example.net [192.0.2.\((limit - 1) % 256)]") == Int64(limit - 1))
-        c.insert("one more", id: -7)
-        #expect(c.count == 1)
+        c.insert("one more", id: -7)   // a new generation
+        #expect(c.count == limit + 1)
         #expect(c.id("one more") == -7)
-        #expect(c.id("peer-0.example.net [192.0.2.0]") == nil)
-        for i in 0..<1000 { c.insert("again-\(i)", id: Int64(i) * 3) }
-        #expect((0..<1000).allSatisfy { c.id("again-\($0)") == Int64($0) * 3 })
+        #expect(c.id(peer(0)) == 0)   // from the previous generation, now in the current one too
+        for i in 0..<(limit - 2) { c.insert("again-\(i)", id: Int64(i) * 3) }   // fills the second generation
+        c.insert("the third", id: -9)   // the first generation is dropped
+        #expect(c.id(peer(0)) == 0)
+        #expect(c.id("one more") == -7)
+        #expect(c.id(peer(1)) == nil)
+        #expect(c.id(peer(limit - 1)) == nil)
+        #expect((0..<(limit - 2)).allSatisfy { c.id("again-\($0)") == Int64($0) * 3 })
     }
 
-    /// Long values fill the byte arena before the slots: then too it starts again.
-    @Test func theByteArenaFillingUpAlsoStartsAgain() {
+    /// Long values fill a generation's byte arena before its slots: then too a new generation starts.
+    @Test func theByteArenaFillingUpAlsoStartsAGeneration() {
         let c = TextIDCache()
         let mib = 1 << 20, fit = TextIDCache.arenaLimit / mib
         func value(_ i: Int) -> String { String(i % 10) + String(repeating: "x", count: mib - 1) + String(i) }
@@ -45,9 +49,11 @@ struct TextIDCacheTests {
         for i in 0..<(fit - 1) { c.insert(value(i), id: Int64(i)) }
         #expect(c.count == fit - 1)
         #expect((0..<(fit - 1)).allSatisfy { c.id(value($0)) == Int64($0) })
-        c.insert(value(fit), id: 99)
-        #expect(c.count == 1)
+        c.insert(value(fit), id: 99)   // a new generation
         #expect(c.id(value(fit)) == 99)
-        #expect(c.id(value(0)) == nil)
+        #expect(c.id(value(0)) == 0)   // moved into the new generation
+        for i in 100..<(100 + fit - 2) { c.insert(value(i), id: Int64(i)) }   // the new one is full again
+        #expect(c.id(value(1)) == nil)
+        #expect(c.id(value(100)) == 100)
     }
 }

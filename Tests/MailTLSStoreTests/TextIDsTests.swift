@@ -22,12 +22,12 @@ import Testing
         #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value = 'TLSv1.3' AND id = \(b)") == 1)
     }
 
-    /// More distinct values than the cache holds: it starts again empty, and every id still maps to its text.
+    /// More distinct values than the cache holds: values are forgotten, and every id still maps to its text.
     @Test func moreValuesThanTheCacheHoldsStayCorrect() throws {
         let (_, path) = try StoreTests.tempPath()
         let store = try Store(path: path)
         let texts = try TextIDs(store.database)
-        let n = TextIDs.slotCount   // past the 3/4 fill that clears the cache
+        let n = TextIDs.slotCount * 2   // past two generations filled to 3/4: the first is dropped
         var ids: [Int64] = []
         try store.database.transaction {
             for i in 0..<n { ids.append(try #require(try texts.id("client-\(i).dyn.example.net"))) }
@@ -46,6 +46,52 @@ import Testing
         let again = try TextIDs(store.database)
         for i in stride(from: 0, to: n, by: 1021) { #expect(try again.id("client-\(i).dyn.example.net") == ids[i]) }
         #expect(try again.id("client-new.example.net") == ids.max()! + 1)
+    }
+
+    /// A value in use stays cached when generations are dropped; one not used for a whole generation
+    /// is forgotten, and then found in SQLite with its id.
+    @Test func valuesInUseOutliveGenerations() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        // By bytes: the cache in front, keyed by String instances, would answer for the same literal.
+        func id(_ s: String) throws -> Int64 { try ByteSpan.with(s) { try texts.id(bytes: $0) } }
+        try store.database.transaction {
+            let common = try id("mx1.example.org")
+            let cold = try id("once.example.net")
+            let generation = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit).capacity
+            // Three generations' worth of one-off values, the common value among them all along.
+            for i in 0..<(3 * generation) {
+                _ = try texts.id("client-\(i).dyn.example.net")
+                if i % 1000 == 0 {
+                    let asked = texts.lookUps
+                    #expect(try id("mx1.example.org") == common)
+                    #expect(texts.lookUps == asked)   // never looked for again
+                }
+            }
+            let before = texts.lookUps
+            #expect(before > 0)   // once the first generation was dropped, new values were looked for
+            #expect(try id("mx1.example.org") == common)
+            #expect(texts.lookUps == before)
+            #expect(try id("once.example.net") == cold)
+            #expect(texts.lookUps == before + 1)
+            try texts.flush()
+        }
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value IN ('mx1.example.org', 'once.example.net')") == 2)
+    }
+
+    /// A log with more distinct values than one generation but fewer than two never asks SQLite.
+    @Test func twoGenerationsHoldTwiceTheValuesWithoutLookups() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        let generation = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit).capacity
+        try store.database.transaction {
+            for i in 0..<(generation * 3 / 2) { _ = try texts.id("sender\(i)@example.org") }
+            try texts.flush()
+        }
+        #expect(texts.lookUps == 0)
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value LIKE 'sender%'") == Int64(generation * 3 / 2))
     }
 
     /// New values wait until `flush`; with few values in `texts`, a new writer reads them all and

@@ -76,8 +76,23 @@ extension EximParser {
         } else {
             return nil
         }
-        for i in 0..<n where s[i] != UInt8(ascii: "-") && !ByteSpan.isAlnum(s[i]) { return nil }
-        return n
+        // Every byte a letter, a digit or '-', tested eight at a time (the last word overlaps the one
+        // before): the byte-by-byte tests were a tenth of the Exim envelope (callgrind).
+        let p = UnsafeRawPointer(s.base)
+        return idWord(p.loadUnaligned(as: UInt64.self)) && idWord(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            && idWord(p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) ? n : nil
+    }
+
+    /// True when each of the eight bytes of `w` is `-`, `0`-`9`, `A`-`Z` or `a`-`z`. For a byte b < 128,
+    /// b + (128 - lo) has its high bit set when b >= lo, and b + (127 - hi) when b > hi; no sum carries
+    /// into the next byte.
+    @inline(__always) static func idWord(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let x = w & ~highs
+        func inRange(_ lo: UInt64, _ hi: UInt64) -> UInt64 { (x &+ ones &* (128 - lo)) & ~(x &+ ones &* (127 - hi)) }
+        let dash = ~((x ^ (ones &* 0x2D)) &+ ones &* 0x7F)
+        let ok = (inRange(0x30, 0x39) | inRange(0x41, 0x5A) | inRange(0x61, 0x7A) | dash) & highs
+        return ok == highs && w & highs == 0
     }
 
     static func startsWithMessageID(_ s: ByteSpan) -> Bool { messageIDLength(s) != nil }

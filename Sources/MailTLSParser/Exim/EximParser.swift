@@ -92,7 +92,9 @@ public struct EximParser: MTAParser {
         var relay: Relay?
         if let h = f.host { relay = self.relay(h) }
         let proto = f.proto.flatMap { Self.isSMTP($0) ? values.text($0) : nil }
+        // At most four events: one allocation (appending to an empty array reallocated twice).
         var events: [LogEvent] = []
+        events.reserveCapacity(4)
         if let x = f.cipher, let relay {
             events.append(.tlsSession(session(.server, relay, x, f)))
             if let dn = f.peerDN { events.append(.certificate(certificate(.server, dn))) }
@@ -152,7 +154,9 @@ public struct EximParser: MTAParser {
         guard first else { return .event(queueID: queueID, .delivery(delivery)) }
         // `.connect` marks the start of a transport run for the linker (the `->` lines that follow
         // continue it); the store writes nothing for it.
-        var events: [LogEvent] = [.connect(relay)]
+        var events: [LogEvent] = []
+        events.reserveCapacity(4)
+        events.append(.connect(relay))
         if let x = f.cipher {
             events.append(.tlsSession(session(.client, relay, x, f)))
             if let dn = f.peerDN { events.append(.certificate(certificate(.client, dn))) }
