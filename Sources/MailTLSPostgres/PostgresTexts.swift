@@ -1,3 +1,5 @@
+import MailTLSParser
+
 /// The ids of repeated text in the store's `texts` dictionary, shared by every writer of the store.
 ///
 /// New values are added on a connection of their own, in short autocommitted statements, never in a
@@ -25,15 +27,12 @@ final class PostgresTexts {
     /// Values set in rows while not cached (`noteNew`), each once, in the order first set; their ids
     /// (`newIDs`, same order) come from `resolveNew` at the flush.
     private var new: [String] = []
-    private var newIndex: [String: Int] = [:]
+    private var newIndex: [TextKey: Int] = [:]
     private var newIDs: [Int64] = []
     /// `new[..<sentCount]` are sent (`inFlight`, not collected yet) or resolved (`resolved`).
     private var sentCount = 0
     private var inFlight: [String] = []
-    private var resolved: [String: Int64] = [:]
-    /// The ids of the values of the last `resolve`: `cachedID` finds them even when the cache filled up
-    /// and started again meanwhile (`StoreCopy`'s `TextIDMap` resolves 20,000 values, then reads them).
-    private var recent: [String: Int64] = [:]
+    private var resolved: [TextKey: Int64] = [:]
     /// A failure of an early send, thrown by the next `resolveNew`.
     private var earlyError: Error?
     /// Round trips to the server so far (for tests and measurements).
@@ -44,13 +43,17 @@ final class PostgresTexts {
         self.earlyBatch = max(1, earlyBatch)
     }
 
-    @inline(__always) func cachedID(_ s: String) -> Int64? { ids.id(s) ?? recent[s] }
+    /// The id of `s` when cached. The values of the last `resolve` are always there: a batch and its
+    /// lookups fit in one of the cache's generations, so at most one generation is started on the way
+    /// and the one before is kept (`StoreCopy`'s `TextIDMap` resolves 20,000 values, then reads them).
+    @inline(__always) func cachedID(_ s: String) -> Int64? { ids.id(s) }
 
     /// Notes a value not cached; returns its index among the new values (for `newID` after `resolveNew`).
     func noteNew(_ s: String) -> Int {
-        if let k = newIndex[s] { return k }
+        let key = TextKey(s)
+        if let k = newIndex[key] { return k }
         new.append(s)
-        newIndex[s] = new.count - 1
+        newIndex[key] = new.count - 1
         if new.count - sentCount >= earlyBatch { sendEarly() }
         return new.count - 1
     }
@@ -76,11 +79,11 @@ final class PostgresTexts {
         let batch = inFlight
         inFlight = []
         var found = Self.ids(of: batch, in: try connection.collect())
-        let rest = batch.filter { found[$0] == nil }
+        let rest = batch.filter { found[TextKey($0)] == nil }
         if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
         for (v, id) in found {
             resolved[v] = id
-            ids.insert(v, id: id)
+            ids.insert(v.value, id: id)
         }
     }
 
@@ -97,7 +100,7 @@ final class PostgresTexts {
             for (v, id) in try resolve(distinct: Array(new[sentCount...])) { resolved[v] = id }
             sentCount = new.count
         }
-        newIDs = new.map { resolved[$0]! }
+        newIDs = new.map { resolved[TextKey($0)]! }
     }
 
     /// The id of the new value `k` (`noteNew`'s index), once `resolveNew` has run.
@@ -119,42 +122,43 @@ final class PostgresTexts {
     func id(_ s: String?) throws -> Int64? {
         guard let s else { return nil }
         if let id = ids.id(s) { return id }
-        return try resolve(distinct: [s])[s]
+        return try resolve(distinct: [s])[TextKey(s)]
     }
 
     /// The ids of `values` (repeats allowed), from the cache or else the server, which adds the new ones;
-    /// `cachedID` finds every one of them afterwards, until the next `resolve`. `all`: ask the server
+    /// `cachedID` finds every one of them afterwards, until the next `resolve` (for at most
+    /// `TextIDCache.slotCount / 2` values: half a generation). `all`: ask the server
     /// for every value, cached or not.
     @discardableResult
-    func resolve<S: Sequence>(_ values: S, all: Bool = false) throws -> [String: Int64] where S.Element == String {
-        var found: [String: Int64] = [:]
-        var missing = Set<String>()
-        for v in values where found[v] == nil {
-            if !all, let id = ids.id(v) { found[v] = id } else { missing.insert(v) }
+    func resolve<S: Sequence>(_ values: S, all: Bool = false) throws -> [TextKey: Int64] where S.Element == String {
+        var found: [TextKey: Int64] = [:]
+        var missing = Set<TextKey>()
+        for v in values {
+            let key = TextKey(v)
+            guard found[key] == nil else { continue }
+            if !all, let id = ids.id(v) { found[key] = id } else { missing.insert(key) }
         }
-        if !missing.isEmpty { found.merge(try resolve(distinct: Array(missing))) { a, _ in a } }
-        recent = found
+        if !missing.isEmpty { found.merge(try resolve(distinct: missing.map(\.value))) { a, _ in a } }
         return found
     }
 
     /// Asks the server for the ids of `values` (all distinct), adding the new ones to `texts`, and caches them.
     /// The server sorts them before inserting, so writers adding overlapping batches lock in one order.
-    private func resolve(distinct values: [String]) throws -> [String: Int64] {
+    private func resolve(distinct values: [String]) throws -> [TextKey: Int64] {
         guard !values.isEmpty else { return [:] }
         lookups += 1
         var found = Self.ids(of: values, in: try connection.query(Self.insertSQL, [Self.arrayLiteral(values)]))
-        let rest = values.filter { found[$0] == nil }
+        let rest = values.filter { found[TextKey($0)] == nil }
         if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
-        for (v, id) in found { ids.insert(v, id: id) }
-        recent = found
+        for (v, id) in found { ids.insert(v.value, id: id) }
         return found
     }
 
     /// The ids of values already in `texts` (added by another writer, or earlier).
-    private func select(_ values: [String]) throws -> [String: Int64] {
+    private func select(_ values: [String]) throws -> [TextKey: Int64] {
         lookups += 1
         let found = Self.ids(of: values, in: try connection.query(Self.selectSQL, [Self.arrayLiteral(values)]))
-        if let lost = values.first(where: { found[$0] == nil }) {
+        if let lost = values.first(where: { found[TextKey($0)] == nil }) {
             throw PostgresError.statement(message: "text not found after insert: \(lost)", sqlState: nil, sql: Self.selectSQL)
         }
         return found
@@ -163,15 +167,16 @@ final class PostgresTexts {
     /// The ids of the values asked for (`batch`) among the server's rows (id, value as stored), keyed by
     /// the values as asked: PostgreSQL text holds no NUL, so a value with one is stored without it
     /// (`arrayLiteral` leaves it out, as COPY does) and comes back so.
-    static func ids(of batch: [String], in rows: [[String?]]) -> [String: Int64] {
-        var byStored: [String: Int64] = [:]
+    static func ids(of batch: [String], in rows: [[String?]]) -> [TextKey: Int64] {
+        var byStored: [TextKey: Int64] = [:]
         byStored.reserveCapacity(rows.count)
-        for row in rows { byStored[row[1]!] = Int64(row[0]!)! }
-        var found: [String: Int64] = [:]
+        for row in rows { byStored[TextKey(row[1]!)] = Int64(row[0]!)! }
+        var found: [TextKey: Int64] = [:]
         found.reserveCapacity(batch.count)
         for v in batch {
-            let stored = v.utf8.contains(0) ? String(v.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : v
-            if let id = byStored[stored] { found[v] = id }
+            let hasNUL = ByteSpan.with(v) { $0.firstIndex(of: 0) != nil }
+            let stored = hasNUL ? String(v.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : v
+            if let id = byStored[TextKey(stored)] { found[TextKey(v)] = id }
         }
         return found
     }
