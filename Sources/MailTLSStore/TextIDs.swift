@@ -155,11 +155,16 @@ final class TextIDs {
         return id
     }
 
-    /// Puts a value into the current generation, starting a new one when it is full (a value longer
-    /// than a whole generation's arena is not cached).
+    /// Puts a value into the current generation, starting a new one when it is full. A value longer
+    /// than a whole generation's arena is not cached: then the cache no longer holds every value, and
+    /// from now on a value it lacks is looked for in SQLite (else that value would get a second id).
     private func remember(_ bytes: ByteSpan, hash h: UInt64, id: Int64) throws {
         if !current.hasRoom(for: bytes.count) {
-            guard bytes.count <= Self.arenaLimit else { return }
+            guard bytes.count <= Self.arenaLimit else {
+                try pending.flush()
+                state = .partial
+                return
+            }
             try startGeneration()
         }
         current.insert(bytes, hash: h, id: id)
@@ -191,7 +196,7 @@ final class TextIDs {
             let bytes = ByteSpan(UnsafeBufferPointer(start: sqlite3_column_text(all.handle, 1), count: n))
             if !current.hasRoom(for: n) {
                 // Long values: they do not fit in one generation after all.
-                guard previous.count == 0 else {
+                guard previous.count == 0, n <= Self.arenaLimit else {
                     current.clear()
                     previous.clear()
                     return

@@ -80,6 +80,22 @@ import Testing
         #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE value IN ('mx1.example.org', 'once.example.net')") == 2)
     }
 
+    /// A value longer than a generation's byte arena is not cached, yet keeps its one id.
+    @Test func aValueTooLongToCacheKeepsItsID() throws {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        let texts = try TextIDs(store.database)
+        let long = String(repeating: "x", count: TextIDs.arenaLimit + 1)
+        func id(_ s: String) throws -> Int64 { try ByteSpan.with(s) { try texts.id(bytes: $0) } }
+        try store.database.transaction {
+            let a = try id(long)
+            #expect(try id("short.example") != a)
+            #expect(try id(long) == a)
+            try texts.flush()
+        }
+        #expect(try store.database.scalarInt("SELECT count(*) FROM texts WHERE length(value) = \(TextIDs.arenaLimit + 1)") == 1)
+    }
+
     /// A log with more distinct values than one generation but fewer than two never asks SQLite.
     @Test func twoGenerationsHoldTwiceTheValuesWithoutLookups() throws {
         let (_, path) = try StoreTests.tempPath()
