@@ -15,20 +15,18 @@ import Darwin
 /// 88 K: 48 K lookups of values already in `texts`, a quarter of a second of SQLite work).
 package final class TextIDTable {
     /// A hash of 0 marks an empty slot (stored hashes have their low bit set: `hash(_:)`).
-    package struct Slot {
-        package var hash: UInt64 = 0
-        package var id: Int64 = 0
-        package var offset: Int32 = 0
-        package var length: Int32 = 0
+    private struct Slot {
+        var hash: UInt64 = 0
+        var id: Int64 = 0
+        var offset: Int32 = 0
+        var length: Int32 = 0
     }
 
-    // Package-wide, for the inlinable lookups: the writers of both stores call them for every value of
-    // every row (a call into another module per lookup cost the PostgreSQL writer 3 %; callgrind).
     package let slotCount: Int
     package let arenaLimit: Int
-    package let slots: UnsafeMutablePointer<Slot>
-    package let arena: UnsafeMutablePointer<UInt8>
-    package private(set) var arenaUsed = 0
+    private let slots: UnsafeMutablePointer<Slot>
+    private let arena: UnsafeMutablePointer<UInt8>
+    private var arenaUsed = 0
     package private(set) var count = 0
 
     /// `slotCount` a power of two; at most 3/4 of the slots are used.
@@ -47,13 +45,13 @@ package final class TextIDTable {
     }
 
     /// The values it holds when full.
-    @inlinable package var capacity: Int { slotCount / 4 * 3 }
+    @inline(__always) package var capacity: Int { slotCount / 4 * 3 }
 
     /// The hash `find` and `insert` take (computed once per lookup, for both generations).
-    @inlinable package static func hash(_ bytes: ByteSpan) -> UInt64 { FastHash.of(bytes) | 1 }
+    @inline(__always) package static func hash(_ bytes: ByteSpan) -> UInt64 { FastHash.of(bytes) | 1 }
 
     /// The id of `bytes`, or nil.
-    @inlinable package func find(_ bytes: ByteSpan, hash h: UInt64) -> Int64? {
+    @inline(__always) package func find(_ bytes: ByteSpan, hash h: UInt64) -> Int64? {
         let mask = slotCount - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while slots[i].hash != 0 {
@@ -67,7 +65,7 @@ package final class TextIDTable {
     }
 
     /// True when a value of `length` bytes fits (in the slots and in the arena).
-    @inlinable package func hasRoom(for length: Int) -> Bool {
+    @inline(__always) package func hasRoom(for length: Int) -> Bool {
         count < capacity && arenaUsed + length <= arenaLimit
     }
 
