@@ -1,8 +1,8 @@
 import MailTLSParser
 import MailTLSStore
 
-/// The `texts` ids a PostgreSQL writer has seen, keyed by the values' bytes: two generations of
-/// `TextIDTable`, as the SQLite store's `TextIDs` keeps them.
+/// The `texts` ids a PostgreSQL writer has seen, keyed by the values' bytes: a `TextIDTable` (two
+/// generations), as the SQLite store's `TextIDs` keeps them, with Strings in and out.
 ///
 /// A writer looks up about ten values per row (7 million for a 200 MiB log) and nearly all are
 /// cached; `Dictionary<String, Int64>` spent a tenth of the writer's time hashing them (SipHash,
@@ -16,43 +16,24 @@ final class TextIDCache {
     /// 200 MiB log has ~53 K (sendmail) to 88 K (Exim) distinct values.
     static let slotCount = 1 << 16
     static let arenaLimit = 4 << 20
-    private var current = TextIDTable(slotCount: TextIDCache.slotCount, arenaLimit: TextIDCache.arenaLimit)
-    private var previous = TextIDTable(slotCount: TextIDCache.slotCount, arenaLimit: TextIDCache.arenaLimit)
+    private let table = TextIDTable(slotCount: TextIDCache.slotCount, arenaLimit: TextIDCache.arenaLimit)
 
     /// The values cached (both generations; one found in both counts twice).
-    var count: Int { current.count + previous.count }
+    var count: Int { table.count }
 
     @inline(__always) func id(_ s: String) -> Int64? {
-        ByteSpan.with(s) { bytes in
-            let h = TextIDTable.hash(bytes)
-            if let id = current.find(bytes, hash: h) { return id }
-            guard let id = previous.find(bytes, hash: h) else { return nil }
-            remember(bytes, hash: h, id: id)
-            return id
-        }
+        ByteSpan.with(s) { table.find($0, hash: TextIDTable.hash($0)) }
     }
 
     /// Remembers `s`'s id (a value longer than a generation's arena is not cached).
     func insert(_ s: String, id: Int64) {
         ByteSpan.with(s) { bytes in
             let h = TextIDTable.hash(bytes)
-            guard current.find(bytes, hash: h) == nil else { return }
-            remember(bytes, hash: h, id: id)
+            guard table.find(bytes, hash: h) == nil else { return }
+            table.insert(bytes, hash: h, id: id)
         }
-    }
-
-    private func remember(_ bytes: ByteSpan, hash h: UInt64, id: Int64) {
-        if !current.hasRoom(for: bytes.count) {
-            guard bytes.count <= Self.arenaLimit else { return }
-            swap(&current, &previous)
-            current.clear()
-        }
-        current.insert(bytes, hash: h, id: id)
     }
 
     /// Forgets every value.
-    func clear() {
-        current.clear()
-        previous.clear()
-    }
+    func clear() { table.clear() }
 }

@@ -55,9 +55,8 @@ final class TextIDs {
     private var state = State.unknown
     /// Values looked for in SQLite (tests read it).
     private(set) var lookUps = 0
-    /// Where values go, and the generation before it (values found there move to `current`).
-    private var current = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit)
-    private var previous = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit)
+    /// The byte cache, in two generations (`TextIDTable`).
+    private let table = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit)
     /// Direct-mapped, by the String's two words (`StringBits`); 0 in `high` marks an empty
     /// slot (no String has a zero second word: it holds the storage pointer or the inline flags).
     static let identitySlotCount = 1 << identityBits
@@ -131,9 +130,8 @@ final class TextIDs {
     /// The id of the UTF-8 text `bytes`, added to the dictionary when new.
     func id(bytes: ByteSpan) throws -> Int64 {
         let h = TextIDTable.hash(bytes)
-        if let id = current.find(bytes, hash: h) { return id }
-        if let id = previous.find(bytes, hash: h) {
-            try remember(bytes, hash: h, id: id)
+        if let id = table.find(bytes, hash: h) {
+            if table.forgot { try cacheIsPartial() }   // finding it in the older generation moved it
             return id
         }
         if case .unknown = state {
@@ -151,35 +149,18 @@ final class TextIDs {
         } else {
             id = try lookUp(bytes)
         }
-        try remember(bytes, hash: h, id: id)
+        table.insert(bytes, hash: h, id: id)
+        if table.forgot { try cacheIsPartial() }
         return id
     }
 
-    /// Puts a value into the current generation, starting a new one when it is full. A value longer
-    /// than a whole generation's arena is not cached: then the cache no longer holds every value, and
-    /// from now on a value it lacks is looked for in SQLite (else that value would get a second id).
-    private func remember(_ bytes: ByteSpan, hash h: UInt64, id: Int64) throws {
-        if !current.hasRoom(for: bytes.count) {
-            guard bytes.count <= Self.arenaLimit else {
-                try pending.flush()
-                state = .partial
-                return
-            }
-            try startGeneration()
-        }
-        current.insert(bytes, hash: h, id: id)
-    }
-
-    /// The current generation becomes the previous one; the values only in the previous one are
-    /// forgotten. Then a value the cache lacks may be in `texts`: the values waiting go in first, and
-    /// from now on such values are looked for in SQLite.
-    private func startGeneration() throws {
-        if previous.count > 0 {
-            try pending.flush()
-            state = .partial
-        }
-        swap(&current, &previous)
-        current.clear()
+    /// The cache has forgotten values (a generation with values in it was dropped, or a value was too
+    /// long to keep): a value it lacks may be in `texts` now. The values waiting go in first, and from
+    /// now on such values are looked for in SQLite (else a forgotten value would get a second id).
+    private func cacheIsPartial() throws {
+        guard case .complete = state else { return }
+        try pending.flush()
+        state = .partial
     }
 
     /// Reads every value of `texts` into the cache when there are few enough (a generation's worth,
@@ -187,24 +168,19 @@ final class TextIDs {
     /// leaves it empty and partial.
     private func load() throws {
         state = .partial
-        guard let n = try db.scalarInt("SELECT count(*) FROM texts"), n <= current.capacity else { return }
+        guard let n = try db.scalarInt("SELECT count(*) FROM texts"), n <= table.capacity else { return }
         let all = try db.prepare("SELECT id, value FROM texts")
         var maxID: Int64 = 0
         while try all.step() {
             let id = all.int64(0)
-            let n = Int(sqlite3_column_bytes(all.handle, 1))
-            let bytes = ByteSpan(UnsafeBufferPointer(start: sqlite3_column_text(all.handle, 1), count: n))
-            if !current.hasRoom(for: n) {
-                // Long values: they do not fit in one generation after all.
-                guard previous.count == 0, n <= Self.arenaLimit else {
-                    current.clear()
-                    previous.clear()
-                    return
-                }
-                swap(&current, &previous)
-            }
-            current.insert(bytes, hash: TextIDTable.hash(bytes), id: id)
+            let bytes = ByteSpan(UnsafeBufferPointer(start: sqlite3_column_text(all.handle, 1),
+                                                     count: Int(sqlite3_column_bytes(all.handle, 1))))
+            table.insert(bytes, hash: TextIDTable.hash(bytes), id: id)
             maxID = max(maxID, id)
+        }
+        if table.forgot {   // long values: they do not fit in one generation after all
+            table.clear()
+            return
         }
         state = .complete(nextID: maxID + 1)
     }
@@ -231,8 +207,7 @@ final class TextIDs {
     /// longer exist).
     func clear() {
         pending.discard()
-        current.clear()
-        previous.clear()
+        table.clear()
         state = .unknown
         identity.update(repeating: IdentitySlot(), count: Self.identitySlotCount)
         identityStrings.update(repeating: nil, count: Self.identitySlotCount)
