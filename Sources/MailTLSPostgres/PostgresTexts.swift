@@ -26,12 +26,12 @@ final class PostgresTexts {
     private let ids = TextIDCache()
     /// Values set in rows while not cached (`noteNew`), each once, in the order first set; their ids
     /// (`newIDs`, same order) come from `resolveNew` at the flush.
-    private var new: [String] = []
+    private var new: [TextKey] = []
     private var newIndex: [TextKey: Int] = [:]
     private var newIDs: [Int64] = []
     /// `new[..<sentCount]` are sent (`inFlight`, not collected yet) or resolved (`resolved`).
     private var sentCount = 0
-    private var inFlight: [String] = []
+    private var inFlight: [TextKey] = []
     private var resolved: [TextKey: Int64] = [:]
     /// A failure of an early send, thrown by the next `resolveNew`.
     private var earlyError: Error?
@@ -52,7 +52,7 @@ final class PostgresTexts {
     func noteNew(_ s: String) -> Int {
         let key = TextKey(s)
         if let k = newIndex[key] { return k }
-        new.append(s)
+        new.append(key)
         newIndex[key] = new.count - 1
         if new.count - sentCount >= earlyBatch { sendEarly() }
         return new.count - 1
@@ -64,7 +64,7 @@ final class PostgresTexts {
         do {
             try collectEarly()
             let batch = Array(new[sentCount...])
-            try connection.send(Self.insertSQL, [Self.arrayLiteral(batch)])
+            try connection.send(Self.insertSQL, [Self.arrayLiteral(batch.lazy.map(\.value))])
             lookups += 1
             inFlight = batch
             sentCount = new.count
@@ -79,7 +79,7 @@ final class PostgresTexts {
         let batch = inFlight
         inFlight = []
         var found = Self.ids(of: batch, in: try connection.collect())
-        let rest = batch.filter { found[TextKey($0)] == nil }
+        let rest = batch.filter { found[$0] == nil }
         if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
         for (v, id) in found {
             resolved[v] = id
@@ -100,7 +100,7 @@ final class PostgresTexts {
             for (v, id) in try resolve(distinct: Array(new[sentCount...])) { resolved[v] = id }
             sentCount = new.count
         }
-        newIDs = new.map { resolved[TextKey($0)]! }
+        newIDs = new.map { resolved[$0]! }
     }
 
     /// The id of the new value `k` (`noteNew`'s index), once `resolveNew` has run.
@@ -122,7 +122,8 @@ final class PostgresTexts {
     func id(_ s: String?) throws -> Int64? {
         guard let s else { return nil }
         if let id = ids.id(s) { return id }
-        return try resolve(distinct: [s])[TextKey(s)]
+        let key = TextKey(s)
+        return try resolve(distinct: [key])[key]
     }
 
     /// The ids of `values` (repeats allowed), from the cache or else the server, which adds the new ones;
@@ -138,28 +139,28 @@ final class PostgresTexts {
             guard found[key] == nil else { continue }
             if !all, let id = ids.id(v) { found[key] = id } else { missing.insert(key) }
         }
-        if !missing.isEmpty { found.merge(try resolve(distinct: missing.map(\.value))) { a, _ in a } }
+        if !missing.isEmpty { found.merge(try resolve(distinct: Array(missing))) { a, _ in a } }
         return found
     }
 
     /// Asks the server for the ids of `values` (all distinct), adding the new ones to `texts`, and caches them.
     /// The server sorts them before inserting, so writers adding overlapping batches lock in one order.
-    private func resolve(distinct values: [String]) throws -> [TextKey: Int64] {
+    private func resolve(distinct values: [TextKey]) throws -> [TextKey: Int64] {
         guard !values.isEmpty else { return [:] }
         lookups += 1
-        var found = Self.ids(of: values, in: try connection.query(Self.insertSQL, [Self.arrayLiteral(values)]))
-        let rest = values.filter { found[TextKey($0)] == nil }
+        var found = Self.ids(of: values, in: try connection.query(Self.insertSQL, [Self.arrayLiteral(values.lazy.map(\.value))]))
+        let rest = values.filter { found[$0] == nil }
         if !rest.isEmpty { found.merge(try select(rest)) { a, _ in a } }
         for (v, id) in found { ids.insert(v.value, id: id) }
         return found
     }
 
     /// The ids of values already in `texts` (added by another writer, or earlier).
-    private func select(_ values: [String]) throws -> [TextKey: Int64] {
+    private func select(_ values: [TextKey]) throws -> [TextKey: Int64] {
         lookups += 1
-        let found = Self.ids(of: values, in: try connection.query(Self.selectSQL, [Self.arrayLiteral(values)]))
-        if let lost = values.first(where: { found[TextKey($0)] == nil }) {
-            throw PostgresError.statement(message: "text not found after insert: \(lost)", sqlState: nil, sql: Self.selectSQL)
+        let found = Self.ids(of: values, in: try connection.query(Self.selectSQL, [Self.arrayLiteral(values.lazy.map(\.value))]))
+        if let lost = values.first(where: { found[$0] == nil }) {
+            throw PostgresError.statement(message: "text not found after insert: \(lost.value)", sqlState: nil, sql: Self.selectSQL)
         }
         return found
     }
@@ -167,22 +168,22 @@ final class PostgresTexts {
     /// The ids of the values asked for (`batch`) among the server's rows (id, value as stored), keyed by
     /// the values as asked: PostgreSQL text holds no NUL, so a value with one is stored without it
     /// (`arrayLiteral` leaves it out, as COPY does) and comes back so.
-    static func ids(of batch: [String], in rows: [[String?]]) -> [TextKey: Int64] {
+    static func ids(of batch: [TextKey], in rows: [[String?]]) -> [TextKey: Int64] {
         var byStored: [TextKey: Int64] = [:]
         byStored.reserveCapacity(rows.count)
         for row in rows { byStored[TextKey(row[1]!)] = Int64(row[0]!)! }
         var found: [TextKey: Int64] = [:]
         found.reserveCapacity(batch.count)
-        for v in batch {
-            let hasNUL = ByteSpan.with(v) { $0.firstIndex(of: 0) != nil }
-            let stored = hasNUL ? String(v.unicodeScalars.filter { $0 != "\0" }.map(Character.init)) : v
-            if let id = byStored[TextKey(stored)] { found[TextKey(v)] = id }
+        for key in batch {
+            let hasNUL = ByteSpan.with(key.value) { $0.firstIndex(of: 0) != nil }
+            let stored = hasNUL ? TextKey(String(key.value.unicodeScalars.filter { $0 != "\0" }.map(Character.init))) : key
+            if let id = byStored[stored] { found[key] = id }
         }
         return found
     }
 
     /// A PostgreSQL array literal of text: `{"a","b\"c"}` (NUL left out, as COPY does).
-    static func arrayLiteral(_ values: [String]) -> String {
+    static func arrayLiteral<C: Collection>(_ values: C) -> String where C.Element == String {
         var out: [UInt8] = [0x7B]
         out.reserveCapacity(values.reduce(2) { $0 + $1.utf8.count + 3 })
         for (i, v) in values.enumerated() {
