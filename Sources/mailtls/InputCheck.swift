@@ -5,7 +5,8 @@ import MailTLSParser
 /// A look at the inputs before an ingest, to warn (naming the input) about what is most likely a
 /// mistake: a folder with no files, a file that looks binary (skipped: its bytes would only be
 /// counted as unparsed, and would have been echoed as samples), and a file whose start holds no line
-/// of any MTA mailtls reads (read anyway: it may still hold some further on).
+/// of any MTA mailtls reads (read anyway: it may still hold some further on). The files of a folder
+/// are looked at one by one, so the warning names the file.
 ///
 /// Only the first 64 KiB of a plain file are looked at; compressed files are left to the ingest,
 /// which reports corrupt data itself.
@@ -15,7 +16,9 @@ enum InputCheck {
     /// How much of that decides whether it is binary.
     static let binarySample = 4096
 
-    /// The paths to read and the warnings to print.
+    /// The paths to read and the warnings to print. A folder is read as its files (in rotation order,
+    /// `RotationOrder.expand`), each looked at as if it were named on the command line: a binary file
+    /// in a log folder is skipped, and one with no mail-server line is named.
     static func check(_ paths: [String]) -> (read: [String], warnings: [String]) {
         var read: [String] = []
         var warnings: [String] = []
@@ -25,29 +28,36 @@ enum InputCheck {
                 read.append(path)  // standard input, or a missing file the ingest reports by name
                 continue
             }
-            if isDirectory.boolValue {
-                if RotationOrder.expand([path]).isEmpty {
-                    warnings.append("\(Console.printable(path)): folder has no files to read")
-                }
+            guard isDirectory.boolValue else {
+                checkFile(path, &read, &warnings)
+                continue
+            }
+            let files = RotationOrder.expand([path])
+            if files.isEmpty {
+                warnings.append("\(Console.printable(path)): folder has no files to read")
                 read.append(path)
-                continue
             }
-            guard let head = self.head(of: path), Compression.detect(Array(head.prefix(6))) == .none else {
-                read.append(path)
-                continue
-            }
-            if looksBinary(head) {
-                warnings.append("\(Console.printable(path)): looks like a binary file, not a log (NUL or control bytes "
-                                + "in its first \(binarySample) bytes); skipped")
-                continue
-            }
-            if !head.isEmpty && !hasMTALine(head, complete: head.count < headSize) {
-                warnings.append("\(Console.printable(path)): no \(mtaNames) line in its first "
-                                + (head.count < headSize ? "\(head.count) bytes" : "64 KiB") + "; is it a mail log?")
-            }
-            read.append(path)
+            for file in files { checkFile(file, &read, &warnings) }
         }
         return (read, warnings)
+    }
+
+    /// Adds the file to `read` unless it looks binary, with a warning when it looks like no mail log.
+    private static func checkFile(_ path: String, _ read: inout [String], _ warnings: inout [String]) {
+        guard let head = self.head(of: path), Compression.detect(Array(head.prefix(6))) == .none else {
+            read.append(path)
+            return
+        }
+        if looksBinary(head) {
+            warnings.append("\(Console.printable(path)): looks like a binary file, not a log (NUL or control bytes "
+                            + "in its first \(binarySample) bytes); skipped")
+            return
+        }
+        if !head.isEmpty && !hasMTALine(head, complete: head.count < headSize) {
+            warnings.append("\(Console.printable(path)): no \(mtaNames) line in its first "
+                            + (head.count < headSize ? "\(head.count) bytes" : "64 KiB") + "; is it a mail log?")
+        }
+        read.append(path)
     }
 
     /// Up to `headSize` bytes from the start of the file, or nil when it cannot be read.

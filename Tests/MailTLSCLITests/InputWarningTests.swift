@@ -36,6 +36,26 @@ import Testing
         #expect(good.status == 0 && !good.stderr.contains("warning"), "\(good)")
     }
 
+    /// A folder is looked at file by file: its non-log files are named as a file given by name would be,
+    /// a binary one is skipped, and its logs are read without a warning.
+    @Test func aFoldersFilesAreCheckedOneByOne() async throws {
+        let dir = try Scratch()
+        let folder = dir.path("maillogs")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let log = try dir.write("maillogs/maillog", CheckTests.log)
+        let truth = try dir.write("maillogs/maillog.truth.json", "{\n  \"sessions\": 3\n}\n")
+        var junk: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 0]
+        for i in 0..<5000 { junk.append(UInt8(truncatingIfNeeded: i &* 31)) }
+        let binary = try dir.write("maillogs/core", bytes: junk)
+        let db = dir.path("t.db")
+        let r = try await dir.run(ingestArgs(db, [folder]))
+        #expect(r.status == 0, "\(r)")
+        #expect(r.stderr.contains("mailtls: warning: \(truth): no sendmail, postfix or exim line in its first"), "\(r)")
+        #expect(r.stderr.contains("mailtls: warning: \(binary): looks like a binary file, not a log"), "\(r)")
+        #expect(!r.stderr.contains("warning: \(log):") && !r.stderr.contains("warning: \(folder):"), "the log and the folder are fine: \(r)")
+        #expect(try StoreDump.query(db, "SELECT path FROM sources ORDER BY path") == [log, truth])
+    }
+
     @Test func anEmptyFolderIsNamed() async throws {
         let dir = try Scratch()
         let folder = dir.path("maillogs")
