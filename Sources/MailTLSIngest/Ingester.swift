@@ -34,6 +34,7 @@ public final class Ingester {
     }
 
     public init(target: any IngestStore, options: IngestOptions) throws {
+        MallocSettings.apply()
         self.target = target
         self.options = options
         writer = try target.makeWriter()
