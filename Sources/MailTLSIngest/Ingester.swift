@@ -119,8 +119,9 @@ public final class Ingester {
         if file.start > 0 && file.consumedEnd == file.start { summary.unchangedFiles += 1 }
     }
 
+    /// The linker's state as JSON, written as it goes (`JSONStreamEncoder`): at every part's commit.
     func linkerJSON() throws -> String {
-        String(decoding: try JSONEncoder().encode(linker), as: UTF8.self)
+        String(decoding: try JSONStreamEncoder().encode(linker), as: UTF8.self)
     }
 
     func saveLinker() throws {

@@ -45,7 +45,7 @@ public final class PostgresIngestStore: IngestStore {
     public func saveLinkerState(_ json: String, writer: any IngestWriter) throws {
         try store.setState(ingestHost: ingestHost, Self.linkerKey, json)
         guard let w = writer as? PostgresWriter else { return }
-        let ids = String(decoding: try JSONEncoder().encode(w.idState), as: UTF8.self)
+        let ids = String(decoding: try JSONStreamEncoder().encode(w.idState), as: UTF8.self)
         try store.setState(ingestHost: ingestHost, Self.idsKey, ids)
     }
 

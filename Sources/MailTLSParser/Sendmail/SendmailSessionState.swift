@@ -35,9 +35,11 @@ struct SessionState: Sendable, Codable {
         self.lastSeen = lastSeen
     }
 
-    /// What one key costs besides its Strings: the state, its dictionary slot and, above all, saving
-    /// it (measured: saving 30,000 keys without relays took 17 MB of heap in the JSON encoder, about
-    /// 570 bytes a key). With 400, `SessionLinker.maxOpenBytes` keeps about 10,000 such keys.
+    /// What one key costs besides its Strings: the state, its dictionary slot and saving it. Set when
+    /// saving went through Foundation's JSON encoder (30,000 keys without relays took 17 MB of heap
+    /// there, about 570 bytes a key); the ingest's own encoder (`JSONStreamEncoder`) holds only the
+    /// output, and the figure stays as a margin. With 400, `SessionLinker.maxOpenBytes` keeps about
+    /// 10,000 such keys.
     static let keyBytes = 400
 
     /// The bytes this state holds, roughly (`SessionLinker.maxOpenBytes`).
