@@ -55,11 +55,11 @@ import Testing
         let store = try Store(path: path)
         let texts = try TextIDs(store.database)
         // By bytes: the cache in front, keyed by String instances, would answer for the same literal.
-        func id(_ s: String) throws -> Int64 { try ByteSpan.with(s) { try texts.id(bytes: $0) } }
+        func id(_ s: String) throws -> Int64 { try texts.idOfBytes(s) }
         try store.database.transaction {
             let common = try id("mx1.example.org")
             let cold = try id("once.example.net")
-            let generation = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit).capacity
+            let generation = TextIDs.generationCapacity
             // Three generations' worth of one-off values, the common value among them all along.
             for i in 0..<(3 * generation) {
                 _ = try texts.id("client-\(i).dyn.example.net")
@@ -86,7 +86,7 @@ import Testing
         let store = try Store(path: path)
         let texts = try TextIDs(store.database)
         let long = String(repeating: "x", count: TextIDs.arenaLimit + 1)
-        func id(_ s: String) throws -> Int64 { try ByteSpan.with(s) { try texts.id(bytes: $0) } }
+        func id(_ s: String) throws -> Int64 { try texts.idOfBytes(s) }
         try store.database.transaction {
             let a = try id(long)
             #expect(try id("short.example") != a)
@@ -101,7 +101,7 @@ import Testing
         let (_, path) = try StoreTests.tempPath()
         let store = try Store(path: path)
         let texts = try TextIDs(store.database)
-        let generation = TextIDTable(slotCount: TextIDs.slotCount, arenaLimit: TextIDs.arenaLimit).capacity
+        let generation = TextIDs.generationCapacity
         try store.database.transaction {
             for i in 0..<(generation * 3 / 2) { _ = try texts.id("sender\(i)@example.org") }
             try texts.flush()
@@ -201,4 +201,12 @@ import Testing
             s.reset()
         }
     }
+}
+
+extension TextIDs {
+    /// The values one generation of the cache holds.
+    static var generationCapacity: Int { TextIDTable(slotCount: slotCount, arenaLimit: arenaLimit).capacity }
+
+    /// The id of `s`, looked up by its bytes (not by the String's identity first, as `id(_:)` does).
+    func idOfBytes(_ s: String) throws -> Int64 { try ByteSpan.with(s) { try id(bytes: $0) } }
 }
