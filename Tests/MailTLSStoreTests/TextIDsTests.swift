@@ -6,9 +6,7 @@ import Testing
 /// Repeated text is stored once in `texts`; the ids stay right whatever the cache holds.
 @Suite struct TextIDsTests {
     @Test func sameTextSameIDAcrossCacheClearsAndNewConnections() throws {
-        let (_, path) = try StoreTests.tempPath()
-        let store = try Store(path: path)
-        let texts = try TextIDs(store.database)
+        let (store, texts) = try TextIDs.inNewStore()
         let a = try #require(try texts.id("mx1.example.org"))
         let b = try #require(try texts.id("TLSv1.3"))
         #expect(a != b)
@@ -24,9 +22,7 @@ import Testing
 
     /// More distinct values than the cache holds: values are forgotten, and every id still maps to its text.
     @Test func moreValuesThanTheCacheHoldsStayCorrect() throws {
-        let (_, path) = try StoreTests.tempPath()
-        let store = try Store(path: path)
-        let texts = try TextIDs(store.database)
+        let (store, texts) = try TextIDs.inNewStore()
         let n = TextIDs.slotCount * 2   // past two generations filled to 3/4: the first is dropped
         var ids: [Int64] = []
         try store.database.transaction {
@@ -51,9 +47,7 @@ import Testing
     /// A value in use stays cached when generations are dropped; one not used for a whole generation
     /// is forgotten, and then found in SQLite with its id.
     @Test func valuesInUseOutliveGenerations() throws {
-        let (_, path) = try StoreTests.tempPath()
-        let store = try Store(path: path)
-        let texts = try TextIDs(store.database)
+        let (store, texts) = try TextIDs.inNewStore()
         // By bytes: the cache in front, keyed by String instances, would answer for the same literal.
         func id(_ s: String) throws -> Int64 { try texts.idOfBytes(s) }
         try store.database.transaction {
@@ -82,9 +76,7 @@ import Testing
 
     /// A value longer than a generation's byte arena is not cached, yet keeps its one id.
     @Test func aValueTooLongToCacheKeepsItsID() throws {
-        let (_, path) = try StoreTests.tempPath()
-        let store = try Store(path: path)
-        let texts = try TextIDs(store.database)
+        let (store, texts) = try TextIDs.inNewStore()
         let long = String(repeating: "x", count: TextIDs.arenaLimit + 1)
         func id(_ s: String) throws -> Int64 { try texts.idOfBytes(s) }
         try store.database.transaction {
@@ -98,9 +90,7 @@ import Testing
 
     /// A log with more distinct values than one generation but fewer than two never asks SQLite.
     @Test func twoGenerationsHoldTwiceTheValuesWithoutLookups() throws {
-        let (_, path) = try StoreTests.tempPath()
-        let store = try Store(path: path)
-        let texts = try TextIDs(store.database)
+        let (store, texts) = try TextIDs.inNewStore()
         let generation = TextIDs.generationCapacity
         try store.database.transaction {
             for i in 0..<(generation * 3 / 2) { _ = try texts.id("sender\(i)@example.org") }
@@ -113,9 +103,7 @@ import Testing
     /// New values wait until `flush`; with few values in `texts`, a new writer reads them all and
     /// gives a new value the next id; a rollback (`clear`) drops the values still waiting.
     @Test func newValuesWaitForFlushAndRollbackDropsThem() throws {
-        let (_, path) = try StoreTests.tempPath()
-        let store = try Store(path: path)
-        let texts = try TextIDs(store.database)
+        let (store, texts) = try TextIDs.inNewStore()
         let before = try #require(try store.database.scalarInt("SELECT max(id) FROM texts"))
         try store.database.execute("BEGIN")
         let a = try texts.id("smtp.example.org"), b = try texts.id("TLSv1.2")
@@ -157,9 +145,7 @@ import Testing
     /// The identity cache in front of the byte cache: the same text in another String instance, a
     /// String changed after it was looked up, and more Strings than it has slots all get their text's id.
     @Test func stringIdentityCacheGivesTheTextsID() throws {
-        let (_, path) = try StoreTests.tempPath()
-        let store = try Store(path: path)
-        let texts = try TextIDs(store.database)
+        let (store, texts) = try TextIDs.inNewStore()
         // Four times as many Strings as slots, short (inline), medium and too long to be cached.
         let n = 4 * TextIDs.identitySlotCount
         func text(_ i: Int) -> String {
@@ -204,6 +190,13 @@ import Testing
 }
 
 extension TextIDs {
+    /// A new store and the text ids of its connection.
+    static func inNewStore() throws -> (Store, TextIDs) {
+        let (_, path) = try StoreTests.tempPath()
+        let store = try Store(path: path)
+        return (store, try TextIDs(store.database))
+    }
+
     /// The values one generation of the cache holds.
     static var generationCapacity: Int { TextIDTable(slotCount: slotCount, arenaLimit: arenaLimit).capacity }
 
