@@ -218,6 +218,22 @@ import Testing
                 == ["/l/maillog.1", "/l/maillog", "/l/other.log.1", "/l/other.log"])
     }
 
+    /// A folder's chains come in the order of their names, whatever order the file system lists them
+    /// in (readdir's order is the directory's hash order on ext4 and tmpfs); each chain oldest first.
+    /// Twelve chains: a listing that happened to be sorted would pass by chance about once in 479
+    /// million.
+    @Test func aFoldersChainsAreReadInNameOrder() throws {
+        let dir = try TempDir()
+        let hosts = ["mx09", "mx03", "mx11", "mx01", "mx07", "mx12", "mx05", "mx02", "mx10", "mx04", "mx08", "mx06"]
+        for h in hosts {
+            try dir.write("\(h).log.1", "")
+            try dir.write("\(h).log", "")
+        }
+        try dir.write(".hidden.log", "")
+        let want = hosts.sorted().flatMap { [dir.path("\($0).log.1"), dir.path("\($0).log")] }
+        #expect(RotationOrder.expand([dir.url.path]) == want)
+    }
+
     /// A numbered chain (maillog.2.gz, maillog.1, maillog) given in every order, and as the
     /// directory holding it: always the store of one clean run.
     @Test func filesInAnyOrderOrAsADirectory() throws {

@@ -13,7 +13,9 @@ public enum RotationOrder {
             var isDir: ObjCBool = false
             if p != "-", FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue,
                let names = try? FileManager.default.contentsOfDirectory(atPath: p) {
-                for n in names where !n.hasPrefix(".") {
+                // By name: readdir's order differs between file systems, and chains keep the order in
+                // which they first appear.
+                for n in names.sorted() where !n.hasPrefix(".") {
                     let full = (p as NSString).appendingPathComponent(n)
                     var d: ObjCBool = false
                     if FileManager.default.fileExists(atPath: full, isDirectory: &d), !d.boolValue { out.append(full) }
