@@ -497,6 +497,25 @@ other_figures AS MATERIALIZED (
     LEFT JOIN mta_failures AS f ON f.mta = m.id
     WHERE s.mta IS NOT NULL OR i.mta IS NOT NULL OR o.mta IS NOT NULL OR a.mta IS NOT NULL OR f.mta IS NOT NULL
 ),
+-- The whole summary's figures as numbers, for sendmail's row below: from the same CTEs as `base`, not
+-- read back from its JSON. SQLite copies a CTE's whole definition at each place that names it, even a
+-- materialized one, and `base` holds some forty subqueries: naming it from here, where by_mta and notes
+-- name this twice each, made preparing the statement take 0.08 s instead of 0.01.
+totals AS MATERIALIZED (
+    SELECT (SELECT coalesce(sum(n), 0) FROM sessions) AS sessions,
+           (SELECT coalesce(sum(n), 0) FROM sessions WHERE role = 'server') AS server,
+           (SELECT coalesce(sum(n), 0) FROM sessions WHERE role = 'client') AS client,
+           (SELECT coalesce(sum(n), 0) FROM sessions WHERE role = 'server' AND verify IN ('OK', 'TRUSTED')) AS server_ok,
+           (SELECT coalesce(sum(n), 0) FROM sessions WHERE role = 'client' AND verify IN ('OK', 'TRUSTED')) AS client_ok,
+           (SELECT coalesce(sum(n), 0) FROM weak_sessions) AS weak,
+           i.messages, i.messages_encrypted, o.deliveries, o.deliveries_encrypted,
+           a.auth, a.auth_over_tls, a.auth_plaintext,
+           (SELECT coalesce(sum(n), 0) FROM handshake_failures) AS failures
+    FROM (SELECT coalesce(sum(n), 0) AS messages, coalesce(sum(encrypted * n), 0) AS messages_encrypted FROM inbound) AS i,
+         (SELECT coalesce(sum(n), 0) AS deliveries, coalesce(sum(encrypted * n), 0) AS deliveries_encrypted FROM outbound) AS o,
+         (SELECT coalesce(sum(n), 0) AS auth, coalesce(sum(over_tls * n), 0) AS auth_over_tls,
+                 coalesce(sum((NOT over_tls AND sends_password) * n), 0) AS auth_plaintext FROM auth) AS a
+),
 -- sendmail's figures: the whole summary's less the other MTAs' (so its rows are never read one by one).
 mta_figures AS MATERIALIZED (
     SELECT * FROM other_figures
@@ -508,21 +527,7 @@ mta_figures AS MATERIALIZED (
            t.deliveries - o.deliveries, t.deliveries_encrypted - o.deliveries_encrypted, 0,
            t.auth - o.auth, t.auth_over_tls - o.auth_over_tls, t.auth_plaintext - o.auth_plaintext,
            t.failures - o.failures
-    FROM (SELECT json_extract(doc, '$.sessions.total') AS sessions,
-                 json_extract(doc, '$.sessions.by_role.server') AS server,
-                 json_extract(doc, '$.sessions.by_role.client') AS client,
-                 coalesce(json_extract(doc, '$.sessions.by_verify.server.OK'), 0)
-                   + coalesce(json_extract(doc, '$.sessions.by_verify.server.TRUSTED'), 0) AS server_ok,
-                 coalesce(json_extract(doc, '$.sessions.by_verify.client.OK'), 0)
-                   + coalesce(json_extract(doc, '$.sessions.by_verify.client.TRUSTED'), 0) AS client_ok,
-                 json_extract(doc, '$.weak_sessions') AS weak,
-                 json_extract(doc, '$.inbound.messages') AS messages,
-                 json_extract(doc, '$.inbound.encrypted') AS messages_encrypted,
-                 json_extract(doc, '$.outbound.deliveries') AS deliveries,
-                 json_extract(doc, '$.outbound.encrypted') AS deliveries_encrypted,
-                 json_extract(doc, '$.auth.total') AS auth, json_extract(doc, '$.auth.over_tls') AS auth_over_tls,
-                 json_extract(doc, '$.auth.plaintext_password') AS auth_plaintext,
-                 json_extract(doc, '$.handshake_failures') AS failures FROM base) AS t,
+    FROM totals AS t,
          (SELECT coalesce(sum(sessions), 0) AS sessions, coalesce(sum(server), 0) AS server, coalesce(sum(client), 0) AS client,
                  coalesce(sum(server_ok), 0) AS server_ok, coalesce(sum(client_ok), 0) AS client_ok, coalesce(sum(weak), 0) AS weak,
                  coalesce(sum(messages), 0) AS messages, coalesce(sum(messages_encrypted), 0) AS messages_encrypted,
@@ -535,8 +540,8 @@ mta_figures AS MATERIALIZED (
 ),
 -- by_mta: only when more than one MTA has rows in the period (else it would repeat the figures above).
 by_mta AS (
-    SELECT CASE WHEN (SELECT present FROM others) AND (SELECT count(*) FROM mta_figures) > 1 THEN
-        (SELECT json_group_object(name, json(figures)) FROM (
+    SELECT CASE WHEN (SELECT present FROM others) THEN
+        (SELECT CASE WHEN count(*) > 1 THEN json_group_object(name, json(figures)) END FROM (
             SELECT name, json_object(
                 'sessions', json_object('total', sessions, 'by_role', json_object('server', server, 'client', client)),
                 'inbound', json_object('messages', messages, 'encrypted', messages_encrypted,
@@ -557,18 +562,20 @@ by_mta AS (
 notes AS (
     SELECT CASE WHEN (SELECT present FROM others) THEN
         (SELECT CASE WHEN count(*) > 0 THEN json_group_array(note) END FROM (
-            SELECT 1 AS k, name || ': TLS versions and ciphers are unknown for ' || messages_without_session
-                   || ' inbound message' || CASE messages_without_session WHEN 1 THEN '' ELSE 's' END
-                   || ' encrypted without a TLS line in the log (Postfix logs none at smtpd_tls_loglevel 0); to log them: '
+            SELECT k.k, name || ': TLS versions and ciphers are unknown for '
+                   || CASE k.k WHEN 1 THEN messages_without_session || ' inbound message'
+                                           || CASE messages_without_session WHEN 1 THEN '' ELSE 's' END
+                               ELSE deliveries_without_session || ' outbound deliver'
+                                    || CASE deliveries_without_session WHEN 1 THEN 'y' ELSE 'ies' END END
+                   || ' encrypted without a TLS line in the log (Postfix logs none at '
+                   || CASE k.k WHEN 1 THEN 'smtpd' ELSE 'smtp' END || '_tls_loglevel 0); to log them: '
                    || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload' AS note
-            FROM mta_figures WHERE name = 'postfix' AND messages_without_session > 0
-            UNION ALL
-            SELECT 2, name || ': TLS versions and ciphers are unknown for ' || deliveries_without_session
-                   || ' outbound deliver' || CASE deliveries_without_session WHEN 1 THEN 'y' ELSE 'ies' END
-                   || ' encrypted without a TLS line in the log (Postfix logs none at smtp_tls_loglevel 0); to log them: '
-                   || 'postconf -e smtpd_tls_loglevel=1 smtp_tls_loglevel=1 && postfix reload'
-            FROM mta_figures WHERE name = 'postfix' AND deliveries_without_session > 0
-            ORDER BY k) AS sub8)
+            -- One pass over mta_figures (each place that names it costs SQLite a copy of it): k 1 is
+            -- the inbound note, k 2 the outbound one.
+            FROM mta_figures, (SELECT 1 AS k UNION ALL SELECT 2) AS k
+            WHERE name = 'postfix'
+              AND ((k.k = 1 AND messages_without_session > 0) OR (k.k = 2 AND deliveries_without_session > 0))
+            ORDER BY k.k) AS sub8)
     END AS doc
 )
 
