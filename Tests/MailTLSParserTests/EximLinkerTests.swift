@@ -62,6 +62,28 @@ import Testing
         #expect(p.deliveries.allSatisfy { $0.status == .deferred })
     }
 
+    /// A failure on a line of its own is one connection attempt: a retry that fails again counts again,
+    /// with or without the message id on the line, in the 4.90+ form and the older one. The deferrals
+    /// of the same message and host around them still count once.
+    @Test func ownLineFailuresCountEachAttempt() throws {
+        let qid = "1tQ8aA-000000001a2-0A1b"
+        let own = "TLS session: (SSL_connect): error:0A000086:SSL routines::certificate verify failed: delivering unencrypted to H=mx.tls.example [192.0.2.65] (not in hosts_require_tls)"
+        let p = linked([
+            "2026-03-02 10:00:00 \(qid) " + own,
+            "2026-03-02 10:00:00 \(qid) == k@tls.example R=d T=remote_smtp defer (-44) H=mx.tls.example [192.0.2.65]: SMTP error from remote mail server after RCPT TO:<k@tls.example>: 451 greylisted",
+            "2026-03-02 10:30:00 \(qid) " + own,
+            "2026-03-02 10:30:00 \(qid) => k@tls.example R=d T=remote_smtp H=mx.tls.example [192.0.2.65] C=\"250 OK\"",
+            "2026-03-02 10:40:00 " + own,
+            "2026-03-02 11:00:00 \(qid) TLS error on connection to mx.old.example [192.0.2.67] (SSL_connect): wrong version number",
+            "2026-03-02 11:40:00 \(qid) TLS error on connection to mx.old.example [192.0.2.67] (SSL_connect): wrong version number",
+            "2026-03-02 12:00:00 \(qid) == a@old.example R=d T=remote_smtp defer (-37) H=mx.old.example [192.0.2.67]: TLS session: (SSL_connect): x",
+            "2026-03-02 12:00:00 \(qid) == b@old.example R=d T=remote_smtp defer (-37) H=mx.old.example [192.0.2.67]: TLS session: (SSL_connect): x",
+        ])
+        #expect(p.failures.map { $0.relay?.peer } == ["mx.tls.example", "mx.tls.example", "mx.tls.example",
+                                                       "mx.old.example", "mx.old.example", "mx.old.example"])
+        #expect(p.failures.allSatisfy { $0.kind == .connectFailed })
+    }
+
     @Test func stateSurvivesAJSONRoundTrip() throws {
         var parser = LineParser(resolver: TimestampResolver(year: 2026, timeZone: utcZone))
         var linker = SessionLinker()
@@ -93,6 +115,13 @@ import Testing
         var linker = EximLinker()
         var ids = RowIDs()
         for i in 0..<(EximLinker.maxFailureKeys + 100) {
+            // A deferral's line: its delivery, then its failure (`EximParser.unsuccessful`'s order).
+            let relay = Relay(raw: "h", name: "h\(i)", ip: nil)
+            let d = LogRecord(time: Int64(i), host: "", pid: 0, queueID: "q\(i)", origin: LineOrigin(source: 1, offset: Int64(i)),
+                              event: .delivery(Delivery(recipients: "r", recipientCount: 1, continued: false, mailer: "smtp",
+                                                        relay: relay, dsn: nil, status: .deferred, statusText: "TLS session: (SSL_connect): x",
+                                                        delay: nil, xdelay: nil)), mta: .exim)
+            linker.link(d, ids: &ids) { _ in }
             let r = LogRecord(time: Int64(i), host: "", pid: 0, queueID: "q\(i)", origin: LineOrigin(source: 1, offset: Int64(i)),
                               event: .failure(TLSFailure(kind: .connectFailed, role: .client,
                                                          relay: Relay(raw: "h", name: "h\(i)", ip: nil), reason: nil,
@@ -102,7 +131,8 @@ import Testing
                               event: .connect(Relay(raw: "h", name: "h", ip: nil)), mta: .exim)
             linker.link(c, ids: &ids) { _ in }
         }
-        #expect(linker.openKeys <= EximLinker.maxFailureKeys + EximLinker.maxRuns)
+        #expect(linker.openKeys > EximLinker.maxRuns)   // the deferral keys are kept…
+        #expect(linker.openKeys <= EximLinker.maxFailureKeys + EximLinker.maxRuns)   // …up to their bound
         // Keys older than the memory are forgotten at the next sweep.
         let late = LogRecord(time: EximLinker.failureMemory * 2, host: "", pid: 0, queueID: "z", origin: LineOrigin(source: 1, offset: -1),
                              event: .connect(Relay(raw: "h", name: "h", ip: nil)), mta: .exim)

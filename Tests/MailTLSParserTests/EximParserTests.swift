@@ -136,10 +136,20 @@ import Testing
 
         let defer1 = Self.records("2026-03-02 10:00:00 1tQ8aA-000000001a2-0A1b == u@example.net R=dnslookup T=remote_smtp defer (-37) H=mx.example.net [192.0.2.9]: TLS session: (gnutls_handshake): The TLS connection was non-properly terminated.")
         #expect(defer1.count == 2)
-        let f = try #require(defer1[0].event.asFailure)
+        // The deferred delivery first, then its failure: the linker counts the failure as the deferral's.
+        #expect(defer1[0].event.asDelivery?.status == .deferred)
+        let f = try #require(defer1[1].event.asFailure)
         #expect(f.kind == .connectFailed && f.role == .client && f.relay?.peer == "mx.example.net")
         #expect(f.reason == "(gnutls_handshake): The TLS connection was non-properly terminated.")
-        #expect(defer1[1].event.asDelivery?.status == .deferred)
+
+        // With `+outgoing_port` the host ends `[ip]:25:`; the port is not the text's start.
+        for host in ["H=mx.example.net [192.0.2.9]:25", "H=mx.example.net [192.0.2.9]:25*", "H=mx.example.net [2001:db8::9]:587"] {
+            let rs = Self.records("2026-03-02 10:00:00 1tQ8aA-000000001a2-0A1b == u@example.net R=dnslookup T=remote_smtp defer (-37) \(host): TLS session: (gnutls_handshake): A TLS fatal alert has been received.")
+            #expect(rs.count == 2, "\(host)")
+            #expect(rs.first?.event.asDelivery?.statusText == "TLS session: (gnutls_handshake): A TLS fatal alert has been received.", "\(host)")
+            #expect(rs.last?.event.asFailure?.relay?.peer == "mx.example.net", "\(host)")
+            #expect(rs.last?.event.asFailure?.reason == "(gnutls_handshake): A TLS fatal alert has been received.", "\(host)")
+        }
 
         // Not a TLS failure, and no host: skipped.
         #expect(Self.records("2026-03-02 10:00:00 1tQ8aA-000000001a2-0A1b == u@example.net R=dnslookup T=remote_smtp defer (-53): retry time not reached for any host").isEmpty)

@@ -48,10 +48,12 @@ struct EximHost {
                 guard let close = s.firstIndex(of: UInt8(ascii: "]"), from: k) else { break }
                 var host = EximHost(name: name, ip: s.slice(k + 1, close), raw: s.slice(from, close + 1), end: close + 1)
                 var e = close + 1
-                // `:port` (`+outgoing_port`, `+incoming_port`), then `*` (a continued connection).
+                // `:port` (`+outgoing_port`, `+incoming_port`; Exim's test suite writes `:PORT_D`): up to
+                // a space, `*` or `:`, so that the `:` which ends the host in `H=name [ip]:25: TLS
+                // session: …` stays for the text after it. Then `*` (a continued connection).
                 if e + 1 < n && s[e] == UInt8(ascii: ":") && s[e + 1] != 0x20 {
                     e += 1
-                    while e < n && s[e] != 0x20 && s[e] != UInt8(ascii: "*") { e += 1 }
+                    while e < n && s[e] != 0x20 && s[e] != UInt8(ascii: "*") && s[e] != UInt8(ascii: ":") { e += 1 }
                 }
                 if e < n && s[e] == UInt8(ascii: "*") { e += 1 }
                 host.end = e

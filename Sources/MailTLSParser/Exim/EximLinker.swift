@@ -7,7 +7,9 @@
 ///   started (to the same host, when parallel runs of one message interleave; the parser marks a
 ///   remote `=>` line with a `.connect` record): it gets that line's session, and no session of its own;
 /// - a handshake failure inside `==` deferrals is counted once per message and host, not once per
-///   recipient: later ones for the same message and peer are dropped.
+///   recipient: later ones for the same message and peer are dropped. A failure on a line of its own
+///   (`TLS session: (…): … delivering unencrypted to H=…`, `TLS error on connection to …`) is one
+///   connection attempt, and each one counts.
 ///
 /// Row ids come from `RowIDs` (sessions, failures, deliveries). The state is small and bounded: the
 /// last `maxRuns` transport runs, and the deferral failures of the last `failureMemory` seconds (at
@@ -21,6 +23,8 @@ public struct EximLinker: MTALinker {
     private var lineSession: Int64?
     /// The line of the newest transport run (its `.connect` record).
     private var connectLine: LineOrigin?
+    /// The line of the newest deferral to a host (`==`): a failure of the same line is the deferral's.
+    private var deferralLine: LineOrigin?
     /// One transport run (a `=>` line to a host): its message id, its peer, and its TLS session (nil:
     /// in clear).
     private struct Run {
@@ -86,6 +90,7 @@ public struct EximLinker: MTALinker {
             emit(record)
 
         case .delivery(let d):
+            if d.status == .deferred { deferralLine = record.origin }
             if connectLine == record.origin || lineSession != nil {
                 record.sessionID = lineSession
             } else if d.status == .sent, let peer = d.relay?.peer, let qid = record.queueID, let i = run(qid, peer) {
@@ -96,7 +101,7 @@ public struct EximLinker: MTALinker {
             emit(record)
 
         case .failure(let f):
-            if f.kind == .connectFailed, let qid = record.queueID, let peer = f.relay?.peer {
+            if f.kind == .connectFailed, deferralLine == record.origin, let qid = record.queueID, let peer = f.relay?.peer {
                 let key = qid + " " + peer
                 let seen = failureKeys[key] != nil
                 failureKeys[key] = record.time

@@ -173,14 +173,15 @@ public struct EximParser: MTAParser {
         guard let host = f.host else { return .skipped }   // routing and local failures: no peer
         let relay = relay(host)
         let text = f.textStart.map { m.suffix(from: $0).trimmed } ?? m.slice(0, 0)
-        var events: [LogEvent] = []
+        // The delivery first: the linker knows a failure that follows a deferral on the same line as
+        // the deferral's (counted once per message and host), not one of its own line.
+        var events: [LogEvent] = [.delivery(Delivery(
+            recipients: values.cut(m.slice(3, rcptEnd), FieldLimits.recipients).string, recipientCount: 1, continued: false,
+            mailer: "smtp", relay: relay, dsn: nil, status: status, statusText: values.string(text, FieldLimits.text),
+            delay: nil, xdelay: nil))]
         if status == .deferred, text.hasPrefix("TLS session: ("), let failure = failure(text.suffix(from: 13), role: .client, relay) {
             events.append(.failure(failure))
         }
-        events.append(.delivery(Delivery(
-            recipients: values.cut(m.slice(3, rcptEnd), FieldLimits.recipients).string, recipientCount: 1, continued: false,
-            mailer: "smtp", relay: relay, dsn: nil, status: status, statusText: values.string(text, FieldLimits.text),
-            delay: nil, xdelay: nil)))
         return .events(queueID: queueID, events)
     }
 
