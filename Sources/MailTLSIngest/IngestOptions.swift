@@ -34,6 +34,10 @@ public struct IngestOptions: Sendable {
     /// The host of lines that name none (Exim's main log, written without syslog): the command line
     /// gives the ingesting machine's name (`--ingest-host`); empty by default.
     public var hostOfHostlessLines: String
+    /// No later run will read on (`report --no-store`, whose store is thrown away): at the end of the
+    /// run the sessions and connections still open are over, and what the linkers hold for them is
+    /// written (`SessionLinker.finish`). Off for a store that later runs continue.
+    public var endOfInput = false
 
     public init(year: Int? = nil, timeZone: TimeZone = .current, sessionGap: Int64 = 30 * 60,
                 malformedSamples: Int = 5, faultAfterRows: Int? = nil,

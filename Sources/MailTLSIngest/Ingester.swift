@@ -79,6 +79,11 @@ public final class Ingester {
             }
             done += FileStatus.of(path)?.size ?? 0
         }
+        if options.endOfInput {
+            do { try writeWhatIsHeld() } catch {
+                summary.failedFiles.append(.store(path: target.name, message: "cannot write to the store: \(error)"))
+            }
+        }
         summary.rows = writer.counts
         summary.seconds = Date().timeIntervalSince(started)
         recordRun(summary, started: started)
@@ -117,6 +122,24 @@ public final class Ingester {
         }
         summary.add(file.committed, parts: file.parts)
         if file.start > 0 && file.consumedEnd == file.start { summary.unchangedFiles += 1 }
+    }
+
+    /// The end of input (`IngestOptions.endOfInput`): writes what the linker still holds for sessions
+    /// and connections that will never see another line, and saves the emptied state, in one
+    /// transaction.
+    private func writeWhatIsHeld() throws {
+        try writer.begin()
+        do {
+            linker.finish { pipeline.append($0) }
+            try pipeline.flush()
+            try writer.flushRollups()
+            try saveLinker()
+            try writer.commit()
+        } catch {
+            pipeline.discard()
+            writer.rollback()
+            throw error
+        }
     }
 
     /// The linker's state as JSON, written as it goes (`JSONStreamEncoder`): at every part's commit.

@@ -128,8 +128,10 @@ struct ReportOptions: ParsableArguments {
 
     /// Ingests the files into the store at `path`; returns true when some file failed.
     private func readFirst(into path: String) throws -> Bool {
-        let options = IngestOptions(year: year, timeZone: filters.traffic.timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
+        var options = IngestOptions(year: year, timeZone: filters.traffic.timezone.flatMap(TimeZone.init(identifier:)) ?? .current,
                                     hostOfHostlessLines: IngestHost.current)
+        // A temporary store is read once: connections still open at the end of the files are over.
+        options.endOfInput = noStore
         let paths = IngestOutput.checkInputs(files)
         let summary: IngestSummary
         if let url = PostgresURL(path) {

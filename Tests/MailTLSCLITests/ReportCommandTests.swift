@@ -90,6 +90,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.path("mailtls.db")), "--no-store leaves no store")
     }
 
+    /// A one-off report reads its files to the end of all input: a Postfix connection still open at
+    /// the last line (its message is held until the connection ends) and a handshake failure on the
+    /// last line (held for its reason line) are over, and counted. Read into a store, they wait for
+    /// the next run instead (docs/postfix.md, Limits).
+    @Test func aOneOffReportCountsWhatTheLastLinesLeaveOpen() async throws {
+        let dir = try Scratch()
+        let log = try dir.write("maillog", """
+            Nov  3 11:00:00 mx1 postfix/smtpd[3001]: connect from mail.example.org[192.0.2.10]
+            Nov  3 11:00:01 mx1 postfix/smtpd[3001]: Anonymous TLS connection established from mail.example.org[192.0.2.10]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)
+            Nov  3 11:00:02 mx1 postfix/smtpd[3001]: 4Xy1Bc2Def: client=mail.example.org[192.0.2.10]
+            Nov  3 11:02:01 mx1 postfix/smtpd[3016]: SSL_accept error from b1.example.org[192.0.2.120]: lost connection
+
+            """)
+        func figures(_ r: CLIResult) -> String {
+            let doc = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any]
+            let inbound = doc?["inbound"] as? [String: Any]
+            return "\(inbound?["messages"] ?? "-")/\(inbound?["encrypted"] ?? "-")/\(doc?["handshake_failures"] ?? "-")"
+        }
+        let once = try await dir.run(["report", "--no-store", "--year", "2026", "--format", "json", "--quiet", log])
+        #expect(once.status == 0, "\(once)")
+        #expect(figures(once) == "1/1/1", "\(once)")
+        let kept = try await dir.run(["report", "--db", dir.path("kept.db"), "--year", "2026", "--format", "json", "--quiet", log])
+        #expect(kept.status == 0, "\(kept)")
+        #expect(figures(kept) == "0/0/0", "\(kept)")
+    }
+
     /// `--version` is mailtls's version; the TLS-version filter of `peers` is `--tls-version`.
     @Test func versionIsTheProgramsAndTheFilterIsTLSVersion() async throws {
         let (dir, db) = try await Self.store()

@@ -57,6 +57,19 @@ public struct SessionLinker: Sendable, Codable {
         for i in linkers.indices { linkers[i].compact(ids: &ids, emit: emit) }
     }
 
+    /// The end of all input (no later run will read on, as for a one-off report): every session and
+    /// connection is over, so what a linker still holds for one (Postfix's messages until their
+    /// connection ends, a handshake failure until its reason line) is emitted. One mechanism for all
+    /// MTAs: a sweep in which nothing counts as recent (a session gap of -1 second).
+    public mutating func finish(emit: (consuming LogRecord) -> Void) {
+        for i in linkers.indices {
+            let gap = linkers[i].sessionGap
+            linkers[i].sessionGap = -1
+            linkers[i].compact(ids: &ids, emit: emit)
+            linkers[i].sessionGap = gap
+        }
+    }
+
     // MARK: Saving
 
     private enum Keys: String, CodingKey { case sessionGap, ids, linkers }
