@@ -63,6 +63,25 @@ import Testing
         #expect(p.messages.count == 1)
     }
 
+    /// The end of all input (`SessionLinker.finish`, a one-off report): a connection that never logged
+    /// its disconnect is over, and so is the wait of a handshake failure for its reason line. The
+    /// message goes out with what the connection showed (its TLS line), the failure without a reason.
+    @Test func theEndOfAllInputReleasesWhatWaits() throws {
+        var p = Pipeline()
+        let lines = Self.inbound(pid: 10, qid: "AAA111", tls: true, starttls: "starttls=1")
+        p.feed(Array(lines.dropLast()))
+        p.feed(["\(Self.h):09 mx1 postfix/smtpd[11]: SSL_accept error from b1.example.org[192.0.2.120]: lost connection"])
+        #expect(p.messages.isEmpty && p.failures.isEmpty)
+        p.finish()
+        let m = try #require(p.messages.first)
+        #expect(p.messages.count == 1 && m.sessionID == p.sessions.first?.id)
+        #expect(p.failures.map(\.kind) == [.acceptFailed])
+        #expect(p.failures.first?.relay?.peer == "b1.example.org")
+        // Nothing is left to release a second time.
+        p.finish()
+        #expect(p.messages.count == 1 && p.failures.count == 1)
+    }
+
     @Test func wrapperModeServiceIsEncrypted() throws {
         let p = linked(Self.inbound(pid: 10, qid: "AAA111", tls: false, starttls: "helo=1", service: "postfix/smtps"))
         #expect(try #require(p.messages.first).event.isEncrypted(sessionID: nil))

@@ -139,8 +139,16 @@ struct Pipeline {
         }
     }
 
-    /// The end of input: nothing waits in the linker, so there is nothing left to collect.
+    /// The end of a run that a later run continues: what the linker holds keeps waiting for it, so
+    /// there is nothing to collect.
     mutating func flush() {}
+
+    /// The end of all input (`SessionLinker.finish`): what the linker holds is emitted and collected.
+    mutating func finish() {
+        var emitted: [LogRecord] = []
+        linker.finish { emitted.append($0) }
+        collect(emitted)
+    }
 
     /// Appends rows; a completion updates its row, as the store's UPDATE does.
     private mutating func collect(_ emitted: [LogRecord]) {
