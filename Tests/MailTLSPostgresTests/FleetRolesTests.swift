@@ -38,6 +38,7 @@ struct FleetRolesTests {
         let db = try PostgresTestServer.database()
         let owner = try PostgresStore(url: db.url)  // creates the schema
         try owner.connection.execute(try Self.script)
+        try owner.connection.execute(try Self.script)   // run again, as after an upgrade
         let ingestURL = Self.url(db.url, as: "mailtls_ingest"), readURL = Self.url(db.url, as: "mailtls_read")
 
         let logs = try LogFeed.sampleLogs().map(\.path)
@@ -53,6 +54,18 @@ struct FleetRolesTests {
         #expect(Self.denied { try ingestStore.connection.execute("DELETE FROM session_rows") })
         #expect(Self.denied { _ = try ingestStore.prune(before: Int64.max) })
         #expect(Self.denied { try ingestStore.connection.execute("DROP VIEW tls_sessions") })
+        // It fills in what a later line completes, and nothing else: what a row says stays as written.
+        for sql in ["UPDATE session_rows SET ts = 0", "UPDATE session_rows SET version = NULL",
+                    "UPDATE message_rows SET encrypted = 1", "UPDATE delivery_rows SET encrypted = 1",
+                    "UPDATE auth_rows SET encrypted = 1", "UPDATE failure_rows SET ts = 0",
+                    "UPDATE rollup_sessions SET day = '1970-01-01'", "UPDATE rollup_peer_sessions SET peer = 0",
+                    "UPDATE sources SET ingest_host = 'elsewhere'", "UPDATE ingest_state SET ingest_host = 'elsewhere'"] {
+            #expect(Self.denied { try ingestStore.connection.execute(sql) }, "\(sql)")
+        }
+        // The completions it did make went through (partBytes 4096: many rows were sent before the line
+        // that completes them), and it reads what `mailtls status` shows.
+        #expect(try ingestStore.connection.scalarInt("SELECT count(*) FROM session_rows WHERE cert_subject IS NOT NULL") ?? 0 > 0)
+        #expect(try ingestStore.connection.scalarInt("SELECT count(*) FROM ingest_runs") == 2)
 
         let reader = try PostgresStore(url: readURL)
         #expect(try reader.connection.scalarInt("SELECT count(*) FROM tls_sessions") == Int64(first.rows.sessions))
