@@ -27,9 +27,11 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
             return "cannot connect to the PostgreSQL store \(url): \(message.trimmed) (passwords come from ~/.pgpass or "
                 + "PGPASSWORD, never the URL; check host, port, database and role)"
         case .statement(let message, let state, let sql):
-            return "PostgreSQL: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "") + " in: \(Self.shorten(sql))"
+            return "PostgreSQL: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "") + Self.hint(state)
+                + " in: \(Self.shorten(sql))"
         case .copy(let table, let message, let state):
             return "PostgreSQL: COPY into \(table) failed: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "")
+                + Self.hint(state)
         case .schemaTooNew(let url, let found, let supported):
             return "the PostgreSQL store \(url) has schema version \(found), this mailtls supports up to \(supported): "
                 + "upgrade mailtls on this host"
@@ -52,6 +54,15 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
         case .statement(_, let s, _), .copy(_, _, let s): return s
         default: return nil
         }
+    }
+
+    /// What to do about a refusal the user can act on: "insufficient privilege" (42501) is a role used
+    /// for what another role does (docs/fleet.md, "Setting up").
+    static func hint(_ sqlState: String?) -> String {
+        guard sqlState == "42501" else { return "" }
+        return ": this role may not do that; `mailtls ingest` needs the grants of mailtls_ingest, reports those of "
+            + "mailtls_read (scripts/pg-roles.sql, run by the database's owner), and prune, rebuild-rollups, "
+            + "--reingest and copy the owner itself (docs/fleet.md)"
     }
 
     /// The SQL as one line of at most 300 characters.

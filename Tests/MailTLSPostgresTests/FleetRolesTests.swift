@@ -53,6 +53,12 @@ struct FleetRolesTests {
         #expect(second.failedFiles.isEmpty && second.unchangedFiles == logs.count)
         #expect(Self.denied { try ingestStore.connection.execute("DELETE FROM session_rows") })
         #expect(Self.denied { _ = try ingestStore.prune(before: Int64.max) })
+        // The refusal says which role does what.
+        do {
+            _ = try ingestStore.prune(before: Int64.max)
+        } catch {
+            #expect("\(error)".contains("prune, rebuild-rollups, --reingest and copy the owner itself"), "\(error)")
+        }
         #expect(Self.denied { try ingestStore.connection.execute("DROP VIEW tls_sessions") })
         // It fills in what a later line completes, and nothing else: what a row says stays as written.
         for sql in ["UPDATE session_rows SET ts = 0", "UPDATE session_rows SET version = NULL",
