@@ -82,6 +82,20 @@ import Testing
         #expect(p.messages.count == 1 && p.failures.count == 1)
     }
 
+    /// An older log read after a newer one: the host's clock goes back with it, so a sweep between
+    /// two lines of an older connection does not end it as idle against the newer log's times.
+    @Test func anOlderLogAfterANewerOneKeepsItsConnections() {
+        var p = Pipeline()
+        p.feed(Self.inbound(pid: 20, qid: "BBB222", tls: true, starttls: "starttls=1").map { $0.replacingOccurrences(of: "Nov 10", with: "Nov 11") })
+        let older = Self.inbound(pid: 10, qid: "AAA111", tls: true, starttls: "starttls=1")
+        p.feed(Array(older.prefix(2)))
+        p.linker.compact { _ in }   // a part's commit between the TLS line and the client= line
+        p.feed(Array(older.dropFirst(2)))
+        #expect(p.sessions.map(\.id) == [1, 2])
+        // The newer connection's message, then the older one's, each with its own session.
+        #expect(p.messages.map(\.sessionID) == [1, 2])
+    }
+
     @Test func wrapperModeServiceIsEncrypted() throws {
         let p = linked(Self.inbound(pid: 10, qid: "AAA111", tls: false, starttls: "helo=1", service: "postfix/smtps"))
         #expect(try #require(p.messages.first).event.isEncrypted(sessionID: nil))

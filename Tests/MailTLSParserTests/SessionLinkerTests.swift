@@ -578,6 +578,28 @@ struct SessionLinkerTests {
         #expect(p.messages.first?.sessionID == 1)
     }
 
+    /// An older log read after a newer one (an old rotation after today's file, or a second run on
+    /// an older file): the host's clock goes back with it, so a session of the older log is not swept
+    /// as idle against the newer log's times, and a line of the older log does not join the newer
+    /// log's session that reuses its pid.
+    @Test("an older log read after a newer one: its sessions are not swept, nor joined to the newer ones")
+    func olderLogAfterNewer() {
+        let old = "old.example.net [192.0.2.50]", new = "new.example.net [192.0.2.60]"
+        var p = Pipeline()
+        p.feed([
+            Self.startTLSServer("Mar  5 10:00:00", "mx1", 200, relay: new),   // the newer log, first
+            Self.startTLSServer("Mar  4 10:00:00", "mx1", 100, relay: old),   // then the older one
+        ])
+        p.linker.compact { _ in }   // a sweep (a part's commit) between two lines of the older session
+        p.feed([
+            Self.from("Mar  4 10:00:05", "mx1", 100, qid: "u24A05aa000100", relay: old),
+            Self.startTLSServer("Mar  4 10:10:00", "mx1", 200, relay: old),   // pid 200 again, a day earlier
+            Self.from("Mar  4 10:10:05", "mx1", 200, qid: "u24AA5aa000200", relay: old),
+        ])
+        #expect(p.sessions.map(\.id) == [1, 2, 3])
+        #expect(p.messages.map(\.sessionID) == [2, 3])
+    }
+
     @Test("compact on a linker that has seen no line does nothing")
     func compactEmpty() {
         var l = SessionLinker()

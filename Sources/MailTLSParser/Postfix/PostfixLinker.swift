@@ -38,7 +38,9 @@ public struct PostfixLinker: MTALinker {
     /// Client sessions by (host, relay address or name): a `TLS connection reused` line in another
     /// process links to the session that established the cached connection. Bounded by `maxRecent`.
     private var recentClients: [HostKey: Int64] = [:]
-    /// Newest line time per host: idleness is measured on each host's own clock.
+    /// The time of each host's latest line: idleness is measured on each host's own clock. The latest,
+    /// not the greatest: an older log read after a newer one sets the clock back, so its connections
+    /// are not swept as idle against the newer file's times (`SendmailLinker` does the same).
     private var newestByHost: [String: Int64] = [:]
     private var sinceSweep = 0
     private var grownSinceSweep = 0
@@ -64,7 +66,7 @@ public struct PostfixLinker: MTALinker {
     public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
         sinceSweep += 1
         if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { compact(ids: &ids, emit: emit) }
-        if record.time > newestByHost[record.host, default: Int64.min] { newestByHost[record.host] = record.time }
+        newestByHost[record.host] = record.time
 
         // qmgr and cleanup notes fill in a held message; they open no connection of their own.
         if case .linkerNote(let n) = record.event, n.kind == PostfixNote.queued || n.kind == PostfixNote.messageID {
@@ -79,7 +81,7 @@ public struct PostfixLinker: MTALinker {
 
         let key = ConnectionKey(host: record.host, pid: record.pid)
         var c = connections.removeValue(forKey: key) ?? PostfixConnection(lastSeen: record.time)
-        if record.time - c.lastSeen > sessionGap {
+        if abs(record.time - c.lastSeen) > sessionGap {   // either way: see SendmailLinker
             finish(&c, host: key.host, starttls: false, emit: emit)
             c = PostfixConnection(lastSeen: record.time)
         }

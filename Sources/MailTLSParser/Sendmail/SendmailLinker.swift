@@ -19,8 +19,10 @@ public struct SendmailLinker: MTALinker {
     public var sessionGap: Int64
     /// Open sessions by (host slot, pid), packed into one integer: cheap to hash on every line.
     private var states: [UInt64: SessionState] = [:]
-    /// Syslog hosts seen, by slot, with the newest line time of each: idleness is measured against
-    /// the host's own clock, since merged logs of several hosts may be skewed.
+    /// Syslog hosts seen, by slot, with the time of each one's latest line: idleness is measured
+    /// against the host's own clock, since merged logs of several hosts may be skewed. The latest, not
+    /// the greatest: a log older than one read before it (an old rotation read after today's file)
+    /// sets the clock back, and its sessions are not swept as idle against the newer file's times.
     private var hosts: [String] = []
     private var newestByHost: [Int64] = []
     private var hostSlots: [String: Int] = [:]
@@ -76,7 +78,7 @@ public struct SendmailLinker: MTALinker {
         sinceSweep += 1
         if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { compact() }
         let h = slot(of: record.host)
-        if record.time > newestByHost[h] { newestByHost[h] = record.time }
+        newestByHost[h] = record.time
 
         let key = Self.key(h, record.pid)
         // Found once; written back through the same index, without hashing the key again. The state
@@ -84,7 +86,9 @@ public struct SendmailLinker: MTALinker {
         let slot = states.index(forKey: key)
         var st = SessionState(lastSeen: record.time)
         if let slot { swap(&st, &states.values[slot]) }
-        if record.time - st.lastSeen > sessionGap {
+        // A gap either way: a line far older than the state (an older log read after a newer one) is
+        // not part of a session of the newer log that reused the pid.
+        if abs(record.time - st.lastSeen) > sessionGap {
             st = SessionState(lastSeen: record.time)
         }
         st.lastSeen = max(st.lastSeen, record.time)
