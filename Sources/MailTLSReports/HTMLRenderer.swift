@@ -69,7 +69,12 @@ public struct HTMLRenderer {
             previousLabel = "against \(TimeBound.iso(p.since!)) to \(TimeBound.iso(from))" + (previous == nil ? " (no data then)" : "")
         }
         var out = ""
-        if let from, let to { out += "<p>Period \(Self.escape(TimeBound.iso(from))) to \(Self.escape(TimeBound.iso(to))); change \(Self.escape(previousLabel)).</p>\n" }
+        // Shown as the summary's own period says it (`--until` when given, else the last row's time);
+        // `to` is one second past the last row, the exclusive end the previous period needs.
+        let shownTo = filter.until.map { TimeBound.iso($0) } ?? doc["period"]?["to"]?.string
+        if let from, to != nil, let shownTo {
+            out += "<p>Period \(Self.escape(TimeBound.iso(from))) to \(Self.escape(shownTo)); change \(Self.escape(previousLabel)).</p>\n"
+        }
         out += headlines(doc, previous)
         // What the figures cannot say (Postfix mail encrypted without a TLS line to give its version).
         if case .array(let notes)? = doc["notes"] {

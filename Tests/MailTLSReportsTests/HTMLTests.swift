@@ -55,6 +55,10 @@ import Testing
             let v = try #require(value)
             #expect(page.contains("<div class=\"label\">\(label)</div><div class=\"value\">\(TableRenderer.percent(v))</div>"), "\(label)")
         }
+        // The period as the JSON gives it: the first row's time to the last row's (the previous period
+        // is computed with an exclusive end one second later, which the page does not show).
+        let from = try #require(doc["period"]?["from"]?.string), to = try #require(doc["period"]?["to"]?.string)
+        #expect(page.contains("<p>Period \(from) to \(to); "), "\(page.prefix(2000))")
         for (label, path) in [("weak sessions", ["weak_sessions"]), ("handshake failures", ["handshake_failures"]),
                               ("passwords in clear", ["auth", "plaintext_password"])] {
             let v = try #require(path.reduce(Optional(doc)) { $0?[$1] }?.int)
