@@ -177,6 +177,25 @@ final class MixedStore {
         }
     }
 
+    /// `prune` deletes rows and keeps the rollups: the summary still counts the pruned days, but no
+    /// MTA's rows hold them, so sendmail's per-MTA figures (the summary's less the other MTAs') leave
+    /// those days out as the others do, and equal what `--mta sendmail` says.
+    @Test func afterPruneEachMTAsFiguresAreItsKeptRows() throws {
+        let store = try MixedStore()
+        _ = try Store(path: store.path).prune(before: MixedStore.day + 86_400)   // all but Postfix's 03-03 rows
+        let doc = try store.summary()
+        #expect(Self.int(doc, "sessions.total") == 6, "the rollups keep the pruned day")
+        var onlySendmail = ReportFilter(), onlyPostfix = ReportFilter()
+        onlySendmail.mta = "sendmail"
+        onlyPostfix.mta = "postfix"
+        let sendmail = try store.summary(onlySendmail)
+        #expect(Self.int(sendmail, "sessions.total") == 0)
+        // Only Postfix has rows left: no per-MTA table (before, sendmail's column claimed the pruned day).
+        #expect(doc["by_mta"] == nil, "\(doc["by_mta"]?.compactText ?? "")")
+        let postfix = try store.summary(onlyPostfix)
+        #expect(Self.int(postfix, "sessions.total") == 1 && Self.int(postfix, "outbound.deliveries") == 1)
+    }
+
     @Test func oneMTAInTheStoreOrTheFilterGivesNoPerMTAFigures() throws {
         let store = try MixedStore(only: .exim)
         let doc = try store.summary()
