@@ -17,6 +17,9 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
     case sourceBusy(ingestHost: String, path: String)
     /// The URL is not a PostgreSQL connection URL.
     case notAPostgresURL(String)
+    /// The database holds no mailtls store but other tables (`tables`: a few of their names): mailtls
+    /// does not put its schema beside another application's.
+    case notAMailtlsDatabase(url: String, tables: [String])
     /// libpq could not be loaded (mailtls opens it at the first PostgreSQL connection, it does not link
     /// it); `reason` is the loader's (the file not found, or a function it lacks).
     case libpqMissing(reason: String)
@@ -41,6 +44,10 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
                 + "command once as the database's owner, e.g. `mailtls status --db postgresql://OWNER@HOST/DB` (docs/fleet.md)"
         case .sourceBusy(let host, let path):
             return "another ingest on \(host) is reading \(path) into this store right now; try again when it is done"
+        case .notAMailtlsDatabase(let url, let tables):
+            return "the PostgreSQL database \(url) holds other tables (\(tables.joined(separator: ", "))) and no mailtls store: "
+                + "mailtls creates its schema only in a database of its own (createdb -O mailtls --template=template0 "
+                + "--locale=C.UTF-8 mailtls; docs/fleet.md); check the database name in the URL"
         case .notAPostgresURL(let s):
             return "\(s) is not a PostgreSQL URL: use postgresql://user@host:port/dbname (the password in ~/.pgpass)"
         case .libpqMissing(let reason):

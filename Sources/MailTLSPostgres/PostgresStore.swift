@@ -55,6 +55,19 @@ public final class PostgresStore {
             if current > Self.version {
                 throw PostgresError.schemaTooNew(url: url.redacted, found: current, supported: Self.version)
             }
+            if current == 0 {
+                // A new store goes only into a database of its own: a mistyped database name would
+                // otherwise install mailtls beside an application's tables (or fail on a name both use).
+                let others = try connection.query("""
+                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+                      AND c.relname <> 'schema_migrations'
+                    ORDER BY c.relname LIMIT 4
+                    """).compactMap { $0[0] }
+                if !others.isEmpty {
+                    throw PostgresError.notAMailtlsDatabase(url: url.redacted, tables: Array(others.prefix(3)) + (others.count > 3 ? ["…"] : []))
+                }
+            }
             for m in PostgresSchema.migrations where m.version > current {
                 for sql in m.statements { try connection.execute(sql) }
                 try connection.query("INSERT INTO schema_migrations(version, name) VALUES ($1, $2)", [String(m.version), m.name])
@@ -145,6 +158,8 @@ public final class PostgresStore {
 
     /// Row counts per documented table (counted on the base tables).
     public func rowCounts() throws -> [(table: String, rows: Int64)] {
+        // The same list as the SQLite store's (`Store.rowCounts`), so `mailtls status` shows the same lines.
         try CompactRows.tables.map { ($0.view, try connection.scalarInt("SELECT count(*) FROM \($0.base)") ?? 0) }
+            + [("sources", try connection.scalarInt("SELECT count(*) FROM sources") ?? 0)]
     }
 }

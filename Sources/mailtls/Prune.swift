@@ -23,7 +23,7 @@ extension MailTLS {
         @Option(name: .customLong("older-than"), help: ArgumentHelp("Rows before this: an age (90m, 24h, 400d, 8w) or a date or time, as --since of report.", valueName: "age"))
         var olderThan: String
 
-        @Option(help: ArgumentHelp("Seconds to wait for an ingest's lock (exit 75 after).", valueName: "seconds"))
+        @Option(help: ArgumentHelp("Seconds to wait for an ingest's lock (exit 75 after). SQLite only: on PostgreSQL prune runs beside the ingests.", valueName: "seconds"))
         var wait: Double = 0
 
         @Flag(help: "Compact the file afterwards (VACUUM; on PostgreSQL a plain VACUUM).")

@@ -78,7 +78,7 @@ struct PostgresWriterTests {
         try feed.feed(bytes, source: source) { try w.write($0) }
         try w.flush()
         w.rollback()
-        #expect(try pg.rowCounts().allSatisfy { $0.rows == 0 })
+        #expect(try pg.rowCounts().allSatisfy { $0.table == "sources" || $0.rows == 0 })   // the source was made before
         #expect(try pg.connection.scalarInt("SELECT count(*) FROM rollup_sessions") == 0)
         var again = LogFeed()
         try w.begin()
@@ -106,6 +106,22 @@ struct PostgresWriterTests {
             guard case .schemaTooNew(_, 99, let supported)? = e as? PostgresError else { return false }
             return supported == PostgresStore.version
         }
+    }
+
+    /// A new store goes only into a database of its own: in one that holds another application's
+    /// tables (a mistyped database name) nothing is created, and the error names a few of them.
+    @Test func aDatabaseHoldingOtherTablesIsRefused() throws {
+        let db = try PostgresTestServer.database()
+        let c = try PostgresConnection(url: db.url)
+        try c.execute("CREATE TABLE customers (id bigint)")
+        try c.execute("CREATE TABLE texts (x bigint)")   // a name mailtls uses too
+        #expect {
+            _ = try PostgresStore(url: db.url)
+        } throws: { e in
+            guard case .notAMailtlsDatabase(_, let tables)? = e as? PostgresError else { return false }
+            return tables == ["customers", "texts"] && "\(e)".contains("a database of its own")
+        }
+        #expect(try c.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [["2"]])
     }
 
     /// A source's lock keeps a second ingest of it out; other sources are not held up.

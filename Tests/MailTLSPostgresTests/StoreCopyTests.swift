@@ -141,7 +141,7 @@ struct StoreCopyTests {
             "SELECT value FROM ingest_state WHERE ingest_host = 'mx1' AND key = 'ids'").first?[0] ?? nil).utf8))
         #expect(ids.sessions[0] == 1 + PostgresSchema.idBlock, "mx2 took the first block")
         let expected = SynthLog.expectedRows(events), others = SynthLog.expectedRows(0..<500)
-        for (table, rows) in try pg.rowCounts() {
+        for (table, rows) in try pg.rowCounts() where table != "sources" {
             #expect(rows == Int64((expected[table] ?? -1) + (others[table] ?? -1)), "\(table)")
         }
         try Self.expectEqual(pg, truth)
