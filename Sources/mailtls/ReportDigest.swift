@@ -9,7 +9,8 @@ extension MailTLS.Report {
             commandName: "digest",
             abstract: "Cron mail: the last 24h against the 7 days before, new or worse.",
             discussion: """
-                At most 40 lines of at most 100 columns (or the terminal's width). \
+                Text only, at most 40 lines of at most 100 columns (or the terminal's \
+                width): --format is for the other sections. \
                 --since sets the period (default 24h, up to --until or now); it is \
                 compared with the 7 periods of the same length before it. Every \
                 filter applies.
