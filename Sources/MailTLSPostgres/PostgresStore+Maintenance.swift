@@ -9,6 +9,18 @@ extension PostgresStore {
         try connection.scalarInt("SELECT pg_database_size(current_database())") ?? 0
     }
 
+    /// The database's collation when it is not C's (`C`, `POSIX`, `C.UTF-8`): reports then order rows
+    /// whose figures tie by PostgreSQL's rules for that language, not as a SQLite store does
+    /// (docs/fleet.md asks for `--locale=C.UTF-8`). Nil for a C collation, or when the server does not say.
+    public func nonCCollation() -> String? {
+        let rows = (try? connection.query("""
+            SELECT CASE WHEN datlocprovider = 'i' THEN 'icu:' || daticulocale ELSE datcollate END
+            FROM pg_database WHERE datname = current_database()
+            """)) ?? (try? connection.query("SELECT datcollate FROM pg_database WHERE datname = current_database()"))
+        guard let value = rows?.first?.first ?? nil else { return nil }
+        return ["C", "POSIX", "C.UTF-8", "C.utf8"].contains(value) ? nil : value
+    }
+
     /// Local deliveries and submissions, counted instead of stored.
     public func localMailCounts() throws -> (deliveries: Int64, submissions: Int64) {
         let r = try connection.query("""

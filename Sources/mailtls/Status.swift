@@ -48,6 +48,10 @@ extension MailTLS {
             let s = try FleetStore.open(url)
             do {
                 print("store: \(url.redacted) (PostgreSQL, \(Self.human(try s.databaseSize())), schema version \(try s.schemaVersion()))")
+                if let collation = s.nonCCollation() {
+                    Console.error("mailtls: warning: the database's collation is \(collation): reports order rows whose figures tie "
+                                  + "differently from a SQLite store's; docs/fleet.md creates the database with --locale=C.UTF-8")
+                }
                 print("")
                 printCounts(try s.rowCounts(), local: try s.localMailCounts())
                 let sources = try s.allSources()

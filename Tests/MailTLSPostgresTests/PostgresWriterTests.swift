@@ -124,6 +124,18 @@ struct PostgresWriterTests {
         #expect(try c.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [["2"]])
     }
 
+    /// `mailtls status` warns when the database does not sort as C: the test server's databases do
+    /// (initdb --locale=C.UTF-8), one made with ICU's en-US does not.
+    @Test func aCollationOtherThanCIsNamed() throws {
+        let db = try PostgresTestServer.database()
+        #expect(try PostgresStore(url: db.url).nonCCollation() == nil)
+        let name = db.name + "_icu"
+        try db.admin.execute("CREATE DATABASE \(name) TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
+        defer { try? db.admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        let url = PostgresURL(TestDatabase.replacingDatabase(in: db.url.text, with: name))!
+        #expect(try PostgresStore(url: url).nonCCollation() == "icu:en-US")
+    }
+
     /// A source's lock keeps a second ingest of it out; other sources are not held up.
     @Test func aSourceLockIsPerHostAndPath() throws {
         let db = try PostgresTestServer.database()
