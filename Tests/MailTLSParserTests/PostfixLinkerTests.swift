@@ -228,6 +228,43 @@ import Testing
         #expect(q.messages.count == 1 && q.messages[0].sender == "bob@example.com")
     }
 
+    /// Past its bound the held state ends the longest idle connections early, writing their messages
+    /// as not encrypted. Which ones must not depend on where parts and runs were cut: a commit (sweep,
+    /// save, load) anywhere gives what one pass over all lines gives.
+    @Test func whereTheStateIsSavedDoesNotChangeWhatItsBoundEnds() throws {
+        // 4,500 connections, each holding one message with a sender of 900 bytes (no TLS line: the
+        // disconnect's starttls=1 says it was encrypted), then all disconnect.
+        var lines: [String] = []
+        let long = String(repeating: "s", count: 900)
+        for i in 0..<4_500 {
+            let t = String(format: "Nov 10 14:%02d:%02d", i / 600, (i / 10) % 60), pid = 20_000 + i, q = String(format: "C%09X", i)
+            lines += ["\(t) mx1 postfix/smtpd[\(pid)]: connect from c\(i).example[192.0.2.\(i % 250)]",
+                      "\(t) mx1 postfix/smtpd[\(pid)]: \(q): client=c\(i).example[192.0.2.\(i % 250)]",
+                      "\(t) mx1 postfix/qmgr[900]: \(q): from=<\(long)\(i)@c\(i).example>, size=100, nrcpt=1 (queue active)"]
+        }
+        for i in 0..<4_500 {
+            lines.append("Nov 10 14:08:00 mx1 postfix/smtpd[\(20_000 + i)]: disconnect from c\(i).example[192.0.2.\(i % 250)] ehlo=2 starttls=1 mail=1 rcpt=1 data=1 quit=1 commands=6")
+        }
+        func encrypted(_ p: Pipeline) -> [String] {
+            p.records.compactMap { r in r.event.asMessage.map { m in "\(r.queueID ?? "") \(m.isEncrypted(sessionID: r.sessionID))" } }.sorted()
+        }
+        var whole = Pipeline()
+        whole.feed(lines)
+        let reference = encrypted(whole)
+        #expect(reference.count == 4_500)
+        #expect(reference.contains { $0.hasSuffix("false") }, "the bound must be reached for the test to say anything")
+        for cuts in [[1_500], Array(stride(from: 1_000, to: 18_000, by: 1_000))] {
+            var p = Pipeline()
+            var start = 0
+            for cut in cuts + [lines.count] {
+                p.feed(Array(lines[start..<cut]))
+                try p.commit()
+                start = cut
+            }
+            #expect(encrypted(p) == reference, "cut at \(cuts)")
+        }
+    }
+
     @Test func heldStateStaysBoundedAndLosesNothing() throws {
         // 20,000 connections that never end, each holding a message with a long client name: the
         // sweeps end the longest idle ones (writing their messages) to keep the state near 4 MiB.

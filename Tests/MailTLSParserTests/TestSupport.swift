@@ -143,6 +143,15 @@ struct Pipeline {
     /// there is nothing to collect.
     mutating func flush() {}
 
+    /// A part's commit: the linker's sweep before saving (`SessionLinker.compact`), its state saved
+    /// as JSON and read back, as the next run (or the next part after a kill) starts from it.
+    mutating func commit() throws {
+        var emitted: [LogRecord] = []
+        linker.compact { emitted.append($0) }
+        collect(emitted)
+        linker = try JSONDecoder().decode(SessionLinker.self, from: try JSONEncoder().encode(linker))
+    }
+
     /// The end of all input (`SessionLinker.finish`): what the linker holds is emitted and collected.
     mutating func finish() {
         var emitted: [LogRecord] = []

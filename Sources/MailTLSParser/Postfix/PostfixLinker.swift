@@ -60,12 +60,26 @@ public struct PostfixLinker: MTALinker {
     public var openKeys: Int { connections.count }
 
     private enum CodingKeys: String, CodingKey {
-        case sessionGap, connections, queued, recentClients, newestByHost, sinceSweep
+        case sessionGap, connections, queued, recentClients, newestByHost, sinceSweep, grownSinceSweep
+    }
+
+    /// `grownSinceSweep` is saved since 7 December 2026 (older states start it at 0): with
+    /// `sinceSweep`, it times the next sweep, so that a run resumed from a commit sweeps where one run
+    /// over all lines does.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sessionGap = try c.decode(Int64.self, forKey: .sessionGap)
+        connections = try c.decode([ConnectionKey: PostfixConnection].self, forKey: .connections)
+        queued = try c.decode([HostKey: Int32].self, forKey: .queued)
+        recentClients = try c.decode([HostKey: Int64].self, forKey: .recentClients)
+        newestByHost = try c.decode([String: Int64].self, forKey: .newestByHost)
+        sinceSweep = try c.decode(Int.self, forKey: .sinceSweep)
+        grownSinceSweep = try c.decodeIfPresent(Int.self, forKey: .grownSinceSweep) ?? 0
     }
 
     public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
         sinceSweep += 1
-        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { compact(ids: &ids, emit: emit) }
+        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { sweep(emit: emit) }
         newestByHost[record.host] = record.time
 
         // qmgr and cleanup notes fill in a held message; they open no connection of their own.
@@ -278,16 +292,21 @@ public struct PostfixLinker: MTALinker {
         }
     }
 
-    /// Ends the connections idle for longer than the gap (on their host's clock), emitting what they
-    /// held, and keeps the state under `maxOpenBytes`.
+    /// Before the state is saved (a part's commit) and at the end of all input: ends the connections
+    /// idle for longer than the gap, emitting what they held. It leaves the memory bound and the sweep
+    /// schedule to the lines (`sweep`): were a commit to apply the bound too, which connections a full
+    /// state ends early would depend on where parts and runs were cut.
     public mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
+        endIdle(emit: emit)
+        forgetDeadKeys()
+    }
+
+    /// Every `sweepInterval` lines, or when the held state grew by a quarter of its bound: ends the
+    /// idle connections, then the longest idle ones while the state is over `maxOpenBytes`.
+    private mutating func sweep(emit: (consuming LogRecord) -> Void) {
         sinceSweep = 0
         grownSinceSweep = 0
-        let idle = connections.filter { key, c in
-            guard let newest = newestByHost[key.host] else { return true }
-            return c.lastSeen < newest &- sessionGap
-        }
-        for key in idle.keys.sorted(by: Self.order) { end(key, emit: emit) }
+        endIdle(emit: emit)
         var open = connections.values.reduce(0) { $0 + $1.approximateBytes }
         if open > Self.maxOpenBytes {
             let byAge = connections.map { ($0.value.lastSeen, $0.key) }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : Self.order($0.1, $1.1) }
@@ -297,7 +316,20 @@ public struct PostfixLinker: MTALinker {
                 end(key, emit: emit)
             }
         }
-        // Queue ids whose connection is gone, and hosts without connections.
+        forgetDeadKeys()
+    }
+
+    /// Ends the connections idle for longer than the gap (on their host's clock), emitting what they held.
+    private mutating func endIdle(emit: (consuming LogRecord) -> Void) {
+        let idle = connections.filter { key, c in
+            guard let newest = newestByHost[key.host] else { return true }
+            return c.lastSeen < newest &- sessionGap
+        }
+        for key in idle.keys.sorted(by: Self.order) { end(key, emit: emit) }
+    }
+
+    /// Forgets queue ids whose connection is gone, and the clocks of hosts without connections.
+    private mutating func forgetDeadKeys() {
         queued = queued.filter { connections[ConnectionKey(host: $0.key.host, pid: $0.value)] != nil }
         if newestByHost.count > 1_024 {
             let live = Set(connections.keys.map(\.host))

@@ -76,7 +76,7 @@ public struct SendmailLinker: MTALinker {
     public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
         // Swept before the host's slot is taken: a sweep may renumber the slots.
         sinceSweep += 1
-        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { compact() }
+        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { sweep() }
         let h = slot(of: record.host)
         newestByHost[h] = record.time
 
@@ -222,16 +222,28 @@ public struct SendmailLinker: MTALinker {
         }
     }
 
-    /// Forgets sessions idle for longer than the gap (measured on each host's own clock): their
-    /// next line would start a new session anyway. Keeps memory bounded; call before saving.
+    /// Before the state is saved (a part's commit): forgets sessions idle for longer than the gap
+    /// (measured on each host's own clock), whose next line would start a new session anyway. It
+    /// leaves the memory bound and the sweep schedule to the lines (`sweep`): were a commit to apply
+    /// the bound too, which sessions a full state forgets would depend on where parts and runs were
+    /// cut. This linker holds no records back, so nothing is emitted.
     public mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
-        compact()
+        forgetIdle()
     }
 
-    /// `compact(ids:emit:)`: this linker holds no records back.
-    mutating func compact() {
+    /// Every `sweepInterval` lines, or when the state grew by a quarter of its bound: forgets the
+    /// idle sessions, then the longest idle ones while over `maxOpenBytes`, and unused host slots.
+    mutating func sweep() {
         sinceSweep = 0
         grownSinceSweep = 0
+        forgetIdle()
+        let open = states.values.reduce(0) { $0 + $1.approximateBytes }
+        if open > Self.maxOpenBytes { forgetLongestIdle(open: open) }
+        if hosts.count - states.count > Self.maxIdleHosts { forgetIdleHosts() }
+    }
+
+    /// Forgets the sessions idle for longer than the gap, on their host's clock.
+    private mutating func forgetIdle() {
         let gap = sessionGap
         let newest = newestByHost
         // Removed in place: a filtered copy would start small and rehash as it grew again.
@@ -240,9 +252,6 @@ public struct SendmailLinker: MTALinker {
             return n == Int64.min || entry.value.lastSeen >= n &- gap ? nil : entry.key
         }
         for key in idle { states.removeValue(forKey: key) }
-        let open = states.values.reduce(0) { $0 + $1.approximateBytes }
-        if open > Self.maxOpenBytes { forgetLongestIdle(open: open) }
-        if hosts.count - states.count > Self.maxIdleHosts { forgetIdleHosts() }
     }
 
     /// Forgets the longest idle keys (ties broken by key) until three quarters of `maxOpenBytes`
@@ -288,6 +297,9 @@ public struct SendmailLinker: MTALinker {
         var states: [SessionKey: SessionState]
         var newestByHost: [String: Int64]
         var sinceSweep: Int
+        /// Saved since 7 December 2026 (older states start it at 0): with `sinceSweep`, it times the
+        /// next sweep, so that a run resumed from a commit sweeps where one run over all lines does.
+        var grownSinceSweep: Int?
     }
 
     public init(from decoder: Decoder) throws {
@@ -300,6 +312,7 @@ public struct SendmailLinker: MTALinker {
             states[Self.key(slot(of: k.host), k.pid)] = st
         }
         sinceSweep = saved.sinceSweep
+        grownSinceSweep = saved.grownSinceSweep ?? 0
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -309,7 +322,8 @@ public struct SendmailLinker: MTALinker {
         }
         var newest: [String: Int64] = [:]
         for (i, h) in hosts.enumerated() where newestByHost[i] != Int64.min { newest[h] = newestByHost[i] }
-        try Saved(sessionGap: sessionGap, states: byName, newestByHost: newest, sinceSweep: sinceSweep)
+        try Saved(sessionGap: sessionGap, states: byName, newestByHost: newest, sinceSweep: sinceSweep,
+                  grownSinceSweep: grownSinceSweep)
             .encode(to: encoder)
     }
 
