@@ -13,8 +13,10 @@ public protocol MTALinker: Sendable, Codable {
     /// connection used TLS only when it ends) and emit it then.
     mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void)
 
-    /// Forgets what has been idle longer than the session gap and keeps memory bounded; records still
-    /// held for what it forgets are emitted. Called before the state is saved.
+    /// Forgets what has been idle longer than the session gap; records still held for what it forgets
+    /// are emitted. Called before the state is saved (a part's commit) and, with a gap of -1, at the end
+    /// of all input (`SessionLinker.finish`). A linker keeps its memory bounded itself, as lines come,
+    /// and not here: where parts and runs are cut must not change what its bound ends.
     mutating func compact(ids: inout RowIDs, emit: (consuming LogRecord) -> Void)
 
     /// Open sessions or connections remembered (for tests and status).
