@@ -74,7 +74,7 @@ public final class StoreCopy {
         defer { try? sqlite.database.execute("COMMIT") }
         try connection.transaction {
             try refuseOrLock()
-            let linker = try savedLinker()
+            var linker = try savedLinker()
             let textConnection = try PostgresConnection(url: postgres.url)
             let texts = try TextIDMap(from: sqlite, into: PostgresTexts(connection: textConnection)) { done, total in
                 report(Progress(step: "texts", done: Int64(done), total: Int64(total)))
@@ -83,6 +83,8 @@ public final class StoreCopy {
             if replace { summary.replacedSources = try removeHost() }
             let sources = try copySources()
             summary.sources = sources.count
+            // Held records name their source by its SQLite id: the new ids, for when they are written.
+            linker.renumberSources(sources)
             let ids = try allocateIDs()
             for t in CompactRows.tables {
                 summary.rows[t.view] = try copyRows(t, ids: ids.byBase[t.base]!, sessions: ids.sessions, texts: texts,
@@ -150,6 +152,17 @@ public final class StoreCopy {
                 INSERT INTO sources(\(columns.joined(separator: ", ")), ingest_host) VALUES (\(placeholders)) RETURNING id
                 """, values + [ingestHost])
             map[id] = Int64(r[0][0]!)!
+        }
+        // A source's `state_before` (the open sessions when its first line was read, for `--reingest`)
+        // holds records under the SQLite ids too (rewritten only when an id changed: into an empty
+        // store the ids stay, and so does the saved text).
+        let stateColumn = Self.sourceColumns.firstIndex(of: "state_before")!
+        for (id, values) in rows where map.contains(where: { $0.key != $0.value }) {
+            guard let json = values[stateColumn], let new = map[id],
+                  var state = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) else { continue }
+            state.renumberSources(map)
+            let text = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+            try connection.query("UPDATE sources SET state_before = $1 WHERE id = $2", [text, String(new)])
         }
         return map
     }

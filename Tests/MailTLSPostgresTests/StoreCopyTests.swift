@@ -200,6 +200,39 @@ struct StoreCopyTests {
         }
     }
 
+    /// Postfix holds a connection's messages until its `disconnect`; copied while held, they were
+    /// written later under the SQLite store's source id, which in the PostgreSQL store names another
+    /// host's file (or none). The copy gives the held records, and each source's saved `state_before`,
+    /// their source's new id.
+    @Test func heldPostfixMessagesKeepTheirSourceAcrossTheCopy() throws {
+        let dir = try TempDir()
+        func connection(_ pid: Int, _ qid: String, _ minute: Int) -> [String] {
+            let t = "Nov 10 14:\(String(format: "%02d", minute))"
+            return ["\(t):01 mx1 postfix/smtpd[\(pid)]: connect from c\(pid).example[192.0.2.10]",
+                    "\(t):02 mx1 postfix/smtpd[\(pid)]: \(qid): client=c\(pid).example[192.0.2.10]",
+                    "\(t):03 mx1 postfix/qmgr[900]: \(qid): from=<u\(pid)@example.com>, size=2048, nrcpt=1 (queue active)",
+                    "\(t):05 mx1 postfix/smtpd[\(pid)]: disconnect from c\(pid).example[192.0.2.10] ehlo=2 starttls=1 mail=1 rcpt=1 data=1 quit=1 commands=6"]
+        }
+        let whole = connection(10, "AAA111", 0) + connection(11, "BBB222", 1)
+        // The other host's file goes into the store first, so mx1's source gets another id than in SQLite.
+        let other = try dir.write("other.log", lines: SynthLog.lines(0..<200))
+        let db = try PostgresTestServer.database()
+        try ConcurrentIngestTests.ingest(other, as: "mx2", into: db.url, flushRows: 100_000)
+        let log = dir.path("maillog")
+        try (Array(whole.prefix(6)).joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        try Self.ingest([log], into: dir.path("mx1.db"))   // BBB222 held: its connection is open
+        _ = try Self.copy(dir.path("mx1.db"), to: db.url, as: "mx1")
+        try (whole.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let pg = try PostgresStore(url: db.url)
+        let summary = try Ingester(target: PostgresIngestStore(pg, ingestHost: "mx1"),
+                                   options: IngestOptions(year: 2026, timeZone: Self.utc)).ingest(paths: [log])
+        #expect(summary.failedFiles.isEmpty, "\(summary.failedFiles)")
+        #expect(try Rows.postgres(pg, """
+            SELECT m.queue_id, s.ingest_host FROM message_rows m JOIN sources s ON s.id = m.source_id
+            WHERE m.mta = 1 ORDER BY 1
+            """) == [["AAA111", "mx1"], ["BBB222", "mx1"]])
+    }
+
     /// A host that has checkpoints in the store already is refused, with nothing written; `replace`
     /// takes its rows, counts and checkpoints out first and leaves the other hosts' as they were.
     @Test func aHostAlreadyThereIsRefusedUnlessReplaced() throws {

@@ -21,4 +21,14 @@ public protocol MTALinker: Sendable, Codable {
 
     /// Open sessions or connections remembered (for tests and status).
     var openKeys: Int { get }
+
+    /// The store's source ids changed (`mailtls copy` gives each SQLite source a new id in the
+    /// PostgreSQL store): the records a linker holds take their source's new id from `map`, so that
+    /// they are written under it when they are released. Linkers that hold no records ignore it.
+    mutating func renumberSources(_ map: [Int64: Int64])
+}
+
+extension MTALinker {
+    /// For linkers that hold no records (sendmail's, Exim's).
+    public mutating func renumberSources(_ map: [Int64: Int64]) {}
 }

@@ -59,6 +59,20 @@ public struct PostfixLinker: MTALinker {
 
     public var openKeys: Int { connections.count }
 
+    /// `MTALinker.renumberSources`: the held messages, AUTH rows and handshake failures of every
+    /// connection.
+    public mutating func renumberSources(_ map: [Int64: Int64]) {
+        func renumber(_ r: inout LogRecord) {
+            if let id = map[r.origin.source] { r.origin.source = id }
+        }
+        for key in connections.keys {
+            var c = connections[key]!
+            for i in c.held.indices { renumber(&c.held[i]) }
+            if var f = c.failure { renumber(&f); c.failure = f }
+            connections[key] = c
+        }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case sessionGap, connections, queued, recentClients, newestByHost, sinceSweep, grownSinceSweep
     }
