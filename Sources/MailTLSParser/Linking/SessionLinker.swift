@@ -38,13 +38,13 @@ public struct SessionLinker: Sendable, Codable {
     /// Hands out `ids` (in order) before new ones: re-reading a file gives its rows back their old ids,
     /// so rows of other files that point at them stay linked.
     public mutating func reuseSessionIDs(_ ids: [Int64]) { self.ids.reuseSessions(ids) }
+    public mutating func reuseFailureIDs(_ ids: [Int64]) { self.ids.reuseFailures(ids) }
+    public mutating func reuseDeliveryIDs(_ ids: [Int64]) { self.ids.reuseDeliveries(ids) }
 
     /// Gives the records the linkers hold their source's new id (`MTALinker.renumberSources`).
     public mutating func renumberSources(_ map: [Int64: Int64]) {
         for i in linkers.indices { linkers[i].renumberSources(map) }
     }
-    public mutating func reuseFailureIDs(_ ids: [Int64]) { self.ids.reuseFailures(ids) }
-    public mutating func reuseDeliveryIDs(_ ids: [Int64]) { self.ids.reuseDeliveries(ids) }
 
     /// Move an id counter forward (never back), e.g. after reading the store's highest id.
     public mutating func reserveSessionIDs(from id: Int64) { ids.reserveSessions(from: id) }
