@@ -65,11 +65,9 @@ public struct PostfixLinker: MTALinker {
         func renumber(_ r: inout LogRecord) {
             if let id = map[r.origin.source] { r.origin.source = id }
         }
-        for key in connections.keys {
-            var c = connections[key]!
-            for i in c.held.indices { renumber(&c.held[i]) }
-            if var f = c.failure { renumber(&f); c.failure = f }
-            connections[key] = c
+        for i in connections.indices {   // in place: no key looked up again
+            for j in connections.values[i].held.indices { renumber(&connections.values[i].held[j]) }
+            if connections.values[i].failure != nil { renumber(&connections.values[i].failure!) }
         }
     }
 
