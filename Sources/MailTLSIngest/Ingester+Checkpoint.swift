@@ -32,10 +32,11 @@ extension Ingester {
             tail = try input.file.bytes(at: file.consumedEnd - Int64(window), count: window)
         }
         file.fillCheckpoint(compression: input.compression, status: input.file.status, tail: tail, last: true)
-        endReingestLinker(file)
+        let held = endReingestLinker(file)
         linker.compact { pipeline.append($0) }
         try pipeline.flush()
         if file.isReingest {
+            try putBackHeld(held)
             try addReingestedRollups(file)
         } else {
             try writer.flushRollups()

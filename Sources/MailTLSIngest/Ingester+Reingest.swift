@@ -38,13 +38,50 @@ extension Ingester {
     }
 
     /// After the re-read: the run's linker resumes (past the ids the re-read used); the re-read
-    /// file's open sessions belong to its end and are dropped.
-    func endReingestLinker(_ file: FileRead) {
-        guard var run = file.runLinker else { return }
+    /// file's open sessions belong to its end and are dropped. Returns the records of this file's
+    /// lines the re-read's linker still held (`putBackHeld`): when the file was first read, they were
+    /// written while a later file was read, completed by its lines.
+    func endReingestLinker(_ file: FileRead) -> [LogRecord] {
+        guard var run = file.runLinker else { return [] }
+        var held: [LogRecord] = []
+        let source = file.source.id
+        linker.finish { r in
+            if r.origin.source == source && r.event.addsRow { held.append(r) }
+        }
         run.reserveSessionIDs(from: linker.nextSessionID)
         run.reserveFailureIDs(from: linker.nextFailureID)
         run.reserveDeliveryIDs(from: linker.nextDeliveryID)
         linker = run
+        return held
+    }
+
+    /// Puts back the rows of the records the re-read's linker held at the file's end (its
+    /// `endReingestLinker`), as they were written when the file was first read
+    /// (`IngestStore.restoreKeptRows`); one that had no row then (a file changed since, or a later file
+    /// not read yet) is written as the linker ends it, so nothing is lost either way.
+    func putBackHeld(_ held: [LogRecord]) throws {
+        guard !held.isEmpty else { return }
+        var offsets: [String: [Int64]] = [:]
+        for r in held {
+            if let t = Self.keptTable(of: r.event) { offsets[t, default: []].append(r.origin.offset) }
+        }
+        var restored: [String: Set<Int64>] = [:]
+        for (t, o) in offsets { restored[t] = try target.restoreKeptRows(table: t, offsets: o) }
+        for r in held {
+            if let t = Self.keptTable(of: r.event), restored[t]?.contains(r.origin.offset) == true { continue }
+            pipeline.append(r)
+        }
+        try pipeline.flush()
+    }
+
+    /// The base table (of `Store.keptTables`) a record's row is in, nil for other records.
+    static func keptTable(of event: LogEvent) -> String? {
+        switch event {
+        case .message(let m): return m.proto == nil ? nil : "message_rows"
+        case .auth: return "auth_rows"
+        case .failure: return "failure_rows"
+        default: return nil
+        }
     }
 
     /// The re-read file's rollup counts, in its transaction: its rows are added back by source (after

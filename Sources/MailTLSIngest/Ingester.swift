@@ -106,7 +106,7 @@ public final class Ingester {
         do {
             try writer.begin()
             try locateSource(&file, input: &input, reingest: reingest)
-            pipeline.countRollupsBySource(file.isReingest)
+            pipeline.reingesting(source: file.isReingest ? file.source.id : nil)
             try readLines(&file, input: input, samplesBefore: summary.samples.count, progress: progress)
             try commitLastPart(&file, input: input)
         } catch {

@@ -55,8 +55,13 @@ final class WriterThread: @unchecked Sendable {
         self.faultAfterRows = faultAfterRows
     }
 
+    /// The file being re-ingested (`reingesting(source:)`), on the reading thread: rows of other
+    /// files that its re-read emits again are already in the store and are not queued.
+    private var reingestedSource: Int64?
+
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
+        if let only = reingestedSource, r.origin.source != only, r.event.addsRow { return }
         bytes += r.approximateBytes
         queued += 1
         batch.rows.append(r)
@@ -118,11 +123,16 @@ final class WriterThread: @unchecked Sendable {
         }
     }
 
-    /// Says whether the file about to be read is re-ingested (its rollup counts added by source at its
-    /// end): from then on the writer's counts are forgotten at the limit instead of added.
-    func countRollupsBySource(_ bySource: Bool) {
+    /// Names the file about to be read when it is re-ingested (nil otherwise). Its rollup counts are
+    /// then added by source at its end, so the writer's are forgotten at the limit instead of added;
+    /// and the rows its re-read emits for lines of other files are dropped: the re-read starts from
+    /// the linker state saved at the file's first line, whose open connections may hold records of
+    /// the file before, and those were written when this file was first read (their rows are not
+    /// removed with this file's).
+    func reingesting(source: Int64?) {
         submit()
-        queue.sync { rollupsBySource = bySource }
+        reingestedSource = source
+        queue.sync { rollupsBySource = source != nil }
     }
 
     /// Waits until every queued row is written; throws the first write error (and clears it).

@@ -33,6 +33,30 @@ extension PostgresStore {
             """)
     }
 
+    /// `Store.keepRowsForReingest`: a source's rows of `Store.keptTables` copied aside (temporary
+    /// tables dropped at the commit) before `deleteRows` removes them.
+    public func keepRowsForReingest(sourceID: Int64) throws {
+        for (t, _) in Store.keptTables {
+            try connection.execute("""
+                DROP TABLE IF EXISTS pg_temp.kept_\(t);
+                CREATE TEMP TABLE kept_\(t) ON COMMIT DROP AS SELECT * FROM \(t) WHERE source_id = \(sourceID);
+                """)
+        }
+    }
+
+    /// `Store.restoreKeptRows`: puts back the kept rows of `table` read from the lines at `offsets`,
+    /// with their ids (each writer's ids come from blocks no other row has), and returns the offsets
+    /// put back; a row whose id is taken again stays out.
+    public func restoreKeptRows(table: String, offsets: [Int64]) throws -> Set<Int64> {
+        guard Store.keptTables.contains(where: { $0.table == table }), !offsets.isEmpty else { return [] }
+        let rows = try connection.query("""
+            INSERT INTO \(table) SELECT * FROM pg_temp.kept_\(table)
+            WHERE source_offset IN (\(offsets.map(String.init).joined(separator: ","))) ORDER BY source_offset
+            ON CONFLICT DO NOTHING RETURNING source_offset
+            """)
+        return Set(rows.compactMap { $0[0].flatMap { Int64($0) } })
+    }
+
     /// Adds (`sign` 1) or subtracts (-1) a source's rows to or from the rollups; rollup rows brought to
     /// zero are dropped.
     public func addToRollups(sourceID: Int64, sign: Int) throws {

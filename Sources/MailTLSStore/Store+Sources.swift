@@ -164,6 +164,51 @@ extension Store {
             """)
     }
 
+    /// The base tables of the records a linker may still hold when a file ends (Postfix holds a
+    /// connection's messages, AUTH and handshake failure until the connection ends, maybe in the next
+    /// file), with whether a row keeps its id when put back (`restoreKeptRows`): a failure's id is the
+    /// linker's and other rows point at it; a message's or AUTH row's is only the row's.
+    public static let keptTables: [(table: String, keepsID: Bool)] = [
+        ("message_rows", false), ("auth_rows", false), ("failure_rows", true),
+    ]
+
+    /// Copies a source's rows of `keptTables` aside (temporary tables of this connection, in the
+    /// re-ingest's transaction) before `deleteRows` removes them. The re-read of a file cannot make
+    /// again the rows of records its linker still holds at the file's end: those were written while a
+    /// later file was read, completed by its lines. `restoreKeptRows` puts them back.
+    public func keepRowsForReingest(sourceID: Int64) throws {
+        for (t, _) in Self.keptTables {
+            try database.execute("""
+                DROP TABLE IF EXISTS temp.kept_\(t);
+                CREATE TEMP TABLE kept_\(t) AS SELECT * FROM \(t) WHERE source_id = \(sourceID);
+                """)
+        }
+    }
+
+    /// Puts back the kept rows of `table` read from the lines at `offsets` (`keepRowsForReingest`)
+    /// and returns the offsets put back. A failure row whose id is taken again stays out.
+    public func restoreKeptRows(table: String, offsets: [Int64]) throws -> Set<Int64> {
+        guard let keepsID = Self.keptTables.first(where: { $0.table == table })?.keepsID, !offsets.isEmpty else { return [] }
+        var columns: [String] = []
+        let info = try database.prepare("SELECT name FROM pragma_table_info('\(table)') ORDER BY cid")
+        while try info.step() { columns.append(info.string(0) ?? "") }
+        if !keepsID { columns.removeAll { $0 == "id" } }
+        let list = columns.joined(separator: ", ")
+        let s = try database.prepare("""
+            INSERT OR IGNORE INTO \(table) (\(list)) SELECT \(list) FROM temp.kept_\(table)
+            WHERE source_offset IN (\(offsets.map(String.init).joined(separator: ","))) ORDER BY source_offset
+            RETURNING source_offset
+            """)
+        var restored = Set<Int64>()
+        while try s.step() { restored.insert(s.int64(0)) }
+        return restored
+    }
+
+    /// Drops the copies `keepRowsForReingest` made (at the end of the re-ingest).
+    public func dropKeptRows() throws {
+        for (t, _) in Self.keptTables { try database.execute("DROP TABLE IF EXISTS temp.kept_\(t)") }
+    }
+
     /// Removes every row (and local-mail count) read from a source (for `--reingest`).
     public func deleteRows(sourceID: Int64) throws {
         for t in CompactRows.tables {

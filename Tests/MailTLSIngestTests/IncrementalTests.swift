@@ -259,6 +259,42 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM deliveries WHERE pid <> \(20000 + i) AND tls_session_id IS NULL") == 0)
     }
 
+    /// `--reingest` of either file of a Postfix rotation cut while connections were open, or of
+    /// both: the older file's message, AUTH row and handshake failure were written while the newer
+    /// file was read (its `disconnect … starttls=1` made them encrypted, its `TLS library problem`
+    /// line gave the reason). Re-reading the older file must put those rows back as they were, and
+    /// re-reading the newer one must not write them twice: every view, rollup and local count equal
+    /// a clean run's.
+    @Test(arguments: [["maillog.1"], ["maillog"], ["maillog.1", "maillog"], ["maillog", "maillog.1"]])
+    func reingestOfAPostfixChainKeepsWhatWasHeldAcrossTheRotation(files: [String]) throws {
+        let dir = try TempDir()
+        try dir.write("maillog.1", lines: HeldAcrossRotation.older)
+        try dir.write("maillog", lines: HeldAcrossRotation.newer)
+        let chain = [dir.path("maillog.1"), dir.path("maillog")]
+        let clean = dir.path("clean.db")
+        try ingest(chain, db: clean)
+        func dump(_ db: String) throws -> [[String]] {
+            try HeldAcrossRotation.everything.map { try StoreDump.query(db, $0).sorted() }
+        }
+        let want = try dump(clean)
+        // The case is the one meant: what the older file's lines made depends on the newer file.
+        #expect(try StoreDump.query(clean, "SELECT queue_id, encrypted FROM messages ORDER BY queue_id")
+                == ["3F2A1B0C00|1", "3F2A1B0C01|1", "3F2A1B0C02|1"])
+        #expect(try StoreDump.query(clean, "SELECT authid, encrypted FROM auth_events") == ["carol|1"])
+        #expect(try StoreDump.query(clean, "SELECT reason LIKE '%unsupported protocol%' FROM tls_failures") == ["1"])
+
+        let db = dir.path("t.db")
+        try ingest(chain, db: db)
+        let marks = try checkpoints(db)
+        let paths = files.map { dir.path($0) }
+        let s = try ingest(paths, reingest: Set(paths), db: db)
+        #expect(s.failedFiles.isEmpty)
+        #expect(try checkpoints(db) == marks, "the same sources, not new ones")
+        for (q, (got, w)) in zip(HeldAcrossRotation.everything, zip(try dump(db), want)) {
+            #expect(got == w, "\(q): \(StoreDump.diff(got, w))")
+        }
+    }
+
     // MARK: failures leave the store unchanged
 
     /// The store refuses a write part way through a file (disk full, simulated with

@@ -78,9 +78,14 @@ public final class PostgresIngestStore: IngestStore {
             PostgresWriter.IDState.numbers(of: try store.ids(of: "failure_rows", sourceID: sourceID), starts: map.failures),
             PostgresWriter.IDState.numbers(of: try store.ids(of: "delivery_rows", sourceID: sourceID), starts: map.deliveries))
         try store.saveFailureCompletions(sourceID: sourceID)
+        try store.keepRowsForReingest(sourceID: sourceID)
         try store.addToRollups(sourceID: sourceID, sign: -1)
         try store.deleteRows(sourceID: sourceID)
         return numbers
+    }
+
+    public func restoreKeptRows(table: String, offsets: [Int64]) throws -> Set<Int64> {
+        try store.restoreKeptRows(table: table, offsets: offsets)
     }
 
     public func finishReingest(sourceID: Int64) throws {

@@ -42,13 +42,19 @@ public final class SQLiteIngestStore: IngestStore {
         let ids = (try store.sessionIDs(sourceID: sourceID), try store.failureIDs(sourceID: sourceID),
                    try store.deliveryIDs(sourceID: sourceID))
         try store.saveFailureCompletions(sourceID: sourceID)
+        try store.keepRowsForReingest(sourceID: sourceID)
         try store.removeFromRollups(sourceID: sourceID)
         try store.deleteRows(sourceID: sourceID)
         return ids
     }
 
+    public func restoreKeptRows(table: String, offsets: [Int64]) throws -> Set<Int64> {
+        try store.restoreKeptRows(table: table, offsets: offsets)
+    }
+
     public func finishReingest(sourceID: Int64) throws {
         try store.restoreFailureCompletions()
+        try store.dropKeptRows()
         try store.addToRollups(sourceID: sourceID)
     }
 }

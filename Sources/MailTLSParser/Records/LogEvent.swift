@@ -29,6 +29,17 @@ public indirect enum LogEvent: Sendable, Equatable, Codable {
 }
 
 /// What a `to=` continuation line adds to the delivery its `[more]` piece wrote.
+extension LogEvent {
+    /// Whether the event is a row of its own (or a local-mail count), as opposed to a completion of
+    /// a row written before (`certificate`, `…Completion`) or a note for the linker.
+    public var addsRow: Bool {
+        switch self {
+        case .tlsSession, .failure, .auth, .message, .delivery: return true
+        case .certificate, .connect, .failureCompletion, .deliveryCompletion, .linkerNote: return false
+        }
+    }
+}
+
 public struct DeliveryCompletion: Sendable, Equatable, Codable {
     /// The `deliveries` row id.
     public var deliveryID: Int64
