@@ -8,9 +8,9 @@ public struct RowIDs: Sendable, Codable, Equatable {
     public private(set) var nextSession: Int64
     public private(set) var nextFailure: Int64 = 1
     public private(set) var nextDelivery: Int64 = 1
-    var reusableSessions: [Int64] = []
-    var reusableFailures: [Int64] = []
-    var reusableDeliveries: [Int64] = []
+    var reusableSessions = IDQueue()
+    var reusableFailures = IDQueue()
+    var reusableDeliveries = IDQueue()
 
     public init(firstSession: Int64 = 1) {
         nextSession = firstSession
@@ -18,32 +18,65 @@ public struct RowIDs: Sendable, Codable, Equatable {
 
     /// The id of a new `tls_sessions` row.
     public mutating func session() -> Int64 {
-        if !reusableSessions.isEmpty { return reusableSessions.removeFirst() }
+        if let id = reusableSessions.pop() { return id }
         defer { nextSession += 1 }
         return nextSession
     }
 
     /// The id of a new `tls_failures` row.
     public mutating func failure() -> Int64 {
-        if !reusableFailures.isEmpty { return reusableFailures.removeFirst() }
+        if let id = reusableFailures.pop() { return id }
         defer { nextFailure += 1 }
         return nextFailure
     }
 
     /// The id of a new `deliveries` row.
     public mutating func delivery() -> Int64 {
-        if !reusableDeliveries.isEmpty { return reusableDeliveries.removeFirst() }
+        if let id = reusableDeliveries.pop() { return id }
         defer { nextDelivery += 1 }
         return nextDelivery
     }
 
     /// Hands out `ids` (in order) before new ones.
-    public mutating func reuseSessions(_ ids: [Int64]) { reusableSessions = ids }
-    public mutating func reuseFailures(_ ids: [Int64]) { reusableFailures = ids }
-    public mutating func reuseDeliveries(_ ids: [Int64]) { reusableDeliveries = ids }
+    public mutating func reuseSessions(_ ids: [Int64]) { reusableSessions = IDQueue(ids) }
+    public mutating func reuseFailures(_ ids: [Int64]) { reusableFailures = IDQueue(ids) }
+    public mutating func reuseDeliveries(_ ids: [Int64]) { reusableDeliveries = IDQueue(ids) }
 
     /// Move a counter forward (never back), e.g. past the store's highest id.
     public mutating func reserveSessions(from id: Int64) { nextSession = max(nextSession, id) }
     public mutating func reserveFailures(from id: Int64) { nextFailure = max(nextFailure, id) }
     public mutating func reserveDeliveries(from id: Int64) { nextDelivery = max(nextDelivery, id) }
+}
+
+/// Ids to hand out again, oldest first (`RowIDs.reuse…`). Taking one moves a cursor: `removeFirst` on
+/// the array moved every id left, which made a `--reingest` of a file with 200,000 deliveries spend a
+/// quarter of its time in memmove. Saved as the array of the ids left, as before.
+struct IDQueue: Sendable, Codable, Equatable {
+    private var ids: [Int64]
+    private var head = 0
+
+    init(_ ids: [Int64] = []) { self.ids = ids }
+
+    /// The next id, nil when none is left.
+    mutating func pop() -> Int64? {
+        guard head < ids.count else { return nil }
+        defer {
+            head += 1
+            if head == ids.count { ids = []; head = 0 }
+        }
+        return ids[head]
+    }
+
+    var left: ArraySlice<Int64> { ids[head...] }
+
+    init(from decoder: any Decoder) throws {
+        ids = try decoder.singleValueContainer().decode([Int64].self)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(Array(left))
+    }
+
+    static func == (a: IDQueue, b: IDQueue) -> Bool { a.left.elementsEqual(b.left) }
 }
