@@ -9,9 +9,10 @@ extension MailTLS {
         static let configuration = CommandConfiguration(
             abstract: "Remove rows older than a given age, so a store run for years stays bounded.",
             discussion: """
-                Deletes TLS sessions, messages, deliveries, AUTH events and TLS failures whose time is \
-                before the cutoff. The record of which files were read is kept, so pruned lines are not \
-                read again.
+                Deletes TLS sessions, messages, deliveries, AUTH events and TLS failures of the UTC days \
+                before the one the cutoff falls in: whole days, as the rollups (which are kept) and the \
+                local-mail counts hold them. The record of which files were read is kept, so pruned \
+                lines are not read again.
 
                 Example (keep 400 days):
                   mailtls prune --older-than 400d
@@ -20,7 +21,7 @@ extension MailTLS {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(name: .customLong("older-than"), help: ArgumentHelp("Rows before this: an age (90m, 24h, 400d, 8w) or a date or time, as --since of report.", valueName: "age"))
+        @Option(name: .customLong("older-than"), help: ArgumentHelp("Rows of the days before this: an age (400d, 8w, 24h) or a date, as --since of report.", valueName: "age"))
         var olderThan: String
 
         @Option(help: ArgumentHelp("Seconds to wait for an ingest's lock (exit 75 after). SQLite only: on PostgreSQL prune runs beside the ingests.", valueName: "seconds"))
@@ -38,10 +39,16 @@ extension MailTLS {
             }
         }
 
-        /// The UTC cutoff (Unix seconds) for an age or a date or time: the same forms, read by the same
-        /// parser, as `--since` (a date is its midnight UTC).
+        /// The UTC cutoff (Unix seconds) for an age or a date or time, read as `--since` reads it, put
+        /// back to the start of its UTC day. Prune removes whole days: the rollups keep every day
+        /// whole, so a day cut in two would count in full where figures come from the rollups and in
+        /// part where they come from rows (the summary's per-MTA table takes sendmail's figures as
+        /// the rollups' less the other MTAs' rows), and the local-mail counts are per day already.
         static func cutoff(_ text: String, now: Date) -> Int64? {
-            (try? TimeBound.parse(text, now: now)).map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+            (try? TimeBound.parse(text, now: now)).map {
+                let t = Int64($0.timeIntervalSince1970.rounded(.down))
+                return t - ((t % 86_400) + 86_400) % 86_400
+            }
         }
 
         func run() throws {

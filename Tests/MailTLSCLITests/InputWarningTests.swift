@@ -86,17 +86,21 @@ import Testing
         #expect(r.stderr.contains("\(garbage): file is not a database"), "\(r)")
     }
 
-    /// `prune --older-than` reads what `--since` reads, ages in minutes and hours included.
+    /// `prune --older-than` reads what `--since` reads, ages in minutes and hours included, and
+    /// removes whole UTC days: the cutoff goes back to the start of the day it falls in.
     @Test(arguments: [("24h", 86_400.0), ("90m", 5_400.0), ("2w", 1_209_600.0)])
     func pruneTakesTheAgesOfSince(age: String, seconds: Double) async throws {
         let (dir, db) = try await CheckTests.store()
         let before = Date()
         let r = try await dir.run(["prune", "--db", db, "--older-than", age])
+        let after = Date()
         #expect(r.status == 0, "\(r)")
-        // "mailtls: removed rows before 2026-12-05T19:30:00Z: ..."
+        // "mailtls: removed rows before 2026-12-05T00:00:00Z: ..."
         let stamp = r.stderr.components(separatedBy: "before ").dropFirst().first.map { String($0.prefix(20)) }
         let cutoff = try #require(stamp.flatMap { ISO8601DateFormatter().date(from: $0) }, "\(r)")
-        #expect(abs(cutoff.timeIntervalSince(before.addingTimeInterval(-seconds))) < 60, "\(r)")
+        func dayStart(_ d: Date) -> Double { (d.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400 }
+        let want = [dayStart(before.addingTimeInterval(-seconds)), dayStart(after.addingTimeInterval(-seconds))]
+        #expect(want.contains(cutoff.timeIntervalSince1970), "\(r)")
     }
 
     @Test func pruneTakesADate() async throws {

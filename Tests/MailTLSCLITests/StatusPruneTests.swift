@@ -136,4 +136,42 @@ import Testing
         let q = try await dir.run(["prune", "--db", db, "--older-than", "2019-01-01", "--quiet"])
         #expect(q.status == 0 && q.stderr.isEmpty && q.stdout.isEmpty, "\(q)")
     }
+
+    /// Prune removes whole UTC days: a cutoff in the middle of a day keeps that day's rows. The
+    /// rollups keep every day whole, so a day cut in two counted in full in sendmail's per-MTA figures
+    /// (the summary's less the other MTAs' rows) and in part in `--mta sendmail`'s.
+    @Test func pruneRemovesWholeDaysSoPerMTAFiguresAgree() async throws {
+        let dir = try Scratch()
+        let db = dir.path("t.db")
+        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Samples")
+        // sendmail's and Postfix's lines on the same morning: 10:00-10:42 and 10:00-10:20 on 1 December.
+        let sendmail = try String(contentsOf: samples.appendingPathComponent("multihost.log"), encoding: .utf8)
+            .split(separator: "\n").map { $0.hasPrefix("Nov 29") ? "Dec  1" + $0.dropFirst(6) : String($0) }
+        try dir.write("sendmail.log", lines: sendmail)
+        let ingest = try await dir.run(["ingest", "--db", db, "--year", "2026", "--timezone", "UTC", dir.path("sendmail.log"),
+                                         samples.appendingPathComponent("postfix.log").path])
+        #expect(ingest.status == 0, "\(ingest)")
+        func sessions(_ extra: [String] = []) async throws -> (total: Int?, sendmail: Int?) {
+            let r = try await dir.run(["report", "summary", "--db", db, "--format", "json"] + extra)
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r)")
+            let total = (doc["sessions"] as? [String: Any])?["total"] as? Int
+            let byMTA = ((doc["by_mta"] as? [String: Any])?["sendmail"] as? [String: Any])?["sessions"] as? [String: Any]
+            return (total, byMTA?["total"] as? Int)
+        }
+        let before = try await sessions()
+        let onlySendmail = try await sessions(["--mta", "sendmail"])
+        #expect(before.sendmail == onlySendmail.total && before.sendmail != nil && before.sendmail! > 0, "\(before) \(onlySendmail)")
+
+        let p = try await dir.run(["prune", "--db", db, "--older-than", "2026-12-01T10:10:00Z"])
+        #expect(p.status == 0 && p.stderr.contains("removed rows before 2026-12-01T00:00:00Z: 0 tls_sessions"), "\(p)")
+        let after = try await sessions(), afterSendmail = try await sessions(["--mta", "sendmail"])
+        #expect(after.sendmail == afterSendmail.total, "sendmail's per-MTA figures are --mta sendmail's: \(after) \(afterSendmail)")
+        #expect(after == before && afterSendmail == onlySendmail, "\(after) \(afterSendmail)")
+
+        let next = try await dir.run(["prune", "--db", db, "--older-than", "2026-12-02T09:00:00Z"])
+        #expect(next.status == 0 && next.stderr.contains("removed rows before 2026-12-02T00:00:00Z"), "\(next)")
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM tls_sessions") == ["0"])
+        #expect(try await sessions().total == before.total, "the rollups keep the pruned days")
+    }
 }
