@@ -40,13 +40,20 @@ extension Ingester {
     /// After the re-read: the run's linker resumes (past the ids the re-read used); the re-read
     /// file's open sessions belong to its end and are dropped. Returns the records of this file's
     /// lines the re-read's linker still held (`putBackHeld`): when the file was first read, they were
-    /// written while a later file was read, completed by its lines.
+    /// written while a later file was read, completed by its lines. Those the run's linker still
+    /// holds too are left out: no later file has ended them yet, they have no row, and the run's
+    /// linker writes them when one does.
     func endReingestLinker(_ file: FileRead) -> [LogRecord] {
         guard var run = file.runLinker else { return [] }
-        var held: [LogRecord] = []
         let source = file.source.id
+        var stillHeld = Set<LineOrigin>()
+        var copy = run
+        copy.finish { r in
+            if r.origin.source == source { stillHeld.insert(r.origin) }
+        }
+        var held: [LogRecord] = []
         linker.finish { r in
-            if r.origin.source == source && r.event.addsRow { held.append(r) }
+            if r.origin.source == source && r.event.addsRow && !stillHeld.contains(r.origin) { held.append(r) }
         }
         run.reserveSessionIDs(from: linker.nextSessionID)
         run.reserveFailureIDs(from: linker.nextFailureID)

@@ -295,6 +295,27 @@ import Testing
         }
     }
 
+    /// `--reingest` of the newest file while its connections are still open: what the re-read holds
+    /// at its end has no row yet and the run's saved linker holds it too, so it is written once, when
+    /// the rest of the log arrives, as a clean run writes it.
+    @Test func reingestOfTheNewestFileWithConnectionsStillOpenWritesTheirRowsOnce() throws {
+        let dir = try TempDir()
+        let log = try dir.write("maillog", lines: HeldAcrossRotation.older)
+        let db = dir.path("t.db")
+        try ingest([log], db: db)
+        let s = try ingest([log], reingest: [log], db: db)
+        #expect(s.failedFiles.isEmpty)
+        #expect(try StoreDump.query(db, "SELECT queue_id FROM messages") == ["3F2A1B0C00"], "the others wait for their connections")
+        try dir.append("maillog", lines: HeldAcrossRotation.newer)
+        try ingest([log], db: db)
+        let clean = dir.path("clean.db")
+        try ingest([try dir.write("all.log", lines: HeldAcrossRotation.older + HeldAcrossRotation.newer)], db: clean)
+        for q in HeldAcrossRotation.everything {
+            let got = try StoreDump.query(db, q).sorted(), want = try StoreDump.query(clean, q).sorted()
+            #expect(got == want, "\(q): \(StoreDump.diff(got, want))")
+        }
+    }
+
     // MARK: failures leave the store unchanged
 
     /// The store refuses a write part way through a file (disk full, simulated with

@@ -1,5 +1,5 @@
 /// Where a line came from: the store's source id and the line's byte offset in that source.
-public struct LineOrigin: Sendable, Equatable, Codable {
+public struct LineOrigin: Sendable, Hashable, Codable {
     public var source: Int64
     public var offset: Int64
     public init(source: Int64, offset: Int64) {
