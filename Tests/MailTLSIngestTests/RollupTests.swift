@@ -56,6 +56,33 @@ import Testing
         try Self.expectRebuildUnchanged(db, "after --reingest")
     }
 
+    /// The two SQL definitions of the rollups agree, on a store of all three MTAs: `baseDelta` (base
+    /// tables and text ids: `rebuild-rollups`, `--reingest`) and `delta` (the views: what the
+    /// PostgreSQL store's rollup SQL is made from), and both equal what ingest counted.
+    @Test func bothSQLDefinitionsEqualTheIngestCounts() throws {
+        let dir = try TempDir()
+        let db = dir.path("t.db")
+        let samples = ["isp-relay.log", "outbound.log", "multihost.log", "postfix.log", "exim.log"].map {
+            repositoryRoot.appendingPathComponent("Samples/\($0)").path
+        }
+        let synth = try dir.write("synth.log", SynthLog.text(SynthLog.lines(0..<300)))
+        let s = try ingest(samples + [synth], db: db)
+        #expect(s.failedFiles.isEmpty)
+        let kept = try Self.dump(db)
+        #expect(kept.allSatisfy { !$0.isEmpty })
+        for (name, statements) in [("delta", Rollups.delta(filter: "1", sign: 1)), ("baseDelta", Rollups.baseDelta(filter: "1", sign: 1))] {
+            let store = try Store(path: db)
+            try store.database.transaction {
+                for t in Rollups.tableNames { try store.database.execute("DELETE FROM \(t)") }
+                for sql in statements { try store.database.execute(sql) }
+            }
+            let built = try Self.dump(db)
+            for (i, t) in Self.tables.enumerated() {
+                #expect(built[i] == kept[i], "\(name): \(t)")
+            }
+        }
+    }
+
     /// With a limit of 16 keys the writer adds its counts to the rollup tables many times within each
     /// part (as it does every 11,264 keys on large logs, to bound memory) and, re-ingesting, forgets
     /// them at the limit: the tables still equal the rebuilt ones, and each session is counted once.
