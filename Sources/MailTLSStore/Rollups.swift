@@ -96,6 +96,19 @@ public enum Rollups {
         func texts(_ columns: [String]) -> String {
             columns.map { "LEFT JOIN texts AS t_\($0) ON t_\($0).id = g.\($0)" }.joined(separator: " ")
         }
+        /// Inbound messages or outbound deliveries (`rows` filtered by `condition`) as the rates count them.
+        func traffic(_ direction: String, from rows: String, where condition: String) -> String {
+            """
+            INSERT INTO rollup_traffic
+            SELECT date(g.day * 86400, 'unixepoch'), t_host.value, '\(direction)', g.loopback, g.encrypted, \(sign) * g.n,
+                   \(iso("g.first")), \(iso("g.last"))
+            FROM (SELECT \(day) AS day, r.host, r.loopback, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
+                  FROM \(rows) AS r WHERE \(condition) AND \(filter) GROUP BY 1, 2, 3, 4) AS g
+            \(texts(["host"]))
+            WHERE true
+            ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
+            """
+        }
         return [
             """
             INSERT INTO rollup_sessions
@@ -119,28 +132,9 @@ public enum Rollups {
             WHERE true
             ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
             """,
-            """
-            INSERT INTO rollup_traffic
-            SELECT date(g.day * 86400, 'unixepoch'), t_host.value, 'inbound', g.loopback, g.encrypted, \(sign) * g.n,
-                   \(iso("g.first")), \(iso("g.last"))
-            FROM (SELECT \(day) AS day, r.host, r.loopback, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-                  FROM message_rows AS r WHERE r.proto IS NOT NULL AND \(filter) GROUP BY 1, 2, 3, 4) AS g
-            \(texts(["host"]))
-            WHERE true
-            ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
-            """,
-            """
-            INSERT INTO rollup_traffic
-            SELECT date(g.day * 86400, 'unixepoch'), t_host.value, 'outbound', g.loopback, g.encrypted, \(sign) * g.n,
-                   \(iso("g.first")), \(iso("g.last"))
-            FROM (SELECT \(day) AS day, r.host, r.loopback, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-                  FROM delivery_rows AS r
-                  WHERE r.status = (SELECT id FROM texts WHERE value = 'sent') AND r.network_mailer AND \(filter)
-                  GROUP BY 1, 2, 3, 4) AS g
-            \(texts(["host"]))
-            WHERE true
-            ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)
-            """,
+            traffic("inbound", from: "message_rows", where: "r.proto IS NOT NULL"),
+            traffic("outbound", from: "delivery_rows",
+                    where: "r.status = (SELECT id FROM texts WHERE value = 'sent') AND r.network_mailer"),
             """
             INSERT INTO rollup_failures
             SELECT date(g.day * 86400, 'unixepoch'), t_host.value, ifnull(t_role.value, ''), g.loopback, t_kind.value, \(sign) * g.n,
