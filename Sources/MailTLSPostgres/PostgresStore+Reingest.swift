@@ -10,18 +10,26 @@ extension PostgresStore {
             .compactMap { $0[0].flatMap { Int64($0) } }
     }
 
-    /// Keeps what later lines (of other files) added to a source's failure rows, before they are
-    /// deleted; `restoreFailureCompletions` puts it back on the re-read rows (which get the same ids).
-    public func saveFailureCompletions(sourceID: Int64) throws {
+    /// `Store.saveCompletions`: what later lines (of other files) added to a source's rows (a failure's
+    /// peer and ruleset, a session's certificate, the rest of a delivery's recipients), kept before they
+    /// are deleted; `restoreCompletions` puts it back on the re-read rows (which get the same ids).
+    public func saveCompletions(sourceID: Int64) throws {
         try connection.execute("""
             DROP TABLE IF EXISTS pg_temp.saved_completions;
             CREATE TEMP TABLE saved_completions AS
                 SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM failure_rows
                 WHERE source_id = \(sourceID);
+            DROP TABLE IF EXISTS pg_temp.saved_certificates;
+            CREATE TEMP TABLE saved_certificates AS
+                SELECT id, cert_subject, cert_issuer, verifymsg FROM session_rows
+                WHERE source_id = \(sourceID) AND (cert_subject IS NOT NULL OR cert_issuer IS NOT NULL OR verifymsg IS NOT NULL);
+            DROP TABLE IF EXISTS pg_temp.saved_recipients;
+            CREATE TEMP TABLE saved_recipients AS
+                SELECT id, recipients, nrcpts FROM delivery_rows WHERE source_id = \(sourceID) AND id IS NOT NULL;
             """)
     }
 
-    public func restoreFailureCompletions() throws {
+    public func restoreCompletions() throws {
         try connection.execute("""
             UPDATE failure_rows f SET
                 loopback = CASE WHEN f.peer IS NULL AND f.peer_ip IS NULL THEN coalesce(s.loopback, f.loopback) ELSE f.loopback END,
@@ -29,7 +37,15 @@ extension PostgresStore {
                 ruleset = coalesce(f.ruleset, s.ruleset), ruleset_arg = coalesce(f.ruleset_arg, s.ruleset_arg),
                 reject = coalesce(f.reject, s.reject)
             FROM saved_completions s WHERE s.id = f.id;
+            UPDATE session_rows r SET
+                cert_subject = coalesce(r.cert_subject, s.cert_subject), cert_issuer = coalesce(r.cert_issuer, s.cert_issuer),
+                verifymsg = coalesce(r.verifymsg, s.verifymsg)
+            FROM saved_certificates s WHERE s.id = r.id;
+            UPDATE delivery_rows d SET recipients = s.recipients, nrcpts = s.nrcpts
+            FROM saved_recipients s WHERE s.id = d.id AND s.nrcpts > d.nrcpts;
             DROP TABLE saved_completions;
+            DROP TABLE saved_certificates;
+            DROP TABLE saved_recipients;
             """)
     }
 

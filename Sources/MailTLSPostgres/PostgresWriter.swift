@@ -393,7 +393,8 @@ public final class PostgresWriter {
                 }
             } else {
                 try update(
-                    "UPDATE delivery_rows SET recipients = recipients || ',' || $1, nrcpts = nrcpts + $2 WHERE id = $3",
+                    "UPDATE delivery_rows SET recipients = recipients || ',' || $1, nrcpts = nrcpts + $2 WHERE id = $3 "
+                        + "AND strpos(',' || recipients || ',', ',' || $1 || ',') = 0",   // not twice (as SQLite's)
                     [c.recipients, String(c.recipientCount), String(id)])
             }
 

@@ -136,18 +136,29 @@ extension Store {
         return out
     }
 
-    /// Keeps what later lines (of other files) added to a source's failure rows, before they are
-    /// deleted for `--reingest`; `restoreFailureCompletions` puts it back on the re-read rows.
-    public func saveFailureCompletions(sourceID: Int64) throws {
+    /// Keeps what later lines (of other files) added to a source's rows, before they are deleted for
+    /// `--reingest`; `restoreCompletions` puts it back on the re-read rows, which get the same ids.
+    /// Three kinds: a TLS failure's peer and ruleset (the lines after a sendmail handshake failure),
+    /// a session's certificate (sendmail's `cert-subject=` line after its `STARTTLS=` line), and the
+    /// rest of a delivery's recipients (sendmail's `to=… [more]` continued): when such a line is in
+    /// the next file of a rotation, the re-read of this file alone does not see it.
+    public func saveCompletions(sourceID: Int64) throws {
         try database.execute("""
             DROP TABLE IF EXISTS temp.saved_completions;
             CREATE TEMP TABLE saved_completions AS
                 SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM failure_rows
                 WHERE source_id = \(sourceID);
+            DROP TABLE IF EXISTS temp.saved_certificates;
+            CREATE TEMP TABLE saved_certificates AS
+                SELECT id, cert_subject, cert_issuer, verifymsg FROM session_rows
+                WHERE source_id = \(sourceID) AND (cert_subject IS NOT NULL OR cert_issuer IS NOT NULL OR verifymsg IS NOT NULL);
+            DROP TABLE IF EXISTS temp.saved_recipients;
+            CREATE TEMP TABLE saved_recipients AS
+                SELECT id, recipients, nrcpts FROM delivery_rows WHERE source_id = \(sourceID) AND id IS NOT NULL;
             """)
     }
 
-    public func restoreFailureCompletions() throws {
+    public func restoreCompletions() throws {
         try database.execute("""
             UPDATE failure_rows SET
                 loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL
@@ -160,7 +171,16 @@ extension Store {
                 ruleset_arg = coalesce(ruleset_arg, (SELECT s.ruleset_arg FROM saved_completions s WHERE s.id = failure_rows.id)),
                 reject = coalesce(reject, (SELECT s.reject FROM saved_completions s WHERE s.id = failure_rows.id))
             WHERE id IN (SELECT id FROM saved_completions);
+            UPDATE session_rows SET
+                cert_subject = coalesce(session_rows.cert_subject, s.cert_subject),
+                cert_issuer = coalesce(session_rows.cert_issuer, s.cert_issuer),
+                verifymsg = coalesce(session_rows.verifymsg, s.verifymsg)
+            FROM saved_certificates AS s WHERE s.id = session_rows.id;
+            UPDATE delivery_rows SET recipients = s.recipients, nrcpts = s.nrcpts
+            FROM saved_recipients AS s WHERE s.id = delivery_rows.id AND s.nrcpts > delivery_rows.nrcpts;
             DROP TABLE temp.saved_completions;
+            DROP TABLE temp.saved_certificates;
+            DROP TABLE temp.saved_recipients;
             """)
     }
 

@@ -113,8 +113,12 @@ public final class StoreWriter {
         registerMTA = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
         updateCertificate = try db.prepare(
             "UPDATE session_rows SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
-        completeDelivery = try db.prepare(
-            "UPDATE delivery_rows SET recipients = recipients || ',' || ?, nrcpts = nrcpts + ? WHERE id = ?")
+        // Not twice: the re-read of a newer file (`--reingest`) meets again the rest of a list whose
+        // first piece is in the file before, and that row has it already.
+        completeDelivery = try db.prepare("""
+            UPDATE delivery_rows SET recipients = recipients || ',' || ?1, nrcpts = nrcpts + ?2
+            WHERE id = ?3 AND instr(',' || recipients || ',', ',' || ?1 || ',') = 0
+            """)
         completeFailure = try db.prepare("""
             UPDATE failure_rows SET loopback = CASE WHEN peer IS NULL AND peer_ip IS NULL THEN ? ELSE loopback END,
                 peer = coalesce(peer, ?), peer_ip = coalesce(peer_ip, ?), relay = coalesce(relay, ?),

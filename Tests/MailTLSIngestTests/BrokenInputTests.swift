@@ -129,4 +129,25 @@ import Testing
                 == ["<a@example.net>,<b@example.net>,<c@example.net>|3|1"])
         #expect(try scalar(db, "SELECT sum(n) FROM rollup_traffic WHERE direction = 'outbound'") == 1)
     }
+
+    /// Lines of the next file of a rotation that complete rows of the file before it (a session's
+    /// `cert-subject=` line, the rest of a `to=… [more]` list): `--reingest` of either file, or both,
+    /// keeps them once, as a clean run has them.
+    @Test(arguments: [["maillog.1"], ["maillog"], ["maillog.1", "maillog"]])
+    func completionsFromTheNextFileSurviveReingest(files: [String]) throws {
+        let dir = try TempDir()
+        try dir.write("maillog.1", CompletedAcrossRotation.older)
+        try dir.write("maillog", CompletedAcrossRotation.newer)
+        let chain = [dir.path("maillog.1"), dir.path("maillog")]
+        let db = dir.path("t.db")
+        try ingest(chain, db: db)
+        let completed = CompletedAcrossRotation.completed + ["SELECT id FROM deliveries ORDER BY id"]
+        let want = try completed.map { try rows(db, $0) }
+        #expect(want[0].contains("mx2.example.org|/CN=mx2.example.org|/CN=Example CA|unable to get local issuer certificate"), "\(want[0])")
+        #expect(want[1].first == "<a@example.net>,<b@example.net>,<c@example.net>|3", "\(want[1])")
+        let paths = files.map { dir.path($0) }
+        let s = try ingest(paths, reingest: Set(paths), db: db)
+        #expect(s.failedFiles.isEmpty)
+        #expect(try completed.map { try rows(db, $0) } == want)
+    }
 }

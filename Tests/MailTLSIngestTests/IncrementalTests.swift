@@ -316,6 +316,28 @@ import Testing
         }
     }
 
+    /// `--reingest` gives every row its old id, deliveries included, whatever the MTA: only a
+    /// delivery that is a row takes an id (local ones, counted and not stored, took ids too, so the
+    /// re-read handed the rows' old ids to them and the rows got others).
+    @Test func reingestKeepsTheIdsOfEveryRow() throws {
+        let logs = ["multihost.log", "postfix.log", "exim.log"].map { repositoryRoot.appendingPathComponent("Samples/\($0)").path }
+        let dir = try TempDir()
+        let db = dir.path("t.db")
+        let synth = try dir.write("synth.log", SynthLog.text(SynthLog.lines(0..<200)))
+        try ingest(logs + [synth], db: db)
+        let ids = ["SELECT 'D', id, source_id, source_offset FROM delivery_rows", "SELECT 'S', id, source_id, source_offset FROM session_rows",
+                   "SELECT 'F', id, source_id, source_offset FROM failure_rows"]
+        func dump() throws -> [String] { try ids.flatMap { try StoreDump.query(db, $0) }.sorted() }
+        let before = try dump()
+        #expect(try scalar(db, "SELECT count(*) FROM local_mail WHERE kind = 'delivery'") > 0, "local deliveries in the logs")
+        for log in logs + [synth] {
+            let s = try ingest([log], reingest: [log], db: db)
+            #expect(s.failedFiles.isEmpty)
+            let after = try dump()
+            #expect(after == before, "\(log): \(StoreDump.diff(after, before))")
+        }
+    }
+
     // MARK: failures leave the store unchanged
 
     /// The store refuses a write part way through a file (disk full, simulated with

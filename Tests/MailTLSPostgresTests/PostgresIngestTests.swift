@@ -154,6 +154,26 @@ struct PostgresIngestTests {
         try Self.expectEqual(sqlite, pg, "after --reingest of \(files)")
     }
 
+    /// Lines of the next file that complete rows of the file before it (`CompletedAcrossRotation`)
+    /// survive a `--reingest` of either file, once, as on SQLite.
+    @Test(arguments: [["maillog.1"], ["maillog"]])
+    func completionsFromTheNextFileSurviveReingest(files: [String]) throws {
+        let dir = try TempDir()
+        let chain = [try dir.write("maillog.1", CompletedAcrossRotation.older), try dir.write("maillog", CompletedAcrossRotation.newer)]
+        let db = try PostgresTestServer.database()
+        _ = try Self.ingest(chain, host: "mx1", into: db.url)
+        let pg = try PostgresStore(url: db.url)
+        let want = try CompletedAcrossRotation.completed.map { try Rows.postgres(pg, $0) }
+        #expect(want[1].first == ["<a@example.net>,<b@example.net>,<c@example.net>", "3"], "\(want[1])")
+        let paths = files.map { dir.path($0) }
+        #expect(try pg.lockHost("mx1", wait: 5))
+        let again = try Ingester(target: PostgresIngestStore(pg, ingestHost: "mx1"), options: Self.options)
+            .ingest(paths: paths, reingest: Set(paths))
+        try pg.unlockHost("mx1")
+        #expect(again.failedFiles.isEmpty, "\(again.failedFiles)")
+        #expect(try CompletedAcrossRotation.completed.map { try Rows.postgres(pg, $0) } == want)
+    }
+
     /// Hosts ingest at the same time, each its own log twice over (the second run adds nothing),
     /// and the store equals the one each host's log makes alone, one after the other.
     @Test func fourHostsAtOnceEqualOneAfterTheOther() throws {

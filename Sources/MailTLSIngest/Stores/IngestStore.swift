@@ -48,14 +48,15 @@ public protocol IngestStore: AnyObject {
     func recordIngestRun(_ r: IngestRunRecord) throws
 
     /// The rows of a source, about to be re-read: their ids (linker numbers) are returned for reuse,
-    /// the failure completions other files made and the rows of `Store.keptTables` are kept aside,
+    /// what lines of other files completed in them (`Store.saveCompletions`) and the rows of
+    /// `Store.keptTables` are kept aside,
     /// and the rows and their rollup counts are removed.
     func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64])
     /// After the re-read: puts back the removed rows of `table` (one of `Store.keptTables`) read from
     /// the lines at `offsets`, and returns the offsets put back: the records the re-read's linker
     /// still holds at the file's end, whose rows were written while a later file was read.
     func restoreKeptRows(table: String, offsets: [Int64]) throws -> Set<Int64>
-    /// After the re-read: the kept failure completions go back and the source's rows are counted
+    /// After the re-read: the kept completions go back and the source's rows are counted
     /// into the rollups.
     func finishReingest(sourceID: Int64) throws
 }

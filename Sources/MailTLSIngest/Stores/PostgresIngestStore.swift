@@ -77,7 +77,7 @@ public final class PostgresIngestStore: IngestStore {
             PostgresWriter.IDState.numbers(of: try store.ids(of: "session_rows", sourceID: sourceID), starts: map.sessions),
             PostgresWriter.IDState.numbers(of: try store.ids(of: "failure_rows", sourceID: sourceID), starts: map.failures),
             PostgresWriter.IDState.numbers(of: try store.ids(of: "delivery_rows", sourceID: sourceID), starts: map.deliveries))
-        try store.saveFailureCompletions(sourceID: sourceID)
+        try store.saveCompletions(sourceID: sourceID)
         try store.keepRowsForReingest(sourceID: sourceID)
         try store.addToRollups(sourceID: sourceID, sign: -1)
         try store.deleteRows(sourceID: sourceID)
@@ -89,7 +89,7 @@ public final class PostgresIngestStore: IngestStore {
     }
 
     public func finishReingest(sourceID: Int64) throws {
-        try store.restoreFailureCompletions()
+        try store.restoreCompletions()
         try store.addToRollups(sourceID: sourceID, sign: 1)
     }
 }

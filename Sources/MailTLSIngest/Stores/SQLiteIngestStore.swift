@@ -41,7 +41,7 @@ public final class SQLiteIngestStore: IngestStore {
     public func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64]) {
         let ids = (try store.sessionIDs(sourceID: sourceID), try store.failureIDs(sourceID: sourceID),
                    try store.deliveryIDs(sourceID: sourceID))
-        try store.saveFailureCompletions(sourceID: sourceID)
+        try store.saveCompletions(sourceID: sourceID)
         try store.keepRowsForReingest(sourceID: sourceID)
         try store.removeFromRollups(sourceID: sourceID)
         try store.deleteRows(sourceID: sourceID)
@@ -53,7 +53,7 @@ public final class SQLiteIngestStore: IngestStore {
     }
 
     public func finishReingest(sourceID: Int64) throws {
-        try store.restoreFailureCompletions()
+        try store.restoreCompletions()
         try store.dropKeptRows()
         try store.addToRollups(sourceID: sourceID)
     }

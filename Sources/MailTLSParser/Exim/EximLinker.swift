@@ -97,7 +97,7 @@ public struct EximLinker: MTALinker {
                 // A `->` line: the session of the run it continues.
                 record.sessionID = runs[i].session
             }
-            record.id = ids.delivery()
+            record.id = ids.delivery(d)
             emit(record)
 
         case .failure(let f):

@@ -30,6 +30,14 @@ public struct RowIDs: Sendable, Codable, Equatable {
         return nextFailure
     }
 
+    /// The id of delivery `d`'s row: a new one when it is a row (a network mailer's delivery), 0 for a
+    /// local one, which is counted, not stored. So the ids a file's deliveries got are the ids of its
+    /// rows, in order, and a `--reingest` that hands them out again gives each row its old id (local
+    /// deliveries took ids too before, and the re-read handed the rows' ids to them).
+    public mutating func delivery(_ d: Delivery) -> Int64 {
+        d.usesNetworkMailer ? delivery() : 0
+    }
+
     /// The id of a new `deliveries` row.
     public mutating func delivery() -> Int64 {
         if let id = reusableDeliveries.pop() { return id }

@@ -206,7 +206,7 @@ public struct PostfixLinker: MTALinker {
             }
 
         case .delivery(let d):
-            record.id = ids.delivery()
+            record.id = ids.delivery(d)
             if let r = d.relay, let client = c.clients.last(where: { Self.matches($0, r) }) {
                 if let id = client.id {
                     record.sessionID = id

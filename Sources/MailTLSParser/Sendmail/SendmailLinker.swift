@@ -207,7 +207,7 @@ public struct SendmailLinker: MTALinker {
             if let r = d.relay, let name = r.name ?? r.ip {
                 record.sessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
             }
-            record.id = ids.delivery()
+            record.id = ids.delivery(d)
             if d.continued {
                 st.openDelivery = .init(id: record.id, queueID: record.queueID)
                 grownSinceSweep += record.queueID?.utf8.count ?? 0
