@@ -32,6 +32,9 @@ extension Ingester {
         before.reuseSessionIDs(old.sessions)
         before.reuseFailureIDs(old.failures)
         before.reuseDeliveryIDs(old.deliveries)
+        // After a prune the lists hold only the ids of the rows it kept; the lines before its cutoff
+        // are read (for the links they make) but not stored again (`WriterThread.reingesting`).
+        if let pruned = try target.prunedBefore() { before.reuseIDs(from: pruned) }
         linker = before
         file.source.offset = 0
         file.source.lines = 0

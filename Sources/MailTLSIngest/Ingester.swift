@@ -54,12 +54,14 @@ public final class Ingester {
     }
 
     /// Ingests `paths` (files, directories, `-` for standard input) oldest first, and returns what
-    /// happened. Paths in `reingest` have their earlier rows removed and are read from the start.
+    /// happened. Paths in `reingest` (files, or directories: every file in them, as `paths` reads
+    /// them) have their earlier rows removed and are read from the start.
     public func ingest(paths: [String], reingest: Set<String> = [],
                        progress: ((IngestProgress) -> Void)? = nil) -> IngestSummary {
         let started = Date()
         var summary = IngestSummary()
         let ordered = RotationOrder.expand(paths)
+        let reingest = Set(reingest.flatMap { RotationOrder.expand([$0]) })
         let total = ordered.reduce(Int64(0)) { $0 + (FileStatus.of($1)?.size ?? 0) }
         var done: Int64 = 0
         for path in ordered {
@@ -106,7 +108,8 @@ public final class Ingester {
         do {
             try writer.begin()
             try locateSource(&file, input: &input, reingest: reingest)
-            pipeline.reingesting(source: file.isReingest ? file.source.id : nil)
+            pipeline.reingesting(source: file.isReingest ? file.source.id : nil,
+                                 prunedBefore: file.isReingest ? try target.prunedBefore() : nil)
             try readLines(&file, input: input, samplesBefore: summary.samples.count, progress: progress)
             try commitLastPart(&file, input: input)
         } catch {

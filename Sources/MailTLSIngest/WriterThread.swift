@@ -56,12 +56,14 @@ final class WriterThread: @unchecked Sendable {
     }
 
     /// The file being re-ingested (`reingesting(source:)`), on the reading thread: rows of other
-    /// files that its re-read emits again are already in the store and are not queued.
+    /// files that its re-read emits again are already in the store and are not queued, nor rows
+    /// before `prunedBefore`.
     private var reingestedSource: Int64?
+    private var prunedBefore = Int64.min
 
     /// Queues one row.
     func append(_ r: consuming LogRecord) {
-        if let only = reingestedSource, r.origin.source != only, r.event.addsRow { return }
+        if let only = reingestedSource, r.event.addsRow, r.origin.source != only || r.time < prunedBefore { return }
         bytes += r.approximateBytes
         queued += 1
         batch.rows.append(r)
@@ -128,10 +130,12 @@ final class WriterThread: @unchecked Sendable {
     /// and the rows its re-read emits for lines of other files are dropped: the re-read starts from
     /// the linker state saved at the file's first line, whose open connections may hold records of
     /// the file before, and those were written when this file was first read (their rows are not
-    /// removed with this file's).
-    func reingesting(source: Int64?) {
+    /// removed with this file's). Nor its rows before `prunedBefore` (the latest cutoff of `prune`):
+    /// prune deleted them and the rollups, which prune keeps, count them still.
+    func reingesting(source: Int64?, prunedBefore: Int64? = nil) {
         submit()
         reingestedSource = source
+        self.prunedBefore = prunedBefore ?? Int64.min
         queue.sync { rollupsBySource = source != nil }
     }
 

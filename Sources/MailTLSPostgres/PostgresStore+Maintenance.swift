@@ -40,6 +40,7 @@ extension PostgresStore {
     /// (UTC seconds), in one transaction, as `Store.prune` does: rollups and checkpoints are kept.
     public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
         try connection.transaction {
+            if cutoff > (try prunedBefore() ?? Int64.min) { try setState(ingestHost: "", Store.prunedBeforeKey, String(cutoff)) }
             var removed: [(String, Int)] = []
             for t in CompactRows.tables {
                 let n = try connection.query("WITH d AS (DELETE FROM \(t.base) WHERE ts < $1 RETURNING 1) SELECT count(*) FROM d",
@@ -49,6 +50,12 @@ extension PostgresStore {
             try connection.query("DELETE FROM local_mail WHERE day < $1", [CivilTime.isoDate(cutoff)])
             return removed
         }
+    }
+
+    /// `Store.prunedBefore`: the latest cutoff `prune` used, store-wide (`ingest_state` under the
+    /// ingesting host '', which no host is).
+    public func prunedBefore() throws -> Int64? {
+        try state(ingestHost: "", Store.prunedBeforeKey).flatMap { Int64($0) }
     }
 
     /// Gives the freed space back to reuse (`VACUUM`; PostgreSQL's plain VACUUM, not FULL, so readers

@@ -406,6 +406,10 @@ public final class StoreCopy {
                 ON CONFLICT (ingest_host, key) DO UPDATE SET value = excluded.value
                 """, [ingestHost, key, String(decoding: value, as: UTF8.self)])
         }
+        // The SQLite store's latest prune cutoff, store-wide: a later `--reingest` keeps its rows out.
+        if let pruned = try sqlite.prunedBefore(), pruned > (try postgres.prunedBefore() ?? Int64.min) {
+            try postgres.setState(ingestHost: "", Store.prunedBeforeKey, String(pruned))
+        }
     }
 
     /// `ingest_state` keys, per ingesting host: the SessionLinker's JSON and the writer's `IDState`.

@@ -8,6 +8,7 @@ extension Store {
     /// are not read again.
     public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
         try database.transaction {
+            if cutoff > (try prunedBefore() ?? Int64.min) { try setState(Self.prunedBeforeKey, String(cutoff)) }
             var removed: [(String, Int)] = []
             for t in CompactRows.tables {
                 let s = try database.prepare("DELETE FROM \(t.base) WHERE ts < ?")
@@ -20,6 +21,16 @@ extension Store {
             try s.run()
             return removed
         }
+    }
+
+    /// The `ingest_state` key of the latest cutoff `prune` used (Unix seconds, as text).
+    public static let prunedBeforeKey = "pruned_before"
+
+    /// The latest cutoff `prune` used, nil when the store was never pruned (or only by a version
+    /// before 0.2.0, which did not record it). Its rollups still count the rows before it, so a
+    /// `--reingest` must not bring those rows back.
+    public func prunedBefore() throws -> Int64? {
+        try state(Self.prunedBeforeKey).flatMap { Int64($0) }
     }
 
     /// Rewrites the file without its free pages (`VACUUM`), e.g. after a large prune.

@@ -65,6 +65,7 @@ extension MailTLS {
                     throw ExitCode(1)
                 }
             } else {
+                try WritableStore.requireExisting(store.path)
                 removed = try withStoreLock(store, wait: wait) {
                     let s = try WritableStore.open(store.path)
                     let removed = try s.prune(before: cutoff)

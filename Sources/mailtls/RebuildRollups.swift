@@ -31,6 +31,7 @@ extension MailTLS {
                 }
                 return
             }
+            try WritableStore.requireExisting(store.path)
             try withStoreLock(store, wait: wait) {
                 try WritableStore.open(store.path).rebuildRollups()
             }

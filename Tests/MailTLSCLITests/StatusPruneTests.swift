@@ -174,4 +174,15 @@ import Testing
         #expect(try StoreDump.query(db, "SELECT count(*) FROM tls_sessions") == ["0"])
         #expect(try await sessions().total == before.total, "the rollups keep the pruned days")
     }
+
+    /// `prune` and `rebuild-rollups` change a store: given a name where there is none (a typo), they
+    /// stop with exit 1 and say so, and leave no new store or lock file behind.
+    @Test(arguments: [["prune", "--older-than", "400d"], ["rebuild-rollups"]])
+    func commandsThatChangeAStoreDoNotCreateOne(args: [String]) async throws {
+        let dir = try Scratch()
+        let db = dir.path("typo.db")
+        let r = try await dir.run(args + ["--db", db])
+        #expect(r.status == 1 && r.stderr.contains("cannot open store \(db): no such file (run `mailtls ingest` first)"), "\(r)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("")).filter { $0.hasPrefix("typo") }.isEmpty)
+    }
 }

@@ -338,6 +338,53 @@ import Testing
         }
     }
 
+    /// `--reingest` after `prune`: the re-read file's lines of the pruned days do not come back (the
+    /// rollups, which prune keeps, count them still), so rows, rollups and local counts stay as prune
+    /// left them, whichever file is re-read.
+    @Test func reingestAfterPruneLeavesThePrunedDaysOut() throws {
+        let dir = try TempDir()
+        let older = try dir.write("maillog.1", SynthLog.text(SynthLog.lines(0..<120, day: 27) + SynthLog.lines(120..<200, day: 28)))
+        let newer = try dir.write("maillog", SynthLog.text(SynthLog.lines(200..<260, day: 28) + SynthLog.lines(260..<400, day: 29)))
+        let db = dir.path("t.db")
+        try ingest([older, newer], db: db)
+        let store = try Store(path: db)
+        let cutoff = Int64(try #require(try scalar(db, "SELECT unixepoch('2026-11-28')")))
+        let removed = try store.prune(before: cutoff)
+        #expect(removed.first?.rows ?? 0 > 0)
+        #expect(try store.prunedBefore() == cutoff)
+        func dump() throws -> [[String]] { try HeldAcrossRotation.everything.map { try StoreDump.query(db, $0).sorted() } }
+        let pruned = try dump()
+        for file in [older, newer] {
+            let s = try ingest([file], reingest: [file], db: db)
+            #expect(s.failedFiles.isEmpty)
+            for (q, (got, want)) in zip(HeldAcrossRotation.everything, zip(try dump(), pruned)) {
+                #expect(got == want, "\(file): \(q): \(StoreDump.diff(got, want))")
+            }
+        }
+        #expect(try scalar(db, "SELECT count(*) FROM tls_sessions WHERE ts < '2026-11-28'") == 0)
+        // A later prune with an earlier cutoff does not move the mark back.
+        _ = try store.prune(before: cutoff - 86_400)
+        #expect(try store.prunedBefore() == cutoff)
+    }
+
+    /// `--reingest DIR` re-reads every file in the folder, as ingesting the folder reads them.
+    @Test func reingestOfAFolderRereadsItsFiles() throws {
+        let dir = try TempDir()
+        let all = SynthLog.lines(0..<80)
+        let cut = SynthLog.lines(0..<40).count
+        try FileManager.default.createDirectory(atPath: dir.path("logs"), withIntermediateDirectories: true)
+        try dir.write("logs/maillog.1", SynthLog.text(all[..<cut]))
+        try dir.write("logs/maillog", SynthLog.text(all[cut...]))
+        let db = dir.path("t.db")
+        try ingest([dir.path("logs")], db: db)
+        let before = try StoreDump.of(db)
+        _ = try Store(path: db).database.execute("DELETE FROM session_rows WHERE id = (SELECT max(id) FROM session_rows)")
+        #expect(try StoreDump.of(db) != before)
+        let s = try ingest([dir.path("logs")], reingest: [dir.path("logs")], db: db)
+        #expect(s.failedFiles.isEmpty && s.lines == Int64(all.count), "both files read again: \(s.line)")
+        try expectStore(db, equals: before, "after --reingest of the folder")
+    }
+
     // MARK: failures leave the store unchanged
 
     /// The store refuses a write part way through a file (disk full, simulated with

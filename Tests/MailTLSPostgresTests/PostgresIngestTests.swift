@@ -174,6 +174,31 @@ struct PostgresIngestTests {
         #expect(try CompletedAcrossRotation.completed.map { try Rows.postgres(pg, $0) } == want)
     }
 
+    /// `--reingest` after `prune` leaves the pruned days out (the rollups count them still), as on
+    /// SQLite: rows, rollups and local counts stay as prune left them.
+    @Test func reingestAfterPruneLeavesThePrunedDaysOut() throws {
+        let dir = try TempDir()
+        let older = try dir.write("maillog.1", SynthLog.text(SynthLog.lines(0..<120, day: 27) + SynthLog.lines(120..<200, day: 28)))
+        let newer = try dir.write("maillog", SynthLog.text(SynthLog.lines(200..<260, day: 28) + SynthLog.lines(260..<400, day: 29)))
+        let db = try PostgresTestServer.database()
+        _ = try Self.ingest([older, newer], host: "mx1", into: db.url)
+        let pg = try PostgresStore(url: db.url)
+        let cutoff: Int64 = 1_795_824_000   // 2026-11-28T00:00:00Z
+        #expect(try pg.prune(before: cutoff).first?.rows ?? 0 > 0)
+        #expect(try pg.prunedBefore() == cutoff)
+        let pruned = try HeldAcrossRotation.everything.map { try Rows.postgres(pg, $0) }
+        for file in [older, newer] {
+            #expect(try pg.lockHost("mx1", wait: 5))
+            let s = try Ingester(target: PostgresIngestStore(pg, ingestHost: "mx1"), options: Self.options)
+                .ingest(paths: [file], reingest: [file])
+            try pg.unlockHost("mx1")
+            #expect(s.failedFiles.isEmpty, "\(s.failedFiles)")
+            for (sql, rows) in zip(HeldAcrossRotation.everything, pruned) {
+                #expect(try Rows.postgres(pg, sql) == rows, "\(file): \(sql)")
+            }
+        }
+    }
+
     /// Hosts ingest at the same time, each its own log twice over (the second run adds nothing),
     /// and the store equals the one each host's log makes alone, one after the other.
     @Test func fourHostsAtOnceEqualOneAfterTheOther() throws {

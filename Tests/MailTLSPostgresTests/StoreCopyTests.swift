@@ -297,6 +297,20 @@ struct StoreCopyTests {
         // Another host's name is not held up.
         _ = try Self.copy(dir.path("mx1.db"), to: db.url, as: "mx9")
     }
+
+    /// The copy carries the SQLite store's latest prune cutoff, so a `--reingest` on PostgreSQL keeps
+    /// the pruned days out as it would have on SQLite.
+    @Test func theLatestPruneCutoffComesAlong() throws {
+        let dir = try TempDir()
+        let log = try dir.write("maillog", SynthLog.text(SynthLog.lines(0..<60, day: 27) + SynthLog.lines(60..<120, day: 28)))
+        let db = dir.path("mailtls.db")
+        let sqlite = try Self.ingest([log], into: db)
+        let cutoff: Int64 = 1_795_824_000   // 2026-11-28T00:00:00Z
+        _ = try sqlite.prune(before: cutoff)
+        let pg = try PostgresTestServer.database()
+        _ = try Self.copy(db, to: pg.url, as: "mx1")
+        #expect(try PostgresStore(url: pg.url).prunedBefore() == cutoff)
+    }
 }
 
 extension Int64 {

@@ -43,6 +43,8 @@ public protocol IngestStore: AnyObject {
     /// Saves a source's checkpoint.
     func updateSource(_ r: SourceRecord) throws
     func stateBefore(sourceID: Int64) throws -> String?
+    /// The latest cutoff `prune` used (`Store.prunedBefore`): a re-read file's rows before it stay out.
+    func prunedBefore() throws -> Int64?
     func setStateBefore(sourceID: Int64, _ json: String) throws
     /// Appends a run to the history (`mailtls status`).
     func recordIngestRun(_ r: IngestRunRecord) throws

@@ -78,7 +78,7 @@ public struct EximLinker: MTALinker {
             return
 
         case .tlsSession(let s):
-            record.id = ids.session()
+            record.id = ids.session(at: record.time)
             lineSession = record.id
             if s.role == .client, connectLine == record.origin, newestRun >= 0 {
                 runs[newestRun].session = record.id
@@ -97,7 +97,7 @@ public struct EximLinker: MTALinker {
                 // A `->` line: the session of the run it continues.
                 record.sessionID = runs[i].session
             }
-            record.id = ids.delivery(d)
+            record.id = ids.delivery(d, at: record.time)
             emit(record)
 
         case .failure(let f):
@@ -108,7 +108,7 @@ public struct EximLinker: MTALinker {
                 if seen { return }   // another recipient of the same message and host
                 if failureKeys.count > Self.maxFailureKeys { compact() }
             }
-            record.id = ids.failure()
+            record.id = ids.failure(at: record.time)
             emit(record)
 
         case .failureCompletion, .deliveryCompletion, .linkerNote:

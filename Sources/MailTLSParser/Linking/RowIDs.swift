@@ -16,31 +16,37 @@ public struct RowIDs: Sendable, Codable, Equatable {
         nextSession = firstSession
     }
 
-    /// The id of a new `tls_sessions` row.
-    public mutating func session() -> Int64 {
-        if let id = reusableSessions.pop() { return id }
+    /// Records before this time take new ids, not the ones handed out again (`reuse…`): after
+    /// `prune`, a re-read file's rows before its cutoff are not stored again, and the lists hold
+    /// the ids of its rows that prune kept (`Ingester.beginReingest`). Not saved: it is the re-read's.
+    public var reuseFrom = Int64.min
+
+    private enum CodingKeys: String, CodingKey {
+        case nextSession, nextFailure, nextDelivery, reusableSessions, reusableFailures, reusableDeliveries
+    }
+
+    /// The id of a new `tls_sessions` row, for a record at `time`.
+    public mutating func session(at time: Int64 = .max) -> Int64 {
+        if time >= reuseFrom, let id = reusableSessions.pop() { return id }
         defer { nextSession += 1 }
         return nextSession
     }
 
-    /// The id of a new `tls_failures` row.
-    public mutating func failure() -> Int64 {
-        if let id = reusableFailures.pop() { return id }
+    /// The id of a new `tls_failures` row, for a record at `time`.
+    public mutating func failure(at time: Int64 = .max) -> Int64 {
+        if time >= reuseFrom, let id = reusableFailures.pop() { return id }
         defer { nextFailure += 1 }
         return nextFailure
     }
 
-    /// The id of delivery `d`'s row: a new one when it is a row (a network mailer's delivery), 0 for a
-    /// local one, which is counted, not stored. So the ids a file's deliveries got are the ids of its
-    /// rows, in order, and a `--reingest` that hands them out again gives each row its old id (local
-    /// deliveries took ids too before, and the re-read handed the rows' ids to them).
-    public mutating func delivery(_ d: Delivery) -> Int64 {
-        d.usesNetworkMailer ? delivery() : 0
-    }
-
-    /// The id of a new `deliveries` row.
-    public mutating func delivery() -> Int64 {
-        if let id = reusableDeliveries.pop() { return id }
+    /// The id of delivery `d`'s row, for a record at `time`: a new one when it is a row (a network
+    /// mailer's delivery), 0 for a local one, which is counted, not stored. So the ids a file's
+    /// deliveries got are the ids of its rows, in order, and a `--reingest` that hands them out again
+    /// gives each row its old id (local deliveries took ids too before, and the re-read handed the
+    /// rows' ids to them).
+    public mutating func delivery(_ d: Delivery, at time: Int64 = .max) -> Int64 {
+        guard d.usesNetworkMailer else { return 0 }
+        if time >= reuseFrom, let id = reusableDeliveries.pop() { return id }
         defer { nextDelivery += 1 }
         return nextDelivery
     }

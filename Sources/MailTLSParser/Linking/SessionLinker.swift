@@ -40,6 +40,8 @@ public struct SessionLinker: Sendable, Codable {
     public mutating func reuseSessionIDs(_ ids: [Int64]) { self.ids.reuseSessions(ids) }
     public mutating func reuseFailureIDs(_ ids: [Int64]) { self.ids.reuseFailures(ids) }
     public mutating func reuseDeliveryIDs(_ ids: [Int64]) { self.ids.reuseDeliveries(ids) }
+    /// Hands the ids out again only to records at or after `time` (`RowIDs.reuseFrom`).
+    public mutating func reuseIDs(from time: Int64) { ids.reuseFrom = time }
 
     /// Gives the records the linkers hold their source's new id (`MTALinker.renumberSources`).
     public mutating func renumberSources(_ map: [Int64: Int64]) {

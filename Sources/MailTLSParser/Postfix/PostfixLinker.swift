@@ -155,7 +155,7 @@ public struct PostfixLinker: MTALinker {
 
         case .tlsSession(let s):
             c.problem = nil
-            record.id = ids.session()
+            record.id = ids.session(at: record.time)
             let id = record.id
             if s.role == .server {
                 c.serverSession = id
@@ -177,7 +177,7 @@ public struct PostfixLinker: MTALinker {
             }
 
         case .failure(var f):
-            record.id = ids.failure()
+            record.id = ids.failure(at: record.time)
             if f.role == .server {
                 c.serverSession = nil
             } else if let r = f.relay {
@@ -206,7 +206,7 @@ public struct PostfixLinker: MTALinker {
             }
 
         case .delivery(let d):
-            record.id = ids.delivery(d)
+            record.id = ids.delivery(d, at: record.time)
             if let r = d.relay, let client = c.clients.last(where: { Self.matches($0, r) }) {
                 if let id = client.id {
                     record.sessionID = id

@@ -107,7 +107,7 @@ public struct SendmailLinker: MTALinker {
 
         case .tlsSession(let s):
             st.openFailure = nil
-            record.id = ids.session()
+            record.id = ids.session(at: record.time)
             switch s.role {
             case .server:
                 st.server = .init(id: record.id, relay: s.relay)
@@ -129,7 +129,7 @@ public struct SendmailLinker: MTALinker {
             case .acceptFailed, .connectFailed:
                 st.openFailure = nil
                 if f.role == .server { st.server = nil } else { st.clients.removeAll() }
-                record.id = ids.failure()
+                record.id = ids.failure(at: record.time)
                 st.openFailure = .init(id: record.id, needsPeer: f.relay == nil)
                 emit(record)
             case .rulesetReject:
@@ -140,7 +140,7 @@ public struct SendmailLinker: MTALinker {
                         failureID: open.id, relay: open.needsPeer ? f.relay : nil, ruleset: f.ruleset,
                         rulesetArg: f.rulesetArg, reject: f.reject))
                 } else {
-                    record.id = ids.failure()
+                    record.id = ids.failure(at: record.time)
                 }
                 emit(record)
             case .readError, .writeError:
@@ -156,7 +156,7 @@ public struct SendmailLinker: MTALinker {
                     f.role = .client
                 }
                 record.event = .failure(f)
-                record.id = ids.failure()
+                record.id = ids.failure(at: record.time)
                 emit(record)
             }
 
@@ -207,7 +207,7 @@ public struct SendmailLinker: MTALinker {
             if let r = d.relay, let name = r.name ?? r.ip {
                 record.sessionID = st.clients.last(where: { Relay.clientNamesMatch(deliveryName: name, sessionName: $0.name) })?.id
             }
-            record.id = ids.delivery(d)
+            record.id = ids.delivery(d, at: record.time)
             if d.continued {
                 st.openDelivery = .init(id: record.id, queueID: record.queueID)
                 grownSinceSweep += record.queueID?.utf8.count ?? 0
