@@ -14,19 +14,9 @@ extension PostgresStore {
     /// peer and ruleset, a session's certificate, the rest of a delivery's recipients), kept before they
     /// are deleted; `restoreCompletions` puts it back on the re-read rows (which get the same ids).
     public func saveCompletions(sourceID: Int64) throws {
-        try connection.execute("""
-            DROP TABLE IF EXISTS pg_temp.saved_completions;
-            CREATE TEMP TABLE saved_completions AS
-                SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM failure_rows
-                WHERE source_id = \(sourceID);
-            DROP TABLE IF EXISTS pg_temp.saved_certificates;
-            CREATE TEMP TABLE saved_certificates AS
-                SELECT id, cert_subject, cert_issuer, verifymsg FROM session_rows
-                WHERE source_id = \(sourceID) AND (cert_subject IS NOT NULL OR cert_issuer IS NOT NULL OR verifymsg IS NOT NULL);
-            DROP TABLE IF EXISTS pg_temp.saved_recipients;
-            CREATE TEMP TABLE saved_recipients AS
-                SELECT id, recipients, nrcpts FROM delivery_rows WHERE source_id = \(sourceID) AND id IS NOT NULL;
-            """)
+        for (table, select) in Store.savedCompletions(sourceID: sourceID) {
+            try connection.execute("DROP TABLE IF EXISTS pg_temp.\(table); CREATE TEMP TABLE \(table) AS \(select)")
+        }
     }
 
     public func restoreCompletions() throws {

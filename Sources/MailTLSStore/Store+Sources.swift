@@ -143,19 +143,18 @@ extension Store {
     /// rest of a delivery's recipients (sendmail's `to=… [more]` continued): when such a line is in
     /// the next file of a rotation, the re-read of this file alone does not see it.
     public func saveCompletions(sourceID: Int64) throws {
-        try database.execute("""
-            DROP TABLE IF EXISTS temp.saved_completions;
-            CREATE TEMP TABLE saved_completions AS
-                SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM failure_rows
-                WHERE source_id = \(sourceID);
-            DROP TABLE IF EXISTS temp.saved_certificates;
-            CREATE TEMP TABLE saved_certificates AS
-                SELECT id, cert_subject, cert_issuer, verifymsg FROM session_rows
-                WHERE source_id = \(sourceID) AND (cert_subject IS NOT NULL OR cert_issuer IS NOT NULL OR verifymsg IS NOT NULL);
-            DROP TABLE IF EXISTS temp.saved_recipients;
-            CREATE TEMP TABLE saved_recipients AS
-                SELECT id, recipients, nrcpts FROM delivery_rows WHERE source_id = \(sourceID) AND id IS NOT NULL;
-            """)
+        for (table, select) in Self.savedCompletions(sourceID: sourceID) {
+            try database.execute("DROP TABLE IF EXISTS temp.\(table); CREATE TEMP TABLE \(table) AS \(select)")
+        }
+    }
+
+    /// The temporary tables `saveCompletions` makes (on either store) and what each holds.
+    package static func savedCompletions(sourceID: Int64) -> [(table: String, select: String)] {
+        [("saved_completions", "SELECT id, loopback, peer, peer_ip, relay, ruleset, ruleset_arg, reject FROM failure_rows "
+            + "WHERE source_id = \(sourceID)"),
+         ("saved_certificates", "SELECT id, cert_subject, cert_issuer, verifymsg FROM session_rows WHERE source_id = \(sourceID) "
+            + "AND (cert_subject IS NOT NULL OR cert_issuer IS NOT NULL OR verifymsg IS NOT NULL)"),
+         ("saved_recipients", "SELECT id, recipients, nrcpts FROM delivery_rows WHERE source_id = \(sourceID) AND id IS NOT NULL")]
     }
 
     public func restoreCompletions() throws {

@@ -25,6 +25,15 @@ struct PostgresIngestTests {
         return summary
     }
 
+    /// `--reingest` of `paths` as host `host` (holding its lock, as the command does).
+    static func reingest(_ paths: [String], host: String = "mx1", in pg: PostgresStore) throws {
+        #expect(try pg.lockHost(host, wait: 5))
+        defer { try? pg.unlockHost(host) }
+        let s = try Ingester(target: PostgresIngestStore(pg, ingestHost: host), options: options)
+            .ingest(paths: paths, reingest: Set(paths))
+        #expect(s.failedFiles.isEmpty, "\(s.failedFiles)")
+    }
+
     /// The views (without ids), rollups, local mail and links of both stores, compared query by query.
     static func expectEqual(_ sqlite: Store, _ pg: PostgresStore, _ context: String) throws {
         for sql in ConcurrentIngestTests.checks {
@@ -143,11 +152,7 @@ struct PostgresIngestTests {
         let before = try HeldAcrossRotation.everything.map { try Rows.postgres(pg, $0) }
 
         let paths = files.map { dir.path($0) }
-        #expect(try pg.lockHost("mx1", wait: 5))
-        let again = try Ingester(target: PostgresIngestStore(pg, ingestHost: "mx1"), options: Self.options)
-            .ingest(paths: paths, reingest: Set(paths))
-        try pg.unlockHost("mx1")
-        #expect(again.failedFiles.isEmpty, "\(again.failedFiles)")
+        try Self.reingest(paths, in: pg)
         for (sql, rows) in zip(HeldAcrossRotation.everything, before) {
             #expect(try Rows.postgres(pg, sql) == rows, "\(sql)")
         }
@@ -166,11 +171,7 @@ struct PostgresIngestTests {
         let want = try CompletedAcrossRotation.completed.map { try Rows.postgres(pg, $0) }
         #expect(want[1].first == ["<a@example.net>,<b@example.net>,<c@example.net>", "3"], "\(want[1])")
         let paths = files.map { dir.path($0) }
-        #expect(try pg.lockHost("mx1", wait: 5))
-        let again = try Ingester(target: PostgresIngestStore(pg, ingestHost: "mx1"), options: Self.options)
-            .ingest(paths: paths, reingest: Set(paths))
-        try pg.unlockHost("mx1")
-        #expect(again.failedFiles.isEmpty, "\(again.failedFiles)")
+        try Self.reingest(paths, in: pg)
         #expect(try CompletedAcrossRotation.completed.map { try Rows.postgres(pg, $0) } == want)
     }
 
@@ -188,11 +189,7 @@ struct PostgresIngestTests {
         #expect(try pg.prunedBefore() == cutoff)
         let pruned = try HeldAcrossRotation.everything.map { try Rows.postgres(pg, $0) }
         for file in [older, newer] {
-            #expect(try pg.lockHost("mx1", wait: 5))
-            let s = try Ingester(target: PostgresIngestStore(pg, ingestHost: "mx1"), options: Self.options)
-                .ingest(paths: [file], reingest: [file])
-            try pg.unlockHost("mx1")
-            #expect(s.failedFiles.isEmpty, "\(s.failedFiles)")
+            try Self.reingest([file], in: pg)
             for (sql, rows) in zip(HeldAcrossRotation.everything, pruned) {
                 #expect(try Rows.postgres(pg, sql) == rows, "\(file): \(sql)")
             }
