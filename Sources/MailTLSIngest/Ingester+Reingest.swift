@@ -34,7 +34,7 @@ extension Ingester {
         before.reuseDeliveryIDs(old.deliveries)
         // After a prune the lists hold only the ids of the rows it kept; the lines before its cutoff
         // are read (for the links they make) but not stored again (`WriterThread.reingesting`).
-        if let pruned = try target.prunedBefore() { before.reuseIDs(from: pruned) }
+        if let pruned = try target.prunedBefore(sourceID: known.id) { before.reuseIDs(from: pruned) }
         linker = before
         file.source.offset = 0
         file.source.lines = 0

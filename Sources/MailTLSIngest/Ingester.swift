@@ -109,7 +109,7 @@ public final class Ingester {
             try writer.begin()
             try locateSource(&file, input: &input, reingest: reingest)
             pipeline.reingesting(source: file.isReingest ? file.source.id : nil,
-                                 prunedBefore: file.isReingest ? try target.prunedBefore() : nil)
+                                 prunedBefore: file.isReingest ? try target.prunedBefore(sourceID: file.source.id) : nil)
             try readLines(&file, input: input, samplesBefore: summary.samples.count, progress: progress)
             try commitLastPart(&file, input: input)
         } catch {

@@ -17,7 +17,13 @@ public final class StoreLock {
         path = storePath + ".lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw IngestError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            // The store's folder is missing (a mistyped --db): say so of the store, not of its lock file.
+            let folder = (storePath as NSString).deletingLastPathComponent
+            if errno == ENOENT, !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+                throw IngestError.cannotOpen(path: storePath, reason: "its folder \(folder) does not exist")
+            }
+            throw IngestError.cannotOpen(path: path, reason: reason)
         }
         let deadline = Date().addingTimeInterval(max(0, wait))
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {

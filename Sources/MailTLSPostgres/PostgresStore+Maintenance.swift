@@ -40,7 +40,13 @@ extension PostgresStore {
     /// (UTC seconds), in one transaction, as `Store.prune` does: rollups and checkpoints are kept.
     public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
         try connection.transaction {
-            if cutoff > (try prunedBefore() ?? Int64.min) { try setState(ingestHost: "", Store.prunedBeforeKey, String(cutoff)) }
+            // Which sources this prune found (every host's), locked against a concurrent prune's note.
+            try connection.execute("SELECT pg_advisory_xact_lock(\(Self.pruneNoteLock))")
+            var pruned = PrunedSources(json: try state(ingestHost: "", Store.prunedBeforeKey))
+            for row in try connection.query("SELECT id FROM sources") {
+                if let id = row[0].flatMap({ Int64($0) }) { pruned.note(source: id, cutoff: cutoff) }
+            }
+            try setState(ingestHost: "", Store.prunedBeforeKey, pruned.json)
             var removed: [(String, Int)] = []
             for t in CompactRows.tables {
                 let n = try connection.query("WITH d AS (DELETE FROM \(t.base) WHERE ts < $1 RETURNING 1) SELECT count(*) FROM d",
@@ -52,11 +58,19 @@ extension PostgresStore {
         }
     }
 
-    /// `Store.prunedBefore`: the latest cutoff `prune` used, store-wide (`ingest_state` under the
-    /// ingesting host '', which no host is).
-    public func prunedBefore() throws -> Int64? {
-        try state(ingestHost: "", Store.prunedBeforeKey).flatMap { Int64($0) }
+    /// `Store.prunedBefore(sourceID:)`: the sources' prune cutoffs are kept store-wide
+    /// (`ingest_state` under the ingesting host '', which no host is), for every host's sources.
+    public func prunedBefore(sourceID: Int64) throws -> Int64? {
+        try prunedSources().cutoffs[sourceID]
     }
+
+    /// The record of which sources each prune found (`PrunedSources`).
+    public func prunedSources() throws -> PrunedSources {
+        PrunedSources(json: try state(ingestHost: "", Store.prunedBeforeKey))
+    }
+
+    /// The advisory lock two prunes take to note their sources one after the other.
+    static let pruneNoteLock: Int64 = 0x6d61_696c_7072_756e   // "mailprun"
 
     /// Gives the freed space back to reuse (`VACUUM`; PostgreSQL's plain VACUUM, not FULL, so readers
     /// and writers are not locked out), for the tables prune deletes from: a bare `VACUUM` goes over

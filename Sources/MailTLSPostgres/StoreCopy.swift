@@ -94,6 +94,7 @@ public final class StoreCopy {
             summary.localMailRows = try copyCounts(["local_mail"], texts: texts, sources: sources, report)
             summary.runs = try copyRuns(report)
             try saveState(linker, ids)
+            try copyPruned(sources)
         }
         return summary
     }
@@ -406,10 +407,17 @@ public final class StoreCopy {
                 ON CONFLICT (ingest_host, key) DO UPDATE SET value = excluded.value
                 """, [ingestHost, key, String(decoding: value, as: UTF8.self)])
         }
-        // The SQLite store's latest prune cutoff, store-wide: a later `--reingest` keeps its rows out.
-        if let pruned = try sqlite.prunedBefore(), pruned > (try postgres.prunedBefore() ?? Int64.min) {
-            try postgres.setState(ingestHost: "", Store.prunedBeforeKey, String(pruned))
-        }
+    }
+
+    /// The SQLite store's prune cutoffs under the sources' new ids, added to the fleet store's record,
+    /// so that a later `--reingest` keeps out the lines that prune deleted there.
+    private func copyPruned(_ sources: [Int64: Int64]) throws {
+        let mine = PrunedSources(json: try sqlite.state(Store.prunedBeforeKey)).renumbered(sources)
+        guard !mine.cutoffs.isEmpty else { return }
+        try connection.execute("SELECT pg_advisory_xact_lock(\(PostgresStore.pruneNoteLock))")
+        var all = try postgres.prunedSources()
+        all.merge(mine)
+        try postgres.setState(ingestHost: "", Store.prunedBeforeKey, all.json)
     }
 
     /// `ingest_state` keys, per ingesting host: the SessionLinker's JSON and the writer's `IDState`.

@@ -1,3 +1,4 @@
+import Foundation
 import MailTLSParser
 
 /// Removing old rows (`mailtls prune`).
@@ -8,7 +9,10 @@ extension Store {
     /// are not read again.
     public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
         try database.transaction {
-            if cutoff > (try prunedBefore() ?? Int64.min) { try setState(Self.prunedBeforeKey, String(cutoff)) }
+            var pruned = PrunedSources(json: try state(Self.prunedBeforeKey))
+            let sources = try database.prepare("SELECT id FROM sources")
+            while try sources.step() { pruned.note(source: sources.int64(0), cutoff: cutoff) }
+            try setState(Self.prunedBeforeKey, pruned.json)
             var removed: [(String, Int)] = []
             for t in CompactRows.tables {
                 let s = try database.prepare("DELETE FROM \(t.base) WHERE ts < ?")
@@ -23,14 +27,14 @@ extension Store {
         }
     }
 
-    /// The `ingest_state` key of the latest cutoff `prune` used (Unix seconds, as text).
+    /// The `ingest_state` key of the sources' prune cutoffs (`PrunedSources`, JSON).
     public static let prunedBeforeKey = "pruned_before"
 
-    /// The latest cutoff `prune` used, nil when the store was never pruned (or only by a version
-    /// before 0.2.0, which did not record it). Its rollups still count the rows before it, so a
-    /// `--reingest` must not bring those rows back.
-    public func prunedBefore() throws -> Int64? {
-        try state(Self.prunedBeforeKey).flatMap { Int64($0) }
+    /// The latest cutoff of a `prune` that found `sourceID` in the store, nil when none did (or only a
+    /// version before 0.2.0, which did not record it): that prune deleted the source's rows before it
+    /// and the rollups count them still, so a `--reingest` of the source must not bring them back.
+    public func prunedBefore(sourceID: Int64) throws -> Int64? {
+        PrunedSources(json: try state(Self.prunedBeforeKey)).cutoffs[sourceID]
     }
 
     /// Rewrites the file without its free pages (`VACUUM`), e.g. after a large prune.

@@ -351,7 +351,7 @@ import Testing
         let cutoff = Int64(try #require(try scalar(db, "SELECT unixepoch('2026-11-28')")))
         let removed = try store.prune(before: cutoff)
         #expect(removed.first?.rows ?? 0 > 0)
-        #expect(try store.prunedBefore() == cutoff)
+        #expect(try store.prunedBefore(sourceID: 1) == cutoff && store.prunedBefore(sourceID: 2) == cutoff)
         func dump() throws -> [[String]] { try HeldAcrossRotation.everything.map { try StoreDump.query(db, $0).sorted() } }
         let pruned = try dump()
         for file in [older, newer] {
@@ -364,7 +364,29 @@ import Testing
         #expect(try scalar(db, "SELECT count(*) FROM tls_sessions WHERE ts < '2026-11-28'") == 0)
         // A later prune with an earlier cutoff does not move the mark back.
         _ = try store.prune(before: cutoff - 86_400)
-        #expect(try store.prunedBefore() == cutoff)
+        #expect(try store.prunedBefore(sourceID: 1) == cutoff)
+    }
+
+    /// A file first ingested after a `prune`, with lines before its cutoff: prune never deleted its
+    /// rows, so its re-read stores them all again (a cutoff for the whole store lost them, and took
+    /// them out of the rollups).
+    @Test func reingestOfAFileIngestedAfterAPruneKeepsItsOldLines() throws {
+        let dir = try TempDir()
+        let first = try dir.write("first.log", SynthLog.text(SynthLog.lines(0..<100, day: 28)))
+        let db = dir.path("t.db")
+        try ingest([first], db: db)
+        let cutoff = Int64(try #require(try scalar(db, "SELECT unixepoch('2026-11-29')")))
+        _ = try Store(path: db).prune(before: cutoff)
+        let late = try dir.write("late.log", SynthLog.text(SynthLog.lines(100..<200, day: 27) + SynthLog.lines(200..<260, day: 29)))
+        try ingest([late], db: db)
+        func dump() throws -> [[String]] { try HeldAcrossRotation.everything.map { try StoreDump.query(db, $0).sorted() } }
+        let before = try dump()
+        #expect(try scalar(db, "SELECT count(*) FROM tls_sessions WHERE ts < '2026-11-28'") > 0, "the late file's old lines are rows")
+        let s = try ingest([late], reingest: [late], db: db)
+        #expect(s.failedFiles.isEmpty)
+        for (q, (got, want)) in zip(HeldAcrossRotation.everything, zip(try dump(), before)) {
+            #expect(got == want, "\(q): \(StoreDump.diff(got, want))")
+        }
     }
 
     /// `--reingest DIR` re-reads every file in the folder, as ingesting the folder reads them.

@@ -186,13 +186,23 @@ struct PostgresIngestTests {
         let pg = try PostgresStore(url: db.url)
         let cutoff: Int64 = 1_795_824_000   // 2026-11-28T00:00:00Z
         #expect(try pg.prune(before: cutoff).first?.rows ?? 0 > 0)
-        #expect(try pg.prunedBefore() == cutoff)
+        let sources = try pg.sources(ingestHost: "mx1").map(\.id)
+        #expect(sources.count == 2 && sources.allSatisfy { (try? pg.prunedBefore(sourceID: $0)) == cutoff })
         let pruned = try HeldAcrossRotation.everything.map { try Rows.postgres(pg, $0) }
         for file in [older, newer] {
             try Self.reingest([file], in: pg)
             for (sql, rows) in zip(HeldAcrossRotation.everything, pruned) {
                 #expect(try Rows.postgres(pg, sql) == rows, "\(file): \(sql)")
             }
+        }
+        // Another host's file, first ingested after the prune, with lines before its cutoff: its
+        // re-read stores them all again.
+        let late = try dir.write("late.log", SynthLog.text(SynthLog.lines(400..<480, host: "mx2", day: 27)))
+        _ = try Self.ingest([late], host: "mx2", into: db.url)
+        let withLate = try HeldAcrossRotation.everything.map { try Rows.postgres(pg, $0) }
+        try Self.reingest([late], host: "mx2", in: pg)
+        for (sql, rows) in zip(HeldAcrossRotation.everything, withLate) {
+            #expect(try Rows.postgres(pg, sql) == rows, "late.log: \(sql)")
         }
     }
 

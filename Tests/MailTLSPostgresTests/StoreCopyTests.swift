@@ -309,7 +309,9 @@ struct StoreCopyTests {
         _ = try sqlite.prune(before: cutoff)
         let pg = try PostgresTestServer.database()
         _ = try Self.copy(db, to: pg.url, as: "mx1")
-        #expect(try PostgresStore(url: pg.url).prunedBefore() == cutoff)
+        let fleet = try PostgresStore(url: pg.url)
+        let ids = try fleet.sources(ingestHost: "mx1").map(\.id)
+        #expect(ids.count == 1 && ids.allSatisfy { (try? fleet.prunedBefore(sourceID: $0)) == cutoff }, "under the source's new id")
     }
 }
 

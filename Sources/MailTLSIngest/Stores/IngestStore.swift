@@ -43,8 +43,9 @@ public protocol IngestStore: AnyObject {
     /// Saves a source's checkpoint.
     func updateSource(_ r: SourceRecord) throws
     func stateBefore(sourceID: Int64) throws -> String?
-    /// The latest cutoff `prune` used (`Store.prunedBefore`): a re-read file's rows before it stay out.
-    func prunedBefore() throws -> Int64?
+    /// The latest cutoff of a `prune` that found the source (`Store.prunedBefore(sourceID:)`): its
+    /// re-read's rows before it stay out.
+    func prunedBefore(sourceID: Int64) throws -> Int64?
     func setStateBefore(sourceID: Int64, _ json: String) throws
     /// Appends a run to the history (`mailtls status`).
     func recordIngestRun(_ r: IngestRunRecord) throws

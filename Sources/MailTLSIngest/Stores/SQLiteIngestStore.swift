@@ -35,7 +35,7 @@ public final class SQLiteIngestStore: IngestStore {
     public func insertSource(_ r: SourceRecord) throws -> Int64 { try store.insertSource(r) }
     public func updateSource(_ r: SourceRecord) throws { try store.updateSource(r) }
     public func stateBefore(sourceID: Int64) throws -> String? { try store.stateBefore(sourceID: sourceID) }
-    public func prunedBefore() throws -> Int64? { try store.prunedBefore() }
+    public func prunedBefore(sourceID: Int64) throws -> Int64? { try store.prunedBefore(sourceID: sourceID) }
     public func setStateBefore(sourceID: Int64, _ json: String) throws { try store.setStateBefore(sourceID: sourceID, json) }
     public func recordIngestRun(_ r: IngestRunRecord) throws { try store.recordIngestRun(r) }
 
