@@ -34,7 +34,12 @@ extension Store {
     /// version before 0.2.0, which did not record it): that prune deleted the source's rows before it
     /// and the rollups count them still, so a `--reingest` of the source must not bring them back.
     public func prunedBefore(sourceID: Int64) throws -> Int64? {
-        PrunedSources(json: try state(Self.prunedBeforeKey)).cutoffs[sourceID]
+        try prunedSources().cutoffs[sourceID]
+    }
+
+    /// The record of which sources each prune found (`PrunedSources`).
+    public func prunedSources() throws -> PrunedSources {
+        PrunedSources(json: try state(Self.prunedBeforeKey))
     }
 
     /// Rewrites the file without its free pages (`VACUUM`), e.g. after a large prune.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MailTLSParser
 import MailTLSPostgres
 import MailTLSStore
 
@@ -33,8 +34,9 @@ extension MailTLS {
             print("")
             printCounts(try s.rowCounts(), local: try s.localMailCounts())
             let sources = try s.sources()
+            let pruned = try s.prunedSources()
             print("files (\(sources.count)):")
-            for src in sources { print(Self.line(src)) }
+            for src in sources { print(Self.line(src, pruned: pruned)) }
             print("")
             if let last = try s.lastIngestRun() {
                 print("last run: \(last.started): \(last.summary)")
@@ -55,6 +57,7 @@ extension MailTLS {
                 print("")
                 printCounts(try s.rowCounts(), local: try s.localMailCounts())
                 let sources = try s.allSources()
+                let pruned = try s.prunedSources()
                 print("files (\(sources.count)):")
                 var host: String?
                 for (h, src) in sources {
@@ -62,7 +65,7 @@ extension MailTLS {
                         print("  host \(h):")
                         host = h
                     }
-                    print("  " + Self.line(src))
+                    print("  " + Self.line(src, pruned: pruned))
                 }
                 print("")
                 if let last = try s.lastIngestRun() {
@@ -87,9 +90,12 @@ extension MailTLS {
             print("")
         }
 
-        private static func line(_ src: SourceRecord) -> String {
+        /// A file: where its reading stands, and the days a prune took its rows of (`--reingest` leaves
+        /// them out).
+        private static func line(_ src: SourceRecord, pruned: PrunedSources) -> String {
             let size = src.size.map { " of \(human($0))" } ?? ""
-            return "  \(src.path)  [\(src.compression ?? "?")]  read \(human(src.offset))\(size), \(src.lines) lines, last \(src.lastIngest ?? "-")"
+            let cut = pruned.cutoffs[src.id].map { ", rows before \(CivilTime.isoDate($0)) pruned" } ?? ""
+            return "  \(src.path)  [\(src.compression ?? "?")]  read \(human(src.offset))\(size), \(src.lines) lines, last \(src.lastIngest ?? "-")\(cut)"
         }
 
         static func human(_ bytes: Int64) -> String {

@@ -173,6 +173,9 @@ import Testing
         #expect(next.status == 0 && next.stderr.contains("removed rows before 2026-12-02T00:00:00Z"), "\(next)")
         #expect(try StoreDump.query(db, "SELECT count(*) FROM tls_sessions") == ["0"])
         #expect(try await sessions().total == before.total, "the rollups keep the pruned days")
+        // status says which files a prune took rows of, and up to which day.
+        let st = try await dir.run(["status", "--db", db])
+        #expect(st.status == 0 && st.stdout.contains("sendmail.log") && st.stdout.contains("rows before 2026-12-02 pruned"), "\(st)")
     }
 
     /// `prune` and `rebuild-rollups` change a store: given a name where there is none (a typo), they
