@@ -40,20 +40,28 @@ extension PostgresStore {
     /// (UTC seconds), in one transaction, as `Store.prune` does: rollups and checkpoints are kept.
     public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
         try connection.transaction {
-            // Which sources this prune found (every host's), locked against a concurrent prune's note.
+            // The sources whose rows this prune deletes (`PrunedSources`), as the deletes return them:
+            // hosts go on ingesting meanwhile, and only what was deleted counts. Two prunes note one
+            // after the other.
             try connection.execute("SELECT pg_advisory_xact_lock(\(Self.pruneNoteLock))")
             var pruned = PrunedSources(json: try state(ingestHost: "", Store.prunedBeforeKey))
-            for row in try connection.query("SELECT id FROM sources") {
-                if let id = row[0].flatMap({ Int64($0) }) { pruned.note(source: id, cutoff: cutoff) }
-            }
-            try setState(ingestHost: "", Store.prunedBeforeKey, pruned.json)
             var removed: [(String, Int)] = []
             for t in CompactRows.tables {
-                let n = try connection.query("WITH d AS (DELETE FROM \(t.base) WHERE ts < $1 RETURNING 1) SELECT count(*) FROM d",
-                                             [String(cutoff)])
-                removed.append((t.view, n.first?.first??.asInt64.map(Int.init) ?? 0))
+                let rows = try connection.query(
+                    "WITH d AS (DELETE FROM \(t.base) WHERE ts < $1 RETURNING source_id) SELECT source_id, count(*) FROM d GROUP BY 1",
+                    [String(cutoff)])
+                var n = 0
+                for r in rows {
+                    if let id = r[0].flatMap({ Int64($0) }) { pruned.note(source: id, cutoff: cutoff) }
+                    n += r[1].flatMap { Int($0) } ?? 0
+                }
+                removed.append((t.view, n))
             }
-            try connection.query("DELETE FROM local_mail WHERE day < $1", [CivilTime.isoDate(cutoff)])
+            for r in try connection.query("WITH d AS (DELETE FROM local_mail WHERE day < $1 RETURNING source_id) SELECT DISTINCT source_id FROM d",
+                                          [CivilTime.isoDate(cutoff)]) {
+                if let id = r[0].flatMap({ Int64($0) }) { pruned.note(source: id, cutoff: cutoff) }
+            }
+            try setState(ingestHost: "", Store.prunedBeforeKey, pruned.json)
             return removed
         }
     }

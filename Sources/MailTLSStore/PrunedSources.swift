@@ -1,14 +1,15 @@
 import Foundation
 
-/// Which sources each `prune` found in the store, and its cutoff: saved in `ingest_state` (key
+/// The sources each `prune` deleted rows of, and its cutoff: saved in `ingest_state` (key
 /// `Store.prunedBeforeKey`) so that a `--reingest` leaves out exactly the lines whose rows a prune
 /// deleted (their rollup counts are kept).
 ///
 /// Per source, not one cutoff for the store: a file ingested after a prune keeps its rows before the
-/// cutoff (prune never saw them), and its re-read must store them again. A source's lines appended
+/// cutoff (prune never saw them), and its re-read must store them again; on PostgreSQL, where hosts
+/// ingest while a prune runs, only the sources the deletes returned count. A source's lines appended
 /// after the prune with times before its cutoff (a clock set back) would be left out too; nothing else.
 public struct PrunedSources: Equatable, Sendable {
-    /// The latest cutoff (Unix seconds) of a prune that found each source (by `sources.id`).
+    /// The latest cutoff (Unix seconds) of a prune that deleted rows of each source (by `sources.id`).
     public private(set) var cutoffs: [Int64: Int64] = [:]
 
     public init(json: String?) {
@@ -16,7 +17,7 @@ public struct PrunedSources: Equatable, Sendable {
         for (k, v) in map { if let id = Int64(k) { cutoffs[id] = v } }
     }
 
-    /// A prune with `cutoff` found `source` (an earlier cutoff does not move a later one back).
+    /// A prune with `cutoff` deleted rows of `source` (an earlier cutoff does not move a later one back).
     public mutating func note(source: Int64, cutoff: Int64) {
         cutoffs[source] = max(cutoffs[source] ?? Int64.min, cutoff)
     }

@@ -9,20 +9,25 @@ extension Store {
     /// are not read again.
     public func prune(before cutoff: Int64) throws -> [(table: String, rows: Int)] {
         try database.transaction {
+            // The sources whose rows go (`PrunedSources`), found on the ts index before each delete.
             var pruned = PrunedSources(json: try state(Self.prunedBeforeKey))
-            let sources = try database.prepare("SELECT id FROM sources")
-            while try sources.step() { pruned.note(source: sources.int64(0), cutoff: cutoff) }
-            try setState(Self.prunedBeforeKey, pruned.json)
             var removed: [(String, Int)] = []
             for t in CompactRows.tables {
+                let found = try database.prepare("SELECT DISTINCT source_id FROM \(t.base) WHERE ts < ?")
+                found.bind(1, cutoff)
+                while try found.step() { pruned.note(source: found.int64(0), cutoff: cutoff) }
                 let s = try database.prepare("DELETE FROM \(t.base) WHERE ts < ?")
                 s.bind(1, cutoff)
                 try s.run()
                 removed.append((t.view, database.changes))
             }
+            let found = try database.prepare("SELECT DISTINCT source_id FROM local_mail WHERE day < ?")
+            found.bind(1, CivilTime.isoDate(cutoff))
+            while try found.step() { pruned.note(source: found.int64(0), cutoff: cutoff) }
             let s = try database.prepare("DELETE FROM local_mail WHERE day < ?")
             s.bind(1, CivilTime.isoDate(cutoff))
             try s.run()
+            try setState(Self.prunedBeforeKey, pruned.json)
             return removed
         }
     }
@@ -30,7 +35,7 @@ extension Store {
     /// The `ingest_state` key of the sources' prune cutoffs (`PrunedSources`, JSON).
     public static let prunedBeforeKey = "pruned_before"
 
-    /// The latest cutoff of a `prune` that found `sourceID` in the store, nil when none did (or only a
+    /// The latest cutoff of a `prune` that deleted rows of `sourceID`, nil when none did (or only a
     /// version before 0.2.0, which did not record it): that prune deleted the source's rows before it
     /// and the rollups count them still, so a `--reingest` of the source must not bring them back.
     public func prunedBefore(sourceID: Int64) throws -> Int64? {
