@@ -1,3 +1,4 @@
+import Foundation
 import MailTLSParser
 import MailTLSStore
 
@@ -40,13 +41,20 @@ struct FileRead {
     init(path: String, head: [UInt8], linker: SessionLinker, counts: WriteCounts, rowsQueued: Int) {
         self.path = path
         self.head = head
-        source = SourceRecord(path: path)
+        source = SourceRecord(path: Self.storedPath(path))
         committedLinker = linker
         committedCounts = counts
         partStartRows = rowsQueued
     }
 
     var isStdin: Bool { path == "-" }
+
+    /// The path a source is stored under (`sources.path`, what `mailtls status` lists): absolute, so that
+    /// a run from another folder with a relative path (a `--reingest log/maillog` by hand) does not
+    /// rename the file cron reads by its full path. Standard input stays `-`.
+    static func storedPath(_ path: String) -> String {
+        path == "-" ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+    }
     /// True while a `--reingest` file is read: it commits in one transaction (see `Ingester+Reingest`).
     var isReingest: Bool { runLinker != nil }
 
@@ -73,7 +81,7 @@ struct FileRead {
     /// (device, inode, size, mtime) are taken as "read to the end, nothing new" and skipped unopened,
     /// which a part checkpoint must never be.
     mutating func fillCheckpoint(compression: Compression, status: FileStatus?, tail: [UInt8]?, last: Bool) {
-        source.path = path
+        source.path = Self.storedPath(path)
         source.offset = consumedEnd
         source.lines = baseLines + committed.lines + pending.lines
         source.compression = compression.rawValue

@@ -27,7 +27,7 @@ extension Ingester {
             return
         }
         if consumed { input = try OpenInput(path: file.path) }  // a failed match read ahead
-        file.source = SourceRecord(path: file.path, compression: input.compression.rawValue)
+        file.source = SourceRecord(path: FileRead.storedPath(file.path), compression: input.compression.rawValue)
         file.source.id = try target.insertSource(file.source)
         if !file.isStdin { try target.setStateBefore(sourceID: file.source.id, try linkerJSON()) }
     }

@@ -30,11 +30,12 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
             return "cannot connect to the PostgreSQL store \(url): \(message.trimmed) (passwords come from ~/.pgpass or "
                 + "PGPASSWORD, never the URL; check host, port, database and role)"
         case .statement(let message, let state, let sql):
-            return "PostgreSQL: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "") + Self.hint(state)
+            // A refusal for missing rights says first what to do; the SQL that failed comes last.
+            return Self.refusal(state) + "PostgreSQL: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "")
                 + " in: \(Self.shorten(sql))"
         case .copy(let table, let message, let state):
-            return "PostgreSQL: COPY into \(table) failed: \(message.trimmed)" + (state.map { " [SQLSTATE \($0)]" } ?? "")
-                + Self.hint(state)
+            return Self.refusal(state) + "PostgreSQL: COPY into \(table) failed: \(message.trimmed)"
+                + (state.map { " [SQLSTATE \($0)]" } ?? "")
         case .schemaTooNew(let url, let found, let supported):
             return "the PostgreSQL store \(url) has schema version \(found), this mailtls supports up to \(supported): "
                 + "upgrade mailtls on this host"
@@ -63,13 +64,14 @@ public enum PostgresError: Error, CustomStringConvertible, Equatable {
         }
     }
 
-    /// What to do about a refusal the user can act on: "insufficient privilege" (42501) is a role used
-    /// for what another role does (docs/fleet.md, "Setting up").
-    static func hint(_ sqlState: String?) -> String {
+    /// What to do about a refusal the user can act on, put before the database's words: "insufficient
+    /// privilege" (42501) is a role used for what another role does (docs/fleet.md, "Setting up").
+    static func refusal(_ sqlState: String?) -> String {
         guard sqlState == "42501" else { return "" }
-        return ": this role may not do that; `mailtls ingest` needs the grants of mailtls_ingest, reports those of "
-            + "mailtls_read (scripts/pg-roles.sql, run by the database's owner), and prune, rebuild-rollups, "
-            + "--reingest and copy the owner itself (docs/fleet.md)"
+        return "this role may not do that: run it as a role that may (docs/fleet.md). `mailtls ingest` and "
+            + "`mailtls copy` into a new host name need the grants of mailtls_ingest, reports and `check` those of "
+            + "mailtls_read (scripts/pg-roles.sql, run by the database's owner); prune, rebuild-rollups, "
+            + "--reingest and `copy --replace` need the owner's role. "
     }
 
     /// The SQL as one line of at most 300 characters.

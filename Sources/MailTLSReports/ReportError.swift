@@ -62,8 +62,9 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
         case .malformedDocument(let query, let detail):
             return "query Queries/\(query).sql did not return one JSON document: \(detail)"
         case .noPostgresStore(let url):
-            return "no mailtls store in the PostgreSQL database \(url): run `mailtls ingest --db URL FILE...` first "
-                + "(or check the database name)"
+            return "no mailtls store in the PostgreSQL database \(url) (or check the database name): its owner creates "
+                + "it by running any mailtls command once, e.g. `mailtls status --db postgresql://OWNER@HOST/DB`, "
+                + "then the mail hosts ingest into it (docs/fleet.md, Setting up)"
         case .invalidTimeZone(let zone):
             return "PostgreSQL does not know the time zone '\(zone)': give --timezone an IANA name (Europe/Berlin) or UTC"
         case .cannotWrite(let path, let reason):

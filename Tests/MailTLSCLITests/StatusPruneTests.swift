@@ -188,4 +188,23 @@ import Testing
         #expect(r.status == 1 && r.stderr.contains("cannot open store \(db): no such file (run `mailtls ingest` first)"), "\(r)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("")).filter { $0.hasPrefix("typo") }.isEmpty)
     }
+
+    /// `status` lists a file under its full path, whatever path a run named it by: a `--reingest` by
+    /// hand with a relative path does not rename the file cron reads by its full path.
+    @Test func filesAreListedUnderTheirFullPath() async throws {
+        let dir = try Scratch()
+        let db = dir.path("t.db")
+        try dir.write("maillog", lines: SynthLog.lines(0..<20))
+        #expect(try await dir.run(["ingest", "--db", db, "--year", "2026", dir.path("maillog")]).status == 0)
+        let full = try StoreDump.query(db, "SELECT path FROM sources")
+        #expect(full == [URL(fileURLWithPath: dir.path("maillog")).standardizedFileURL.path])
+        // Another name of the same file (relative names are made absolute the same way, from the folder
+        // the command runs in).
+        try FileManager.default.createDirectory(atPath: dir.path("sub"), withIntermediateDirectories: true)
+        let again = try await dir.run(["ingest", "--db", db, "--year", "2026", "--reingest", dir.path("sub/../maillog")])
+        #expect(again.status == 0, "\(again)")
+        #expect(try StoreDump.query(db, "SELECT path FROM sources") == full)
+        let st = try await dir.run(["status", "--db", db])
+        #expect(st.stdout.contains(full[0]), "\(st)")
+    }
 }
