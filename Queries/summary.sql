@@ -577,6 +577,16 @@ by_mta AS (
 notes AS (
     SELECT CASE WHEN (SELECT present FROM others) THEN
         (SELECT CASE WHEN count(*) > 0 THEN json_group_array(note) END FROM (
+            -- The per-MTA figures come from rows: days whose rows prune removed are in the totals
+            -- only (from the daily rollups), which the table would not say.
+            SELECT 0 AS k, 'per MTA: the figures leave out the days before ' || kept.first_date
+                   || ', whose rows prune removed (the totals count them from the daily rollups)' AS note
+            FROM kept
+            WHERE kept.first_date <> '' AND EXISTS (
+                SELECT 1 FROM sessions WHERE day < kept.first_date UNION ALL
+                SELECT 1 FROM inbound WHERE day < kept.first_date UNION ALL
+                SELECT 1 FROM outbound WHERE day < kept.first_date)
+            UNION ALL
             SELECT k.k, name || ': TLS versions and ciphers are unknown for '
                    || CASE k.k WHEN 1 THEN messages_without_session || ' inbound message'
                                            || CASE messages_without_session WHEN 1 THEN '' ELSE 's' END
@@ -590,7 +600,7 @@ notes AS (
             FROM mta_figures, (SELECT 1 AS k UNION ALL SELECT 2) AS k
             WHERE name = 'postfix'
               AND ((k.k = 1 AND messages_without_session > 0) OR (k.k = 2 AND deliveries_without_session > 0))
-            ORDER BY k.k) AS sub8)
+            ORDER BY 1) AS sub8)
     END AS doc
 )
 

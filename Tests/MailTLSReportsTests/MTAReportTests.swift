@@ -196,6 +196,29 @@ final class MixedStore {
         #expect(Self.int(postfix, "sessions.total") == 1 && Self.int(postfix, "outbound.deliveries") == 1)
     }
 
+    /// When the totals count days whose rows prune removed and the per-MTA figures are shown, a note
+    /// says that those figures leave the days out (they come from the rows, the totals from the rollups).
+    @Test func aNoteSaysWhenThePerMTAFiguresLeavePrunedDaysOut() throws {
+        let store = try MixedStore()
+        let s = try Store(path: store.path)
+        let writer = try StoreWriter(store: s)
+        try writer.begin()
+        let a = MixedStore.relay("a.example", "192.0.2.1")
+        try writer.write(MixedStore.record(.sendmail, -3_600, MixedStore.session(.server, a, "TLSv1.3", "OK", "TLS_AES_256_GCM_SHA384", bits: 256), id: 7))
+        try writer.flush()
+        try writer.rollups.flush(into: s.database)
+        try writer.commit()
+        let before = try store.summary()
+        let beforeNotes = before["notes"]?.compactText ?? ""
+        #expect(!beforeNotes.contains("per MTA"), "nothing pruned yet: \(beforeNotes)")
+        _ = try s.prune(before: MixedStore.day)   // 2026-03-01 goes: one sendmail session
+        let doc = try store.summary()
+        #expect(Self.int(doc, "sessions.total") == Self.int(before, "sessions.total"), "the rollups keep the day")
+        #expect(doc["by_mta"] != nil)
+        let notes = doc["notes"]?.compactText ?? ""
+        #expect(notes.contains("per MTA: the figures leave out the days before 2026-03-02, whose rows prune removed"), "\(notes)")
+    }
+
     @Test func oneMTAInTheStoreOrTheFilterGivesNoPerMTAFigures() throws {
         let store = try MixedStore(only: .exim)
         let doc = try store.summary()
