@@ -300,7 +300,8 @@ public struct HTMLRenderer {
         h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.6em; } h3 { font-size: 1.05em; }
         .note, .more, .none, .change, .label { color: var(--muted); }
         table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
-        th, td { border-bottom: 1px solid var(--line); padding: 0.2em 0.6em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+        /* break-word, not anywhere: a column is never narrower than its words (anywhere cut "server" into "serve/r"). */
+        th, td { border-bottom: 1px solid var(--line); padding: 0.2em 0.6em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
         td.n { text-align: right; font-variant-numeric: tabular-nums; }
         .cards { display: flex; flex-wrap: wrap; gap: 0.8em; }
         .card { background: var(--card); border-radius: 6px; padding: 0.6em 1em; min-width: 10em; }
