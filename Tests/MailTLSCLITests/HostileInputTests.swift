@@ -84,7 +84,7 @@ import Testing
             try out.line("Nov  3 09:00:01 mx sm-mta[2]: STARTTLS=server, relay=a.example [192.0.2.1], version=TLSv1.3, verify=NO, cipher=TLS_AES_256_GCM_SHA384, bits=256/256")
             for _ in 0..<20 { try out.text(mb) }
             try out.line("")
-        }, expect: ["3 lines", "1 TLS sessions", "2 unparsed"]),
+        }, expect: ["3 lines", "1 TLS session,", "2 unparsed"]),
         // Random bytes (NUL, control bytes, invalid UTF-8), then 4 MiB of NUL bytes, after 8 KiB of real
         // lines (a file that starts binary is skipped by the CLI with a warning, before the parser sees it).
         Case(name: "binary junk", write: { out in
