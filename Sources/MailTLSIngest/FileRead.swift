@@ -24,6 +24,9 @@ struct FileRead {
     var baseLines: Int64 = 0
     /// The run's linker while a `--reingest` file is read with a linker of its own (nil otherwise).
     var runLinker: SessionLinker?
+    /// While a `--reingest` file is read: the cutoff of the latest prune that deleted its rows
+    /// (`IngestStore.prunedBefore(sourceID:)`); its lines before it are not stored again.
+    var prunedBefore: Int64?
 
     /// Lines of the part being read (not committed yet).
     var pending = LineTally()

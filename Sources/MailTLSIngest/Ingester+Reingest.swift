@@ -34,7 +34,8 @@ extension Ingester {
         before.reuseDeliveryIDs(old.deliveries)
         // After a prune the lists hold only the ids of the rows it kept; the lines before its cutoff
         // are read (for the links they make) but not stored again (`WriterThread.reingesting`).
-        if let pruned = try target.prunedBefore(sourceID: known.id) { before.reuseIDs(from: pruned) }
+        file.prunedBefore = try target.prunedBefore(sourceID: known.id)
+        if let pruned = file.prunedBefore { before.reuseIDs(from: pruned) }
         linker = before
         file.source.offset = 0
         file.source.lines = 0
@@ -67,8 +68,8 @@ extension Ingester {
 
     /// Puts back the rows of the records the re-read's linker held at the file's end (its
     /// `endReingestLinker`), as they were written when the file was first read
-    /// (`IngestStore.restoreKeptRows`); one that had no row then (a file changed since, or a later file
-    /// not read yet) is written as the linker ends it, so nothing is lost either way.
+    /// (`IngestStore.restoreKeptRows`); one that had no row then (the file changed since) is written
+    /// as the linker ends it, so nothing is lost either way.
     func putBackHeld(_ held: [LogRecord]) throws {
         guard !held.isEmpty else { return }
         var offsets: [String: [Int64]] = [:]

@@ -108,8 +108,7 @@ public final class Ingester {
         do {
             try writer.begin()
             try locateSource(&file, input: &input, reingest: reingest)
-            pipeline.reingesting(source: file.isReingest ? file.source.id : nil,
-                                 prunedBefore: file.isReingest ? try target.prunedBefore(sourceID: file.source.id) : nil)
+            pipeline.reingesting(source: file.isReingest ? file.source.id : nil, prunedBefore: file.prunedBefore)
             try readLines(&file, input: input, samplesBefore: summary.samples.count, progress: progress)
             try commitLastPart(&file, input: input)
         } catch {

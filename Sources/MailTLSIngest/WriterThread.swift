@@ -130,8 +130,8 @@ final class WriterThread: @unchecked Sendable {
     /// and the rows its re-read emits for lines of other files are dropped: the re-read starts from
     /// the linker state saved at the file's first line, whose open connections may hold records of
     /// the file before, and those were written when this file was first read (their rows are not
-    /// removed with this file's). Nor its rows before `prunedBefore` (the latest cutoff of `prune`):
-    /// prune deleted them and the rollups, which prune keeps, count them still.
+    /// removed with this file's). Nor its rows before `prunedBefore` (the cutoff of the latest prune
+    /// that deleted rows of the file): prune deleted them and the rollups, which it keeps, count them.
     func reingesting(source: Int64?, prunedBefore: Int64? = nil) {
         submit()
         reingestedSource = source

@@ -72,7 +72,7 @@ extension PostgresStore {
         try prunedSources().cutoffs[sourceID]
     }
 
-    /// The record of which sources each prune found (`PrunedSources`).
+    /// The record of which sources each prune deleted rows of (`PrunedSources`).
     public func prunedSources() throws -> PrunedSources {
         PrunedSources(json: try state(ingestHost: "", Store.prunedBeforeKey))
     }

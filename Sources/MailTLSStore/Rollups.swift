@@ -91,6 +91,8 @@ public enum Rollups {
     package static func baseDelta(filter: String, sign: Int) -> [String] {
         let day = "r.ts / 86400 - (r.ts % 86400 < 0)"
         let iso = { (c: String) in "strftime('%Y-%m-%dT%H:%M:%SZ', \(c), 'unixepoch')" }
+        let dayText = "date(g.day * 86400, 'unixepoch')"
+        let span = "\(iso("g.first")), \(iso("g.last"))"
         let upd = "first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)"
         /// Text ids of the grouped keys turned into their values.
         func texts(_ columns: [String]) -> String {
@@ -100,8 +102,8 @@ public enum Rollups {
         func traffic(_ direction: String, from rows: String, where condition: String) -> String {
             """
             INSERT INTO rollup_traffic
-            SELECT date(g.day * 86400, 'unixepoch'), t_host.value, '\(direction)', g.loopback, g.encrypted, \(sign) * g.n,
-                   \(iso("g.first")), \(iso("g.last"))
+            SELECT \(dayText), t_host.value, '\(direction)', g.loopback, g.encrypted, \(sign) * g.n,
+                   \(span)
             FROM (SELECT \(day) AS day, r.host, r.loopback, r.encrypted, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
                   FROM \(rows) AS r WHERE \(condition) AND \(filter) GROUP BY 1, 2, 3, 4) AS g
             \(texts(["host"]))
@@ -112,8 +114,8 @@ public enum Rollups {
         return [
             """
             INSERT INTO rollup_sessions
-            SELECT date(g.day * 86400, 'unixepoch'), t_host.value, t_role.value, g.loopback, ifnull(t_version.value, 'unknown'),
-                   ifnull(t_verify.value, ''), ifnull(t_cipher.value, 'unknown'), g.bits, \(sign) * g.n, \(iso("g.first")), \(iso("g.last"))
+            SELECT \(dayText), t_host.value, t_role.value, g.loopback, ifnull(t_version.value, 'unknown'),
+                   ifnull(t_verify.value, ''), ifnull(t_cipher.value, 'unknown'), g.bits, \(sign) * g.n, \(span)
             FROM (SELECT \(day) AS day, r.host, r.role, r.loopback, r.version, r.verify, r.cipher, ifnull(r.cipher_bits, -1) AS bits,
                          count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
                   FROM session_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS g
@@ -124,7 +126,7 @@ public enum Rollups {
             """
             INSERT INTO rollup_peer_ciphers
             SELECT t_role.value, ifnull(t_cipher.value, 'unknown'), ifnull(t_peer.value, ''), g.loopback, t_host.value, g.bits,
-                   \(sign) * g.n, \(iso("g.first")), \(iso("g.last"))
+                   \(sign) * g.n, \(span)
             FROM (SELECT r.role, r.cipher, r.peer, r.loopback, r.host, ifnull(r.cipher_bits, -1) AS bits,
                          count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
                   FROM session_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6) AS g
@@ -137,8 +139,8 @@ public enum Rollups {
                     where: "r.status = (SELECT id FROM texts WHERE value = 'sent') AND r.network_mailer"),
             """
             INSERT INTO rollup_failures
-            SELECT date(g.day * 86400, 'unixepoch'), t_host.value, ifnull(t_role.value, ''), g.loopback, t_kind.value, \(sign) * g.n,
-                   \(iso("g.first")), \(iso("g.last"))
+            SELECT \(dayText), t_host.value, ifnull(t_role.value, ''), g.loopback, t_kind.value, \(sign) * g.n,
+                   \(span)
             FROM (SELECT \(day) AS day, r.host, r.role, r.loopback, r.kind, count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
                   FROM failure_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5) AS g
             \(texts(["host", "role", "kind"]))
@@ -148,8 +150,8 @@ public enum Rollups {
             // Mechanisms that differ only in case are one key: their groups meet in the upsert.
             """
             INSERT INTO rollup_auth
-            SELECT date(g.day * 86400, 'unixepoch'), t_host.value, t_role.value, g.loopback, g.success, upper(ifnull(t_mech.value, '')),
-                   g.encrypted, \(sign) * g.n, \(iso("g.first")), \(iso("g.last"))
+            SELECT \(dayText), t_host.value, t_role.value, g.loopback, g.success, upper(ifnull(t_mech.value, '')),
+                   g.encrypted, \(sign) * g.n, \(span)
             FROM (SELECT \(day) AS day, r.host, r.role, r.loopback, r.success, r.mech, r.encrypted,
                          count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
                   FROM auth_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7) AS g

@@ -42,7 +42,7 @@ extension Store {
         try prunedSources().cutoffs[sourceID]
     }
 
-    /// The record of which sources each prune found (`PrunedSources`).
+    /// The record of which sources each prune deleted rows of (`PrunedSources`).
     public func prunedSources() throws -> PrunedSources {
         PrunedSources(json: try state(Self.prunedBeforeKey))
     }

@@ -43,8 +43,8 @@ public protocol IngestStore: AnyObject {
     /// Saves a source's checkpoint.
     func updateSource(_ r: SourceRecord) throws
     func stateBefore(sourceID: Int64) throws -> String?
-    /// The latest cutoff of a `prune` that found the source (`Store.prunedBefore(sourceID:)`): its
-    /// re-read's rows before it stay out.
+    /// The latest cutoff of a `prune` that deleted rows of the source (`Store.prunedBefore(sourceID:)`):
+    /// its re-read's rows before it stay out.
     func prunedBefore(sourceID: Int64) throws -> Int64?
     func setStateBefore(sourceID: Int64, _ json: String) throws
     /// Appends a run to the history (`mailtls status`).
@@ -52,8 +52,7 @@ public protocol IngestStore: AnyObject {
 
     /// The rows of a source, about to be re-read: their ids (linker numbers) are returned for reuse,
     /// what lines of other files completed in them (`Store.saveCompletions`) and the rows of
-    /// `Store.keptTables` are kept aside,
-    /// and the rows and their rollup counts are removed.
+    /// `Store.keptTables` are kept aside, and the rows and their rollup counts are removed.
     func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64])
     /// After the re-read: puts back the removed rows of `table` (one of `Store.keptTables`) read from
     /// the lines at `offsets`, and returns the offsets put back: the records the re-read's linker

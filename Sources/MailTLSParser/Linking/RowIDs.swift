@@ -25,18 +25,21 @@ public struct RowIDs: Sendable, Codable, Equatable {
         case nextSession, nextFailure, nextDelivery, reusableSessions, reusableFailures, reusableDeliveries
     }
 
+    /// An id handed out again (for a record at or after `reuseFrom`), else the next new one.
+    private func take(_ reusable: inout IDQueue, _ next: inout Int64, at time: Int64) -> Int64 {
+        if time >= reuseFrom, let id = reusable.pop() { return id }
+        defer { next += 1 }
+        return next
+    }
+
     /// The id of a new `tls_sessions` row, for a record at `time`.
     public mutating func session(at time: Int64 = .max) -> Int64 {
-        if time >= reuseFrom, let id = reusableSessions.pop() { return id }
-        defer { nextSession += 1 }
-        return nextSession
+        take(&reusableSessions, &nextSession, at: time)
     }
 
     /// The id of a new `tls_failures` row, for a record at `time`.
     public mutating func failure(at time: Int64 = .max) -> Int64 {
-        if time >= reuseFrom, let id = reusableFailures.pop() { return id }
-        defer { nextFailure += 1 }
-        return nextFailure
+        take(&reusableFailures, &nextFailure, at: time)
     }
 
     /// The id of delivery `d`'s row, for a record at `time`: a new one when it is a row (a network
@@ -45,10 +48,7 @@ public struct RowIDs: Sendable, Codable, Equatable {
     /// gives each row its old id (local deliveries took ids too before, and the re-read handed the
     /// rows' ids to them).
     public mutating func delivery(_ d: Delivery, at time: Int64 = .max) -> Int64 {
-        guard d.usesNetworkMailer else { return 0 }
-        if time >= reuseFrom, let id = reusableDeliveries.pop() { return id }
-        defer { nextDelivery += 1 }
-        return nextDelivery
+        d.usesNetworkMailer ? take(&reusableDeliveries, &nextDelivery, at: time) : 0
     }
 
     /// Hands out `ids` (in order) before new ones.

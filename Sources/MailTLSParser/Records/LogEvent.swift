@@ -28,7 +28,6 @@ public indirect enum LogEvent: Sendable, Equatable, Codable {
     case linkerNote(LinkerNote)
 }
 
-/// What a `to=` continuation line adds to the delivery its `[more]` piece wrote.
 extension LogEvent {
     /// Whether the event is a row of its own (or a local-mail count), as opposed to a completion of
     /// a row written before (`certificate`, `…Completion`) or a note for the linker.
@@ -40,6 +39,7 @@ extension LogEvent {
     }
 }
 
+/// What a `to=` continuation line adds to the delivery its `[more]` piece wrote.
 public struct DeliveryCompletion: Sendable, Equatable, Codable {
     /// The `deliveries` row id.
     public var deliveryID: Int64
