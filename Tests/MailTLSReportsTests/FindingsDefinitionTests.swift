@@ -1,6 +1,7 @@
 import Foundation
 import MailTLSReports
 import MailTLSStore
+import MailTLSTestSupport
 import Testing
 
 /// Builders for the lines the findings read, beyond `Log` (host mx1, 2026-03-02).
@@ -274,5 +275,45 @@ extension ResultTable {
         #expect(try store.table("verify-failures", ReportFilter(role: .server)).rows.count == 1)
         #expect(try store.table("verify-failures", ReportFilter(peer: "mx2.*")).lines("peers", "sessions", "first_seen") == ["1|2|2026-03-02T10:01:00Z"])
         #expect(try store.table("verify-failures", ReportFilter(limit: 2)).rows.count == 2)
+    }
+
+    /// A fleet of three MTAs: each row's hint names the setting of the MTA that logged it (a Postfix
+    /// admin is not told to set sendmail's LogLevel), and a reason that peers of two MTAs gave is a
+    /// row per MTA. Postfix logs no subject or issuer with its reason, Exim's DN= is a subject only:
+    /// both are NULL, not empty texts.
+    @Test func verifyFailureHintsNameEachMTAsSettings() throws {
+        let store = try TestStore(
+            // sendmail: no certificate line; a self-signed certificate.
+            Log.clientTLS("10:00:00", 1, relay: "quiet.example.", verify: "FAIL")
+            + Log.clientTLS("10:01:00", 2, relay: "self.example.", verify: "FAIL")
+            + FindingsLog.cert("10:01:00", 2, subject: "/CN=self.example", issuer: "/CN=self.example", verifymsg: "self-signed certificate")
+            // Postfix: the reason line comes during the handshake, before the session's line.
+            + "Mar  2 11:00:00 mx2 postfix/smtp[3001]: certificate verification failed for mx.untrusted.example[192.0.2.50]:25: untrusted issuer /C=US/O=Example/CN=Example CA\n"
+            + "Mar  2 11:00:00 mx2 postfix/smtp[3001]: Untrusted TLS connection established to mx.untrusted.example[192.0.2.50]:25: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)\n"
+            + "Mar  2 11:01:00 mx2 postfix/smtp[3002]: certificate verification failed for mx.self.example[192.0.2.53]:25: self-signed certificate\n"
+            + "Mar  2 11:01:00 mx2 postfix/smtp[3002]: Untrusted TLS connection established to mx.self.example[192.0.2.53]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)\n"
+            + "Mar  2 11:02:00 mx2 postfix/smtp[3003]: Untrusted TLS connection established to mx.quiet.example[192.0.2.51]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)\n"
+            + "Mar  2 11:03:00 mx2 postfix/smtpd[3004]: connect from client.example[192.0.2.52]\n"
+            + "Mar  2 11:03:00 mx2 postfix/smtpd[3004]: Untrusted TLS connection established from client.example[192.0.2.52]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)\n"
+            // Exim: CV=no with a DN is a certificate that did not verify; Exim logs no reason.
+            + "2026-03-02 12:00:00 1vAbCd-000001-Ab <= sender@relay.example H=relay.example [192.0.2.60] P=esmtps X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no DN=\"C=DE,O=Relay Example GmbH,CN=relay.example\" S=1000 id=x@relay.example\n"
+        )
+        let v = try store.table("verify-failures")
+        #expect(v.lines("role", "reason", "issuer", "hint", "peer_list") == [
+            "server|-|-|Exim logs no reason: is the CA in tls_verify_certificates?|relay.example",
+            "server|-|-|no reason logged: smtpd_tls_loglevel 2 logs it|client.example",
+            "client|-|-|no reason logged: smtp_tls_loglevel 2 logs it|mx.quiet.example",
+            "client|-|-|no certificate line: set LogLevel 12+ (confLOG_LEVEL)|quiet.example",
+            "client|self-signed certificate|-|self-signed: verifies only if added to smtp_tls_CAfile|mx.self.example",
+            "client|self-signed certificate|/CN=self.example|self-signed: verifies only if added to CACertPath|self.example",
+            "client|untrusted issuer /C=US/O=Example/CN=Example CA|-|the issuer's CA is not in smtp_tls_CAfile|mx.untrusted.example",
+        ])
+        #expect(v.column("hint").allSatisfy { ($0.text ?? "").count <= TableRenderer().maxWidth })
+        #expect(try store.table("verify-failures", { var f = ReportFilter(); f.mta = "postfix"; return f }()).rows.count == 4)
+        #expect(try StoreDump.query(store.path, "SELECT mta, quote(cert_subject), quote(cert_issuer) FROM tls_sessions WHERE verify = 'FAIL' AND mta <> 'sendmail' ORDER BY id") == [
+            "postfix|NULL|NULL", "postfix|NULL|NULL",
+            "postfix|NULL|NULL", "postfix|NULL|NULL",
+            "exim|'C=DE,O=Relay Example GmbH,CN=relay.example'|NULL",
+        ])
     }
 }

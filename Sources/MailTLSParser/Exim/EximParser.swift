@@ -336,7 +336,7 @@ public struct EximParser: MTAParser {
 
     /// The peer certificate's subject (`DN=`); Exim logs no issuer.
     mutating func certificate(_ role: Role, _ dn: ByteSpan) -> Certificate {
-        Certificate(role: role, subject: values.string(dn, FieldLimits.text), issuer: "", verifyMessage: nil)
+        Certificate(role: role, subject: values.string(dn, FieldLimits.text), issuer: nil, verifyMessage: nil)
     }
 
     /// The mechanism of an authenticator: `PLAIN` or `LOGIN` when its name says so (`dovecot_plain`,

@@ -172,7 +172,7 @@ public struct PostfixLinker: MTALinker {
             emit(record)
             if let verifyMessage {
                 emit(LogRecord(time: time, host: host, pid: pid, queueID: nil, origin: origin,
-                               event: .certificate(Certificate(role: role, subject: "", issuer: "", verifyMessage: verifyMessage)),
+                               event: .certificate(Certificate(role: role, subject: nil, issuer: nil, verifyMessage: verifyMessage)),
                                sessionID: id, mta: .postfix))
             }
 

@@ -116,14 +116,17 @@ public struct TLSSession: Sendable, Equatable, Codable {
     }
 }
 
-/// The peer certificate of a handshake (LogLevel 12+), xtext-decoded.
+/// The peer certificate of a handshake: sendmail's certificate line (LogLevel 12+, xtext-decoded), Exim's
+/// `DN=` subject, or the reason of a Postfix `certificate verification failed` line.
 public struct Certificate: Sendable, Equatable, Codable {
     public var role: Role
-    public var subject: String
-    public var issuer: String
+    /// nil when the MTA logs no subject (Postfix's verify message comes alone).
+    public var subject: String?
+    /// nil when the MTA logs no issuer (Exim's `DN=` is the subject only; Postfix logs neither).
+    public var issuer: String?
     public var verifyMessage: String?
 
-    public init(role: Role, subject: String, issuer: String, verifyMessage: String?) {
+    public init(role: Role, subject: String?, issuer: String?, verifyMessage: String?) {
         self.role = role
         self.subject = subject
         self.issuer = issuer

@@ -17,7 +17,7 @@ extension LogRecord {
             return bytes(s.relay) + s.version.utf8.count + s.verify.utf8.count + s.cipher.utf8.count
                 + bytes(s.danePubkeyFP) + bytes(s.daneStatus) + bytes(s.daneNote)
         case .certificate(let c):
-            return c.subject.utf8.count + c.issuer.utf8.count + bytes(c.verifyMessage)
+            return bytes(c.subject) + bytes(c.issuer) + bytes(c.verifyMessage)
         case .failure(let f):
             return bytes(f.relay) + bytes(f.reason) + bytes(f.ruleset) + bytes(f.rulesetArg) + bytes(f.reject)
         case .auth(let a):
