@@ -10,7 +10,7 @@ extension MailTLS {
             discussion: """
                 Prints one status line (MAILTLS OK|WARNING|CRITICAL - ... | perfdata) \
                 and detail lines, and exits 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 \
-                (UNKNOWN: the store cannot be read). Rates are fractions; a rate is bad \
+                (UNKNOWN: the store cannot be read, or the options are wrong). Rates are fractions; a rate is bad \
                 below its limit, a count above it (the limit itself is fine). Each \
                 limit has a --warn- and a --crit- form; the plain form is --crit-. \
                 A rate with nothing to count (no mail in the period) is not judged. \
@@ -23,7 +23,7 @@ extension MailTLS {
                   mailtls check --warn-min-inbound-rate 0.95 --crit-min-inbound-rate 0.9
                   out=$(mailtls check --max-weak 0) || echo "$out"     # cron: mail when not OK
 
-                Exit codes: 0 OK, 1 WARNING, 2 CRITICAL (and usage errors), 3 UNKNOWN.
+                Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (and usage errors).
                 """
         )
 
