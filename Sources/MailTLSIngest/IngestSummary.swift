@@ -49,11 +49,10 @@ public struct IngestSummary: Sendable {
         if !notes.isEmpty { s += " (" + notes.joined(separator: ", ") + ")" }
         // Local mail (command-line submissions, non-network deliveries) is counted, not stored as rows.
         let local = { (n: Int) in n > 0 ? " (+\(n) local, counted)" : "" }
-        func count(_ n: Int64, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
-        s += ", " + count(lines, "line", "lines") + ", " + count(Int64(rows.sessions), "TLS session", "TLS sessions")
-            + ", " + count(Int64(rows.messages), "message", "messages") + local(rows.localSubmissions)
-            + ", " + count(Int64(rows.deliveries), "delivery", "deliveries") + local(rows.localDeliveries)
-        s += ", \(rows.auth) auth, " + count(Int64(rows.failures), "TLS failure", "TLS failures")
+        s += ", " + counted(lines, "line", "lines") + ", " + counted(rows.sessions, "TLS session", "TLS sessions")
+            + ", " + counted(rows.messages, "message", "messages") + local(rows.localSubmissions)
+            + ", " + counted(rows.deliveries, "delivery", "deliveries") + local(rows.localDeliveries)
+        s += ", \(rows.auth) auth, " + counted(rows.failures, "TLS failure", "TLS failures")
             + ", \(skipped) skipped, \(malformed) unparsed"
         if truncatedFields > 0 { s += ", \(truncatedFields) field\(truncatedFields == 1 ? "" : "s") cut" }
         s += String(format: " in %.2fs", seconds)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MailTLSIngest
 import MailTLSPostgres
 import MailTLSStore
 
@@ -71,18 +72,20 @@ extension MailTLS {
                 Console.error("mailtls: copy of \(from) to \(url.redacted) failed, nothing was written: \(error)")
                 throw ExitCode(1)
             }
-            let rows = Self.summaryOrder.map { "\(summary.rows[$0.view] ?? 0) \($0.label)" }.joined(separator: ", ")
-            let replaced = summary.replacedSources > 0 ? " (replacing \(summary.replacedSources) of its earlier checkpoints)" : ""
+            let rows = Self.summaryOrder.map { counted(summary.rows[$0.view] ?? 0, $0.one, $0.many) }.joined(separator: ", ")
+            let replaced = summary.replacedSources > 0
+                ? " (replacing " + counted(summary.replacedSources, "earlier checkpoint", "earlier checkpoints") + ")" : ""
             Console.error("mailtls: copied \(from) to \(url.redacted) as ingest host \(host)\(replaced): \(rows), "
-                          + "\(summary.sources) checkpoints, in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; "
+                          + counted(summary.sources, "checkpoint", "checkpoints") + ", in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; "
                           + "from now on ingest with --db \(url.redacted)"
                           + (ingestHost.map { " --ingest-host \($0)" } ?? ""))
         }
 
         /// The summary line's order and words.
-        static let summaryOrder: [(view: String, label: String)] = [
-            ("tls_sessions", "TLS sessions"), ("messages", "messages"), ("deliveries", "deliveries"),
-            ("auth_events", "AUTH events"), ("tls_failures", "TLS failures"),
+        static let summaryOrder: [(view: String, one: String, many: String)] = [
+            ("tls_sessions", "TLS session", "TLS sessions"), ("messages", "message", "messages"),
+            ("deliveries", "delivery", "deliveries"), ("auth_events", "AUTH event", "AUTH events"),
+            ("tls_failures", "TLS failure", "TLS failures"),
         ]
 
         /// A one-line progress display on stderr (only when stderr is a terminal).

@@ -19,7 +19,7 @@ struct ReportFilterOptions: ParsableArguments {
 
     @OptionGroup var mtaFilter: MTAFilterOption
 
-    @Option(help: ArgumentHelp("At most this many rows (daily: the last N days).", valueName: "n"))
+    @Option(help: ArgumentHelp("At most this many rows (`report daily`: the last N days).", valueName: "n"))
     var limit: Int?
 
     func validate() throws {
