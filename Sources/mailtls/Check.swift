@@ -29,7 +29,7 @@ extension MailTLS {
 
         @OptionGroup var store: StoreOptions
 
-        @Option(help: ArgumentHelp("Start of the period: an age (24h, 90m, 7d) or a date or time.", valueName: "time"))
+        @Option(help: ArgumentHelp("Start of the period: an age (24h, 90m, 7d) before --until, or a date or time.", valueName: "time"))
         var since: String = "24h"
 
         @Option(help: ArgumentHelp("End of the period, exclusive (default: now).", valueName: "time"))
@@ -110,8 +110,9 @@ extension MailTLS {
         /// The period and the history.
         func period(now: Date) throws -> (since: Date, until: Date, history: TimeInterval) {
             do {
-                let s = try TimeBound.parse(since, now: now, timeZone: traffic.zone)
+                // An age (the default 24h too) counts back from --until when there is one.
                 let u = try until.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) } ?? now
+                let s = try TimeBound.parse(since, now: u, timeZone: traffic.zone)
                 let h = try Age.parse(history, option: "--history")
                 guard s < u else { throw ValidationError("--since (\(TimeBound.iso(s))) must be before --until (\(TimeBound.iso(u)))") }
                 return (s, u, h)

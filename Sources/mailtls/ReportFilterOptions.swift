@@ -9,7 +9,7 @@ import Darwin
 
 /// The filters shared by `mailtls report` and `mailtls export`.
 struct ReportFilterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only rows at or after this time: a date (2026-03-01), a time (2026-03-01T08:00, …Z, …+01:00) or an age (90m, 24h, 7d, 2w).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only rows at or after this time: a date (2026-03-01), a time (2026-03-01T08:00, …Z, …+01:00) or an age (90m, 24h, 7d, 2w) before --until, else before now.", valueName: "time"))
     var since: String?
 
     @Option(help: ArgumentHelp("Only rows before this time (same forms as --since; a date means its midnight).", valueName: "time"))
@@ -37,8 +37,10 @@ struct ReportFilterOptions: ParsableArguments {
     /// The filter these options describe; dates without a zone are read in --timezone.
     func filter(now: Date) throws -> ReportFilter {
         var f = ReportFilter()
-        f.since = try since.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) }
+        // An age counts back from --until when there is one: `--since 7d --until 2026-12-02` is the
+        // week before that day, not the last seven days (which would end after it).
         f.until = try until.map { try TimeBound.parse($0, now: now, timeZone: traffic.zone) }
+        f.since = try since.map { try TimeBound.parse($0, now: f.until ?? now, timeZone: traffic.zone) }
         traffic.apply(to: &f)
         mtaFilter.apply(to: &f)
         f.limit = limit

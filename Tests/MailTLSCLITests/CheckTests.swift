@@ -132,6 +132,13 @@ import Testing
         #expect(r.stdout.hasPrefix("MAILTLS OK - inbound 100.0% encrypted, outbound n/a (no deliveries), "), "\(r)")
         let week = try await dir.run(["check", "--db", db, "--min-inbound-rate", "1", "--since", "7d"])
         #expect(week.status == 2 && week.stdout.hasPrefix("MAILTLS CRITICAL - inbound 50.0% encrypted < 100% | "), "\(week)")
+        // With --until, an age counts back from it: the 24 hours before 36 hours ago hold only the
+        // message in clear (measured from now, that period would end before it starts).
+        let until = f.string(from: Date().addingTimeInterval(-36 * 3600))
+        let before = try await dir.run(["check", "--db", db, "--min-inbound-rate", "1", "--until", until])
+        #expect(before.status == 2 && before.stdout.hasPrefix("MAILTLS CRITICAL - inbound 0.0% encrypted < 100% | "), "\(before)")
+        let report = try await dir.run(["report", "rates", "--db", db, "--since", "1d", "--until", until, "--format", "csv"])
+        #expect(report.status == 0 && report.stdout.hasSuffix("\r\nall,1,0,0.0,0,0,\r\n"), "\(report)")
     }
 
     /// The README's cron line: silent when OK, the check's output when not.
