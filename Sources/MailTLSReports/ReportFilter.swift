@@ -74,7 +74,8 @@ public struct ReportFilter: Sendable, Equatable {
     /// `downgrades`: seconds of the recent window compared with the earlier history (`:recent`);
     /// nil means `ReportFilter.defaultRecent`.
     public var recent: TimeInterval?
-    /// `policy`: the fewest outbound sessions a peer needs to be suggested (`:min`); nil means
+    /// `policy`: the fewest outbound sessions a peer needs to be suggested for `enforce` (`:min`; the
+    /// `contact` rows are peers with no session); nil means
     /// `ReportFilter.defaultMinSessions`.
     public var minSessions: Int?
     /// `downgrades --min-sessions`: the fewest earlier sessions a reported peer has (see
@@ -139,7 +140,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let version { parts.append("version \(version)") }
         if let limit { parts.append("limit \(limit)") }
         if let recent { parts.append("recent \(Age.text(recent))") }
-        if let minSessions { parts.append("at least \(minSessions) sessions") }
+        if let minSessions { parts.append("enforce: at least \(minSessions) verified sessions") }
         if let minHistory { parts.append("at least \(minHistory) earlier") }
         parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
         return parts.joined(separator: ", ")

@@ -105,12 +105,13 @@ extension MailTLS.Report {
         static let section = ReportSection.policy
         @OptionGroup var common: ReportOptions
 
-        @Option(name: .customLong("min"), help: ArgumentHelp("The fewest sessions a peer needs to be suggested (default 3).",
-                                                             valueName: "n"))
+        @Option(name: [.customLong("min-sessions"), .customLong("min")],
+                help: ArgumentHelp("The fewest verified sessions a peer needs to be suggested for 'enforce' (default 3).",
+                                   valueName: "n"))
         var minSessions: Int?
 
         func apply(to filter: inout ReportFilter) throws {
-            if let minSessions, minSessions < 1 { throw ValidationError("--min must be at least 1") }
+            if let minSessions, minSessions < 1 { throw ValidationError("--min-sessions must be at least 1") }
             filter.minSessions = minSessions
         }
     }

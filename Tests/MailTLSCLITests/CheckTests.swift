@@ -164,12 +164,15 @@ import Testing
         let p = try await dir.run(["report", "policy", "--db", db, "--min", "1", "--until", "2026-11-29", "--format", "csv"])
         #expect(p.status == 0, "\(p)")
         #expect(p.stdout.contains("\r\nenforce,mx.c.example,1,OK 1,256,1,0,0,2026-11-28T10:02:01Z,TLS_Srv:mx.c.example VERIFY:128,mx.c.example verify\r\n"), "\(p)")
+        // --min-sessions, the name downgrades and check use, is the same option.
+        let same = try await dir.run(["report", "policy", "--db", db, "--min-sessions", "1", "--until", "2026-11-29", "--format", "csv"])
+        #expect(same.status == 0 && same.stdout == p.stdout, "\(same)")
         let table = try await dir.run(["report", "downgrades", "--db", db, "--format", "table"])
         #expect(table.stdout.hasPrefix("STARTTLS downgrades\n(recent 7d, at least 3 earlier, loopback peers excluded)\n"), "\(table)")
         for (args, message) in [(["report", "downgrades", "--recent", "7x"], "cannot read the length '7x' of --recent"),
                                 (["report", "downgrades", "--recent", "0d"], "--recent"),
                                 (["report", "verify", "--recent", "7d"], "Unknown option '--recent'"),
-                                (["report", "policy", "--min", "0"], "--min must be at least 1"),
+                                (["report", "policy", "--min", "0"], "--min-sessions must be at least 1"),
                                 (["report", "downgrades", "--min", "2"], "Unknown option '--min'")] {
             let r = try await dir.run(args + ["--db", db])
             #expect(r.status == 2 && r.stderr.contains(message), "\(args): \(r)")

@@ -102,7 +102,7 @@ import Testing
         var f = ReportFilter()
         f.minSessions = 3
         let table = try store.render("policy", .table, f)
-        #expect(table.hasPrefix("TLS policy suggestions\n(at least 3 sessions, loopback peers excluded)\n"), "\(table)")
+        #expect(table.hasPrefix("TLS policy suggestions\n(enforce: at least 3 verified sessions, loopback peers excluded)\n"), "\(table)")
         #expect(table.contains("TLS_Srv:mx.always.example VERIFY:128"))
         let csv = try store.render("policy", .csv, f)
         #expect(csv.components(separatedBy: "\r\n").dropFirst().first == "enforce,mx.always.example,5,OK 5,256,5,0,0,2026-03-05T10:00:01Z,TLS_Srv:mx.always.example VERIFY:128,mx.always.example verify")
