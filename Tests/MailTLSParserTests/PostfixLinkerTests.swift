@@ -295,13 +295,30 @@ import Testing
         #expect(restored.openKeys == 1)
     }
 
+    /// A bulk sender's connection at `smtpd_tls_loglevel = 0`: a thousand authenticated messages, and
+    /// only the disconnect counters say that STARTTLS succeeded. Every message and AUTH is over TLS
+    /// (a bound of 64 held records called all but the last 32 unencrypted, and their passwords clear).
+    @Test func aBulkConnectionsMessagesWaitForItsCounters() {
+        var lines = ["Nov 10 14:00:00 mx1 postfix/submission/smtpd[10]: connect from app.example[192.0.2.10]"]
+        for i in 0..<1_000 {
+            lines.append("Nov 10 14:00:01 mx1 postfix/submission/smtpd[10]: \(String(format: "%010X", i + 1)): client=app.example[192.0.2.10], sasl_method=PLAIN, sasl_username=app")
+        }
+        lines.append("Nov 10 14:05:00 mx1 postfix/submission/smtpd[10]: disconnect from app.example[192.0.2.10] ehlo=2 starttls=1 auth=1 mail=1000 rcpt=1000 data=1000 quit=1 commands=3004")
+        let p = linked(lines)
+        #expect(p.messages.count == 1_000 && p.auths.count == 1_000)
+        #expect(p.messages.allSatisfy { $0.overTLS == true && $0.event.isEncrypted(sessionID: nil) })
+        #expect(p.auths.allSatisfy { $0.overTLS == true })
+    }
+
     @Test func heldRecordsAreBounded() {
         var lines = ["Nov 10 14:00:00 mx1 postfix/smtpd[10]: connect from a.example[192.0.2.10]"]
         for i in 0..<(PostfixLinker.maxHeld + 10) {
             lines.append("Nov 10 14:00:01 mx1 postfix/smtpd[10]: \(String(format: "%010X", i + 1)): client=a.example[192.0.2.10]")
         }
         let p = linked(lines)
-        #expect(p.messages.count == 10)
+        #expect(p.messages.count == PostfixLinker.maxHeld / 4, "the oldest quarter goes out at once")
+        #expect(p.records.compactMap { $0.event.asMessage == nil ? nil : $0.queueID }
+                == (0..<PostfixLinker.maxHeld / 4).map { String(format: "%010X", $0 + 1) }, "oldest first")
         #expect(p.linker.openKeys == 1)
     }
 }

@@ -14,9 +14,10 @@
 ///   the one before it; a `certificate verification failed` line gives the next session's verify
 ///   message (a certificate record after the session).
 ///
-/// Held records are part of the saved state and are bounded: at most `maxHeld` per connection (the
-/// oldest is emitted, decided by the sessions seen so far) and `maxOpenBytes` in all (the longest idle
-/// connections are ended first). Nothing held is ever dropped: ending a connection emits what it held.
+/// Held records are part of the saved state and are bounded: at most `maxHeld` per connection (then
+/// the oldest quarter is emitted, decided by the sessions seen so far) and `maxOpenBytes` in all (the
+/// longest idle connections are ended first). Nothing held is ever dropped: ending a connection emits
+/// what it held.
 public struct PostfixLinker: MTALinker {
     public var sessionGap: Int64
 
@@ -46,7 +47,10 @@ public struct PostfixLinker: MTALinker {
     private var grownSinceSweep = 0
 
     static let maxClients = 8
-    static let maxHeld = 64
+    /// Large enough for a bulk sender's connection at `smtpd_tls_loglevel = 0`, where only the
+    /// disconnect counters say that its messages went over TLS (64 called thousands of messages of
+    /// such connections unencrypted); `maxOpenBytes` bounds the memory.
+    static let maxHeld = 4_096
     static let maxRecent = 4_096
     static let sweepInterval = 16_384
     /// As `SendmailLinker.maxOpenBytes`: the open connections (held records included) kept after a
@@ -241,15 +245,20 @@ public struct PostfixLinker: MTALinker {
         return c.peer != nil && c.peer == r.peer
     }
 
-    /// Holds a message or AUTH until its connection ends; beyond `maxHeld` the oldest goes out now.
+    /// Holds a message or AUTH until its connection ends; beyond `maxHeld` the oldest quarter goes out
+    /// now (a quarter at once, so that a connection of a million messages does not move the held
+    /// array once per message).
     private mutating func hold(_ c: inout PostfixConnection, _ r: consuming LogRecord, host: String,
                                emit: (consuming LogRecord) -> Void) {
         grownSinceSweep += r.approximateBytes
         c.held.append(r)
         if c.held.count > Self.maxHeld {
-            let oldest = c.held.removeFirst()
-            if let qid = oldest.queueID { queued.removeValue(forKey: HostKey(host: host, name: qid)) }
-            emit(oldest)
+            let oldest = c.held.prefix(Self.maxHeld / 4)
+            c.held.removeFirst(oldest.count)
+            for r in oldest {
+                if let qid = r.queueID { queued.removeValue(forKey: HostKey(host: host, name: qid)) }
+                emit(r)
+            }
         }
     }
 
