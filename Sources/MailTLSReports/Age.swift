@@ -3,12 +3,13 @@ import Foundation
 /// Lengths of time as users type them (`90m`, `24h`, `7d`, `2w`): the one reader for `--since`,
 /// `--until`, `--recent`, `--history` and `prune --older-than`, and the one way they are printed.
 public enum Age {
-    /// Seconds for `90m`, `24h`, `7d`, `2w` (minutes, hours, days, weeks; zero allowed); nil for
-    /// anything else.
+    /// Seconds for `90m`, `24h`, `7d`, `2w` (minutes, hours, days, weeks; zero allowed), or `45s`
+    /// (what `text` prints for a length of no whole minutes); nil for anything else.
     public static func seconds(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard let unit = t.last, let n = Int(t.dropLast()), n >= 0, t.count > 1 else { return nil }
         switch unit {
+        case "s": return Double(n)
         case "m": return Double(n) * 60
         case "h": return Double(n) * 3600
         case "d": return Double(n) * 86400

@@ -55,7 +55,7 @@ public struct CheckResult: Sendable {
             var s = Self.phrase(m)
             if m.status != .ok {
                 let limit = m.status == .critical ? m.limits.critical : m.limits.warning
-                s += (m.metric.isRate ? " < " : " > ") + Self.limitText(limit!, m.metric)
+                s += (m.metric.isMinimum ? " < " : " > ") + Self.limitText(limit!, m.metric)
                 if status == .critical && m.status == .warning { s += " (warning)" }
             }
             return s
@@ -71,7 +71,7 @@ public struct CheckResult: Sendable {
         for m in measures {
             func range(_ limit: Double?) -> String {
                 guard let limit else { return "" }
-                return m.metric.isRate ? Self.plain(limit) + ":" : Self.plain(limit)
+                return m.metric.isMinimum ? Self.plain(limit) + ":" : Self.plain(limit)
             }
             let value = m.metric.isRate ? (m.value.map { String(format: "%.4f", $0) } ?? "U") : String(m.count)
             let bounds = m.metric.isRate ? "0;1" : "0;"
@@ -88,7 +88,7 @@ public struct CheckResult: Sendable {
         var lines: [String] = []
         for m in measures {
             var limits: [String] = []
-            let word = m.metric.isRate ? "below" : "above"
+            let word = m.metric.isMinimum ? "below" : "above"
             if let w = m.limits.warning { limits.append("warning \(word) \(Self.limitText(w, m.metric))") }
             if let c = m.limits.critical { limits.append("critical \(word) \(Self.limitText(c, m.metric))") }
             lines.append("\(m.metric.label): \(Self.figure(m)); "
@@ -102,7 +102,11 @@ public struct CheckResult: Sendable {
                          + "first bad \(t("first_bad")), last good \(t("last_good"))")
         }
         if records.count > Self.downgradeLines {
-            lines.append("  … and \(records.count - Self.downgradeLines) more: mailtls report downgrades")
+            // The command that lists the same rows: the same history and recent window (the period).
+            let start = since.timeIntervalSince1970.rounded(.down), end = until.timeIntervalSince1970.rounded(.down)
+            let command = ReportSection.downgradesCommand(since: Date(timeIntervalSince1970: start - history),
+                                                          until: Date(timeIntervalSince1970: end), recent: end - start)
+            lines.append("  … and \(records.count - Self.downgradeLines) more: \(command)")
         }
         lines.append("period: \(TimeBound.iso(since)) to \(TimeBound.iso(until)); downgrades against the "
                      + "\(Age.text(history)) before; \(filterSummary)")
@@ -127,6 +131,7 @@ public struct CheckResult: Sendable {
         case .weak: return "\(m.count) weak session" + (m.count == 1 ? "" : "s")
         case .plaintextAuth: return "\(m.count) plaintext password" + (m.count == 1 ? "" : "s")
         case .downgrades: return "\(m.count) downgrade" + (m.count == 1 ? "" : "s")
+        case .traffic: return m.count == 0 ? "no traffic" : "traffic \(m.count)"
         }
     }
 
@@ -141,6 +146,7 @@ public struct CheckResult: Sendable {
         case .weak: return "\(m.count) (of \(total) TLS sessions)"
         case .plaintextAuth: return "\(m.count) (of \(total) AUTH logins)"
         case .downgrades: return "\(m.count)"
+        case .traffic: return "\(m.count) (TLS sessions, inbound messages and outbound deliveries)"
         }
     }
 
@@ -202,6 +208,9 @@ extension Reporter {
                 value = Double(count)
             case .downgrades:
                 (count, total) = (Int64(downgrades.rows.count), nil)
+                value = Double(count)
+            case .traffic:
+                (count, total) = (int("sessions") + int("inbound_messages") + int("outbound_deliveries"), nil)
                 value = Double(count)
             }
             measures.append(CheckMeasure(metric: metric, value: value, count: count, total: total,

@@ -10,9 +10,15 @@ public enum CheckMetric: String, Sendable, CaseIterable {
     case plaintextAuth
     /// Rows of `report downgrades` for the period against the history before; judged against a maximum.
     case downgrades
+    /// TLS sessions, inbound messages and outbound deliveries in the period (check.sql), judged against
+    /// a minimum: an empty period is more often a stopped ingest than a quiet server.
+    case traffic
 
-    /// True for rates (fractions with a minimum); false for counts (with a maximum).
+    /// True for rates (fractions from 0 to 1); false for counts (whole numbers).
     public var isRate: Bool { self == .inboundRate || self == .outboundRate }
+
+    /// True when the figure is bad *below* its limit (the rates, the traffic); false when above.
+    public var isMinimum: Bool { isRate || self == .traffic }
 
     /// The option name without `--warn-` / `--crit-`: `min-inbound-rate`, `max-weak`.
     public var option: String {
@@ -22,6 +28,7 @@ public enum CheckMetric: String, Sendable, CaseIterable {
         case .weak: return "max-weak"
         case .plaintextAuth: return "max-plaintext-auth"
         case .downgrades: return "max-downgrades"
+        case .traffic: return "min-traffic"
         }
     }
 
@@ -33,6 +40,7 @@ public enum CheckMetric: String, Sendable, CaseIterable {
         case .weak: return "weak_sessions"
         case .plaintextAuth: return "plaintext_auth"
         case .downgrades: return "downgrades"
+        case .traffic: return "traffic"
         }
     }
 
@@ -44,14 +52,16 @@ public enum CheckMetric: String, Sendable, CaseIterable {
         case .weak: return "weak sessions"
         case .plaintextAuth: return "plaintext passwords"
         case .downgrades: return "downgrades"
+        case .traffic: return "traffic"
         }
     }
 }
 
 /// The warning and critical limit of one metric; nil means no limit at that level.
 ///
-/// A rate is bad when it is *below* its limit, a count when it is *above*: a value equal to the
-/// limit is fine (`--max-weak 0` allows 0 weak sessions, `--min-inbound-rate 0.9` allows 90 %).
+/// A rate (and the traffic) is bad when it is *below* its limit, a count when it is *above*: a value
+/// equal to the limit is fine (`--max-weak 0` allows 0 weak sessions, `--min-inbound-rate 0.9` allows
+/// 90 %, `--min-traffic 1` one session, message or delivery).
 public struct CheckLimits: Sendable, Equatable {
     public var warning: Double?
     public var critical: Double?
@@ -113,7 +123,7 @@ public struct CheckThresholds: Sendable, Equatable {
         let limits = self[metric]
         func broken(_ limit: Double?) -> Bool {
             guard let limit else { return false }
-            return metric.isRate ? value < limit : value > limit
+            return metric.isMinimum ? value < limit : value > limit
         }
         if broken(limits.critical) { return .critical }
         if broken(limits.warning) { return .warning }

@@ -52,10 +52,19 @@ public struct Digest {
         rest.until = nil
         let active = earlier.filter(Self.hasData).count
         let some = active < Self.periodsBefore ? " (\(active) with data)" : ""
-        lines.append("against the \(Self.periodsBefore) periods before\(some), from \(TimeBound.iso(before.since!)); \(rest.summary)")
+        // Wrapped, not cut: a long list of filters would cut the date in the middle.
+        lines += Self.wrap("against the \(Self.periodsBefore) periods before\(some), from \(TimeBound.iso(before.since!)); \(rest.summary)",
+                           width: width)
         lines.append("")
         lines += figures(current, earlier)
         lines.append("")
+        // An empty period reads like a quiet one; a stopped ingest is the likelier cause: say so.
+        if !Self.hasData(current) {
+            let newest = try reporter.summary(filter: rest)["period"]?["to"]?.string
+            lines += Self.wrap(newest.map { "Nothing in this period; the newest row is from \($0): is the ingest running?" }
+                               ?? "The store holds no rows: run mailtls ingest.", width: width)
+            lines.append("")
+        }
         // What the figures cannot say (Postfix mail encrypted without a TLS line), wrapped, not cut.
         if case .array(let notes)? = current["notes"] {
             for note in notes.compactMap(\.string) { lines += Self.wrap("Note: " + note, width: width) }
@@ -66,11 +75,7 @@ public struct Digest {
             lines.append("Nothing new or worse.")
         } else {
             lines.append("New or worse:")
-            lines += findings
-        }
-        if lines.count > Self.maxLines {
-            let cut = lines.count - Self.maxLines + 1
-            lines = Array(lines.prefix(Self.maxLines - 1)) + ["(\(cut) more lines: see mailtls report weak, verify-failures, downgrades)"]
+            lines += Self.fit(findings, into: Self.maxLines - lines.count)
         }
         return lines.map { TableRenderer.shorten(TableRenderer.printable($0), to: width) + "\n" }.joined()
     }
@@ -161,9 +166,40 @@ public struct Digest {
 
     // MARK: New or worse
 
-    private func newOrWorse(now: ReportFilter, before: ReportFilter, length: TimeInterval, current: JSONValue,
-                            earlier: [JSONValue]) throws -> [String] {
+    /// One finding of "New or worse": its heading, its list, and the section that shows it whole.
+    struct Finding {
+        var lines: [String]
+        var section: String
+    }
+
+    /// The findings in at most `room` lines: whole findings while they fit; then, when some do not,
+    /// what fits of the next one and a last line naming the sections of the findings cut.
+    static func fit(_ findings: [Finding], into room: Int) -> [String] {
+        let all = findings.flatMap(\.lines)
+        guard all.count > room else { return all }
         var out: [String] = []
+        var cutSections: [String] = []
+        var cutLines = 0
+        for f in findings {
+            let left = room - 1 - out.count   // one line stays for the pointer
+            if cutSections.isEmpty && f.lines.count <= left {
+                out += f.lines
+            } else {
+                // A heading shown with at least one of its items, else not at all.
+                let shown = cutSections.isEmpty && left >= 2 ? left : 0
+                out += f.lines.prefix(shown)
+                cutLines += f.lines.count - min(shown, f.lines.count)
+                cutSections.append(f.section)
+            }
+        }
+        out.append("(\(cutLines) more line\(cutLines == 1 ? "" : "s"): see "
+                   + cutSections.map { "mailtls report \($0)" }.joined(separator: ", ") + ")")
+        return out
+    }
+
+    private func newOrWorse(now: ReportFilter, before: ReportFilter, length: TimeInterval, current: JSONValue,
+                            earlier: [JSONValue]) throws -> [Finding] {
+        var out: [Finding] = []
         // Weak peers that were not weak in the periods before.
         let weakNow = try reporter.table(.weak, filter: now).records
         let weakBefore = Set(try reporter.table(.weak, filter: before).records.compactMap { $0["peer"]?.text })
@@ -173,10 +209,10 @@ public struct Digest {
             return seen.insert(p).inserted
         }
         if !newWeak.isEmpty {
-            out.append("  \(newWeak.count) new weak peer\(newWeak.count == 1 ? "" : "s") (mailtls report weak):")
-            out += Self.list(newWeak.map { r in
-                "\(r["peer"]?.text ?? "-") (\(r["role"]?.text ?? "-")): \(r["reasons"]?.text ?? r["kind"]?.text ?? "")"
-            })
+            out.append(Finding(lines: ["  \(newWeak.count) new weak peer\(newWeak.count == 1 ? "" : "s") (mailtls report weak):"]
+                + Self.list(newWeak.map { r in
+                    "\(r["peer"]?.text ?? "-") (\(r["role"]?.text ?? "-")): \(r["reasons"]?.text ?? r["kind"]?.text ?? "")"
+                }), section: "weak"))
         }
         // Peers failing certificate verification that did not fail before.
         func failing(_ f: ReportFilter) throws -> [String: String] {
@@ -192,8 +228,8 @@ public struct Digest {
         let failBefore = try failing(before)
         let newFail = try failing(now).filter { failBefore[$0.key] == nil }.sorted { $0.key < $1.key }
         if !newFail.isEmpty {
-            out.append("  \(newFail.count) peer\(newFail.count == 1 ? "" : "s") newly failing verify (mailtls report verify-failures):")
-            out += Self.list(newFail.map { "\($0.key): \($0.value)" })
+            out.append(Finding(lines: ["  \(newFail.count) peer\(newFail.count == 1 ? "" : "s") newly failing verify (mailtls report verify-failures):"]
+                + Self.list(newFail.map { "\($0.key): \($0.value)" }), section: "verify-failures"))
         }
         // Downgrades: this period as the recent window, the 7 before as the history.
         var d = now
@@ -201,20 +237,22 @@ public struct Digest {
         d.recent = length
         let downs = try reporter.table(.downgrades, filter: d).records
         if !downs.isEmpty {
-            out.append("  \(downs.count) downgrade\(downs.count == 1 ? "" : "s") (mailtls report downgrades --recent \(Age.text(length))):")
-            out += Self.list(downs.map { r in
-                "\(r["peer"]?.text ?? "-") (\(r["role"]?.text ?? "-")): \(r["kind"]?.text ?? "") \(r["was"]?.text ?? "-") -> \(r["now"]?.text ?? "-")"
-            })
+            let command = ReportSection.downgradesCommand(since: d.since!, until: d.until!, recent: length)
+            // The command on a line of its own: with its period it is too long for the heading.
+            out.append(Finding(lines: ["  \(downs.count) downgrade\(downs.count == 1 ? "" : "s"), all listed by", "    " + command]
+                + Self.list(downs.map { r in
+                    "\(r["peer"]?.text ?? "-") (\(r["role"]?.text ?? "-")): \(r["kind"]?.text ?? "") \(r["was"]?.text ?? "-") -> \(r["now"]?.text ?? "-")"
+                }), section: "downgrades"))
         }
         // A spike of handshake failures: at least 3, more than twice the most of any period before.
         let failures = current["handshake_failures"]?.int ?? 0
         let most = earlier.map { $0["handshake_failures"]?.int ?? 0 }.max() ?? 0
         if failures >= 3 && failures > 2 * most {
-            out.append("  handshake failures: \(failures), at most \(most) in a period before (mailtls report failures):")
             let rows = try reporter.table(.failures, filter: now).records.filter { $0["kind"]?.text?.hasSuffix("_failed") == true }
-            out += Self.list(rows.map { r in
-                "\(r["failures"]?.int ?? 0) \(r["kind"]?.text ?? "") \(r["peer"]?.text ?? "-"): \(r["reason"]?.text ?? "-")"
-            })
+            out.append(Finding(lines: ["  handshake failures: \(failures), at most \(most) in a period before (mailtls report failures):"]
+                + Self.list(rows.map { r in
+                    "\(r["failures"]?.int ?? 0) \(r["kind"]?.text ?? "") \(r["peer"]?.text ?? "-"): \(r["reason"]?.text ?? "-")"
+                }), section: "failures"))
         }
         // Passwords sent in clear this period, new accounts marked.
         let clear = try reporter.table(.auth, filter: now).records.filter { $0["kind"]?.text == "password_in_clear" }
@@ -222,11 +260,13 @@ public struct Digest {
             let known = Set(try reporter.table(.auth, filter: before).records.filter { $0["kind"]?.text == "password_in_clear" }
                 .compactMap { $0["account"]?.text })
             let events = clear.reduce(0) { $0 + ($1["events"]?.int ?? 0) }
-            out.append("  \(events) password\(events == 1 ? "" : "s") sent in clear (mailtls report auth):")
-            out += Self.list(clear.map { r in
-                let account = r["account"]?.text ?? "-"
-                return "\(account) from \(r["peer"]?.text ?? "-") (\(r["mech"]?.text ?? "-"))\(known.contains(account) ? "" : ", new")"
-            })
+            // The list is per account, mechanism and peer: say so, or its "N more" reads as passwords.
+            let pairs = clear.count == 1 ? "1 account and peer" : "\(clear.count) accounts and peers"
+            out.append(Finding(lines: ["  \(events) password\(events == 1 ? "" : "s") sent in clear, \(pairs) (mailtls report auth):"]
+                + Self.list(clear.map { r in
+                    let account = r["account"]?.text ?? "-"
+                    return "\(account) from \(r["peer"]?.text ?? "-") (\(r["mech"]?.text ?? "-"))\(known.contains(account) ? "" : ", new")"
+                }), section: "auth"))
         }
         return out
     }

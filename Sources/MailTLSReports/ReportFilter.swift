@@ -140,7 +140,7 @@ public struct ReportFilter: Sendable, Equatable {
         if let version { parts.append("version \(version)") }
         if let limit { parts.append("limit \(limit)") }
         if let recent { parts.append("recent \(Age.text(recent))") }
-        if let minSessions { parts.append("enforce: at least \(minSessions) verified sessions") }
+        if let minSessions { parts.append("enforce: at least " + (minSessions == 1 ? "1 verified session" : "\(minSessions) verified sessions")) }
         if let minHistory { parts.append("at least \(minHistory) earlier") }
         parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
         return parts.joined(separator: ", ")

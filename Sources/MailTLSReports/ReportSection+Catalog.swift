@@ -1,3 +1,5 @@
+import Foundation
+
 extension ReportSection {
     /// Every section, in the order of `mailtls report --help` (abstracts fit its 80 columns). The first
     /// is the default.
@@ -68,6 +70,13 @@ extension ReportSection {
         name: "downgrades", title: "STARTTLS downgrades",
         abstract: "Peers lately in clear, on an older version or failing verify.",
         options: [.recent, .minHistory])
+
+    /// The `report downgrades` command that lists the rows a check or a digest found: the history from
+    /// `since`, the recent window the `recent` seconds before `until` (its other filters are the
+    /// caller's, printed beside).
+    public static func downgradesCommand(since: Date, until: Date, recent: TimeInterval) -> String {
+        "mailtls report downgrades --since \(TimeBound.iso(since)) --until \(TimeBound.iso(until)) --recent \(Age.text(recent))"
+    }
 
     /// `mailtls report policy`.
     public static let policy = ReportSection(

@@ -81,13 +81,21 @@ extension MailTLS {
         @Option(name: .customLong("crit-max-downgrades"), help: ArgumentHelp("Critical above it.", valueName: "n"))
         var critMaxDowngrades: Double?
 
+        @Option(name: .customLong("min-traffic"), help: ArgumentHelp("Critical below this many TLS sessions, messages and deliveries in the period: 1 catches a stopped ingest.", valueName: "n"))
+        var minTraffic: Double?
+        @Option(name: .customLong("warn-min-traffic"), help: ArgumentHelp("Warning below it.", valueName: "n"))
+        var warnMinTraffic: Double?
+        @Option(name: .customLong("crit-min-traffic"), help: ArgumentHelp("Critical below it.", valueName: "n"))
+        var critMinTraffic: Double?
+
         /// The limits given, per metric: (plain, warn, crit).
         private var given: [(CheckMetric, Double?, Double?, Double?)] {
             [(.inboundRate, minInboundRate, warnMinInboundRate, critMinInboundRate),
              (.outboundRate, minOutboundRate, warnMinOutboundRate, critMinOutboundRate),
              (.weak, maxWeak, warnMaxWeak, critMaxWeak),
              (.plaintextAuth, maxPlaintextAuth, warnMaxPlaintextAuth, critMaxPlaintextAuth),
-             (.downgrades, maxDowngrades, warnMaxDowngrades, critMaxDowngrades)]
+             (.downgrades, maxDowngrades, warnMaxDowngrades, critMaxDowngrades),
+             (.traffic, minTraffic, warnMinTraffic, critMinTraffic)]
         }
 
         func thresholds() throws -> CheckThresholds {

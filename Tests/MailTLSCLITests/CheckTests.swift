@@ -35,7 +35,7 @@ import Testing
     }
 
     static let perf = "inbound_rate=0.5000;;;0;1 inbound_messages=2;;;0; outbound_rate=1.0000;;;0;1 outbound_deliveries=1;;;0; "
-        + "weak_sessions=1;;;0; plaintext_auth=1;;;0; downgrades=1;;;0;"
+        + "weak_sessions=1;;;0; plaintext_auth=1;;;0; downgrades=1;;;0; traffic=5;;;0;"
 
     @Test func okWarningAndCriticalExitZeroOneTwo() async throws {
         let (dir, db) = try await Self.store()
@@ -44,7 +44,7 @@ import Testing
         #expect(ok.status == 0 && !ok.signaled, "\(ok)")
         let lines = ok.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "MAILTLS OK - inbound 50.0% encrypted, outbound 100.0% encrypted, 1 weak session, "
-                + "1 plaintext password, 1 downgrade | " + Self.perf, "\(ok)")
+                + "1 plaintext password, 1 downgrade, traffic 5 | " + Self.perf, "\(ok)")
         #expect(lines.contains("  downgrade: mx.c.example (outbound) verify OK -> FAIL: 0 of 1 recent good, "
                                + "first bad 2026-11-29T10:02:00Z, last good 2026-11-28T10:02:00Z"), "\(ok)")
         #expect(ok.stderr.isEmpty, "\(ok)")
@@ -137,6 +137,13 @@ import Testing
         let until = f.string(from: Date().addingTimeInterval(-36 * 3600))
         let before = try await dir.run(["check", "--db", db, "--min-inbound-rate", "1", "--until", until])
         #expect(before.status == 2 && before.stdout.hasPrefix("MAILTLS CRITICAL - inbound 0.0% encrypted < 100% | "), "\(before)")
+        // A day with nothing logged (an ingest that stopped) is CRITICAL with --min-traffic 1, OK without.
+        let empty = f.string(from: Date().addingTimeInterval(-5 * 86400))
+        let stopped = try await dir.run(["check", "--db", db, "--until", empty, "--min-traffic", "1"])
+        #expect(stopped.status == 2 && stopped.stdout.hasPrefix("MAILTLS CRITICAL - no traffic < 1 | "), "\(stopped)")
+        #expect(stopped.stdout.contains("\ntraffic: 0 (TLS sessions, inbound messages and outbound deliveries); critical below 1: CRITICAL\n"), "\(stopped)")
+        let quiet = try await dir.run(["check", "--db", db, "--until", empty])
+        #expect(quiet.status == 0, "\(quiet)")
         let report = try await dir.run(["report", "rates", "--db", db, "--since", "1d", "--until", until, "--format", "csv"])
         #expect(report.status == 0 && report.stdout.hasSuffix("\r\nall,1,0,0.0,0,0,\r\n"), "\(report)")
     }

@@ -1,5 +1,5 @@
 import Foundation
-import MailTLSReports
+@testable import MailTLSReports
 import MailTLSStore
 import Testing
 
@@ -28,8 +28,10 @@ import Testing
         #expect(text.contains("    user211 from dsl.example (PLAIN), new\n"), "\(text)")
         #expect(text.contains("  handshake failures: 5, at most 1 in a period before"), "\(text)")
         #expect(text.contains("5 connect_failed"), "\(text)")
-        #expect(text.contains("  1 password sent in clear (mailtls report auth):\n    user"), "\(text)")
-        #expect(text.contains("5 downgrades (mailtls report downgrades --recent 7d):"), "\(text)")
+        #expect(text.contains("  1 password sent in clear, 1 account and peer (mailtls report auth):\n    user"), "\(text)")
+        // The command that lists the same downgrades: the 7 weeks before as the history, this week recent.
+        #expect(text.contains("  5 downgrades, all listed by\n    mailtls report downgrades --since 2026-01-24T00:00:00Z "
+                              + "--until 2026-03-21T00:00:00Z --recent 7d\n"), "\(text)")
         #expect(text.contains("    mx.stripped.example (client): cleartext encrypted -> clear\n"), "\(text)")
         #expect(text.contains("    … and 1 more\n"), "\(text)")
         #expect(text.contains("mx.badcert.example"), "newly failing verify: \(text)")
@@ -56,6 +58,27 @@ import Testing
                 "\(failures)")
     }
 
+    /// Past 40 lines the findings are cut whole, or a heading with some of its list, never a heading
+    /// alone; the last line names the sections of what was cut, and the count of lines cut is right.
+    @Test func aLongDigestNamesTheSectionsItCut() {
+        func finding(_ section: String, _ items: Int) -> Digest.Finding {
+            Digest.Finding(lines: ["  \(section):"] + (0..<items).map { "    \(section) \($0)" }, section: section)
+        }
+        let findings = [finding("weak", 5), finding("verify-failures", 5), finding("downgrades", 6), finding("auth", 5)]
+        // Room for all: all, no pointer.
+        #expect(Digest.fit(findings, into: 25) == findings.flatMap(\.lines))
+        // Room for 15: weak and verify-failures whole (12), 2 of downgrades (heading and one item), the pointer.
+        let cut = Digest.fit(findings, into: 15)
+        #expect(cut.count == 15)
+        #expect(Array(cut.prefix(12)) == (findings[0].lines + findings[1].lines))
+        #expect(cut[12] == "  downgrades:" && cut[13] == "    downgrades 0")
+        #expect(cut[14] == "(11 more lines: see mailtls report downgrades, mailtls report auth)")
+        // Room for 13: no heading alone; downgrades goes whole into the pointer.
+        let tight = Digest.fit(findings, into: 13)
+        #expect(tight.count == 13 && !tight.contains("  downgrades:"))
+        #expect(tight.last == "(13 more lines: see mailtls report downgrades, mailtls report auth)")
+    }
+
     /// A quiet period says so in one line.
     @Test func aQuietPeriodSaysNothingNewOrWorse() throws {
         var h = WatchHistory()
@@ -64,5 +87,11 @@ import Testing
         let f = ReportFilter(since: try TimeBound.parse("2026-03-10"), until: try TimeBound.parse("2026-03-11"))
         let text = try Digest(reporter: store.reporter).render(filter: f)
         #expect(text.hasSuffix("\nNothing new or worse.\n"), "\(text)")
+        #expect(!text.contains("is the ingest running"), "\(text)")
+        // A period after the last row (a stopped ingest) is not a quiet one: the digest says so.
+        let later = ReportFilter(since: try TimeBound.parse("2026-03-12"), until: try TimeBound.parse("2026-03-13"))
+        let stopped = try Digest(reporter: store.reporter).render(filter: later)
+        #expect(stopped.contains("\nNothing in this period; the newest row is from 2026-03-10T10:00:"), "\(stopped)")
+        #expect(stopped.contains(": is the ingest running?\n"), "\(stopped)")
     }
 }

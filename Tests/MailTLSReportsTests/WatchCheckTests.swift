@@ -39,20 +39,21 @@ import Testing
         #expect(r.status == .ok && r.exitCode == 0)
         let figures = r.measures.map { "\($0.metric.perfLabel) \($0.value.map { String($0) } ?? "-") \($0.count)/\($0.total.map(String.init) ?? "-")" }
         #expect(figures == ["inbound_rate 0.9 9/10", "outbound_rate 0.8 4/5", "weak_sessions 2.0 2/13",
-                            "plaintext_auth 1.0 1/2", "downgrades 1.0 1/-"])
+                            "plaintext_auth 1.0 1/2", "downgrades 1.0 1/-", "traffic 28.0 28/-"])
         #expect(rows(r.downgrades, ["peer", "kind", "was", "now", "earlier", "recent", "last_good", "first_bad"]) == [
             "mx.partner.example|verify|OK|FAIL|9|1|2026-03-09T10:00:00Z|2026-03-10T10:00:00Z",
         ])
         #expect(r.statusLine == "MAILTLS OK - inbound 90.0% encrypted, outbound 80.0% encrypted, 2 weak sessions, "
-                + "1 plaintext password, 1 downgrade | inbound_rate=0.9000;;;0;1 inbound_messages=10;;;0; "
+                + "1 plaintext password, 1 downgrade, traffic 28 | inbound_rate=0.9000;;;0;1 inbound_messages=10;;;0; "
                 + "outbound_rate=0.8000;;;0;1 outbound_deliveries=5;;;0; weak_sessions=2;;;0; plaintext_auth=1;;;0; "
-                + "downgrades=1;;;0;")
+                + "downgrades=1;;;0; traffic=28;;;0;")
         #expect(r.details == [
             "inbound rate: 90.0% (9 of 10 messages encrypted); no limit: OK",
             "outbound rate: 80.0% (4 of 5 deliveries encrypted); no limit: OK",
             "weak sessions: 2 (of 13 TLS sessions); no limit: OK",
             "plaintext passwords: 1 (of 2 AUTH logins); no limit: OK",
             "downgrades: 1; no limit: OK",
+            "traffic: 28 (TLS sessions, inbound messages and outbound deliveries); no limit: OK",
             "  downgrade: mx.partner.example (outbound) verify OK -> FAIL: 0 of 1 recent good, first bad 2026-03-10T10:00:00Z, last good 2026-03-09T10:00:00Z",
             "period: 2026-03-10T00:00:00Z to 2026-03-11T00:00:00Z; downgrades against the 30d before; loopback peers excluded",
         ])
@@ -65,6 +66,7 @@ import Testing
         (.weak, 3, 2, 1),
         (.plaintextAuth, 2, 1, 0),
         (.downgrades, 2, 1, 0),
+        (.traffic, 27, 28, 29),   // 13 sessions, 10 messages, 5 deliveries
     ]
 
     @Test(arguments: limits.map(\.0))
