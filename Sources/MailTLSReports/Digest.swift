@@ -53,7 +53,7 @@ public struct Digest {
         let active = earlier.filter(Self.hasData).count
         let some = active < Self.periodsBefore ? " (\(active) with data)" : ""
         // Wrapped, not cut: a long list of filters would cut the date in the middle.
-        lines += Self.wrap("against the \(Self.periodsBefore) periods before\(some), from \(TimeBound.iso(before.since!)); \(rest.summary)",
+        lines += TableRenderer.wrap("against the \(Self.periodsBefore) periods before\(some), from \(TimeBound.iso(before.since!)); \(rest.summary)",
                            width: width)
         lines.append("")
         lines += figures(current, earlier)
@@ -61,13 +61,13 @@ public struct Digest {
         // An empty period reads like a quiet one; a stopped ingest is the likelier cause: say so.
         if !Self.hasData(current) {
             let newest = try reporter.summary(filter: rest)["period"]?["to"]?.string
-            lines += Self.wrap(newest.map { "Nothing in this period; the newest row is from \($0): is the ingest running?" }
+            lines += TableRenderer.wrap(newest.map { "Nothing in this period; the newest row is from \($0): is the ingest running?" }
                                ?? "The store holds no rows: run mailtls ingest.", width: width)
             lines.append("")
         }
         // What the figures cannot say (Postfix mail encrypted without a TLS line), wrapped, not cut.
         if case .array(let notes)? = current["notes"] {
-            for note in notes.compactMap(\.string) { lines += Self.wrap("Note: " + note, width: width) }
+            for note in notes.compactMap(\.string) { lines += TableRenderer.wrap("Note: " + note, width: width) }
             lines.append("")
         }
         let findings = try newOrWorse(now: now, before: before, length: length, current: current, earlier: earlier)
@@ -269,20 +269,6 @@ public struct Digest {
                 }), section: "auth"))
         }
         return out
-    }
-
-    /// `text` in lines of at most `width` columns, broken at spaces; lines after the first indented.
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = [], line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty && line.count + 1 + word.count > width {
-                lines.append(line)
-                line = "  "
-            }
-            line += (line.isEmpty || line == "  " ? "" : " ") + word
-        }
-        if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }
-        return lines
     }
 
     /// The first `listed` items indented, then `… and N more`.

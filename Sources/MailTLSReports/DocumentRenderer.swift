@@ -12,7 +12,8 @@ import MailTLSStore
 /// - a top-level array of objects is a table with one column per key;
 /// - a top-level object whose members are all objects (`by_mta`: MTA → its figures) is one grid with
 ///   a row per figure (nested keys joined: `inbound rate`) and a column per member;
-/// - a top-level array of strings (`notes`) is a list of lines, each whole.
+/// - a top-level array of strings (`notes`) is a list, each item wrapped to the width (whole with
+///   `--wide`).
 struct DocumentRenderer {
     var renderer = TableRenderer()
 
@@ -52,7 +53,13 @@ struct DocumentRenderer {
             out += "\n" + heading + "\n" + renderer.render(table)
         }
         for (heading, items) in lines {
-            out += "\n" + heading + "\n" + items.map { "- " + TableRenderer.printable($0) + "\n" }.joined()
+            // Wrapped to the width (a note is a sentence or two), each line whole.
+            var text: [String] = []
+            for item in items {
+                let line = "- " + TableRenderer.printable(item)
+                if let width = renderer.width { text += TableRenderer.wrap(line, width: width) } else { text.append(line) }
+            }
+            out += "\n" + heading + "\n" + text.map { $0 + "\n" }.joined()
         }
         return out
     }

@@ -187,6 +187,20 @@ public struct TableRenderer: Sendable {
         widths.reduce(0, +) + gap * max(widths.count - 1, 0)
     }
 
+    /// `text` in lines of at most `width` columns, broken at spaces; lines after the first indented.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = "  "
+            }
+            line += (line.isEmpty || line == "  " ? "" : " ") + word
+        }
+        if !line.trimmingCharacters(in: .whitespaces).isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// `2026-11-29T10:22:49Z` (the form every report timestamp takes), or `-`.
     private static func isTimestamp(_ text: String) -> Bool {
         if text == "-" { return true }

@@ -339,6 +339,11 @@ final class MixedStore {
         // Table, digest, HTML and CSV carry them.
         let table = try store.reporter.render(.summary, format: .table, width: 100)
         #expect(table.contains("\nnotes\n- postfix: TLS versions and ciphers are unknown for 1 inbound message"))
+        // Wrapped to the width, continuation lines indented; whole with --wide (no width).
+        let notesPart = try #require(table.components(separatedBy: "\nnotes\n").last)
+        #expect(notesPart.split(separator: "\n").allSatisfy { $0.count <= 100 } && notesPart.contains("\n  "), "\(notesPart)")
+        let wide = try store.reporter.render(.summary, format: .table)
+        #expect(wide.components(separatedBy: "\nnotes\n").last?.split(separator: "\n").count == 2, "\(wide)")
         let html = try store.reporter.render(.summary, format: .html)
         #expect(html.contains("<p class=\"note\">Note: postfix: TLS versions and ciphers are unknown for 1 outbound delivery"))
         let csv = try store.reporter.render(.summary, format: .csv)
