@@ -153,7 +153,9 @@ public struct HTMLRenderer {
     static func table(_ t: ResultTable) -> String {
         guard !t.rows.isEmpty else { return "<p class=\"none\">(no data)</p>\n" }
         let cell = TableRenderer(width: nil)
-        var out = "<table>\n<thead><tr>"
+        // In a box that scrolls sideways: a table of long names is wider than the page, and would
+        // otherwise push its last columns off the screen.
+        var out = "<div class=\"scroll\"><table>\n<thead><tr>"
         for c in t.columns { out += "<th>\(escape(c.replacingOccurrences(of: "_", with: " ")))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for row in t.rows.prefix(maxRows) {
@@ -166,14 +168,23 @@ public struct HTMLRenderer {
                 case .text(let s): numeric = s.hasSuffix("%") && Double(s.dropLast()) != nil
                 default: numeric = false
                 }
-                out += numeric ? "<td class=\"n\">" : "<td>"
-                out += escape(cell.cell(v, column: t.columns[i])) + "</td>"
+                let text = cell.cell(v, column: t.columns[i])
+                out += numeric ? "<td class=\"n\">" : (Self.isDate(text) ? "<td class=\"t\">" : "<td>")
+                out += escape(text) + "</td>"
             }
             out += "</tr>\n"
         }
-        out += "</tbody>\n</table>\n"
+        out += "</tbody>\n</table></div>\n"
         if t.rows.count > maxRows { out += "<p class=\"more\">\(t.rows.count - maxRows) more rows (see --format csv)</p>\n" }
         return out
+    }
+
+    /// A date or a time as the reports write them (`2026-11-29`, `2026-11-29T10:22:49Z`): kept on
+    /// one line (class `t`), where the browser would otherwise break it at its dashes.
+    static func isDate(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        guard u.count == 10 || u.count == 20, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return false }
+        return u.count == 10 || (u[10] == UInt8(ascii: "T") && u[19] == UInt8(ascii: "Z"))
     }
 
     // MARK: Charts
@@ -190,15 +201,23 @@ public struct HTMLRenderer {
             ("outbound", daily.column("outbound_rate").map(\.double)),
         ]
         let w = chartWidth, h = chartHeight, m = margin
-        let step = dates.count > 1 ? (w - 2 * m) / Double(dates.count - 1) : 0
-        func x(_ i: Int) -> Double { dates.count > 1 ? m + Double(i) * step : w / 2 }
+        // Days where they fall in the period: a day without mail is a gap, not a step.
+        let days = Self.dayNumbers(dates)
+        let first = days.min() ?? 0, span = Double((days.max() ?? 0) - first)
+        func x(_ i: Int) -> Double { span > 0 ? m + Double(days[i] - first) / span * (w - 2 * m) : w / 2 }
         func y(_ v: Double) -> Double { h - m - v * (h - 2 * m) }
         var svg = svgStart(title: "Encrypted share per day, inbound and outbound")
         svg += axes(yLabels: [(0, "0%"), (0.5, "50%"), (1, "100%")].map { (y($0.0), $0.1) }, xLabels: xLabels(dates, x))
         for (k, (name, values)) in series.enumerated() {
             let color = palette[k + 0]
-            let points = values.enumerated().compactMap { i, v in v.map { String(format: "%.1f,%.1f", x(i), y($0)) } }
-            if points.count > 1 {
+            // One line per run of days that follow each other with a rate.
+            var runs: [[String]] = [[]]
+            for (i, v) in values.enumerated() {
+                guard let v else { runs.append([]); continue }
+                if i > 0, abs(days[i] - days[i - 1]) > 1 { runs.append([]) }
+                runs[runs.count - 1].append(String(format: "%.1f,%.1f", x(i), y(v)))
+            }
+            for points in runs where points.count > 1 {
                 svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>"
             }
             for (i, v) in values.enumerated() {
@@ -227,8 +246,11 @@ public struct HTMLRenderer {
         versions.sort { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
         let most = Double(dates.map { d in n[d]!.values.reduce(0, +) }.max() ?? 1)
         let w = chartWidth, h = chartHeight, m = margin
-        let slot = (w - 2 * m) / Double(dates.count)
-        func x(_ i: Int) -> Double { m + (Double(i) + 0.5) * slot }
+        // A slot per day of the period, days without sessions left empty.
+        let days = Self.dayNumbers(dates)
+        let first = days.min() ?? 0
+        let slot = (w - 2 * m) / Double((days.max() ?? 0) - first + 1)
+        func x(_ i: Int) -> Double { m + (Double(days[i] - first) + 0.5) * slot }
         func y(_ v: Double) -> Double { h - m - v / most * (h - 2 * m) }
         var svg = svgStart(title: "TLS sessions per day by version")
         svg += axes(yLabels: [(y(0), "0"), (y(most), String(Int64(most)))], xLabels: xLabels(dates, x))
@@ -247,6 +269,24 @@ public struct HTMLRenderer {
         return svg + "</svg>\n"
     }
 
+    /// Each `YYYY-MM-DD` as a count of days (so that their differences are days apart), in order;
+    /// a text that is no date takes the day after the one before it.
+    static func dayNumbers(_ dates: [String]) -> [Int] {
+        var out: [Int] = []
+        for d in dates {
+            let p = d.split(separator: "-").compactMap { Int($0) }
+            guard p.count == 3 else { out.append((out.last ?? 0) + 1); continue }
+            // Days from civil (proleptic Gregorian), March-based years.
+            let y = p[1] <= 2 ? p[0] - 1 : p[0]
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yoe = y - era * 400
+            let doy = (153 * (p[1] + (p[1] > 2 ? -3 : 9)) + 2) / 5 + p[2] - 1
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+            out.append(era * 146_097 + doe)
+        }
+        return out
+    }
+
     private static func svgStart(title: String) -> String {
         "<svg class=\"chart\" viewBox=\"0 0 \(Int(chartWidth)) \(Int(chartHeight + 24))\" role=\"img\" aria-label=\"\(escape(title))\" xmlns=\"http://www.w3.org/2000/svg\"><title>\(escape(title))</title>"
     }
@@ -260,11 +300,13 @@ public struct HTMLRenderer {
         return s + xLabels
     }
 
-    /// At most 8 dates under the x axis, evenly spread.
+    /// Dates under the x axis, from the left, each at least a label's width from the one before (the
+    /// days are placed by date, so two close days would print over each other).
     private static func xLabels(_ dates: [String], _ x: (Int) -> Double) -> String {
-        let every = max(1, (dates.count + 7) / 8)
         var s = ""
-        for i in stride(from: 0, to: dates.count, by: every) {
+        var last = -Double.infinity
+        for i in dates.indices.sorted(by: { x($0) < x($1) }) where x(i) - last >= 76 {
+            last = x(i)
             s += String(format: "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x(i), chartHeight - margin + 16)
                 + escape(dates[i]) + "</text>"
         }
@@ -302,7 +344,8 @@ public struct HTMLRenderer {
         table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.9em; }
         /* break-word, not anywhere: a column is never narrower than its words (anywhere cut "server" into "serve/r"). */
         th, td { border-bottom: 1px solid var(--line); padding: 0.2em 0.6em; text-align: left; vertical-align: top; overflow-wrap: break-word; }
-        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; } td.t { white-space: nowrap; }
+        .scroll { overflow-x: auto; max-width: 100%; }
         .cards { display: flex; flex-wrap: wrap; gap: 0.8em; }
         .card { background: var(--card); border-radius: 6px; padding: 0.6em 1em; min-width: 10em; }
         .card .value { font-size: 1.6em; font-weight: 600; }

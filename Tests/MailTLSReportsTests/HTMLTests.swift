@@ -1,5 +1,5 @@
 import Foundation
-import MailTLSReports
+@testable import MailTLSReports
 import MailTLSStore
 import Testing
 
@@ -36,6 +36,30 @@ import Testing
     }
 
     /// No request of any kind: no URL but the SVG namespace, no script, a CSP that forbids loading.
+    /// The per-day chart places days by date: days 1, 2 and 8 of a month are not evenly spread, and
+    /// the line breaks over the days without mail instead of joining them.
+    @Test func dayChartsPlaceDaysByDate() throws {
+        let daily = ResultTable(columns: ["date", "inbound_rate", "outbound_rate"], rows: [
+            [.text("2026-03-01"), .real(0.5), .real(1)],
+            [.text("2026-03-02"), .real(0.75), .real(1)],
+            [.text("2026-03-08"), .real(1), .real(1)],
+        ])
+        let svg = HTMLRenderer.lineChart(daily)
+        let xs = svg.components(separatedBy: "<circle cx=\"").dropFirst().compactMap { Double($0.prefix { $0 != "\"" }) }
+        #expect(xs.count == 6)
+        // 7 days across 640 units (720 less the margins): a day is 91.4 apart.
+        #expect(xs.prefix(3).map { ($0 * 10).rounded() / 10 } == [40, 131.4, 680])
+        // Two lines of two points each (days 1 and 2), nothing drawn to day 8.
+        let lines = svg.components(separatedBy: "<polyline").dropFirst()
+        #expect(lines.count == 2 && lines.allSatisfy { $0.split(separator: "points=\"")[1].prefix { $0 != "\"" }.split(separator: " ").count == 2 }, "\(svg)")
+        // Tables scroll sideways in their own box; dates stay on one line.
+        let table = HTMLRenderer.table(ResultTable(columns: ["peer", "last_seen"], rows: [[.text("mx.example"), .text("2026-03-08T10:00:00Z")]]))
+        #expect(table.hasPrefix("<div class=\"scroll\"><table>") && table.hasSuffix("</table></div>\n"))
+        #expect(table.contains("<td>mx.example</td><td class=\"t\">2026-03-08T10:00:00Z</td>"), "\(table)")
+        let days = HTMLRenderer.dayNumbers(["2026-02-28", "2026-03-01", "2024-02-28", "2024-03-01"])
+        #expect(zip(days, days.dropFirst()).map { $1 - $0 } == [1, -732, 2], "leap years")
+    }
+
     @Test func pagesAreSelfContained() throws {
         let store = try SampleGoldenTests.store()
         let page = try store.render("summary", .html)
