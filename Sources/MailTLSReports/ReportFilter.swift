@@ -142,6 +142,8 @@ public struct ReportFilter: Sendable, Equatable {
         if let recent { parts.append("recent \(Age.text(recent))") }
         if let minSessions { parts.append("enforce: at least " + (minSessions == 1 ? "1 verified session" : "\(minSessions) verified sessions")) }
         if let minHistory { parts.append("at least \(minHistory) earlier") }
+        // --timezone changes the days and hours (the CLI sets TZ for SQLite's localtime).
+        if localTime { parts.append("days in " + (getenv("TZ").map { String(cString: $0) } ?? "local time")) }
         parts.append(includeLocal ? "loopback peers included" : "loopback peers excluded")
         return parts.joined(separator: ", ")
     }

@@ -8,14 +8,16 @@ import MailTLSStore
 ///   `share` or ending in `_rate` / `_share` hold fractions and are shown as percentages; NULL is
 ///   shown as `-`.
 /// - Text from remote parties is made safe for a terminal (control characters are escaped) and
-///   long text is cut to `maxWidth` characters (CSV and JSON keep it whole).
+///   long text is cut to `maxWidth` characters, or the line's width when that is wider (CSV and JSON
+///   keep it whole).
 /// - With a `width` (the terminal's, or 100 columns when output is not a terminal), the widest text
 ///   columns are narrowed until each line fits: their long values are shortened with `…` in the
 ///   middle, which keeps both the start and the end of a host name, and a line is never wrapped.
 ///   A table with more columns than fit even so prints each row as a block of `column  value` lines.
 ///   Without a width (`--wide`) every value is shown whole.
 public struct TableRenderer: Sendable {
-    /// The widest a text cell may be when fitting to `width`.
+    /// The widest a text cell may be when fitting to `width`, unless the line is wider (a wide
+    /// terminal shows long reasons whole); hints and notes are written to fit it.
     public var maxWidth = 60
     /// The columns a line may take; nil shows every value whole (`--wide`).
     public var width: Int?
@@ -51,7 +53,9 @@ public struct TableRenderer: Sendable {
         case .null: return "-"
         case .integer(let i): return Self.isFraction(column) ? Self.percent(Double(i)) : String(i)
         case .real(let d): return Self.isFraction(column) ? Self.percent(d) : JSONText.number(d)
-        case .text(let s): return width == nil ? Self.printable(s) : Self.shorten(Self.printable(s), to: maxWidth)
+        case .text(let s):
+            guard let width else { return Self.printable(s) }
+            return Self.shorten(Self.printable(s), to: Swift.max(maxWidth, width))
         }
     }
 

@@ -19,7 +19,8 @@ struct ReportFilterOptions: ParsableArguments {
 
     @OptionGroup var mtaFilter: MTAFilterOption
 
-    @Option(help: ArgumentHelp("At most this many rows (`report daily`: the last N days).", valueName: "n"))
+    // Unconditional: `--limit -1` is a bad value ("must be at least 1"), not a missing one.
+    @Option(parsing: .unconditional, help: ArgumentHelp("At most this many rows (`report daily`: the last N days).", valueName: "n"))
     var limit: Int?
 
     func validate() throws {

@@ -29,9 +29,13 @@ import Testing
     @Test func terminalControlCharactersAreEscapedAndLongTextCutInTheMiddle() {
         let r = TableRenderer(width: 100)
         #expect(r.cell(.text("evil\u{1B}[2Jname"), column: "peer") == "evil\\x1b[2Jname")
-        let long = String(repeating: "a", count: 50) + String(repeating: "z", count: 50)
-        #expect(r.cell(.text(long), column: "peer") == String(repeating: "a", count: 30) + "…" + String(repeating: "z", count: 29))
+        let long = String(repeating: "a", count: 60) + String(repeating: "z", count: 60)
+        #expect(r.cell(.text(long), column: "peer") == String(repeating: "a", count: 50) + "…" + String(repeating: "z", count: 49))
         #expect(TableRenderer(width: nil).cell(.text(long), column: "peer") == long, "--wide shows it whole")
+        // Never cut below 60 columns; on a wide terminal, up to its width.
+        #expect(TableRenderer(width: 80).cell(.text(long), column: "peer").count == 80)
+        #expect(TableRenderer(width: 40).cell(.text(long), column: "peer").count == 60)
+        #expect(TableRenderer(width: 200).cell(.text(long), column: "peer") == long)
     }
 
     /// Fitted to a width, the widest text column gives way first, cut in the middle; numbers and
