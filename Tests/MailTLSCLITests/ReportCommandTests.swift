@@ -78,6 +78,11 @@ import Testing
         #expect(utc.status == 0 && utc.stdout.components(separatedBy: "\r\n").dropFirst().first?.hasPrefix("10,2,1,0.5,2,2,1") == true, "\(utc)")
         let india = try await dir.run(["report", "rates", "--db", db, "--by", "hour", "--format", "csv", "--timezone", "Asia/Kolkata"])
         #expect(india.status == 0 && india.stdout.components(separatedBy: "\r\n").dropFirst().first?.hasPrefix("15,2,1,0.5,2,2,1") == true, "\(india)")
+        // The table's heading says which zone its hours are in.
+        let table = try await dir.run(["report", "rates", "--db", db, "--by", "hour", "--timezone", "Asia/Kolkata"])
+        #expect(table.stdout.hasPrefix("Encryption rates by hour\n(days in Asia/Kolkata, loopback peers excluded)\n"), "\(table)")
+        let plain = try await dir.run(["report", "rates", "--db", db, "--by", "hour"])
+        #expect(!plain.stdout.contains("days in"), "\(plain)")
     }
 
     /// Given log files, the default section reads them first (here into a temporary store).
