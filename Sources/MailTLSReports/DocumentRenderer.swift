@@ -44,7 +44,7 @@ struct DocumentRenderer {
                 headlines.append((label, scalar(value, key: key)))
             }
         }
-        var out = title + "\n" + "(\(note))\n\n"
+        var out = title + "\n" + TableRenderer.noteLines(note, width: renderer.width) + "\n"
         let width = (headlines.map { $0.0.count }.max() ?? 0) + 3
         for (label, text) in headlines {
             out += label + String(repeating: " ", count: width - label.count) + text + "\n"

@@ -106,7 +106,8 @@ public struct Reporter {
             case .html, .table:
                 var titles: [String: String] = [:]
                 if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
-                return section.heading(for: filter) + "\n(\(filter.summary))\n" + TableRenderer(width: width).render(result, titles: titles)
+                return section.heading(for: filter) + "\n" + TableRenderer.noteLines(filter.summary, width: width)
+                    + TableRenderer(width: width).render(result, titles: titles)
             }
         }
     }

@@ -191,6 +191,14 @@ public struct TableRenderer: Sendable {
         widths.reduce(0, +) + gap * max(widths.count - 1, 0)
     }
 
+    /// A table's note line under its heading, `(since …, until …, loopback peers excluded)`, wrapped
+    /// to `width` (whole without one): a long list of filters must not be the one line that overflows.
+    public static func noteLines(_ note: String, width: Int?) -> String {
+        let text = "(" + note + ")"
+        guard let width else { return text + "\n" }
+        return wrap(text, width: width).map { $0 + "\n" }.joined()
+    }
+
     /// `text` in lines of at most `width` columns, broken at spaces; lines after the first indented.
     public static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = [], line = ""

@@ -42,7 +42,7 @@ extension MailTLS {
 
         @OptionGroup var mtaFilter: MTAFilterOption
 
-        @Option(name: .customLong("min-inbound-rate"), help: ArgumentHelp("Critical below this share of inbound messages encrypted (0.9).", valueName: "fraction"))
+        @Option(name: .customLong("min-inbound-rate"), help: ArgumentHelp("Critical below this share of inbound messages encrypted (e.g. 0.9; no limit by default).", valueName: "fraction"))
         var minInboundRate: Double?
         @Option(name: .customLong("warn-min-inbound-rate"), help: ArgumentHelp("Warning below it.", valueName: "fraction"))
         var warnMinInboundRate: Double?

@@ -111,11 +111,11 @@ struct ReportOptions: ParsableArguments {
         // A word that is not a section is a file of the default section: one that does not exist is
         // most likely a misspelt or misplaced section, so stop before anything is read or created.
         for file in files where file != "-" && !FileManager.default.fileExists(atPath: file) {
-            if ReportSection.names.contains(file) {
+            if ReportSection.names.contains(file) || file == "digest" {
                 // Options before the section (`report --db x rates`) make it a file of the default one.
                 usageError("'\(file)' is a report section, not a file: name the section first (mailtls report \(file) [options])")
             }
-            usageError("no such log file '\(Console.printable(file))' (report sections: \(ReportSection.names.joined(separator: ", ")))")
+            usageError("no such log file '\(Console.printable(file))' (report sections: \((ReportSection.names + ["digest"]).joined(separator: ", ")))")
         }
     }
 

@@ -26,6 +26,15 @@ import Testing
         #expect(TableRenderer().render(ResultTable(columns: ["a"], rows: [])) == "(no data)\n")
     }
 
+    /// The note under a heading wraps at spaces to the width, continuation lines indented; whole
+    /// without a width.
+    @Test func theNoteUnderAHeadingWraps() {
+        let note = "since 2026-11-01T00:00:00Z, until 2026-12-02T00:00:00Z, host mx*, loopback peers excluded"
+        #expect(TableRenderer.noteLines(note, width: 40) ==
+                "(since 2026-11-01T00:00:00Z, until\n  2026-12-02T00:00:00Z, host mx*,\n  loopback peers excluded)\n")
+        #expect(TableRenderer.noteLines(note, width: nil) == "(" + note + ")\n")
+    }
+
     @Test func terminalControlCharactersAreEscapedAndLongTextCutInTheMiddle() {
         let r = TableRenderer(width: 100)
         #expect(r.cell(.text("evil\u{1B}[2Jname"), column: "peer") == "evil\\x1b[2Jname")
