@@ -45,7 +45,9 @@ public struct HTMLRenderer {
         var body = "<h1>\(Self.escape(title))</h1>\n<p class=\"note\">\(Self.escape(filter.summary))</p>\n"
         switch section.shape {
         case .document: body += try summaryBody(filter: filter)
-        case .table: body += Self.table(try reporter.table(section, filter: filter))
+        case .table:
+            body += Self.table(try reporter.table(section, filter: filter))
+            for note in try reporter.notes(section, filter: filter) { body += "<p class=\"note\">Note: \(Self.escape(note))</p>\n" }
         }
         return Self.page(title: "mailtls: " + title, body: body)
     }

@@ -27,12 +27,12 @@ extension ReportSection {
     /// `mailtls report versions`.
     public static let versions = ReportSection(
         name: "versions", title: "TLS versions",
-        abstract: "Negotiated TLS versions per role.")
+        abstract: "Negotiated TLS versions per role.", notes: [unknownTLS])
 
     /// `mailtls report ciphers`.
     public static let ciphers = ReportSection(
         name: "ciphers", title: "Ciphers",
-        abstract: "Sessions and distinct peers per role and cipher.")
+        abstract: "Sessions and distinct peers per role and cipher.", notes: [unknownTLS])
 
     /// `mailtls report peers`.
     public static let peers = ReportSection(
@@ -48,7 +48,11 @@ extension ReportSection {
     /// `mailtls report weak`.
     public static let weak = ReportSection(
         name: "weak", title: "Weak TLS",
-        abstract: "Old versions, weak and anonymous ciphers, by peer, with reasons.")
+        abstract: "Old versions, weak and anonymous ciphers, by peer, with reasons.", notes: [unknownTLS])
+
+    /// The note of the sections whose figures are TLS sessions: Postfix mail encrypted without a TLS
+    /// line (`smtpd_tls_loglevel = 0`) has no version or cipher to count.
+    static let unknownTLS = "notes/postfix-without-tls-line"
 
     /// `mailtls report auth`.
     public static let auth = ReportSection(

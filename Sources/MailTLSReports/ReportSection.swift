@@ -47,16 +47,20 @@ public struct ReportSection: Sendable, Equatable {
     public let shape: Shape
     /// The extra filters the section accepts.
     public let options: Set<Option>
+    /// Queries below `Queries/` whose rows' `note` column is printed under the table (table and HTML
+    /// formats): what the section's figures cannot say for the same filter.
+    public let notes: [String]
 
     /// A section; `query` defaults to `name`.
     public init(name: String, query: String? = nil, title: String, abstract: String, shape: Shape = .table,
-                options: Set<Option> = []) {
+                options: Set<Option> = [], notes: [String] = []) {
         self.name = name
         self.query = query ?? name
         self.title = title
         self.abstract = abstract
         self.shape = shape
         self.options = options
+        self.notes = notes
     }
 
     /// Throws when `filter` sets an option this section does not use (e.g. `--by` on `verify`), or an

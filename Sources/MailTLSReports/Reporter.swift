@@ -72,6 +72,15 @@ public struct Reporter {
         try runner.table(name, filter: filter)
     }
 
+    /// The notes under `section`'s table for `filter` (`ReportSection.notes`), in order.
+    public func notes(_ section: ReportSection, filter: ReportFilter = ReportFilter()) throws -> [String] {
+        var notes: [String] = []
+        for name in section.notes {
+            notes += try runner.table(name, filter: filter).column("note").compactMap(\.text)
+        }
+        return notes
+    }
+
     /// The summary document: the stable keys of `Queries/summary.sql`.
     public func summary(filter: ReportFilter = ReportFilter()) throws -> JSONValue {
         try document(.summary, filter: filter)
@@ -106,8 +115,13 @@ public struct Reporter {
             case .html, .table:
                 var titles: [String: String] = [:]
                 if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
-                return section.heading(for: filter) + "\n" + TableRenderer.noteLines(filter.summary, width: width)
+                var out = section.heading(for: filter) + "\n" + TableRenderer.noteLines(filter.summary, width: width)
                     + TableRenderer(width: width).render(result, titles: titles)
+                for note in try notes(section, filter: filter) {
+                    out += "\n" + (width.map { TableRenderer.wrap("Note: " + note, width: $0) } ?? ["Note: " + note])
+                        .map { $0 + "\n" }.joined()
+                }
+                return out
             }
         }
     }

@@ -353,10 +353,24 @@ final class MixedStore {
         #expect(digest.contains("Note: postfix: TLS versions and ciphers are unknown for 1 inbound"))
         #expect(digest.contains("smtpd_tls_loglevel=1"))
         #expect(digest.split(separator: "\n").allSatisfy { $0.count <= 100 })
+        // The sections whose figures are TLS sessions carry them under their table (table and HTML),
+        // counted as the summary counts them, for the same filter.
+        for section in [ReportSection.versions, .ciphers, .weak] {
+            #expect(try store.reporter.notes(section) == texts, "\(section.name)")
+            let text = try store.reporter.render(section, format: .table, width: 100)
+            #expect(text.contains("\nNote: postfix: TLS versions and ciphers are unknown for 1 inbound message"), "\(text)")
+            #expect(try store.reporter.render(section, format: .html).contains("<p class=\"note\">Note: postfix: TLS versions"))
+            var inbound = ReportFilter()
+            inbound.role = .server
+            #expect(try store.reporter.notes(section, filter: inbound) == [texts[0]])
+        }
+        #expect(try store.reporter.notes(.peers).isEmpty && store.reporter.notes(.rates).isEmpty)
         // A period or filter without such mail has no note.
         var f = ReportFilter()
         f.mta = "exim"
         #expect(try store.summary(f)["notes"] == nil)
+        #expect(try store.reporter.notes(.versions, filter: f).isEmpty)
+        #expect(try !store.reporter.render(.versions, filter: f, format: .table, width: 100).contains("Note:"))
     }
 
     @Test func thePerMTATableAndPageShowEachMTA() throws {
