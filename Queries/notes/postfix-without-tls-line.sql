@@ -17,15 +17,17 @@
 --
 -- One row per role with such mail: role, n (inbound messages or outbound deliveries, counted as
 -- rates.sql counts them), note. No row when the store holds no Postfix mail (one look at mtas).
--- Speed: the ts indexes (ts, mta) hold the MTA, so only Postfix rows are read.
+-- Speed: without Postfix mail in the store (or with another --mta) nothing is read (postfix, the
+-- outer loop, has no row); else the ts indexes (ts, mta) hold the MTA, so only Postfix rows are
+-- read from the tables.
 WITH
 postfix AS (
     SELECT id FROM mtas WHERE name = 'postfix' AND (:mta IS NULL OR :mta = 'postfix')
 ),
 counts AS (
     SELECT 1 AS k, 'server' AS role, count(*) AS n
-    FROM message_rows AS r
-    WHERE r.mta IN (SELECT id FROM postfix)
+    FROM postfix AS p CROSS JOIN message_rows AS r
+    WHERE r.mta = p.id
       AND r.ts >= coalesce(unixepoch(:since), -9223372036854775808)
       AND r.ts < coalesce(unixepoch(:until), 9223372036854775807)
       AND r.proto IS NOT NULL AND r.encrypted <> 0 AND r.tls_session_id IS NULL
@@ -35,8 +37,8 @@ counts AS (
       AND (coalesce(:include_local, 0) <> 0 OR r.loopback = 0)
     UNION ALL
     SELECT 2, 'client', count(*)
-    FROM delivery_rows AS d
-    WHERE d.mta IN (SELECT id FROM postfix)
+    FROM postfix AS p CROSS JOIN delivery_rows AS d
+    WHERE d.mta = p.id
       AND d.ts >= coalesce(unixepoch(:since), -9223372036854775808)
       AND d.ts < coalesce(unixepoch(:until), 9223372036854775807)
       AND d.status = (SELECT id FROM texts WHERE value = 'sent') AND d.network_mailer <> 0
