@@ -69,7 +69,6 @@ extension MailTLS {
         var files: [String] = []
 
         func validate() throws {
-            if files.isEmpty && reingest.isEmpty { throw ValidationError("give at least one FILE (or '-' for standard input)") }
             try YearOption.validate(year)
             if let timezone, TimeZone(identifier: timezone) == nil {
                 throw ValidationError("unknown time zone '\(timezone)' (use a name such as UTC or Europe/Berlin)")
@@ -80,6 +79,12 @@ extension MailTLS {
         }
 
         func run() throws {
+            // Here, not in validate(): ArgumentParser validates before it reports an unknown option,
+            // and `ingest --bogus` should name the option, not ask for a file.
+            if files.isEmpty && reingest.isEmpty {
+                Console.error("Error: give at least one FILE (or '-' for standard input)\n  See 'mailtls ingest --help' for more information.")
+                throw ExitCode(2)
+            }
             let env = ProcessInfo.processInfo.environment
             let host = ingestHost ?? IngestHost.current
             let options = IngestOptions(year: year, timeZone: timezone.flatMap(TimeZone.init(identifier:)) ?? .current,

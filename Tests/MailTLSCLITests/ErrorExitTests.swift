@@ -162,6 +162,16 @@ import Darwin
         }
     }
 
+    /// An unknown option is named as such, also when no file is given (ArgumentParser validates
+    /// before it reports unknown options: the missing file is checked when the command runs).
+    @Test func anUnknownOptionIsNamedBeforeAMissingFile() async throws {
+        let dir = try Scratch()
+        let bogus = try await dir.run(["ingest", "--bogus"])
+        #expect(bogus.status == 2 && bogus.stderr.contains("Unknown option '--bogus'") && !bogus.stderr.contains("FILE"), "\(bogus)")
+        let none = try await dir.run(["ingest", "--db", dir.path("t.db")])
+        #expect(none.status == 2 && none.stderr.contains("give at least one FILE"), "\(none)")
+    }
+
     /// Exit 0 on success; `--quiet` prints nothing at all; otherwise exactly one summary line on
     /// stderr, nothing on stdout, and no progress output (stderr is not a terminal here).
     @Test func quietAndSummaryOutput() async throws {
