@@ -35,6 +35,9 @@ public struct CheckResult: Sendable {
     public var history: TimeInterval
     /// The common filters, for the detail lines.
     public var filterSummary: String
+    /// The `report downgrades` command that lists the downgrades counted (same store, period,
+    /// history and filters), for the detail line after the first `downgradeLines`.
+    public var downgradesCommand: String
 
     /// The process exit code: 0 OK, 1 WARNING, 2 CRITICAL (3 UNKNOWN is `CheckResult.unknown`).
     public var exitCode: Int32 { status.rawValue }
@@ -102,11 +105,7 @@ public struct CheckResult: Sendable {
                          + "first bad \(t("first_bad")), last good \(t("last_good"))")
         }
         if records.count > Self.downgradeLines {
-            // The command that lists the same rows: the same history and recent window (the period).
-            let start = since.timeIntervalSince1970.rounded(.down), end = until.timeIntervalSince1970.rounded(.down)
-            let command = ReportSection.downgradesCommand(since: Date(timeIntervalSince1970: start - history),
-                                                          until: Date(timeIntervalSince1970: end), recent: end - start)
-            lines.append("  … and \(records.count - Self.downgradeLines) more: \(command)")
+            lines.append("  … and \(records.count - Self.downgradeLines) more: \(downgradesCommand)")
         }
         lines.append("period: \(TimeBound.iso(since)) to \(TimeBound.iso(until)); downgrades against the "
                      + "\(Age.text(history)) before; \(filterSummary)")
@@ -216,8 +215,12 @@ extension Reporter {
             measures.append(CheckMeasure(metric: metric, value: value, count: count, total: total,
                                          limits: thresholds[metric], status: thresholds.status(of: value, for: metric)))
         }
+        // The command that lists the same rows: the same store, history, recent window and filters.
+        let command = ReportSection.downgradesCommand(since: past.since!, until: Date(timeIntervalSince1970: end),
+                                                      recent: past.recent!, filter: base, db: location)
         return CheckResult(status: measures.map(\.status).max() ?? .ok, measures: measures, downgrades: downgrades,
-                           since: since, until: until, history: history, filterSummary: base.summaryWithoutPeriod)
+                           since: since, until: until, history: history, filterSummary: base.summaryWithoutPeriod,
+                           downgradesCommand: command)
     }
 }
 

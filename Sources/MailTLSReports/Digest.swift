@@ -58,11 +58,10 @@ public struct Digest {
         lines.append("")
         lines += figures(current, earlier)
         lines.append("")
-        // An empty period reads like a quiet one; a stopped ingest is the likelier cause: say so.
+        // An empty period reads like a quiet one; when no row came after it either, a stopped ingest
+        // is the likelier cause: say which it is.
         if !Self.hasData(current) {
-            let newest = try reporter.summary(filter: rest)["period"]?["to"]?.string
-            lines += TableRenderer.wrap(newest.map { "Nothing in this period; the newest row is from \($0): is the ingest running?" }
-                               ?? "The store holds no rows: run mailtls ingest.", width: width)
+            lines += TableRenderer.wrap(try emptyPeriod(filter: rest, until: until), width: width)
             lines.append("")
         }
         // What the figures cannot say (Postfix mail encrypted without a TLS line), wrapped, not cut.
@@ -70,7 +69,8 @@ public struct Digest {
             for note in notes.compactMap(\.string) { lines += TableRenderer.wrap("Note: " + note, width: width) }
             lines.append("")
         }
-        let findings = try newOrWorse(now: now, before: before, length: length, current: current, earlier: earlier)
+        let findings = try newOrWorse(now: now, before: before, length: length, current: current, earlier: earlier,
+                                      width: width)
         if findings.isEmpty {
             lines.append("Nothing new or worse.")
         } else {
@@ -78,6 +78,34 @@ public struct Digest {
             lines += Self.fit(findings, into: Self.maxLines - lines.count)
         }
         return lines.map { TableRenderer.shorten(TableRenderer.printable($0), to: width) + "\n" }.joined()
+    }
+
+    /// Shell words as lines of at most `width` columns, indented, each but the last ending in ` \`.
+    static func commandLines(_ words: [String], width: Int) -> [String] {
+        var lines: [String] = [], line = "   "
+        for (i, word) in words.enumerated() {
+            // Room for the ` \` of a line that goes on, unless this word ends the command.
+            let room = i == words.count - 1 ? width : width - 2
+            if line.count > 3 && line.count + 1 + word.count > room {
+                lines.append(line + " \\")
+                line = "      "
+            }
+            line += " " + word
+        }
+        return lines + [line]
+    }
+
+    /// Why the period holds nothing, as far as the store can tell: no row at all, none that the
+    /// filters keep, rows after the period (a gap: the ingest runs), or none since (is it running?).
+    private func emptyPeriod(filter: ReportFilter, until: Date) throws -> String {
+        func newest(_ f: ReportFilter) throws -> String? { try reporter.summary(filter: f)["period"]?["to"]?.string }
+        guard let last = try newest(filter) else {
+            return try newest(ReportFilter(includeLocal: true)) == nil
+                ? "The store holds no rows: run mailtls ingest."
+                : "No row of the store matches these filters."
+        }
+        if let t = try? TimeBound.parse(last), t >= until { return "Nothing in this period; the store has rows after it." }
+        return "Nothing in this period; the newest row is from \(last): is the ingest running?"
     }
 
     // MARK: Figures
@@ -198,7 +226,7 @@ public struct Digest {
     }
 
     private func newOrWorse(now: ReportFilter, before: ReportFilter, length: TimeInterval, current: JSONValue,
-                            earlier: [JSONValue]) throws -> [Finding] {
+                            earlier: [JSONValue], width: Int) throws -> [Finding] {
         var out: [Finding] = []
         // Weak peers that were not weak in the periods before.
         let weakNow = try reporter.table(.weak, filter: now).records
@@ -237,9 +265,12 @@ public struct Digest {
         d.recent = length
         let downs = try reporter.table(.downgrades, filter: d).records
         if !downs.isEmpty {
-            let command = ReportSection.downgradesCommand(since: d.since!, until: d.until!, recent: length)
-            // The command on a line of its own: with its period it is too long for the heading.
-            out.append(Finding(lines: ["  \(downs.count) downgrade\(downs.count == 1 ? "" : "s"), all listed by", "    " + command]
+            let command = ReportSection.downgradesCommandWords(since: d.since!, until: d.until!, recent: length, filter: d,
+                                                               db: reporter.location)
+            // The command on lines of its own (a shell's `\` continues it): with its period, store and
+            // filters it is too long for the heading, and a line cut in the middle could not be pasted.
+            out.append(Finding(lines: ["  \(downs.count) downgrade\(downs.count == 1 ? "" : "s"), all listed by"]
+                + Self.commandLines(command, width: width)
                 + Self.list(downs.map { r in
                     "\(r["peer"]?.text ?? "-") (\(r["role"]?.text ?? "-")): \(r["kind"]?.text ?? "") \(r["was"]?.text ?? "-") -> \(r["now"]?.text ?? "-")"
                 }), section: "downgrades"))

@@ -128,6 +128,27 @@ public struct ReportFilter: Sendable, Equatable {
     }
 
     /// The filters that are set, for a human (`since 2026-03-01T00:00:00Z, peer *.example.org`).
+    /// The common filters as `mailtls report` options (`--host 'mx*' --role client`), quoted for a
+    /// shell: for the commands a check or a digest prints. Times and section options are the caller's.
+    public var commandLineOptions: [String] {
+        var words: [String] = []
+        if let host { words += ["--host", Self.shellWord(host)] }
+        if let role { words += ["--role", role.rawValue] }
+        if let peer { words += ["--peer", Self.shellWord(peer)] }
+        if let mta { words += ["--mta", mta] }
+        if includeLocal { words.append("--include-local") }
+        return words
+    }
+
+    /// `text` as one shell word: as it is when it holds only letters, digits and `._-:/@+=,`, else in
+    /// single quotes (a quote inside as `'\''`).
+    public static func shellWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-:/@+=,".unicodeScalars.contains($0)
+        }
+        return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     public var summary: String {
         var parts: [String] = []
         if let since { parts.append("since \(TimeBound.iso(since))") }

@@ -75,11 +75,23 @@ extension ReportSection {
         abstract: "Peers lately in clear, on an older version or failing verify.",
         options: [.recent, .minHistory])
 
-    /// The `report downgrades` command that lists the rows a check or a digest found: the history from
-    /// `since`, the recent window the `recent` seconds before `until` (its other filters are the
-    /// caller's, printed beside).
-    public static func downgradesCommand(since: Date, until: Date, recent: TimeInterval) -> String {
-        "mailtls report downgrades --since \(TimeBound.iso(since)) --until \(TimeBound.iso(until)) --recent \(Age.text(recent))"
+    /// The `report downgrades` command that lists the rows a check or a digest found: the store `db`,
+    /// the history from `since`, the recent window the `recent` seconds before `until`, and `filter`'s
+    /// host, role, peer, MTA, loopback and `--min-sessions` settings.
+    public static func downgradesCommand(since: Date, until: Date, recent: TimeInterval, filter: ReportFilter,
+                                         db: String?) -> String {
+        downgradesCommandWords(since: since, until: until, recent: recent, filter: filter, db: db).joined(separator: " ")
+    }
+
+    /// The words of `downgradesCommand`, each one shell word.
+    public static func downgradesCommandWords(since: Date, until: Date, recent: TimeInterval, filter: ReportFilter,
+                                              db: String?) -> [String] {
+        var words = ["mailtls", "report", "downgrades"]
+        if let db { words += ["--db", ReportFilter.shellWord(db)] }
+        words += ["--since", TimeBound.iso(since), "--until", TimeBound.iso(until), "--recent", Age.text(recent)]
+        words += filter.commandLineOptions
+        if let minHistory = filter.minHistory { words += ["--min-sessions", String(minHistory)] }
+        return words
     }
 
     /// `mailtls report policy`.

@@ -9,6 +9,9 @@ import MailTLSStore
 public struct Reporter {
     /// The store the queries run against: SQLite or PostgreSQL.
     public let database: any ReportDatabase
+    /// The store as the user named it (`--db`, a URL without its password), when opened by name: the
+    /// commands a check or a digest prints name it too, so that they read the same store.
+    public var location: String?
     var runner: QueryRunner { QueryRunner(database: database) }
 
     /// The SQLite store, when the reporter reads one.
@@ -28,8 +31,14 @@ public struct Reporter {
     /// `postgresql://…` or `postgres://…` URL (`PostgresReportDatabase`), else the SQLite store at
     /// that path (`openStore(path:)`). Either is read only.
     public static func open(db: String) throws -> Reporter {
-        if let url = PostgresURL(db) { return Reporter(database: try PostgresReportDatabase(url: url)) }
-        return Reporter(store: try openStore(path: db))
+        var reporter: Reporter
+        if let url = PostgresURL(db) {
+            reporter = Reporter(database: try PostgresReportDatabase(url: url))
+        } else {
+            reporter = Reporter(store: try openStore(path: db))
+        }
+        reporter.location = location(db: db)
+        return reporter
     }
 
     /// Whether `db` names a PostgreSQL store (`postgresql://…`, `postgres://…`).

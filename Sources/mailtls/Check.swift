@@ -42,50 +42,51 @@ extension MailTLS {
 
         @OptionGroup var mtaFilter: MTAFilterOption
 
-        @Option(name: .customLong("min-inbound-rate"), help: ArgumentHelp("Critical below this share of inbound messages encrypted (e.g. 0.9; no limit by default).", valueName: "fraction"))
+        // Unconditional (all limits): `--max-weak -1` is a bad value, not a missing one.
+        @Option(name: .customLong("min-inbound-rate"), parsing: .unconditional, help: ArgumentHelp("Critical below this share of inbound messages encrypted (e.g. 0.9; no limit by default).", valueName: "fraction"))
         var minInboundRate: Double?
-        @Option(name: .customLong("warn-min-inbound-rate"), help: ArgumentHelp("Warning below it.", valueName: "fraction"))
+        @Option(name: .customLong("warn-min-inbound-rate"), parsing: .unconditional, help: ArgumentHelp("Warning below it.", valueName: "fraction"))
         var warnMinInboundRate: Double?
-        @Option(name: .customLong("crit-min-inbound-rate"), help: ArgumentHelp("Critical below it.", valueName: "fraction"))
+        @Option(name: .customLong("crit-min-inbound-rate"), parsing: .unconditional, help: ArgumentHelp("Critical below it.", valueName: "fraction"))
         var critMinInboundRate: Double?
 
-        @Option(name: .customLong("min-outbound-rate"), help: ArgumentHelp("Critical below this share of outbound deliveries encrypted.", valueName: "fraction"))
+        @Option(name: .customLong("min-outbound-rate"), parsing: .unconditional, help: ArgumentHelp("Critical below this share of outbound deliveries encrypted.", valueName: "fraction"))
         var minOutboundRate: Double?
-        @Option(name: .customLong("warn-min-outbound-rate"), help: ArgumentHelp("Warning below it.", valueName: "fraction"))
+        @Option(name: .customLong("warn-min-outbound-rate"), parsing: .unconditional, help: ArgumentHelp("Warning below it.", valueName: "fraction"))
         var warnMinOutboundRate: Double?
-        @Option(name: .customLong("crit-min-outbound-rate"), help: ArgumentHelp("Critical below it.", valueName: "fraction"))
+        @Option(name: .customLong("crit-min-outbound-rate"), parsing: .unconditional, help: ArgumentHelp("Critical below it.", valueName: "fraction"))
         var critMinOutboundRate: Double?
 
-        @Option(name: .customLong("max-weak"), help: ArgumentHelp("Critical above this many weak TLS sessions (see report weak).", valueName: "n"))
+        @Option(name: .customLong("max-weak"), parsing: .unconditional, help: ArgumentHelp("Critical above this many weak TLS sessions (see report weak).", valueName: "n"))
         var maxWeak: Double?
-        @Option(name: .customLong("warn-max-weak"), help: ArgumentHelp("Warning above it.", valueName: "n"))
+        @Option(name: .customLong("warn-max-weak"), parsing: .unconditional, help: ArgumentHelp("Warning above it.", valueName: "n"))
         var warnMaxWeak: Double?
-        @Option(name: .customLong("crit-max-weak"), help: ArgumentHelp("Critical above it.", valueName: "n"))
+        @Option(name: .customLong("crit-max-weak"), parsing: .unconditional, help: ArgumentHelp("Critical above it.", valueName: "n"))
         var critMaxWeak: Double?
 
-        @Option(name: .customLong("max-plaintext-auth"), help: ArgumentHelp("Critical above this many passwords sent in clear (AUTH PLAIN/LOGIN without TLS).", valueName: "n"))
+        @Option(name: .customLong("max-plaintext-auth"), parsing: .unconditional, help: ArgumentHelp("Critical above this many passwords sent in clear (AUTH PLAIN/LOGIN without TLS).", valueName: "n"))
         var maxPlaintextAuth: Double?
-        @Option(name: .customLong("warn-max-plaintext-auth"), help: ArgumentHelp("Warning above it.", valueName: "n"))
+        @Option(name: .customLong("warn-max-plaintext-auth"), parsing: .unconditional, help: ArgumentHelp("Warning above it.", valueName: "n"))
         var warnMaxPlaintextAuth: Double?
-        @Option(name: .customLong("crit-max-plaintext-auth"), help: ArgumentHelp("Critical above it.", valueName: "n"))
+        @Option(name: .customLong("crit-max-plaintext-auth"), parsing: .unconditional, help: ArgumentHelp("Critical above it.", valueName: "n"))
         var critMaxPlaintextAuth: Double?
 
-        @Option(name: .customLong("min-sessions"),
+        @Option(name: .customLong("min-sessions"), parsing: .unconditional,
                 help: ArgumentHelp("Downgrades count only peers with this many earlier sessions (default 3).", valueName: "n"))
         var minSessions: Int?
 
-        @Option(name: .customLong("max-downgrades"), help: ArgumentHelp("Critical above this many downgrades (see report downgrades).", valueName: "n"))
+        @Option(name: .customLong("max-downgrades"), parsing: .unconditional, help: ArgumentHelp("Critical above this many downgrades (see report downgrades).", valueName: "n"))
         var maxDowngrades: Double?
-        @Option(name: .customLong("warn-max-downgrades"), help: ArgumentHelp("Warning above it.", valueName: "n"))
+        @Option(name: .customLong("warn-max-downgrades"), parsing: .unconditional, help: ArgumentHelp("Warning above it.", valueName: "n"))
         var warnMaxDowngrades: Double?
-        @Option(name: .customLong("crit-max-downgrades"), help: ArgumentHelp("Critical above it.", valueName: "n"))
+        @Option(name: .customLong("crit-max-downgrades"), parsing: .unconditional, help: ArgumentHelp("Critical above it.", valueName: "n"))
         var critMaxDowngrades: Double?
 
-        @Option(name: .customLong("min-traffic"), help: ArgumentHelp("Critical below this many TLS sessions, messages and deliveries in the period: 1 catches a stopped ingest.", valueName: "n"))
+        @Option(name: .customLong("min-traffic"), parsing: .unconditional, help: ArgumentHelp("Critical below this many TLS sessions, messages and deliveries in the period: 1 catches a stopped ingest.", valueName: "n"))
         var minTraffic: Double?
-        @Option(name: .customLong("warn-min-traffic"), help: ArgumentHelp("Warning below it.", valueName: "n"))
+        @Option(name: .customLong("warn-min-traffic"), parsing: .unconditional, help: ArgumentHelp("Warning below it.", valueName: "n"))
         var warnMinTraffic: Double?
-        @Option(name: .customLong("crit-min-traffic"), help: ArgumentHelp("Critical below it.", valueName: "n"))
+        @Option(name: .customLong("crit-min-traffic"), parsing: .unconditional, help: ArgumentHelp("Critical below it.", valueName: "n"))
         var critMinTraffic: Double?
 
         /// The limits given, per metric: (plain, warn, crit).
@@ -140,6 +141,7 @@ extension MailTLS {
         }
 
         func validate() throws {
+            if let minSessions, minSessions < 1 { throw ValidationError("--min-sessions must be at least 1") }
             _ = try thresholds()
             _ = try period(now: Date())
         }

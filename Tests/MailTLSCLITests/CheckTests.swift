@@ -102,7 +102,11 @@ import Testing
                                 (["--max-weak", "0", "--crit-max-weak", "1"], "not both"),
                                 (["--history", "soon"], "--history"),
                                 (["--role", "sideways"], "The value 'sideways' is invalid for '--role <role>'"),
-                                (["--max-wak", "0"], "Unknown option")] {
+                                (["--max-wak", "0"], "Unknown option"),
+                                // A negative value is a bad value, not a missing one.
+                                (["--max-weak", "-1"], "--max-weak takes a whole number of 0 or more, not -1"),
+                                (["--min-inbound-rate", "-0.1"], "--min-inbound-rate takes a fraction from 0 to 1"),
+                                (["--min-sessions", "-1"], "--min-sessions must be at least 1")] {
             let r = try await dir.run(["check", "--db", db] + args)
             #expect(r.status == 3, "\(args): \(r)")
             #expect(r.stderr.contains(message), "\(args): \(r)")

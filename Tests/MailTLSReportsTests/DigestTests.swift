@@ -93,5 +93,31 @@ import Testing
         let stopped = try Digest(reporter: store.reporter).render(filter: later)
         #expect(stopped.contains("\nNothing in this period; the newest row is from 2026-03-10T10:00:"), "\(stopped)")
         #expect(stopped.contains(": is the ingest running?\n"), "\(stopped)")
+        // A period before the rows (the ingest runs), and filters nothing matches, say so instead.
+        let earlier = ReportFilter(since: try TimeBound.parse("2026-02-01"), until: try TimeBound.parse("2026-02-02"))
+        #expect(try Digest(reporter: store.reporter).render(filter: earlier).contains("\nNothing in this period; the store has rows after it.\n"))
+        var nosuch = f
+        nosuch.host = "nosuch"
+        #expect(try Digest(reporter: store.reporter).render(filter: nosuch).contains("\nNo row of the store matches these filters.\n"))
+        let empty = try TestStore([])
+        #expect(try Digest(reporter: empty.reporter).render(filter: f).contains("\nThe store holds no rows: run mailtls ingest.\n"))
+    }
+
+    /// The downgrades command names the store and the filters, on lines a shell continues (`\`) when
+    /// it is longer than the width, never cut.
+    @Test func theDowngradesCommandListsTheSameRows() throws {
+        var reporter = try Self.store().reporter
+        reporter.location = "/var/lib/mailtls/mailtls.db"
+        var f = Self.week
+        f.role = .client
+        let text = try Digest(reporter: reporter).render(filter: f)
+        // 3 of the 5 downgrades are of outbound peers: what the printed command lists.
+        var listed = f
+        listed.since = try TimeBound.parse("2026-01-24")
+        listed.recent = 7 * 86400
+        #expect(try reporter.table(.downgrades, filter: listed).rows.count == 3)
+        #expect(text.contains("  3 downgrades, all listed by\n    mailtls report downgrades --db /var/lib/mailtls/mailtls.db "
+                              + "--since 2026-01-24T00:00:00Z \\\n       --until 2026-03-21T00:00:00Z --recent 7d --role client\n"), "\(text)")
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 100 && !$0.contains("…d") })
     }
 }

@@ -59,6 +59,23 @@ import Testing
         ])
     }
 
+    /// The command printed for the downgrades lists the same rows: the store, the period as the recent
+    /// window, the history before it and the filters.
+    @Test func theDowngradesCommandCarriesStorePeriodAndFilters() throws {
+        var store = try TestStore(Self.history()).reporter
+        store.location = "/var/lib/mailtls/my store.db"
+        var f = ReportFilter(role: .client, peer: "mx.*")
+        f.minHistory = 2
+        f.mta = "sendmail"
+        let r = try store.check(since: Self.since, until: Self.until, filter: f, thresholds: CheckThresholds())
+        #expect(r.downgrades.rows.count == 1)
+        #expect(r.downgradesCommand == "mailtls report downgrades --db '/var/lib/mailtls/my store.db' "
+                + "--since 2026-02-08T00:00:00Z --until 2026-03-11T00:00:00Z --recent 1d --role client --peer 'mx.*' "
+                + "--mta sendmail --min-sessions 2")
+        #expect(ReportFilter.shellWord("mx1.example.org") == "mx1.example.org")
+        #expect(ReportFilter.shellWord("it's") == "'it'\\''s'")
+    }
+
     /// (metric, limit just inside, at the value, just outside).
     static let limits: [(CheckMetric, Double, Double, Double)] = [
         (.inboundRate, 0.89, 0.9, 0.91),
