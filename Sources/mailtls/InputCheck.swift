@@ -8,11 +8,15 @@ import MailTLSParser
 /// of any MTA mailtls reads (read anyway: it may still hold some further on). The files of a folder
 /// are looked at one by one, so the warning names the file.
 ///
-/// Only the first 64 KiB of a plain file are looked at; compressed files are left to the ingest,
-/// which reports corrupt data itself.
+/// A plain file's first 64 KiB decide whether it is binary; an MTA line is looked for in up to its
+/// first `mtaSearchSize` bytes (a syslog file may hold other programs' lines for megabytes before the
+/// first mail line); compressed files are left to the ingest, which reports corrupt data itself.
 enum InputCheck {
-    /// How much of a file's start is read.
+    /// How much of a file's start is read first.
     static let headSize = 64 * 1024
+    /// How far into a file an MTA line is looked for before the warning (read in `headSize` pieces,
+    /// stopping at the first such line).
+    static let mtaSearchSize = 16 << 20
     /// How much of that decides whether it is binary.
     static let binarySample = 4096
 
@@ -54,10 +58,39 @@ enum InputCheck {
             return
         }
         if !head.isEmpty && !hasMTALine(head, complete: head.count < headSize) {
-            warnings.append("\(Console.printable(path)): no \(mtaNames) line in its first "
-                            + (head.count < headSize ? "\(head.count) bytes" : "64 KiB") + "; is it a mail log?")
+            if let searched = searchFurther(path) {
+                warnings.append("\(Console.printable(path)): no \(mtaNames) line in its first "
+                                + (searched.complete ? "\(searched.bytes) bytes" : "\(mtaSearchSize >> 20) MiB")
+                                + "; is it a mail log?")
+            }
         }
         read.append(path)
+    }
+
+    /// Reads on past the head, in pieces of `headSize` (each from its first whole line), until an
+    /// MTA line or `mtaSearchSize`: nil when a line was found, else how far it read and whether
+    /// that was the whole file.
+    static func searchFurther(_ path: String) -> (bytes: Int, complete: Bool)? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return (0, false) }
+        defer { try? handle.close() }
+        var offset = 0
+        var carry: [UInt8] = []
+        while offset < mtaSearchSize {
+            guard let data = try? handle.read(upToCount: headSize), !data.isEmpty else { return (offset, true) }
+            offset += data.count
+            var piece = carry + [UInt8](data)
+            let complete = data.count < headSize
+            // Keep the cut last line for the next piece.
+            if !complete, let nl = piece.lastIndex(of: 0x0A) {
+                carry = Array(piece[(nl + 1)...])
+                piece.removeSubrange((nl + 1)...)
+            } else {
+                carry = []
+            }
+            if hasMTALine(piece, complete: true) { return nil }
+            if complete { return (offset, true) }
+        }
+        return (offset, false)
     }
 
     /// Up to `headSize` bytes from the start of the file, or nil when it cannot be read.

@@ -34,6 +34,11 @@ import Testing
         // A real log gets no warning.
         let good = try await dir.run(ingestArgs(dir.path("u.db"), [try dir.write("maillog", CheckTests.log)]))
         #expect(good.status == 0 && !good.stderr.contains("warning"), "\(good)")
+        // Nor does a syslog file whose first mail line comes after 200 KiB of other programs' lines.
+        let sshd = (0..<2_500).map { "Nov 29 10:00:00 mx1 sshd[42]: Accepted publickey for root from 192.0.2.9 port \($0)\n" }.joined()
+        let mixed = try dir.write("messages", sshd + CheckTests.log)
+        let late = try await dir.run(ingestArgs(dir.path("v.db"), [mixed]))
+        #expect(late.status == 0 && !late.stderr.contains("warning"), "\(late)")
     }
 
     /// A folder is looked at file by file: its non-log files are named as a file given by name would be,
