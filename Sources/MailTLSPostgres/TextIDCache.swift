@@ -12,10 +12,11 @@ import MailTLSStore
 /// is a value not seen for a whole generation. Ids stay valid: texts are never deleted while
 /// writers run.
 final class TextIDCache {
-    /// Two generations of up to 48 K values (3/4 of the slots) and 4 MiB of their bytes each: a
-    /// 200 MiB log has ~53 K (sendmail) to 88 K (Exim) distinct values.
+    /// Two generations of up to 48 K values (3/4 of the slots) and 2 MiB of their bytes each: a
+    /// 200 MiB log has ~53 K (sendmail) to 88 K (Exim) distinct values, about 30 bytes each. (4 MiB
+    /// took a log of long unique AUTH ids to 70 MiB at its peak, over the 64 MiB bound.)
     static let slotCount = 1 << 16
-    static let arenaLimit = 4 << 20
+    static let arenaLimit = 2 << 20
     private let table = TextIDTable(slotCount: TextIDCache.slotCount, arenaLimit: TextIDCache.arenaLimit)
 
     /// The values cached (both generations; one found in both counts twice).

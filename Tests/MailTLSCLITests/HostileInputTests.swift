@@ -75,6 +75,20 @@ import Testing
                 try out.line("Nov  3 09:\(two(i / 1000 % 60)):\(two(i % 60)) mx sm-mta[\(100_000 + i)]: STARTTLS=server, relay=IDENT:\(u)@\(n)\(i).example [IPv6:\(f)], version=TLSv1.3, verify=NO, cipher=TLS_AES_256_GCM_SHA384, bits=256/256")
             }
         }, expect: ["25000 lines", "25000 TLS sessions", "0 unparsed", "100000 fields cut"]),
+        // Postfix: 30,000 smtpd pids within the idle gap, each holding its messages and AUTH (long
+        // user names) for a `disconnect` that never comes: what the Postfix linker keeps open. With a
+        // 4 MiB bound on that state, the ingest peaked at 68.6 MiB.
+        Case(name: "Postfix: 30,000 open connections holding long AUTH ids", write: { out in
+            var rng = Mix(seed: 5)
+            let u = String(repeating: "u", count: 300)
+            var chunk = Data()
+            for i in 0..<200_000 {
+                let pid = rng.below(30_000)
+                chunk.append(contentsOf: "Mar  4 15:\(two(i / 60_000 % 60)):\(two(i / 1_000 % 60)) mx postfix/submission/smtpd[\(pid)]: \(String(format: "%010X", i)): client=h\(pid).example.net[198.51.\(pid % 250).\(pid % 200)], sasl_method=PLAIN, sasl_username=\(u)\(i)\n".utf8)
+                if chunk.count > 1 << 20 { try out.write(contentsOf: chunk); chunk.removeAll(keepingCapacity: true) }
+            }
+            try out.write(contentsOf: chunk)
+        }, expect: ["200000 lines", "0 unparsed"]),
         // 20 MiB without a newline, then a real line, then 20 MiB more at the end of the file.
         Case(name: "megabytes without a newline", write: { out in
             let mb = String(repeating: "y", count: 1 << 20)

@@ -43,9 +43,10 @@ struct TextIDCacheTests {
     /// Long values fill a generation's byte arena before its slots: then too a new generation starts.
     @Test func theByteArenaFillingUpAlsoStartsAGeneration() {
         let c = TextIDCache()
-        let mib = 1 << 20, fit = TextIDCache.arenaLimit / mib
-        func value(_ i: Int) -> String { String(i % 10) + String(repeating: "x", count: mib - 1) + String(i) }
-        // Each value is a little over 1 MiB (its number at the end): fit - 1 of them fit, the next does not.
+        let unit = TextIDCache.arenaLimit / 4, fit = 4
+        func value(_ i: Int) -> String { String(i % 10) + String(repeating: "x", count: unit - 1) + String(i) }
+        // Each value is a little over a quarter of the arena (its number at the end): fit - 1 of them
+        // fit, the next does not.
         for i in 0..<(fit - 1) { c.insert(value(i), id: Int64(i)) }
         #expect(c.count == fit - 1)
         #expect((0..<(fit - 1)).allSatisfy { c.id(value($0)) == Int64($0) })

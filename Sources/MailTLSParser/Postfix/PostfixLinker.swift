@@ -54,8 +54,10 @@ public struct PostfixLinker: MTALinker {
     static let maxRecent = 4_096
     static let sweepInterval = 16_384
     /// As `SendmailLinker.maxOpenBytes`: the open connections (held records included) kept after a
-    /// sweep; beyond it the longest idle connections are ended, emitting what they held.
-    static let maxOpenBytes = 4 << 20
+    /// sweep; beyond it the longest idle connections are ended, emitting what they held. 1 MiB (a
+    /// bulk connection's `maxHeld` records fit): at 4 MiB, 30,000 open connections with long AUTH ids
+    /// took the ingest to 75 MiB, 70 MiB into PostgreSQL (docs/parsing-limits.md).
+    static let maxOpenBytes = 1 << 20
 
     public init(sessionGap: Int64) {
         self.sessionGap = sessionGap

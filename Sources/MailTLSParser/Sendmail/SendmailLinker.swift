@@ -35,10 +35,11 @@ public struct SendmailLinker: MTALinker {
     /// The most bytes of open sessions (`SessionState.approximateBytes`) kept after a sweep: beyond
     /// it the longest idle keys are forgotten first. A log of made-up pids would otherwise grow the
     /// state, and the JSON it is saved as, with every line: 10,000 open keys with relays of cut
-    /// 255-512-byte parts took 50 MB of heap to save (measured). 4 MiB holds about 7,000 sessions
+    /// 255-512-byte parts took 50 MB of heap to save (measured). 2 MiB holds about 3,500 sessions
     /// with real relays; an SMTP session lasts seconds, so the keys forgotten have been idle for
-    /// minutes even on a server with a few new connections a second.
-    static let maxOpenBytes = 4 << 20
+    /// minutes even on a server with a few new connections a second. (4 MiB let 30,000 pids with long
+    /// AUTH ids take the ingest past its 64 MiB bound: docs/parsing-limits.md.)
+    static let maxOpenBytes = 2 << 20
     /// Bytes stored into open sessions since the last sweep (new keys, relays, names): a sweep runs
     /// early when they reach a quarter of `maxOpenBytes`. Not saved: it only paces the sweeps.
     private var grownSinceSweep = 0

@@ -38,11 +38,11 @@ struct SessionState: Sendable, Codable {
     /// What one key costs besides its Strings: the state, its dictionary slot and saving it. Set when
     /// saving went through Foundation's JSON encoder (30,000 keys without relays took 17 MB of heap
     /// there, about 570 bytes a key); the ingest's own encoder (`JSONStreamEncoder`) holds only the
-    /// output, and the figure stays as a margin. With 400, `SessionLinker.maxOpenBytes` keeps about
-    /// 10,000 such keys.
+    /// output, and the figure stays as a margin. With 400, `SendmailLinker.maxOpenBytes` keeps about
+    /// 5,000 such keys.
     static let keyBytes = 400
 
-    /// The bytes this state holds, roughly (`SessionLinker.maxOpenBytes`).
+    /// The bytes this state holds, roughly (`SendmailLinker.maxOpenBytes`).
     var approximateBytes: Int {
         var n = Self.keyBytes + (server?.relay.approximateBytes ?? 0) + (openDelivery?.queueID?.utf8.count ?? 0)
         for c in clients { n += c.name.utf8.count + 16 }
