@@ -40,8 +40,11 @@ public struct SendmailLinker: MTALinker {
     /// minutes even on a server with a few new connections a second. (4 MiB let 30,000 pids with long
     /// AUTH ids take the ingest past its 64 MiB bound: docs/parsing-limits.md.)
     static let maxOpenBytes = 2 << 20
+    /// The growth of the open sessions that brings a sweep forward: 1 MiB, as when the bound was 4 MiB
+    /// (sweeps as often as before); the state can reach `maxOpenBytes` plus this between sweeps.
+    static let sweepGrowth = 1 << 20
     /// Bytes stored into open sessions since the last sweep (new keys, relays, names): a sweep runs
-    /// early when they reach a quarter of `maxOpenBytes`. Not saved: it only paces the sweeps.
+    /// early when they reach `sweepGrowth`. Not saved: it only paces the sweeps.
     private var grownSinceSweep = 0
     /// Sweeps forget the host slots without an open session once there are more of them than this:
     /// a mangled log can make a new "host" of every line.
@@ -77,7 +80,7 @@ public struct SendmailLinker: MTALinker {
     public mutating func link(_ record: consuming LogRecord, ids: inout RowIDs, emit: (consuming LogRecord) -> Void) {
         // Swept before the host's slot is taken: a sweep may renumber the slots.
         sinceSweep += 1
-        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.maxOpenBytes / 4 { sweep() }
+        if sinceSweep >= Self.sweepInterval || grownSinceSweep >= Self.sweepGrowth { sweep() }
         let h = slot(of: record.host)
         newestByHost[h] = record.time
 
