@@ -217,7 +217,7 @@ extension Reporter {
         }
         // The command that lists the same rows: the same store, history, recent window and filters.
         let command = ReportSection.downgradesCommand(since: past.since!, until: Date(timeIntervalSince1970: end),
-                                                      recent: past.recent!, filter: base, db: location)
+                                                      recent: past.recent!, filter: base, db: location).joined(separator: " ")
         return CheckResult(status: measures.map(\.status).max() ?? .ok, measures: measures, downgrades: downgrades,
                            since: since, until: until, history: history, filterSummary: base.summaryWithoutPeriod,
                            downgradesCommand: command)

@@ -265,7 +265,7 @@ public struct Digest {
         d.recent = length
         let downs = try reporter.table(.downgrades, filter: d).records
         if !downs.isEmpty {
-            let command = ReportSection.downgradesCommandWords(since: d.since!, until: d.until!, recent: length, filter: d,
+            let command = ReportSection.downgradesCommand(since: d.since!, until: d.until!, recent: length, filter: d,
                                                                db: reporter.location)
             // The command on lines of its own (a shell's `\` continues it): with its period, store and
             // filters it is too long for the heading, and a line cut in the middle could not be pasted.

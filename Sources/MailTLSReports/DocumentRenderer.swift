@@ -53,13 +53,8 @@ struct DocumentRenderer {
             out += "\n" + heading + "\n" + renderer.render(table)
         }
         for (heading, items) in lines {
-            // Wrapped to the width (a note is a sentence or two), each line whole.
-            var text: [String] = []
-            for item in items {
-                let line = "- " + TableRenderer.printable(item)
-                if let width = renderer.width { text += TableRenderer.wrap(line, width: width) } else { text.append(line) }
-            }
-            out += "\n" + heading + "\n" + text.map { $0 + "\n" }.joined()
+            // Wrapped to the width (a note is a sentence or two).
+            out += "\n" + heading + "\n" + items.map { TableRenderer.lines("- " + TableRenderer.printable($0), width: renderer.width) }.joined()
         }
         return out
     }

@@ -171,7 +171,8 @@ public struct HTMLRenderer {
                 default: numeric = false
                 }
                 let text = cell.cell(v, column: t.columns[i])
-                out += numeric ? "<td class=\"n\">" : (Self.isDate(text) ? "<td class=\"t\">" : "<td>")
+                // Dates and times stay on one line (class `t`): the browser would break them at their dashes.
+                out += numeric ? "<td class=\"n\">" : (TableRenderer.isDate(text) ? "<td class=\"t\">" : "<td>")
                 out += escape(text) + "</td>"
             }
             out += "</tr>\n"
@@ -179,14 +180,6 @@ public struct HTMLRenderer {
         out += "</tbody>\n</table></div>\n"
         if t.rows.count > maxRows { out += "<p class=\"more\">\(t.rows.count - maxRows) more rows (see --format csv)</p>\n" }
         return out
-    }
-
-    /// A date or a time as the reports write them (`2026-11-29`, `2026-11-29T10:22:49Z`): kept on
-    /// one line (class `t`), where the browser would otherwise break it at its dashes.
-    static func isDate(_ text: String) -> Bool {
-        let u = Array(text.utf8)
-        guard u.count == 10 || u.count == 20, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return false }
-        return u.count == 10 || (u[10] == UInt8(ascii: "T") && u[19] == UInt8(ascii: "Z"))
     }
 
     // MARK: Charts

@@ -127,7 +127,6 @@ public struct ReportFilter: Sendable, Equatable {
         return p
     }
 
-    /// The filters that are set, for a human (`since 2026-03-01T00:00:00Z, peer *.example.org`).
     /// The common filters as `mailtls report` options (`--host 'mx*' --role client`), quoted for a
     /// shell: for the commands a check or a digest prints. Times and section options are the caller's.
     public var commandLineOptions: [String] {
@@ -149,6 +148,7 @@ public struct ReportFilter: Sendable, Equatable {
         return plain ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// The filters that are set, for a human (`since 2026-03-01T00:00:00Z, peer *.example.org`).
     public var summary: String {
         var parts: [String] = []
         if let since { parts.append("since \(TimeBound.iso(since))") }

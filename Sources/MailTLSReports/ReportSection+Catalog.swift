@@ -77,15 +77,10 @@ extension ReportSection {
 
     /// The `report downgrades` command that lists the rows a check or a digest found: the store `db`,
     /// the history from `since`, the recent window the `recent` seconds before `until`, and `filter`'s
-    /// host, role, peer, MTA, loopback and `--min-sessions` settings.
+    /// host, role, peer, MTA, loopback and `--min-sessions` settings; as its words, each one shell
+    /// word (the digest splits it over lines).
     public static func downgradesCommand(since: Date, until: Date, recent: TimeInterval, filter: ReportFilter,
-                                         db: String?) -> String {
-        downgradesCommandWords(since: since, until: until, recent: recent, filter: filter, db: db).joined(separator: " ")
-    }
-
-    /// The words of `downgradesCommand`, each one shell word.
-    public static func downgradesCommandWords(since: Date, until: Date, recent: TimeInterval, filter: ReportFilter,
-                                              db: String?) -> [String] {
+                                         db: String?) -> [String] {
         var words = ["mailtls", "report", "downgrades"]
         if let db { words += ["--db", ReportFilter.shellWord(db)] }
         words += ["--since", TimeBound.iso(since), "--until", TimeBound.iso(until), "--recent", Age.text(recent)]

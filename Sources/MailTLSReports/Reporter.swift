@@ -126,10 +126,7 @@ public struct Reporter {
                 if section.options.contains(.by) { titles["bucket"] = filter.by?.rawValue ?? "period" }
                 var out = section.heading(for: filter) + "\n" + TableRenderer.noteLines(filter.summary, width: width)
                     + TableRenderer(width: width).render(result, titles: titles)
-                for note in try notes(section, filter: filter) {
-                    out += "\n" + (width.map { TableRenderer.wrap("Note: " + note, width: $0) } ?? ["Note: " + note])
-                        .map { $0 + "\n" }.joined()
-                }
+                for note in try notes(section, filter: filter) { out += "\n" + TableRenderer.lines("Note: " + note, width: width) }
                 return out
             }
         }

@@ -194,9 +194,12 @@ public struct TableRenderer: Sendable {
     /// A table's note line under its heading, `(since …, until …, loopback peers excluded)`, wrapped
     /// to `width` (whole without one): a long list of filters must not be the one line that overflows.
     public static func noteLines(_ note: String, width: Int?) -> String {
-        let text = "(" + note + ")"
-        guard let width else { return text + "\n" }
-        return wrap(text, width: width).map { $0 + "\n" }.joined()
+        lines("(" + note + ")", width: width)
+    }
+
+    /// `text` as lines ending in a newline: wrapped to `width` (`wrap`), or one line without a width.
+    public static func lines(_ text: String, width: Int?) -> String {
+        (width.map { wrap(text, width: $0) } ?? [text]).map { $0 + "\n" }.joined()
     }
 
     /// `text` in lines of at most `width` columns, broken at spaces; lines after the first indented.
@@ -215,9 +218,14 @@ public struct TableRenderer: Sendable {
 
     /// `2026-11-29T10:22:49Z` (the form every report timestamp takes), or `-`.
     private static func isTimestamp(_ text: String) -> Bool {
-        if text == "-" { return true }
+        text == "-" || (text.utf8.count == 20 && isDate(text))
+    }
+
+    /// A date or a time as the reports write them: `2026-11-29` or `2026-11-29T10:22:49Z`.
+    static func isDate(_ text: String) -> Bool {
         let u = Array(text.utf8)
-        return u.count == 20 && u[10] == UInt8(ascii: "T") && u[19] == UInt8(ascii: "Z") && u[4] == UInt8(ascii: "-")
+        guard u.count == 10 || u.count == 20, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return false }
+        return u.count == 10 || (u[10] == UInt8(ascii: "T") && u[19] == UInt8(ascii: "Z"))
     }
 
     /// `2026-11-29T10:22:49Z` as `2026-11-29 10:22`.
