@@ -132,7 +132,7 @@ final class Sink: @unchecked Sendable {
     /// Hands `records` over and gives back an empty batch.
     func send(_ records: inout [LogRecord], commitAt offset: Int64?) throws {
         guard threaded else {
-            try write(records, commitAt: offset)
+            try write(&records, commitAt: offset)
             records.removeAll(keepingCapacity: true)
             return
         }
@@ -157,10 +157,10 @@ final class Sink: @unchecked Sendable {
         if let failure { throw failure }
     }
 
-    private func write(_ records: [LogRecord], commitAt offset: Int64?) throws {
-        // Read in place: iterating the array would copy each record (retaining its Strings).
-        try records.withUnsafeBufferPointer { rows in
-            for i in rows.indices { try writer.write(rows[i]) }
+    /// Writes `records` in place, as the ingest's writer thread does (`IngestWriter.write`).
+    private func write(_ records: inout [LogRecord], commitAt offset: Int64?) throws {
+        try records.withUnsafeMutableBufferPointer { rows in
+            for i in rows.indices { try writer.write(&rows[i]) }
         }
         if let offset {
             source.offset = offset
@@ -176,11 +176,11 @@ final class Sink: @unchecked Sendable {
             lock.lock()
             while queue.isEmpty && !done { lock.wait() }
             if queue.isEmpty { lock.unlock(); break }
-            let (records, offset) = queue.removeFirst()
+            var (records, offset) = queue.removeFirst()
             lock.broadcast()
             lock.unlock()
             do {
-                try write(records, commitAt: offset)
+                try write(&records, commitAt: offset)
                 lock.lock()
                 spare.append(records)
                 lock.unlock()

@@ -96,10 +96,11 @@ final class WriterThread: @unchecked Sendable {
             lock.unlock()
             if failed { return }
             do {
-                // Read in place: iterating the array would copy each record (retaining its Strings).
-                try full.rows.withUnsafeBufferPointer { rows in
+                // Read in place (`IngestWriter.write`): iterating the array, or passing `rows[i]` by value,
+                // would copy each record (retaining its Strings).
+                try full.rows.withUnsafeMutableBufferPointer { rows in
                     for i in rows.indices {
-                        try writer.write(rows[i])
+                        try writer.write(&rows[i])
                         guard let limit = faultAfterRows else { continue }
                         switch rows[i].event {
                         case .failureCompletion, .deliveryCompletion: continue   // updates, not rows

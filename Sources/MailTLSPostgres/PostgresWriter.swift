@@ -283,8 +283,15 @@ public final class PostgresWriter {
         if let v = c.reject { b.set(row, f.reject, dictionary: v) }
     }
 
-    /// Inserts one linked record (or completes the row it refers to).
+    /// Inserts one linked record (a copy of it: for tests and tools; ingest writes in place).
     public func write(_ r: LogRecord) throws {
+        var r = r
+        try write(&r)
+    }
+
+    /// Inserts one linked record (or completes the row it refers to). `r` is not changed: it is `inout`
+    /// so that the writer thread reads it in place (`IngestWriter.write`).
+    public func write(_ r: inout LogRecord) throws {
         switch r.event {
         case .tlsSession(let t):
             let b = sessions, row = b.beginRow()
