@@ -68,13 +68,6 @@ public final class StoreWriter {
     private let texts: TextIDs
     /// Local deliveries and command-line submissions, counted instead of stored.
     private let localMail: LocalMailCounts
-    /// The relay `relay` wrote last and its text ids: the records of one line share one `Relay` (an
-    /// Exim `<=` line's session, message and AUTH rows; sendmail's session and its messages), so a
-    /// row's relay is often the object the row before had, and its three lookups are skipped. Held, so
-    /// that no other Relay can take its address; forgotten with the text ids at a rollback. (A Relay
-    /// never changes: its fields are constants.)
-    private var lastRelay: Relay?
-    private var lastRelayIDs: (peer: Int64?, ip: Int64?, raw: Int64?) = (nil, nil, nil)
     /// Room to build a template in (`templated`); grows to the longest text seen.
     private var scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1024)
     public private(set) var counts = WriteCounts()
@@ -156,7 +149,6 @@ public final class StoreWriter {
     public func rollback() {
         discard()
         texts.clear()
-        lastRelay = nil
         try? db.execute("ROLLBACK")
     }
 
@@ -211,13 +203,9 @@ public final class StoreWriter {
             b.set(row, c + 2, nil as Int64?)
             return false
         }
-        if relay !== lastRelay {
-            lastRelayIDs = (try texts.id(relay.peer), try texts.id(relay.ip), try texts.id(relay.raw))
-            lastRelay = relay
-        }
-        b.set(row, c, lastRelayIDs.peer)
-        b.set(row, c + 1, lastRelayIDs.ip)
-        b.set(row, c + 2, lastRelayIDs.raw)
+        b.set(row, c, try texts.id(relay.peer))
+        b.set(row, c + 1, try texts.id(relay.ip))
+        b.set(row, c + 2, try texts.id(relay.raw))
         return relay.isLoopback
     }
 

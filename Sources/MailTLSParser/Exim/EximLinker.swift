@@ -77,10 +77,12 @@ public struct EximLinker: MTALinker {
             }
             return
 
-        case .tlsSession(let s):
+        // The payloads are read through `LogEvent`'s small getters, not bound here (a bound payload
+        // is copied whole).
+        case .tlsSession:
             record.id = ids.session(at: record.time)
             lineSession = record.id
-            if s.role == .client, connectLine == record.origin, newestRun >= 0 {
+            if record.event.sessionRole == .client, connectLine == record.origin, newestRun >= 0 {
                 runs[newestRun].session = record.id
             }
             emit(record)
@@ -89,19 +91,21 @@ public struct EximLinker: MTALinker {
             record.sessionID = lineSession
             emit(record)
 
-        case .delivery(let d):
+        case .delivery:
+            guard let d = record.event.deliveryFacts else { return }
             if d.status == .deferred { deferralLine = record.origin }
             if connectLine == record.origin || lineSession != nil {
                 record.sessionID = lineSession
-            } else if d.status == .sent, let peer = d.relay?.peer, let qid = record.queueID, let i = run(qid, peer) {
+            } else if d.status == .sent, let peer = d.peer, let qid = record.queueID, let i = run(qid, peer) {
                 // A `->` line: the session of the run it continues.
                 record.sessionID = runs[i].session
             }
-            record.id = ids.delivery(d, at: record.time)
+            record.id = ids.delivery(networkMailer: d.networkMailer, at: record.time)
             emit(record)
 
-        case .failure(let f):
-            if f.kind == .connectFailed, deferralLine == record.origin, let qid = record.queueID, let peer = f.relay?.peer {
+        case .failure:
+            guard let f = record.event.failureFacts else { return }
+            if f.kind == .connectFailed, deferralLine == record.origin, let qid = record.queueID, let peer = f.peer {
                 let key = qid + " " + peer
                 let seen = failureKeys[key] != nil
                 failureKeys[key] = record.time

@@ -48,7 +48,13 @@ public struct RowIDs: Sendable, Codable, Equatable {
     /// gives each row its old id (local deliveries took ids too before, and the re-read handed the
     /// rows' ids to them).
     public mutating func delivery(_ d: Delivery, at time: Int64 = .max) -> Int64 {
-        d.usesNetworkMailer ? take(&reusableDeliveries, &nextDelivery, at: time) : 0
+        delivery(networkMailer: d.usesNetworkMailer, at: time)
+    }
+
+    /// The id of a delivery's row when it went through a network mailer (`Delivery.usesNetworkMailer`),
+    /// else 0 (see `delivery(_:at:)`).
+    public mutating func delivery(networkMailer: Bool, at time: Int64 = .max) -> Int64 {
+        networkMailer ? take(&reusableDeliveries, &nextDelivery, at: time) : 0
     }
 
     /// Hands out `ids` (in order) before new ones.

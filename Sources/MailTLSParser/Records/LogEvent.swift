@@ -28,6 +28,31 @@ public indirect enum LogEvent: Sendable, Equatable, Codable {
     case linkerNote(LinkerNote)
 }
 
+/// Facts of an event read without copying its payload out: binding a payload in a `switch` whose case
+/// then calls code with side effects (a linker's state, `emit`) copies the whole payload (every String
+/// and `Relay` retained, then released), where a small getter like these reads only the fields asked
+/// for (disassembly; 3 % of an Exim ingest's reading thread in its linker).
+extension LogEvent {
+    /// A TLS session's role, else nil.
+    public var sessionRole: Role? {
+        if case .tlsSession(let s) = self { return s.role }
+        return nil
+    }
+
+    /// A delivery's status, peer and whether it went through a network mailer (a row, not a local
+    /// count), else nil.
+    public var deliveryFacts: (status: Delivery.Status, peer: String?, networkMailer: Bool)? {
+        if case .delivery(let d) = self { return (d.status, d.relay?.peer, d.usesNetworkMailer) }
+        return nil
+    }
+
+    /// A handshake failure's kind and peer, else nil.
+    public var failureFacts: (kind: TLSFailure.Kind, peer: String?)? {
+        if case .failure(let f) = self { return (f.kind, f.relay?.peer) }
+        return nil
+    }
+}
+
 extension LogEvent {
     /// Whether the event is a row of its own (or a local-mail count), as opposed to a completion of
     /// a row written before (`certificate`, `…Completion`) or a note for the linker.
