@@ -11,6 +11,14 @@ import MailTLSParser
 /// The buffer holds plain values; text lives in a byte arena and is bound with `SQLITE_STATIC` at
 /// flush time, so each text is copied once on its way into SQLite.
 ///
+/// A full batch's statement names only the columns some of its rows set: a column that may be left out
+/// (nullable, without a default, so leaving it out stores NULL) and is NULL in every row of the batch
+/// is not in it. Each column costs SQLite's multi-row insert two opcodes per row (copying the parameter
+/// into the row's registers, then into the record's), and a log leaves many columns empty in every row
+/// (an Exim log's DANE, `alg_bits` and certificate-issuer columns, sendmail's logged-as-normalised
+/// version and verify): the statement for each such set of columns is prepared when first needed
+/// (`leanStatements`, a few per table at most).
+///
 /// The statements are `INSERT OR FAIL`. With the default conflict action (ABORT), a statement that
 /// writes several rows must be able to undo its own earlier rows, so SQLite copied every page it was
 /// about to change into a statement journal, a temporary file: five 16 KiB pages per statement, five
@@ -28,16 +36,48 @@ final class BatchInsert {
     /// saved 1.5 % of the writer's instructions).
     static let defaultRowsPerStatement = 64
 
+    /// A multi-row statement for a full batch, the columns it names, and what each of its parameters
+    /// holds now: SQLite keeps bindings across steps, so a NULL or integer already in place (the empty
+    /// DANE and certificate columns, source ids, flags) is not bound again. Text is always bound again
+    /// (its bytes are the arena's, rewritten per batch).
+    private final class BatchStatement {
+        let statement: Statement
+        let columns: [Int]
+        let bound: UnsafeMutablePointer<Value>
+
+        init(_ statement: Statement, columns: [Int], rows: Int) {
+            self.statement = statement
+            self.columns = columns
+            bound = .allocate(capacity: columns.count * rows)
+            bound.initialize(repeating: .null, count: columns.count * rows)   // parameters start as NULL
+        }
+
+        deinit { bound.deallocate() }
+    }
+
     let width: Int
     let rowsPerStatement: Int
-    private let batch: Statement
+    private let table: String
+    private let columnNames: [String]
+    private let database: Database
+    /// Every column.
+    private let batch: BatchStatement
     private let single: Statement
+    /// The columns that may be left out of a batch's statement (nullable, no default), at most 64.
+    private let omittable: [Int]
+    /// The statements without some of `omittable`, by the set left out (a bit per `omittable` index).
+    private var leanStatements: [UInt64: BatchStatement] = [:]
+    /// How many such statements were prepared (tests).
+    var leanStatementCount: Int { leanStatements.count }
+    /// The set left out last and its statement (batches in a row mostly leave out the same).
+    private var lastLeftOut: UInt64 = 0
+    private var lastLean: BatchStatement?
+    /// Statements prepared per table beyond the full one: each holds a compiled program of some tens of
+    /// KB; a batch whose empty columns make yet another set uses the full statement.
+    static let maxLeanStatements = 3
     // Raw storage: arrays held in a class would pay a dynamic exclusivity check on every access.
     private let values: UnsafeMutablePointer<Value>
-    /// What each parameter of `batch` and `single` holds now: SQLite keeps bindings across steps, so a
-    /// NULL or integer already in place (the empty DANE and certificate columns, source ids, flags) is
-    /// not bound again. Text is always bound again (its bytes are the arena's, rewritten per batch).
-    private let boundInBatch: UnsafeMutablePointer<Value>
+    /// What each parameter of `single` holds now (see `BatchStatement`).
     private let boundInSingle: UnsafeMutablePointer<Value>
     private var arena: UnsafeMutablePointer<UInt8>
     private var arenaCapacity = 64 * 1024
@@ -51,24 +91,34 @@ final class BatchInsert {
     init(_ db: Database, table: String, columns: [String], idColumn: String? = nil, rowsPerStatement: Int = BatchInsert.defaultRowsPerStatement) throws {
         width = columns.count
         self.rowsPerStatement = rowsPerStatement
+        self.table = table
+        columnNames = columns
+        database = db
         self.idColumn = idColumn.flatMap { columns.firstIndex(of: $0) }
-        let row = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-        let head = "INSERT OR FAIL INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
-        single = try db.prepare(head + row)
-        batch = try db.prepare(head + Array(repeating: row, count: rowsPerStatement).joined(separator: ","))
+        single = try db.prepare(Self.insert(into: table, columns, rows: 1))
+        batch = BatchStatement(try db.prepare(Self.insert(into: table, columns, rows: rowsPerStatement)),
+                               columns: Array(0..<width), rows: rowsPerStatement)
+        let info = try db.prepare("SELECT name FROM pragma_table_info(?) WHERE \"notnull\" = 0 AND dflt_value IS NULL AND pk = 0")
+        info.bind(1, table)
+        var nullable = Set<String>()
+        while try info.step() { nullable.insert(info.string(0) ?? "") }
+        omittable = Array(columns.indices.filter { nullable.contains(columns[$0]) }.prefix(64))
         values = .allocate(capacity: width * rowsPerStatement)
         values.initialize(repeating: .null, count: width * rowsPerStatement)
-        // A statement's parameters start as NULL.
-        boundInBatch = .allocate(capacity: width * rowsPerStatement)
-        boundInBatch.initialize(repeating: .null, count: width * rowsPerStatement)
         boundInSingle = .allocate(capacity: width)
         boundInSingle.initialize(repeating: .null, count: width)
         arena = .allocate(capacity: arenaCapacity)
     }
 
+    /// `INSERT OR FAIL INTO table(columns) VALUES (?, …), …` for `rows` rows.
+    private static func insert(into table: String, _ columns: [String], rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        return "INSERT OR FAIL INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ",")
+    }
+
     deinit {
         values.deallocate()
-        boundInBatch.deallocate()
         boundInSingle.deallocate()
         arena.deallocate()
     }
@@ -154,14 +204,50 @@ final class BatchInsert {
         guard pending > 0 else { return }
         defer { discard() }
         if pending == rowsPerStatement {
-            bind(batch, rows: 0..<pending, bound: boundInBatch)
-            try batch.run()
+            let s = try statementForBatch()
+            bind(s.statement, rows: 0..<pending, columns: s.columns, bound: s.bound)
+            try s.statement.run()
         } else {
             for r in 0..<pending {
-                bind(single, rows: r..<(r + 1), bound: boundInSingle)
+                bind(single, rows: r..<(r + 1), columns: batch.columns, bound: boundInSingle)
                 try single.run()
             }
         }
+    }
+
+    /// The statement for the full batch waiting: without the omittable columns that are NULL in all
+    /// its rows.
+    private func statementForBatch() throws -> BatchStatement {
+        var leftOut: UInt64 = 0
+        omittable.withUnsafeBufferPointer { columns in
+            for bit in columns.indices {
+                var v = values + columns[bit]
+                var r = 0
+                while r < pending {
+                    guard case .null = v.pointee else { break }
+                    v += width
+                    r += 1
+                }
+                if r == pending { leftOut |= 1 << UInt64(bit) }
+            }
+        }
+        if leftOut == 0 { return batch }
+        if leftOut == lastLeftOut, let s = lastLean { return s }
+        if let s = leanStatements[leftOut] {
+            (lastLeftOut, lastLean) = (leftOut, s)
+            return s
+        }
+        guard leanStatements.count < Self.maxLeanStatements else { return batch }
+        let kept = (0..<width).filter { c in
+            guard let bit = omittable.firstIndex(of: c) else { return true }
+            return leftOut & (1 << UInt64(bit)) == 0
+        }
+        let s = BatchStatement(try database.prepare(Self.insert(into: table, kept.map { columnNames[$0] },
+                                                                rows: rowsPerStatement)),
+                               columns: kept, rows: rowsPerStatement)
+        leanStatements[leftOut] = s
+        (lastLeftOut, lastLean) = (leftOut, s)
+        return s
     }
 
     /// Forgets the pending rows (after a failure; the transaction is rolled back).
@@ -175,11 +261,13 @@ final class BatchInsert {
         }
     }
 
-    private func bind(_ s: Statement, rows: Range<Int>, bound: UnsafeMutablePointer<Value>) {
+    /// Binds `columns` of `rows` in order (parameter 1 is the first row's first column).
+    private func bind(_ s: Statement, rows: Range<Int>, columns: [Int], bound: UnsafeMutablePointer<Value>) {
         let h = s.handle
         var p: Int32 = 1
         var b = bound
-        for i in (rows.lowerBound * width)..<(rows.upperBound * width) {
+        for r in rows { for c in columns {
+            let i = r * width + c
             switch values[i] {
             case .null:
                 if case .null = b.pointee { break }
@@ -196,6 +284,6 @@ final class BatchInsert {
             }
             p += 1
             b += 1
-        }
+        } }
     }
 }

@@ -161,4 +161,45 @@ import Testing
         while try q.step() { got.append("\(q.isNull(0) ? "-" : String(q.int64(0))) \(q.string(1) ?? "-")") }
         #expect(got == (0..<total).map { "\(a($0).map(String.init) ?? "-") \(text($0) ?? "-")" })
     }
+
+    @Test func columnsEmptyInAWholeBatchAreLeftOutAndStayNull() throws {
+        // b, e, f: nullable without a default, so a batch whose rows all leave one NULL omits it; c has a
+        // default (5) and d is NOT NULL: never omitted (an omitted c would read 5 instead of NULL).
+        let (dir, store, _) = try Self.openWriter()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = store.database
+        try db.execute("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER DEFAULT 5, d INTEGER NOT NULL DEFAULT 0, e INTEGER, f INTEGER)")
+        let n = BatchInsert.defaultRowsPerStatement
+        let b = try BatchInsert(db, table: "t", columns: ["a", "b", "c", "d", "e", "f"])
+        // Batch k sets column j (b, c, e, f) when bit j of k is on: in every row when k is odd, else only
+        // in its last row. So there are more sets of empty columns than statements kept for them.
+        func value(_ k: Int, _ j: Int, _ i: Int) -> Int64? {
+            k & (1 << j) != 0 && (k % 2 == 1 || i == n - 1) ? Int64(k * 1000 + j * 100 + i) : nil
+        }
+        var expected: [String] = []
+        for k in 0..<16 {
+            for i in 0..<n {
+                let row = b.beginRow()
+                let text = value(k, 0, i).map { "t\($0)" }
+                b.set(row, 0, Int64(k * n + i))
+                b.set(row, 1, text)
+                b.set(row, 2, value(k, 1, i))
+                b.set(row, 3, Int64(i % 2))
+                b.set(row, 4, value(k, 2, i))
+                b.set(row, 5, value(k, 3, i))
+                try b.endRow()
+                let cells = [String(k * n + i), text ?? "-", value(k, 1, i).map(String.init) ?? "-", String(i % 2),
+                             value(k, 2, i).map(String.init) ?? "-", value(k, 3, i).map(String.init) ?? "-"]
+                expected.append(cells.joined(separator: " "))
+            }
+        }
+        try b.flush()
+        #expect(b.leanStatementCount == BatchInsert.maxLeanStatements)
+        let q = try db.prepare("SELECT a, b, c, d, e, f FROM t ORDER BY a")
+        var got: [String] = []
+        while try q.step() {
+            got.append((0..<6).map { q.isNull(Int32($0)) ? "-" : q.string(Int32($0)) ?? "-" }.joined(separator: " "))
+        }
+        #expect(got == expected)
+    }
 }
