@@ -12,28 +12,26 @@ import MailTLSParser
 package enum TextTemplate {
     package static let marker: UInt8 = 0x01
 
-    /// Where the token is in `s`, or nil when `s` is its own template.
+    /// Where the token is in `s`, or nil when `s` is its own template. From the first digit back to the
+    /// start of its word, and from the last digit on to the end of its word: the bytes between are not
+    /// looked at (a reply's ids are near its ends; one pass over every byte cost 700 instructions a
+    /// delivery, 1.5 % of an Exim ingest's writer thread).
     package static func tokenRange(_ s: ByteSpan) -> Range<Int>? {
-        var first = -1, last = -1
-        var wordStart = 0, hasDigit = false
+        let n = s.count
+        guard s.firstIndex(of: marker) == nil else { return nil }
         var i = 0
-        while i <= s.count {
-            let b: UInt8 = i < s.count ? s[i] : 0x20
-            if b == marker { return nil }
-            if b == 0x20 {
-                if hasDigit {
-                    if first < 0 { first = wordStart }
-                    last = i
-                }
-                wordStart = i + 1
-                hasDigit = false
-            } else if b >= 0x30 && b <= 0x39 {
-                hasDigit = true
-            }
-            i += 1
-        }
-        return first < 0 ? nil : first..<last
+        while i < n && !isDigit(s[i]) { i += 1 }
+        guard i < n else { return nil }
+        var first = i
+        while first > 0 && s[first - 1] != 0x20 { first -= 1 }
+        var j = n - 1
+        while !isDigit(s[j]) { j -= 1 }   // stops at i at the latest
+        var last = j + 1
+        while last < n && s[last] != 0x20 { last += 1 }
+        return first..<last
     }
+
+    @inline(__always) private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     /// The SQL expression that gives the text back from a template id column and its token column.
     static func sql(template: String, token: String) -> String {

@@ -28,6 +28,11 @@ import Testing
         #expect(token("Sent (OK  1793600378 9c808ef5c24e.463 - gsmtp)") == "1793600378 9c808ef5c24e.463")
         #expect(token("Sent") == nil)
         #expect(token("has \u{1} the marker 7") == nil)
+        #expect(token("250 2.0.0 Ok: queued as 000K1gLG") == "250 2.0.0 Ok: queued as 000K1gLG")
+        #expect(token("Ok id=1v4c03-000CBD3D-19Qa") == "id=1v4c03-000CBD3D-19Qa")
+        #expect(token("x9") == "x9")
+        #expect(token("queued as 9 ") == "9")
+        #expect(token("a b1c d") == "b1c")
     }
 
     @Test func viewGivesBackWhatWasLogged() throws {
