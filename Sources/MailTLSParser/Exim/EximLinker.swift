@@ -100,7 +100,7 @@ public struct EximLinker: MTALinker {
                 // A `->` line: the session of the run it continues.
                 record.sessionID = runs[i].session
             }
-            record.id = ids.delivery(networkMailer: d.networkMailer, at: record.time)
+            record.id = ids.delivery(networkMailer: Delivery.isNetworkMailer(d.mailer), at: record.time)
             emit(record)
 
         case .failure:

@@ -151,7 +151,8 @@ public struct EximParser: MTAParser {
             recipients: recipient, recipientCount: 1, continued: false, mailer: "smtp", relay: relay, dsn: nil,
             status: .sent, statusText: f.confirmation.map { values.string($0, FieldLimits.text) } ?? "", delay: nil,
             xdelay: nil, overTLS: !first && f.cipher != nil ? true : nil)
-        guard first else { return .event(queueID: queueID, .delivery(delivery)) }
+        // `consume`: moved into the event, not copied (every String retained) past the calls below.
+        guard first else { return .event(queueID: queueID, .delivery(consume delivery)) }
         // `.connect` marks the start of a transport run for the linker (the `->` lines that follow
         // continue it); the store writes nothing for it.
         var events: [LogEvent] = []
@@ -161,7 +162,7 @@ public struct EximParser: MTAParser {
             events.append(.tlsSession(session(.client, relay, x, f)))
             if let dn = f.peerDN { events.append(.certificate(certificate(.client, dn))) }
         }
-        events.append(.delivery(delivery))
+        events.append(.delivery(consume delivery))
         return .events(queueID: queueID, events)
     }
 

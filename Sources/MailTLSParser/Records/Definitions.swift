@@ -24,7 +24,10 @@ extension AuthEvent {
 
 extension Delivery {
     /// A network mailer (esmtp, smtp, smtp8, dsmtp, relay, any *smtp*), not local, prog, `*file*`.
-    public var usesNetworkMailer: Bool {
+    public var usesNetworkMailer: Bool { Self.isNetworkMailer(mailer) }
+
+    /// Whether `mailer` is a network mailer (see `usesNetworkMailer`).
+    public static func isNetworkMailer(_ mailer: String?) -> Bool {
         guard let mailer else { return false }
         // esmtp, smtp, smtp8 and dsmtp all contain "smtp"; relay is the other network mailer.
         return Definitions.containsCaseless(mailer, "SMTP") || Definitions.equalsCaseless(mailer, "RELAY")

@@ -39,10 +39,10 @@ extension LogEvent {
         return nil
     }
 
-    /// A delivery's status, peer and whether it went through a network mailer (a row, not a local
-    /// count), else nil.
-    public var deliveryFacts: (status: Delivery.Status, peer: String?, networkMailer: Bool)? {
-        if case .delivery(let d) = self { return (d.status, d.relay?.peer, d.usesNetworkMailer) }
+    /// A delivery's status, peer and mailer (`Delivery.isNetworkMailer` tells a row from a local
+    /// count), else nil. Fields only: a call on the payload here would copy it.
+    public var deliveryFacts: (status: Delivery.Status, peer: String?, mailer: String?)? {
+        if case .delivery(let d) = self { return (d.status, d.relay?.peer, d.mailer) }
         return nil
     }
 
