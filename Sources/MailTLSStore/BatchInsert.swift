@@ -69,9 +69,6 @@ final class BatchInsert {
     private var leanStatements: [UInt64: BatchStatement] = [:]
     /// How many such statements were prepared (tests).
     var leanStatementCount: Int { leanStatements.count }
-    /// The set left out last and its statement (batches in a row mostly leave out the same).
-    private var lastLeftOut: UInt64 = 0
-    private var lastLean: BatchStatement?
     /// Statements prepared per table beyond the full one: each holds a compiled program of some tens of
     /// KB; a batch whose empty columns make yet another set uses the full statement.
     static let maxLeanStatements = 3
@@ -232,11 +229,7 @@ final class BatchInsert {
             }
         }
         if leftOut == 0 { return batch }
-        if leftOut == lastLeftOut, let s = lastLean { return s }
-        if let s = leanStatements[leftOut] {
-            (lastLeftOut, lastLean) = (leftOut, s)
-            return s
-        }
+        if let s = leanStatements[leftOut] { return s }
         guard leanStatements.count < Self.maxLeanStatements else { return batch }
         let kept = (0..<width).filter { c in
             guard let bit = omittable.firstIndex(of: c) else { return true }
@@ -246,7 +239,6 @@ final class BatchInsert {
                                                                 rows: rowsPerStatement)),
                                columns: kept, rows: rowsPerStatement)
         leanStatements[leftOut] = s
-        (lastLeftOut, lastLean) = (leftOut, s)
         return s
     }
 

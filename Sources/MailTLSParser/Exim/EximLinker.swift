@@ -92,20 +92,21 @@ public struct EximLinker: MTALinker {
             emit(record)
 
         case .delivery:
-            guard let d = record.event.deliveryFacts else { return }
-            if d.status == .deferred { deferralLine = record.origin }
-            if connectLine == record.origin || lineSession != nil {
-                record.sessionID = lineSession
-            } else if d.status == .sent, let peer = d.peer, let qid = record.queueID, let i = run(qid, peer) {
-                // A `->` line: the session of the run it continues.
-                record.sessionID = runs[i].session
+            if let d = record.event.deliveryFacts {   // always: the case matched
+                if d.status == .deferred { deferralLine = record.origin }
+                if connectLine == record.origin || lineSession != nil {
+                    record.sessionID = lineSession
+                } else if d.status == .sent, let peer = d.peer, let qid = record.queueID, let i = run(qid, peer) {
+                    // A `->` line: the session of the run it continues.
+                    record.sessionID = runs[i].session
+                }
+                record.id = ids.delivery(networkMailer: Delivery.isNetworkMailer(d.mailer), at: record.time)
             }
-            record.id = ids.delivery(networkMailer: Delivery.isNetworkMailer(d.mailer), at: record.time)
             emit(record)
 
         case .failure:
-            guard let f = record.event.failureFacts else { return }
-            if f.kind == .connectFailed, deferralLine == record.origin, let qid = record.queueID, let peer = f.peer {
+            if let f = record.event.failureFacts, f.kind == .connectFailed, deferralLine == record.origin,
+               let qid = record.queueID, let peer = f.peer {
                 let key = qid + " " + peer
                 let seen = failureKeys[key] != nil
                 failureKeys[key] = record.time
