@@ -44,7 +44,12 @@
 WITH RECURSIVE
 deliveries AS (
     -- The peer is the linked STARTTLS=client session's when there is one: to= lines shorten long names.
-    SELECT d.recipients AS list, s.version, s.verify, d.encrypted AS encrypted
+    -- A session that lives on a delivery row (Exim, schema v6) is not in session_rows: that row, and
+    -- the rows of the same transport run (->), carry its version and verify as tls_version, tls_verify.
+    SELECT d.recipients AS list,
+           CASE WHEN d.tls_session_id IS NOT NULL THEN coalesce(s.version, d.tls_version) END AS version,
+           CASE WHEN d.tls_session_id IS NOT NULL THEN coalesce(s.verify, d.tls_verify) END AS verify,
+           d.encrypted AS encrypted
     FROM delivery_rows AS d
     LEFT JOIN session_rows AS s ON s.id = d.tls_session_id
     WHERE d.ts >= coalesce(unixepoch(:since), -9223372036854775808)
@@ -72,7 +77,10 @@ outbound AS (
     GROUP BY 1, 2, 3
 ),
 inbound AS (
-    SELECT r.sender, r.peer, s.version, s.verify, count(*) AS n, sum(r.encrypted) AS encrypted
+    SELECT r.sender, r.peer,
+           CASE WHEN r.tls_session_id IS NOT NULL THEN coalesce(s.version, r.tls_version) END AS version,
+           CASE WHEN r.tls_session_id IS NOT NULL THEN coalesce(s.verify, r.tls_verify) END AS verify,
+           count(*) AS n, sum(r.encrypted) AS encrypted
     FROM message_rows AS r
     LEFT JOIN session_rows AS s ON s.id = r.tls_session_id
     WHERE r.ts >= coalesce(unixepoch(:since), -9223372036854775808)

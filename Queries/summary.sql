@@ -74,15 +74,15 @@ session_src AS NOT MATERIALIZED (
       AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
-    FROM session_rows
+    FROM all_session_rows
     WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
-    FROM session_rows
+    FROM all_session_rows
     WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
-    FROM session_rows
+    FROM all_session_rows
     WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL)
       AND ((coalesce(:localtime, 0) <> 0) OR :mta IS NOT NULL) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
 ),
@@ -364,7 +364,7 @@ mta_sessions AS MATERIALIZED (
            sum(r.role = (SELECT id FROM texts WHERE value = 'client')
                AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED'))) AS client_ok,
            sum(CASE WHEN r.version IN (SELECT id FROM weak_texts) OR r.cipher IN (SELECT id FROM weak_texts) OR r.cipher_bits < 128 THEN 1 ELSE 0 END) AS weak
-    FROM session_rows AS r INDEXED BY session_rows_ts
+    FROM all_session_rows AS r
     WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))

@@ -34,6 +34,11 @@ SELECT r.id,
        tls_verify.value AS tls_verify,
        tls_version.value AS tls_version,
        tls_cipher.value AS tls_cipher,
+       r.tls_bits,
+       tls_cert_subject.value AS tls_cert_subject,
+       coalesce(tls_version_logged.value, tls_version.value) AS tls_version_logged,
+       coalesce(tls_verify_logged.value, tls_verify.value) AS tls_verify_logged,
+       session_role.value AS session_role,
        r.tls_session_id,
        r.source_id,
        r.source_offset,
@@ -52,6 +57,10 @@ LEFT JOIN texts AS auth ON auth.id = r.auth
 LEFT JOIN texts AS tls_verify ON tls_verify.id = r.tls_verify
 LEFT JOIN texts AS tls_version ON tls_version.id = r.tls_version
 LEFT JOIN texts AS tls_cipher ON tls_cipher.id = r.tls_cipher
+LEFT JOIN texts AS tls_cert_subject ON tls_cert_subject.id = r.tls_cert_subject
+LEFT JOIN texts AS tls_version_logged ON tls_version_logged.id = r.tls_version_logged
+LEFT JOIN texts AS tls_verify_logged ON tls_verify_logged.id = r.tls_verify_logged
+LEFT JOIN texts AS session_role ON session_role.id = r.session_role
 WHERE (:since IS NULL OR r.ts >= unixepoch(:since))
   AND (:until IS NULL OR r.ts < unixepoch(:until))
   AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))

@@ -40,7 +40,7 @@ SELECT r.id,
        r.source_id,
        r.source_offset,
        r.loopback
-FROM session_rows AS r
+FROM all_session_rows AS r
 LEFT JOIN texts AS host ON host.id = r.host
 LEFT JOIN mtas AS mta ON mta.id = r.mta
 LEFT JOIN texts AS role ON role.id = r.role

@@ -40,9 +40,9 @@ public final class Ingester {
         writer = try target.makeWriter()
         try target.restoreWriterState(writer)
         pipeline = WriterThread(writer: writer, faultAfterRows: options.faultAfterRows, rollupKeyLimit: options.rollupKeys ?? target.rollupKeys)
-        let next = try target.nextLinkerNumbers()
-        if let json = try target.linkerState(),
-           var saved = try? JSONDecoder().decode(SessionLinker.self, from: Data(json.utf8)) {
+        let saved = try target.linkerState().flatMap { try? JSONDecoder().decode(SessionLinker.self, from: Data($0.utf8)) }
+        let next = try target.nextLinkerNumbers(savedState: saved != nil)
+        if var saved {
             saved.sessionGap = options.sessionGap
             saved.reserveSessionIDs(from: next.session)
             linker = saved

@@ -27,13 +27,26 @@ struct SessionColumns {
     }
 }
 
+/// The columns of a session that lives on a message or delivery row (`LineSession`, schema v6).
+struct LineSessionColumns {
+    let verify, version, cipher, bits, certSubject, versionLogged, verifyLogged, role: Int
+    init(_ b: PostgresRowBuffer) {
+        verify = b.column("tls_verify"); version = b.column("tls_version"); cipher = b.column("tls_cipher")
+        bits = b.column("tls_bits"); certSubject = b.column("tls_cert_subject")
+        versionLogged = b.column("tls_version_logged"); verifyLogged = b.column("tls_verify_logged")
+        role = b.column("session_role")
+    }
+}
+
 /// `message_rows`. `tlsVerify` is followed by `tls_version` and `tls_cipher` (checked).
 struct MessageColumns {
     let head: HeadColumns
     let id, queueID, sender, size, nrcpts, msgid, proto, daemon, peer, forged, auth, tlsVerify, tlsSessionID: Int
     let loopback, encrypted: Int
+    let lineSession: LineSessionColumns
     init(_ b: PostgresRowBuffer) {
         head = HeadColumns(b)
+        lineSession = LineSessionColumns(b)
         id = b.column("id"); queueID = b.column("queue_id"); sender = b.column("sender"); size = b.column("size")
         nrcpts = b.column("nrcpts"); msgid = b.column("msgid"); proto = b.column("proto"); daemon = b.column("daemon")
         peer = relayColumns(b); forged = b.column("forged"); auth = b.column("auth"); tlsVerify = loggedTLSColumns(b)
@@ -46,8 +59,10 @@ struct DeliveryColumns {
     let head: HeadColumns
     let id, queueID, recipients, nrcpts, mailer, peer, dsn, status, stat, delay, xdelay, tlsVerify, tlsFeature: Int
     let tlsSessionID, loopback, networkMailer, encrypted: Int
+    let lineSession: LineSessionColumns
     init(_ b: PostgresRowBuffer) {
         head = HeadColumns(b)
+        lineSession = LineSessionColumns(b)
         id = b.column("id"); queueID = b.column("queue_id"); recipients = b.column("recipients")
         nrcpts = b.column("nrcpts"); mailer = b.column("mailer"); peer = relayColumns(b); dsn = b.column("dsn")
         status = b.column("status"); stat = b.column("stat"); delay = b.column("delay"); xdelay = b.column("xdelay")

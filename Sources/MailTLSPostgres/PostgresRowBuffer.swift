@@ -89,6 +89,23 @@ final class PostgresRowBuffer {
         capacityRows = c
     }
 
+    /// The index of the row begun last, if any waits.
+    var lastRow: Int? { rows > 0 ? rows - 1 : nil }
+
+    /// Takes the row begun last out of the buffer (its text stays in the arena until the flush).
+    func removeLastRow() {
+        precondition(rows > 0, "no pending row to remove")
+        rows -= 1
+        if let c = idColumn, let id = int(rows, c), pendingByID[id] == rows { pendingByID[id] = nil }
+    }
+
+    /// Copies a cell of `other`'s row (both buffers share the texts: a new dictionary value stays one).
+    func copy(_ row: Int, _ column: Int, from other: PostgresRowBuffer, _ otherRow: Int, _ otherColumn: Int) {
+        let i = row * width + column, j = otherRow * other.width + otherColumn
+        kinds[i] = other.kinds[j]
+        values[i] = other.values[j]
+    }
+
     /// Remembers the row's id for `pendingRow(withID:)` (call after setting the id column).
     func endRow(_ row: Int) {
         if let c = idColumn, let id = int(row, c) { pendingByID[id] = row }

@@ -29,6 +29,8 @@ enum PostgresSchema {
         Migration(version: 5, name: "v5: BRIN indexes on the base tables' ts", statements: v5),
         PostgresReportFunctions.migration,
         PostgresReportFunctions.plannedOnce,
+        Migration(version: 8, name: "v8: a TLS session logged on a message's or delivery's line (Exim) lives on that row; all_session_rows (SQLite v6)",
+                  statements: v8),
     ]
 
     static var version: Int { migrations.last!.version }
@@ -48,7 +50,7 @@ enum PostgresSchema {
             s.append(createBase(t))
             s += comments(t)
             s.append("CREATE SEQUENCE \(t.base)_ids INCREMENT BY \(idBlock) START 1")
-            s.append(createView(t))
+            s.append(createView(t, source: t.base))
             s.append("CREATE INDEX \(t.base)_ts ON \(t.base)(ts)")
             // BRIN: a source's rows go in together, so block ranges find them (for --reingest), and
             // keeping it costs next to nothing; a B-tree on this one-value-per-file column made the
@@ -61,6 +63,27 @@ enum PostgresSchema {
         s.append("CREATE INDEX sources_head ON sources(head_hash, head_length)")
         s.append(ingestState)
         s.append(ingestRuns)
+        return s
+    }
+
+    /// SQLite's v6 (`CompactRows.v6Steps`): the carrier columns (already in the base tables of a store
+    /// made since, which `createBase` makes with every column), `all_session_rows`, and `tls_sessions`
+    /// over it. The PostgreSQL writer still writes every session as a `session_rows` row; sessions on
+    /// carrier rows come from stores copied from SQLite (`mailtls copy`).
+    static var v8: [String] {
+        var s: [String] = []
+        for t in CompactRows.tables {
+            for c in t.columns where c.added == 6 {
+                s += baseColumns(c).map { "ALTER TABLE \(t.base) ADD COLUMN IF NOT EXISTS \($0.definition)" }
+            }
+        }
+        s.append("DROP VIEW \(CompactRows.sessions.view)")
+        s.append("DROP VIEW IF EXISTS \(CompactRows.allSessionRows)")   // a store whose record of v8 was lost
+        s.append(CompactRows.createAllSessionRows)
+        for t in CompactRows.tables where t.columns.contains(where: { $0.added == 6 }) || t.base == CompactRows.sessions.base {
+            if t.base != CompactRows.sessions.base { s.append("DROP VIEW \(t.view)") }
+            s.append(createView(t, source: CompactRows.allRows(t)))
+        }
         return s
     }
 
@@ -116,7 +139,8 @@ enum PostgresSchema {
         "to_char(to_timestamp(\(column)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
     }
 
-    static func createView(_ t: CompactRows.Table) -> String {
+    /// The view of `t`, reading `source` (its base table until v8).
+    static func createView(_ t: CompactRows.Table, source: String) -> String {
         let lines = t.columns.map { c -> String in
             switch c.storage {
             case .integer, .text: return "r.\(c.name)"
@@ -132,7 +156,7 @@ enum PostgresSchema {
             }
         }
         return "CREATE VIEW \(t.view) AS  -- \(t.comment)\nSELECT\n    " + lines.joined(separator: ",\n    ")
-            + "\nFROM \(t.base) AS r"
+            + "\nFROM \(source) AS r"
     }
 
     /// The rollup tables and `local_mail`, from their SQLite definitions: 64-bit integers, and no

@@ -46,6 +46,9 @@ extension PostgresStore {
             try connection.execute("SELECT pg_advisory_xact_lock(\(Self.pruneNoteLock))")
             var pruned = PrunedSources(json: try state(ingestHost: "", Store.prunedBeforeKey))
             var removed: [(String, Int)] = []
+            // Sessions that live on message and delivery rows (`all_session_rows`) go with those rows:
+            // counted before any row goes.
+            let sessionCount = try connection.scalarInt("SELECT count(*) FROM \(CompactRows.allSessionRows) WHERE ts < \(cutoff)") ?? 0
             for t in CompactRows.tables {
                 let rows = try connection.query(
                     "WITH d AS (DELETE FROM \(t.base) WHERE ts < $1 RETURNING source_id) SELECT source_id, count(*) FROM d GROUP BY 1",
@@ -55,7 +58,7 @@ extension PostgresStore {
                     if let id = r[0].flatMap({ Int64($0) }) { pruned.note(source: id, cutoff: cutoff) }
                     n += r[1].flatMap { Int($0) } ?? 0
                 }
-                removed.append((t.view, n))
+                removed.append((t.view, t.base == CompactRows.sessions.base ? Int(sessionCount) : n))
             }
             for r in try connection.query("WITH d AS (DELETE FROM local_mail WHERE day < $1 RETURNING source_id) SELECT DISTINCT source_id FROM d",
                                           [CivilTime.isoDate(cutoff)]) {

@@ -159,7 +159,7 @@ public final class PostgresStore {
     /// Row counts per documented table (counted on the base tables).
     public func rowCounts() throws -> [(table: String, rows: Int64)] {
         // The same list as the SQLite store's (`Store.rowCounts`), so `mailtls status` shows the same lines.
-        try CompactRows.tables.map { ($0.view, try connection.scalarInt("SELECT count(*) FROM \($0.base)") ?? 0) }
+        try CompactRows.tables.map { ($0.view, try connection.scalarInt("SELECT count(*) FROM \(CompactRows.allRows($0))") ?? 0) }
             + [("sources", try connection.scalarInt("SELECT count(*) FROM sources") ?? 0)]
     }
 }

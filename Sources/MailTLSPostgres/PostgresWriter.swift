@@ -57,6 +57,9 @@ public final class PostgresWriter {
     /// Of `flushTime`: resolving the new dictionary values (`PostgresTexts.resolveNew`).
     public private(set) var textTime = Duration.zero
     private let s: SessionColumns, m: MessageColumns, d: DeliveryColumns, a: AuthColumns, f: FailureColumns
+    /// The session written last, while a row of its own line may take it in (`LineSession`, as in
+    /// `StoreWriter`: both stores hold the same rows).
+    private var lineSession: LineSession?
 
     /// `flushRows`: rows kept before they are sent (tests make it small to cross a flush).
     public init(store: PostgresStore, flushRows: Int = PostgresWriter.defaultFlushRows) throws {
@@ -146,6 +149,7 @@ public final class PostgresWriter {
     public func rollback() {
         try? sender.drain()   // the part is given up: a failed COPY's error is the rollback's reason
         for b in buffers { b.removeAll() }
+        lineSession = nil
         texts.clearNew()
         localMail.removeAll()
         rollups.clear()
@@ -227,6 +231,35 @@ public final class PostgresWriter {
     /// comes out of the next flush or commit).
     private func update(_ sql: String, _ parameters: [String?]) throws {
         sender.query(sql, parameters)
+    }
+
+    /// Moves the session written last onto `r`'s row when `LineSession` says it belongs there (see
+    /// `StoreWriter.takeLineSession`): from its waiting row, else (already handed over) from the session,
+    /// deleting its row.
+    private func takeLineSession(_ b: PostgresRowBuffer, _ row: Int, _ c: LineSessionColumns, _ r: LogRecord,
+                                 relay: Relay?, loggedTLS: LoggedTLS?) throws {
+        guard let line = lineSession, line.movesOnto(r, relay: relay, loggedTLS: loggedTLS) else { return }
+        lineSession = nil
+        let id = try sessionIDs.global(line.id)
+        if let last = sessions.lastRow, sessions.int(last, s.id) == id {
+            for (to, from) in [(c.verify, s.verify), (c.version, s.version), (c.cipher, s.cipher), (c.bits, s.cipherBits),
+                               (c.certSubject, s.certSubject), (c.versionLogged, s.versionLogged),
+                               (c.verifyLogged, s.verifyLogged), (c.role, s.role)] {
+                b.copy(row, to, from: sessions, last, from)
+            }
+            sessions.removeLastRow()
+        } else {
+            let t = line.session
+            b.set(row, c.verify, dictionary: t.verify)
+            b.set(row, c.version, dictionary: t.version)
+            b.set(row, c.cipher, dictionary: t.cipher)
+            b.set(row, c.bits, t.cipherBits)
+            b.set(row, c.certSubject, dictionary: line.certificateSubject)
+            b.set(row, c.versionLogged, dictionary: line.versionLogged)
+            b.set(row, c.verifyLogged, dictionary: line.verifyLogged)
+            b.set(row, c.role, dictionary: line.role)
+            try update("DELETE FROM session_rows WHERE id = $1", [String(id)])
+        }
     }
 
     private func relay(_ b: PostgresRowBuffer, _ row: Int, peer: Int, _ relay: Relay?) -> Bool {
@@ -316,12 +349,14 @@ public final class PostgresWriter {
             b.endRow(row)
             rollups.add(session: t, of: r, local: local)
             counts.sessions += 1
+            lineSession = LineSession(t, of: r)
 
         case .certificate(let c):
             guard let local = r.sessionID, let id = sessionIDs.knownGlobal(local) else {
                 counts.orphanCertificates += 1
                 return
             }
+            if let line = lineSession, line.id == local { lineSession = line.noting(c) }
             if let row = sessions.pendingRow(withID: id) {
                 sessions.set(row, s.certSubject, dictionary: c.subject)
                 sessions.set(row, s.certIssuer, dictionary: c.issuer)
@@ -357,6 +392,7 @@ public final class PostgresWriter {
             b.set(row, m.tlsSessionID, r.sessionID.flatMap(sessionIDs.knownGlobal))
             b.set(row, m.loopback, local)
             b.set(row, m.encrypted, msg.isEncrypted(sessionID: r.sessionID))
+            try takeLineSession(b, row, m.lineSession, r, relay: msg.relay, loggedTLS: msg.loggedTLS)
             b.endRow(row)
             rollups.add(message: msg, of: r, local: local, encrypted: msg.isEncrypted(sessionID: r.sessionID))
             counts.messages += 1
@@ -387,6 +423,7 @@ public final class PostgresWriter {
             b.set(row, d.loopback, local)
             b.set(row, d.networkMailer, true)
             b.set(row, d.encrypted, dl.isEncrypted(sessionID: r.sessionID))
+            try takeLineSession(b, row, d.lineSession, r, relay: dl.relay, loggedTLS: dl.loggedTLS)
             b.endRow(row)
             rollups.add(delivery: dl, of: r, local: local, networkMailer: true)
             counts.deliveries += 1

@@ -90,6 +90,8 @@ public final class StoreCopy {
                 summary.rows[t.view] = try copyRows(t, ids: ids.byBase[t.base]!, sessions: ids.sessions, texts: texts,
                                                     sources: sources, report)
             }
+            // Sessions that live on message and delivery rows (`all_session_rows`) came with those rows.
+            summary.rows[CompactRows.sessions.view] = try sqlite.database.scalarInt("SELECT count(*) FROM \(CompactRows.allSessionRows)")
             summary.rollupRows = try copyCounts(Rollups.tableNames, texts: texts, sources: sources, report)
             summary.localMailRows = try copyCounts(["local_mail"], texts: texts, sources: sources, report)
             summary.runs = try copyRuns(report)

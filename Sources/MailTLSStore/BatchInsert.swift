@@ -120,17 +120,30 @@ final class BatchInsert {
         arena.deallocate()
     }
 
-    /// Starts a new row (all NULL) and returns its index for `set`. Call `endRow()` when it is filled.
-    func beginRow() -> Int {
+    /// Starts a new row (all NULL) and returns its index for `set`, after writing the batch if it is
+    /// full. Call `endRow()` when it is filled.
+    ///
+    /// A full batch waits until the next row begins (or `flush`), so the row ended last can still be
+    /// taken back (`removeLastRow`) whatever its place in the batch.
+    func beginRow() throws -> Int {
+        if pending == rowsPerStatement { try flush() }
         let base = values + pending * width
         for i in 0..<width { base[i] = .null }
         return pending
     }
 
-    /// Adds the row begun last to the batch; writes the batch when it is full.
-    func endRow() throws {
+    /// Adds the row begun last to the batch.
+    func endRow() {
         pending += 1
-        if pending == rowsPerStatement { try flush() }
+    }
+
+    /// The index of the row ended last, if it still waits.
+    var lastRow: Int? { pending > 0 ? pending - 1 : nil }
+
+    /// Takes the row ended last out of the batch (its text stays in the arena until the batch is written).
+    func removeLastRow() {
+        precondition(pending > 0, "no pending row to remove")
+        pending -= 1
     }
 
     @inline(__always) func set(_ row: Int, _ column: Int, _ v: Int64?) {

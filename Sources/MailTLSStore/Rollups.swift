@@ -55,14 +55,15 @@ public enum Rollups {
         ) WITHOUT ROWID
         """
 
-    /// The v3 rollup: adds `sign` times the session rows selected by `filter` (a condition on the base
-    /// table `session_rows`, alias `r`).
-    static func peerSessionsDelta(filter: String, sign: Int) -> String {
+    /// The v3 rollup: adds `sign` times the session rows selected by `filter` (a condition on alias `r`
+    /// of `sessions`: `all_session_rows`, every session in base-table form; the v3 migration, before
+    /// that view, reads `session_rows`).
+    static func peerSessionsDelta(filter: String, sign: Int, sessions: String = CompactRows.allSessionRows) -> String {
         """
         INSERT INTO rollup_peer_sessions
         SELECT r.ts / 86400 - (r.ts % 86400 < 0), r.host, r.role, r.loopback, ifnull(r.peer, 0), ifnull(r.version, 0),
                ifnull(r.verify, 0), ifnull(r.cipher, 0), ifnull(r.cipher_bits, -1), \(sign) * count(*), min(r.ts), max(r.ts)
-        FROM session_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+        FROM \(sessions) AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions,
             first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
         """
@@ -70,7 +71,7 @@ public enum Rollups {
 
     /// Migration steps appended to v3 (after the base tables exist): the per-peer rollup, filled.
     static var v3Steps: [String] {
-        [peerSessionsSchema, peerSessionsDelta(filter: "1", sign: 1)]
+        [peerSessionsSchema, peerSessionsDelta(filter: "1", sign: 1, sessions: "session_rows")]
     }
 
     /// Every rollup table.
@@ -83,7 +84,7 @@ public enum Rollups {
         v2Delta(filter: filter, sign: sign) + [peerSessionsDelta(filter: filter, sign: sign)]
     }
 
-    /// `delta` on the base tables (filter on alias `r` of `session_rows`, `message_rows`, …): rows are
+    /// `delta` on the base tables (filter on alias `r` of `all_session_rows`, `message_rows`, …): rows are
     /// grouped by their integer times and text ids first, and the few groups looked up in `texts`
     /// after, where the views look up every text of every row. The same rollups as `delta` (a test
     /// builds both); three times faster, which `--reingest` (a file's rows subtracted, then added) and
@@ -118,7 +119,7 @@ public enum Rollups {
                    ifnull(t_verify.value, ''), ifnull(t_cipher.value, 'unknown'), g.bits, \(sign) * g.n, \(span)
             FROM (SELECT \(day) AS day, r.host, r.role, r.loopback, r.version, r.verify, r.cipher, ifnull(r.cipher_bits, -1) AS bits,
                          count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-                  FROM session_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS g
+                  FROM \(CompactRows.allSessionRows) AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS g
             \(texts(["host", "role", "version", "verify", "cipher"]))
             WHERE true
             ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)
@@ -129,7 +130,7 @@ public enum Rollups {
                    \(sign) * g.n, \(span)
             FROM (SELECT r.role, r.cipher, r.peer, r.loopback, r.host, ifnull(r.cipher_bits, -1) AS bits,
                          count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-                  FROM session_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6) AS g
+                  FROM \(CompactRows.allSessionRows) AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6) AS g
             \(texts(["role", "cipher", "peer", "host"]))
             WHERE true
             ON CONFLICT DO UPDATE SET sessions = sessions + excluded.sessions, \(upd)

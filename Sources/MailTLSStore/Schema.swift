@@ -22,6 +22,8 @@ public enum Schema {
                   statements: CompactRows.v4Steps),
         Migration(name: "v5: mtas lists the MTAs whose rows the store holds; ts indexes with mta instead of partial mta indexes",
                   statements: CompactRows.v5Steps),
+        Migration(name: "v6: a TLS session logged on a message's or delivery's line (Exim) lives on that row; all_session_rows",
+                  statements: CompactRows.v6Steps),
     ]
 
     /// The newest schema version this build writes.

@@ -111,7 +111,7 @@ extension Store {
 
     /// The ids of the TLS sessions read from a source, in order.
     public func sessionIDs(sourceID: Int64) throws -> [Int64] {
-        let s = try database.prepare("SELECT id FROM session_rows WHERE source_id = ? ORDER BY id")
+        let s = try database.prepare("SELECT id FROM \(CompactRows.allSessionRows) WHERE source_id = ? ORDER BY id")
         s.bind(1, sourceID)
         var out: [Int64] = []
         while try s.step() { out.append(s.int64(0)) }

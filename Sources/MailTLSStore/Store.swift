@@ -116,9 +116,20 @@ public final class Store {
     }
     private static let expectedCache = ExpectedColumns()
 
-    /// The id the next TLS session row must get.
-    public func nextSessionID() throws -> Int64 {
-        (try database.scalarInt("SELECT max(id) FROM session_rows") ?? 0) + 1
+    /// The id the next TLS session must get: past `session_rows`' ids and, with `scan`, past the ids of
+    /// the sessions that live on message and delivery rows (`all_session_rows`), which only a scan of
+    /// those tables finds. An ingest that read the linker's saved state skips the scan: the state's
+    /// counter is past every id it handed out.
+    public func nextSessionID(scan: Bool = true) throws -> Int64 {
+        var sql = "SELECT max(coalesce((SELECT max(id) FROM session_rows), 0)"
+        if scan {
+            for t in ["message_rows", "delivery_rows"] {
+                sql += ", coalesce((SELECT max(tls_session_id) FROM \(t) WHERE session_role IS NOT NULL), 0)"
+            }
+        } else {
+            sql += ", 0"
+        }
+        return (try database.scalarInt(sql + ")") ?? 0) + 1
     }
 
     /// The id the next TLS failure row must get.
@@ -134,7 +145,7 @@ public final class Store {
     /// Row counts per data table.
     public func rowCounts() throws -> [(table: String, rows: Int64)] {
         // Counted on the base tables: a view would look up every text of every row.
-        try CompactRows.tables.map { ($0.view, try database.scalarInt("SELECT count(*) FROM \($0.base)") ?? 0) }
+        try CompactRows.tables.map { ($0.view, try database.scalarInt("SELECT count(*) FROM \(CompactRows.allRows($0))") ?? 0) }
             + [("sources", try database.scalarInt("SELECT count(*) FROM sources") ?? 0)]
     }
 

@@ -57,6 +57,8 @@ public final class StoreWriter {
     private let auth: BatchInsert
     private let failures: BatchInsert
     private let updateCertificate: Statement
+    /// Deletes a session row that moved onto its carrier after its batch was written (`takeLineSession`).
+    private let deleteSession: Statement
     private let completeFailure: Statement
     private let completeDelivery: Statement
     /// Adds an MTA to `mtas` when its first rows are written: the table lists the MTAs whose rows the
@@ -76,8 +78,22 @@ public final class StoreWriter {
     public let rollups = RollupAccumulator()
 
     // Column positions (0-based) of the rows the batches build.
-    private enum S { static let id = 0, certSubject = 20, certIssuer = 21, verifymsg = 22 }
+    private enum S {
+        static let id = 0, role = 4, version = 9, verify = 10, cipher = 11, cipherBits = 13
+        static let certSubject = 20, certIssuer = 21, verifymsg = 22, versionLogged = 24, verifyLogged = 25
+    }
+    /// The session written last, while a row of its own line may take it in (`LineSession`).
+    private var lineSession: LineSession?
     private enum D { static let recipients = 4, nrcpts = 5 }
+    /// Where a message or delivery row holds the columns of a session that lives on it (`LineSession`).
+    private struct CarrierColumns {
+        /// tls_verify, then tls_version and tls_cipher.
+        let tlsVerify: Int
+        /// tls_bits, then tls_cert_subject, tls_version_logged, tls_verify_logged and session_role.
+        let tlsBits: Int
+    }
+    private static let messageCarrier = CarrierColumns(tlsVerify: 15, tlsBits: 24)
+    private static let deliveryCarrier = CarrierColumns(tlsVerify: 15, tlsBits: 28)
 
     public init(store: Store) throws {
         db = store.database
@@ -97,12 +113,14 @@ public final class StoreWriter {
         messages = try BatchInsert(db, table: "message_rows", columns: [
             "ts", "host", "pid", "queue_id", "sender", "size", "nrcpts", "msgid", "proto", "daemon", "peer", "peer_ip",
             "relay", "forged", "auth", "tls_verify", "tls_version", "tls_cipher", "tls_session_id", "source_id",
-            "source_offset", "loopback", "encrypted", "mta"])
+            "source_offset", "loopback", "encrypted", "mta",
+            "tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role"])
         deliveries = try BatchInsert(db, table: "delivery_rows", columns: [
             "ts", "host", "pid", "queue_id", "recipients", "nrcpts", "mailer", "peer", "peer_ip", "relay", "dsn",
             "status", "stat", "delay", "xdelay", "tls_verify", "tls_version", "tls_cipher", "tls_session_id",
             "source_id", "source_offset", "id", "loopback", "network_mailer", "stat_token", "mta", "tls_feature",
-            "encrypted"], idColumn: "id")
+            "encrypted", "tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role"],
+            idColumn: "id")
         auth = try BatchInsert(db, table: "auth_rows", columns: [
             "ts", "host", "pid", "queue_id", "role", "success", "peer", "peer_ip", "relay", "authid", "mech", "bits",
             "reason", "tls_session_id", "source_id", "source_offset", "loopback", "mta", "encrypted"])
@@ -111,6 +129,7 @@ public final class StoreWriter {
             "errno", "ruleset", "ruleset_arg", "reject", "tls_session_id", "source_id", "source_offset", "id",
             "loopback", "mta"], idColumn: "id")
         registerMTA = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
+        deleteSession = try db.prepare("DELETE FROM session_rows WHERE id = ?")
         updateCertificate = try db.prepare(
             "UPDATE session_rows SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
         // Not twice: the re-read of a newer file (`--reingest`) meets again the rest of a list whose
@@ -170,6 +189,7 @@ public final class StoreWriter {
     /// Forgets the rows still waiting (the transaction is being rolled back).
     public func discard() {
         for b in batches { b.discard() }
+        lineSession = nil
         localMail.clear()
         mtasWritten = 0
     }
@@ -251,6 +271,40 @@ public final class StoreWriter {
         b.set(row, c + 1, origin.offset)
     }
 
+    /// Moves the session written last onto `r`'s row (`row` of batch `b`, filled but for the session's
+    /// columns) when `LineSession` says it belongs there (Exim), instead of keeping its `session_rows` row.
+    /// Its row is the last one waiting in `sessions` (only its certificate came between); should the
+    /// batch have been written since, the row is deleted and the columns are set from the session.
+    private func takeLineSession(_ b: BatchInsert, _ row: Int, _ c: CarrierColumns, _ r: LogRecord,
+                                 relay: Relay?, loggedTLS: LoggedTLS?) throws {
+        guard let line = lineSession, line.movesOnto(r, relay: relay, loggedTLS: loggedTLS) else { return }
+        lineSession = nil
+        let s = sessions
+        if let last = s.lastRow, s.int(last, S.id) == line.id {
+            b.set(row, c.tlsVerify, s.int(last, S.verify))
+            b.set(row, c.tlsVerify + 1, s.int(last, S.version))
+            b.set(row, c.tlsVerify + 2, s.int(last, S.cipher))
+            b.set(row, c.tlsBits, s.int(last, S.cipherBits))
+            b.set(row, c.tlsBits + 1, s.int(last, S.certSubject))
+            b.set(row, c.tlsBits + 2, s.int(last, S.versionLogged))
+            b.set(row, c.tlsBits + 3, s.int(last, S.verifyLogged))
+            b.set(row, c.tlsBits + 4, s.int(last, S.role))
+            s.removeLastRow()
+        } else {
+            let t = line.session
+            b.set(row, c.tlsVerify, try texts.id(t.verify))
+            b.set(row, c.tlsVerify + 1, try texts.id(t.version))
+            b.set(row, c.tlsVerify + 2, try texts.id(t.cipher))
+            b.set(row, c.tlsBits, t.cipherBits)
+            b.set(row, c.tlsBits + 1, try texts.id(line.certificateSubject))
+            b.set(row, c.tlsBits + 2, try texts.id(line.versionLogged))
+            b.set(row, c.tlsBits + 3, try texts.id(line.verifyLogged))
+            b.set(row, c.tlsBits + 4, try texts.id(line.role))
+            deleteSession.bind(1, line.id)
+            try deleteSession.run()
+        }
+    }
+
     /// Inserts one linked record (a copy of it: for tests and tools; ingest writes in place).
     public func write(_ r: LogRecord) throws {
         var r = r
@@ -262,7 +316,7 @@ public final class StoreWriter {
     public func write(_ r: inout LogRecord) throws {
         switch r.event {
         case .tlsSession(let t):
-            let b = sessions, row = b.beginRow()
+            let b = sessions, row = try b.beginRow()
             // Text ids in column order: new texts get their ids in the order they are first met.
             let host = try texts.id(r.host)
             b.set(row, 0, r.id)
@@ -290,13 +344,15 @@ public final class StoreWriter {
             b.set(row, 24, t.versionLogged == t.version ? nil as Int64? : try texts.id(t.versionLogged))
             b.set(row, 25, t.verifyLogged == t.verify ? nil as Int64? : try texts.id(t.verifyLogged))
             let peer = b.int(row, 5)
-            try b.endRow()
+            b.endRow()
             rollups.add(session: t, of: r, local: local, ids: .init(host: host, role: role, version: version,
                                                                      verify: verify, cipher: cipher, peer: peer))
             counts.sessions += 1
+            lineSession = LineSession(t, of: r)
 
         case .certificate(let c):
             guard let id = r.sessionID else { counts.orphanCertificates += 1; return }
+            if let line = lineSession, line.id == id { lineSession = line.noting(c) }
             if let row = sessions.pendingRow(withID: id) {
                 sessions.set(row, S.certSubject, try texts.id(c.subject))
                 sessions.set(row, S.certIssuer, try texts.id(c.issuer))
@@ -317,7 +373,7 @@ public final class StoreWriter {
                 counts.localSubmissions += 1
                 return
             }
-            let b = messages, row = b.beginRow()
+            let b = messages, row = try b.beginRow()
             try head(b, row, r)
             b.set(row, 4, try texts.id(m.sender))
             b.set(row, 5, m.size)
@@ -336,7 +392,8 @@ public final class StoreWriter {
             b.set(row, 22, encrypted)
             b.set(row, 23, Int64(r.mta.code))
             mtasWritten |= 1 << UInt64(r.mta.code)
-            try b.endRow()
+            try takeLineSession(b, row, Self.messageCarrier, r, relay: m.relay, loggedTLS: m.loggedTLS)
+            b.endRow()
             rollups.add(message: m, of: r, local: local, encrypted: encrypted)
             counts.messages += 1
 
@@ -346,7 +403,7 @@ public final class StoreWriter {
                 counts.localDeliveries += 1
                 return
             }
-            let b = deliveries, row = b.beginRow()
+            let b = deliveries, row = try b.beginRow()
             try head(b, row, r)
             b.set(row, 4, d.recipients)
             b.set(row, 5, d.recipientCount)
@@ -367,7 +424,8 @@ public final class StoreWriter {
             mtasWritten |= 1 << UInt64(r.mta.code)
             b.set(row, 26, try texts.id(d.tlsFeature))
             b.set(row, 27, d.isEncrypted(sessionID: r.sessionID))
-            try b.endRow()
+            try takeLineSession(b, row, Self.deliveryCarrier, r, relay: d.relay, loggedTLS: d.loggedTLS)
+            b.endRow()
             rollups.add(delivery: d, of: r, local: local, networkMailer: networkMailer)
             counts.deliveries += 1
 
@@ -388,7 +446,7 @@ public final class StoreWriter {
             }
 
         case .auth(let a):
-            let b = auth, row = b.beginRow()
+            let b = auth, row = try b.beginRow()
             try head(b, row, r)
             b.set(row, 4, try texts.id(a.role.rawValue))
             b.set(row, 5, a.success)
@@ -403,12 +461,12 @@ public final class StoreWriter {
             b.set(row, 17, Int64(r.mta.code))
             mtasWritten |= 1 << UInt64(r.mta.code)
             b.set(row, 18, a.isEncrypted(sessionID: r.sessionID))
-            try b.endRow()
+            b.endRow()
             rollups.add(auth: a, of: r, local: local)
             counts.auth += 1
 
         case .failure(let f):
-            let b = failures, row = b.beginRow()
+            let b = failures, row = try b.beginRow()
             try head(b, row, r)
             b.set(row, 4, try texts.id(f.kind.rawValue))
             b.set(row, 5, try texts.id(f.role?.rawValue))
@@ -425,7 +483,7 @@ public final class StoreWriter {
             b.set(row, 19, local)
             b.set(row, 20, Int64(r.mta.code))
             mtasWritten |= 1 << UInt64(r.mta.code)
-            try b.endRow()
+            b.endRow()
             rollups.add(failure: f, of: r, local: local)
             counts.failures += 1
 

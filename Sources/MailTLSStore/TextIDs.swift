@@ -142,10 +142,10 @@ final class TextIDs {
         if case .complete(let next) = state {
             id = next
             state = .complete(nextID: next + 1)
-            let row = pending.beginRow()
+            let row = try pending.beginRow()
             pending.set(row, 0, id)
             pending.set(row, 1, bytes: UnsafeRawBufferPointer(start: bytes.base, count: bytes.count))
-            try pending.endRow()
+            pending.endRow()
         } else {
             id = try lookUp(bytes)
         }

@@ -67,10 +67,11 @@ import Testing
         }
     }
 
-    /// A v4 store (partial indexes on `mta <> 0`, every MTA listed in `mtas`) of sendmail's and Exim's
-    /// Samples, made from a new store by undoing v5's steps, moves to v5 on the next ingest: `mtas` keeps
-    /// the MTAs whose rows it holds, the ts indexes hold `mta`, and every report prints what it printed.
-    @Test func v4StoreIsMigratedToV5WithTheSameFigures() async throws {
+    /// A v4 store (partial indexes on `mta <> 0`, every MTA listed in `mtas`; Exim's sessions as
+    /// `session_rows` rows) of sendmail's and Exim's Samples, made from a new store by undoing v6's and
+    /// v5's steps, moves to v6 on the next ingest: `mtas` keeps the MTAs whose rows it holds, the ts
+    /// indexes hold `mta`, the old sessions stay rows, and every report prints what it printed.
+    @Test func v4StoreIsMigratedToV6WithTheSameFigures() async throws {
         let dir = try Scratch()
         let db = dir.path("store.db")
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -90,13 +91,33 @@ import Testing
         }
         #expect(before[0].contains("\"by_mta\""), "two MTAs: per-MTA figures")
 
+        // Back to v5's shape: Exim's sessions as rows of their own (as v5's writer wrote them), carrier
+        // rows without their TLS columns (and the `->` rows without the copies they carry), v5's views.
+        let moved = try StoreDump.query(db, "SELECT count(*) FROM all_session_rows WHERE id NOT IN (SELECT id FROM session_rows)")
+        #expect(moved != ["0"], "the Exim sample's sessions live on its message and delivery rows")
+        let sessionColumns = CompactRows.sessions.columns.map(\.name).joined(separator: ", ")
+        var undo = ["INSERT INTO session_rows(\(sessionColumns)) SELECT \(sessionColumns) FROM all_session_rows "
+                    + "WHERE id NOT IN (SELECT id FROM session_rows)"]
+        for base in ["message_rows", "delivery_rows"] {
+            undo.append("UPDATE \(base) SET tls_verify = NULL, tls_version = NULL, tls_cipher = NULL WHERE mta = 2")
+        }
+        undo += ["DROP VIEW tls_sessions", "DROP VIEW all_session_rows", "DROP VIEW messages", "DROP VIEW deliveries"]
+        for base in ["message_rows", "delivery_rows"] {
+            for c in ["tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role"] {
+                undo.append("ALTER TABLE \(base) DROP COLUMN \(c)")
+            }
+        }
+        undo += CompactRows.tables.filter { ["session_rows", "message_rows", "delivery_rows"].contains($0.base) }
+            .map { CompactRows.createView($0, version: 5) }
         // Back to v4's shape: what v4 made and v5 undoes.
-        var undo = ["INSERT OR IGNORE INTO mtas(id, name) VALUES (1, 'postfix')", "PRAGMA user_version = 4"]
+        undo += ["INSERT OR IGNORE INTO mtas(id, name) VALUES (1, 'postfix')", "PRAGMA user_version = 4"]
         for base in ["session_rows", "message_rows", "delivery_rows", "auth_rows", "failure_rows"] {
             undo += ["DROP INDEX \(base)_ts", "CREATE INDEX \(base)_ts ON \(base)(ts)",
                      "CREATE INDEX \(base)_mta ON \(base)(mta) WHERE mta <> 0"]
         }
-        try shOK("sqlite3 '\(db)' \"\(undo.joined(separator: "; "))\"")
+        try (undo.joined(separator: ";\n") + ";\n").write(toFile: dir.path("undo.sql"), atomically: true, encoding: .utf8)
+        try shOK("sqlite3 '\(db)' < '\(dir.path("undo.sql"))'")
+        #expect(try sh("sqlite3 '\(db)' \"SELECT count(*) FROM sqlite_master WHERE name = 'all_session_rows'\"").output == "0\n")
         #expect(try sh("sqlite3 '\(db)' \"SELECT count(*) FROM sqlite_master WHERE name LIKE '%_rows_mta'\"").output == "5\n")
 
         let empty = try dir.write("empty.log", "")
@@ -111,10 +132,14 @@ import Testing
             let r = try await dir.run(args + ["--db", db])
             #expect(r.stdout == printed, "\(args) prints something else after the migration")
         }
+        // The sessions v5 wrote stay rows; none lives on a carrier row.
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM all_session_rows WHERE id NOT IN (SELECT id FROM session_rows)") == ["0"])
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM session_rows WHERE mta = 2") == moved)
     }
 
-    /// The columns schema v4 added to the views (and exports).
-    static let v4Columns: Set<String> = ["mta", "version_logged", "verify_logged", "tls_feature", "encrypted"]
+    /// The columns schemas v4 and v6 added to the views (and exports).
+    static let v4Columns: Set<String> = ["mta", "version_logged", "verify_logged", "tls_feature", "encrypted",
+                                         "tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role"]
 
     /// Splits an export's CSV into the CSV without the v4 columns and, per row, the v4 columns' values
     /// with the values of the columns they derive from.

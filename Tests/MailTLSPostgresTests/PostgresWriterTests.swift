@@ -85,7 +85,7 @@ struct PostgresWriterTests {
         try again.feed(bytes, source: source) { try w.write($0) }
         try w.commit()
         #expect(try pg.connection.scalarInt("SELECT count(*) FROM tls_sessions WHERE host IS NULL") == 0)
-        #expect(try pg.connection.scalarInt("SELECT count(*) FROM session_rows") ?? 0 > 0)
+        #expect(try pg.connection.scalarInt("SELECT count(*) FROM all_session_rows") ?? 0 > 0)
     }
 
     /// Opening a store twice migrates once; a newer schema is refused with a message.

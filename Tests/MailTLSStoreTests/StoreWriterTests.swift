@@ -150,10 +150,10 @@ import Testing
         func text(_ i: Int) -> String? { i % 4 == 0 ? nil : i % 4 == 1 ? "v\(i % 2)" : "relay-\(i % 3)-ä.example.org [192.0.2.\(i)]" }
         let total = 3 * n + 5   // three full batches, then single-row statements
         for i in 0..<total {
-            let row = b.beginRow()
+            let row = try b.beginRow()
             b.set(row, 0, a(i))
             b.set(row, 1, text(i))
-            try b.endRow()
+            b.endRow()
         }
         try b.flush()
         let q = try db.prepare("SELECT a, b FROM t ORDER BY rowid")
@@ -179,7 +179,7 @@ import Testing
         var expected: [String] = []
         for k in 0..<16 {
             for i in 0..<n {
-                let row = b.beginRow()
+                let row = try b.beginRow()
                 let text = value(k, 0, i).map { "t\($0)" }
                 b.set(row, 0, Int64(k * n + i))
                 b.set(row, 1, text)
@@ -187,7 +187,7 @@ import Testing
                 b.set(row, 3, Int64(i % 2))
                 b.set(row, 4, value(k, 2, i))
                 b.set(row, 5, value(k, 3, i))
-                try b.endRow()
+                b.endRow()
                 let cells = [String(k * n + i), text ?? "-", value(k, 1, i).map(String.init) ?? "-", String(i % 2),
                              value(k, 2, i).map(String.init) ?? "-", value(k, 3, i).map(String.init) ?? "-"]
                 expected.append(cells.joined(separator: " "))

@@ -23,8 +23,10 @@ public protocol IngestStore: AnyObject {
     /// after a flush is upserted once more: a lower limit costs CPU (docs/performance.md, "Peak memory
     /// of ingest").
     var rollupKeys: Int { get }
-    /// The first linker numbers free for new sessions, failures and deliveries.
-    func nextLinkerNumbers() throws -> (session: Int64, failure: Int64, delivery: Int64)
+    /// The first linker numbers free for new sessions, failures and deliveries. `savedState`: the
+    /// linker's saved state was read, whose counters are past every number its runs handed out, so the
+    /// numbers may leave out what only a scan would find (sessions that live on message and delivery rows).
+    func nextLinkerNumbers(savedState: Bool) throws -> (session: Int64, failure: Int64, delivery: Int64)
     /// The linker's open sessions as saved at the last commit (JSON), nil when none were saved.
     func linkerState() throws -> String?
     /// Saves the linker's open sessions (JSON) with what the writer needs to place later rows.

@@ -38,7 +38,7 @@ public final class PostgresIngestStore: IngestStore {
 
     /// Linker numbers are the host's own (the writer maps them to store ids), so a host without saved
     /// state starts at 1.
-    public func nextLinkerNumbers() throws -> (session: Int64, failure: Int64, delivery: Int64) { (1, 1, 1) }
+    public func nextLinkerNumbers(savedState: Bool) throws -> (session: Int64, failure: Int64, delivery: Int64) { (1, 1, 1) }
 
     public func linkerState() throws -> String? { try store.state(ingestHost: ingestHost, Self.linkerKey) }
 
@@ -75,7 +75,7 @@ public final class PostgresIngestStore: IngestStore {
     public func removeForReingest(sourceID: Int64) throws -> (sessions: [Int64], failures: [Int64], deliveries: [Int64]) {
         let map = writer?.idState ?? PostgresWriter.IDState()
         let numbers = (
-            PostgresWriter.IDState.numbers(of: try store.ids(of: "session_rows", sourceID: sourceID), starts: map.sessions),
+            PostgresWriter.IDState.numbers(of: try store.ids(of: CompactRows.allSessionRows, sourceID: sourceID), starts: map.sessions),
             PostgresWriter.IDState.numbers(of: try store.ids(of: "failure_rows", sourceID: sourceID), starts: map.failures),
             PostgresWriter.IDState.numbers(of: try store.ids(of: "delivery_rows", sourceID: sourceID), starts: map.deliveries))
         try store.saveCompletions(sourceID: sourceID)

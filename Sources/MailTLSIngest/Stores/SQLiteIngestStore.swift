@@ -17,8 +17,8 @@ public final class SQLiteIngestStore: IngestStore {
     /// repeated upserts cost 2-7 % more CPU on a 200 MiB log.
     public var rollupKeys: Int { 12_288 - WriterThread.batchSize }
 
-    public func nextLinkerNumbers() throws -> (session: Int64, failure: Int64, delivery: Int64) {
-        (try store.nextSessionID(), try store.nextFailureID(), try store.nextDeliveryID())
+    public func nextLinkerNumbers(savedState: Bool) throws -> (session: Int64, failure: Int64, delivery: Int64) {
+        (try store.nextSessionID(scan: !savedState), try store.nextFailureID(), try store.nextDeliveryID())
     }
 
     public func linkerState() throws -> String? { try store.state(Self.linkerStateKey) }

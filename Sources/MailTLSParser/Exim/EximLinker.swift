@@ -5,7 +5,9 @@
 /// of a line belong to the TLS session of that line. Two rules reach across lines:
 /// - a `->` line is another recipient of the transport run that the last `=>` line of the same message
 ///   started (to the same host, when parallel runs of one message interleave; the parser marks a
-///   remote `=>` line with a `.connect` record): it gets that line's session, and no session of its own;
+///   remote `=>` line with a `.connect` record): it gets that line's session, and no session of its own,
+///   and carries that session's verify result, version and cipher (`Delivery.loggedTLS`), so its row
+///   tells them without the `=>` line's (where the store keeps the session, schema v6);
 /// - a handshake failure inside `==` deferrals is counted once per message and host, not once per
 ///   recipient: later ones for the same message and peer are dropped. A failure on a line of its own
 ///   (`TLS session: (…): … delivering unencrypted to H=…`, `TLS error on connection to …`) is one
@@ -26,11 +28,12 @@ public struct EximLinker: MTALinker {
     /// The line of the newest deferral to a host (`==`): a failure of the same line is the deferral's.
     private var deferralLine: LineOrigin?
     /// One transport run (a `=>` line to a host): its message id, its peer, and its TLS session (nil:
-    /// in clear).
+    /// in clear) with the facts its `->` lines carry.
     private struct Run {
         var queueID: String
         var peer: String
         var session: Int64?
+        var tls: LoggedTLS? = nil
     }
     /// The last `maxRuns` transport runs, a ring: once full, the newest replaces the oldest in place
     /// (dropping the oldest from the front of an array moved all 256 on every `=>` line).
@@ -84,6 +87,7 @@ public struct EximLinker: MTALinker {
             lineSession = record.id
             if record.event.sessionRole == .client, connectLine == record.origin, newestRun >= 0 {
                 runs[newestRun].session = record.id
+                runs[newestRun].tls = record.event.sessionTLS
             }
             emit(record)
 
@@ -97,8 +101,12 @@ public struct EximLinker: MTALinker {
                 if connectLine == record.origin || lineSession != nil {
                     record.sessionID = lineSession
                 } else if d.status == .sent, let peer = d.peer, let qid = record.queueID, let i = run(qid, peer) {
-                    // A `->` line: the session of the run it continues.
+                    // A `->` line: the session of the run it continues, and its facts.
                     record.sessionID = runs[i].session
+                    if let tls = runs[i].tls, case .delivery(var continued) = record.event {
+                        continued.loggedTLS = tls
+                        record.event = .delivery(continued)
+                    }
                 }
                 record.id = ids.delivery(networkMailer: Delivery.isNetworkMailer(d.mailer), at: record.time)
             }
@@ -124,7 +132,7 @@ public struct EximLinker: MTALinker {
     /// The saved form keeps the runs oldest first in three lists, as before the ring: a state saved by
     /// an earlier version loads, and this one's loads in it.
     private enum CodingKeys: String, CodingKey {
-        case sessionGap, line, lineSession, connectLine, runQueueIDs, runPeers, runSessions, failureKeys, newest
+        case sessionGap, line, lineSession, connectLine, runQueueIDs, runPeers, runSessions, runTLS, failureKeys, newest
     }
 
     public init(from decoder: Decoder) throws {
@@ -136,12 +144,14 @@ public struct EximLinker: MTALinker {
         let queueIDs = try c.decode([String].self, forKey: .runQueueIDs)
         let peers = try c.decode([String].self, forKey: .runPeers)
         let sessions = try c.decode([Int64?].self, forKey: .runSessions)
-        guard peers.count == queueIDs.count, sessions.count == queueIDs.count else {
+        // Not in a state saved before v6: its runs' `->` lines carry no facts (their sessions are rows).
+        let tls = try c.decodeIfPresent([LoggedTLS?].self, forKey: .runTLS) ?? Array(repeating: nil, count: queueIDs.count)
+        guard peers.count == queueIDs.count, sessions.count == queueIDs.count, tls.count == queueIDs.count else {
             throw DecodingError.dataCorruptedError(forKey: .runPeers, in: c,
                                                    debugDescription: "Exim linker runs of different lengths")
         }
         for i in queueIDs.indices.suffix(Self.maxRuns) {
-            runs.append(Run(queueID: queueIDs[i], peer: peers[i], session: sessions[i]))
+            runs.append(Run(queueID: queueIDs[i], peer: peers[i], session: sessions[i], tls: tls[i]))
         }
         newestRun = runs.count - 1
         failureKeys = try c.decode([String: Int64].self, forKey: .failureKeys)
@@ -159,6 +169,7 @@ public struct EximLinker: MTALinker {
         try c.encode(oldestFirst.map(\.queueID), forKey: .runQueueIDs)
         try c.encode(oldestFirst.map(\.peer), forKey: .runPeers)
         try c.encode(oldestFirst.map(\.session), forKey: .runSessions)
+        try c.encode(oldestFirst.map(\.tls), forKey: .runTLS)
         try c.encode(failureKeys, forKey: .failureKeys)
         try c.encode(newest, forKey: .newest)
     }

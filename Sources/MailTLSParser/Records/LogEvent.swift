@@ -46,6 +46,13 @@ extension LogEvent {
         return nil
     }
 
+    /// A TLS session's verify result, version and cipher (normalised), else nil: what a line that shares
+    /// the session (Exim's `->`) carries as its `loggedTLS`.
+    public var sessionTLS: LoggedTLS? {
+        if case .tlsSession(let s) = self { return LoggedTLS(verify: s.verify, version: s.version, cipher: s.cipher) }
+        return nil
+    }
+
     /// A handshake failure's kind and peer, else nil.
     public var failureFacts: (kind: TLSFailure.Kind, peer: String?)? {
         if case .failure(let f) = self { return (f.kind, f.relay?.peer) }
