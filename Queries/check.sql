@@ -47,18 +47,40 @@ sessions AS (
                       OR cipher LIKE '%ADH%' OR cipher LIKE '%AECDH%' OR cipher LIKE '%anon%' OR cipher LIKE '%MD5%'))
                OR r.cipher_bits < 128 THEN 1 ELSE 0 END) AS weak
     FROM (-- No bound and --peer: one pass over the table.
-          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM all_session_rows
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM message_sessions
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM delivery_sessions
           WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The whole days of a bounded period when the rollups cannot answer (--peer).
-          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM all_session_rows
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM message_sessions
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM delivery_sessions
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
             AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The seconds before and after the whole days.
-          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM all_session_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM all_session_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM message_sessions WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM delivery_sessions WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM session_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM message_sessions WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, cipher, cipher_bits, loopback FROM delivery_sessions WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))

@@ -29,12 +29,36 @@ options AS (
 ),
 sessions AS (
     SELECT r.ts / 900 AS q, count(*) AS n
-    FROM (SELECT ts, host, mta, role, peer, loopback FROM all_session_rows
+    FROM (SELECT ts, host, mta, role, peer, loopback FROM session_rows
           WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)
                  AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
                  AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
           UNION ALL
-          SELECT ts, host, mta, role, peer, loopback FROM all_session_rows
+          SELECT ts, host, mta, role, peer, loopback FROM message_sessions
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, mta, role, peer, loopback FROM delivery_sessions
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, mta, role, peer, loopback FROM session_rows
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, mta, role, peer, loopback FROM message_sessions
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)
+                 AND (:since IS NULL OR unixepoch(:since) % 86400 = 0)
+                 AND (:until IS NULL OR unixepoch(:until) % 86400 = 0))
+          UNION ALL
+          SELECT ts, host, mta, role, peer, loopback FROM delivery_sessions
           WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
             AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0)

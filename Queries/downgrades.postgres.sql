@@ -57,10 +57,26 @@ bounds AS (
 sessions AS NOT MATERIALIZED (
     SELECT r.ts, CASE WHEN r.role = (SELECT id FROM texts WHERE value = 'server') THEN 'server' ELSE 'client' END AS role,
            r.peer, r.version, r.verify, r.ts >= (SELECT recent_start FROM bounds) AS recent
-    FROM (SELECT ts, host, mta, role, peer, version, verify, loopback FROM all_session_rows
+    FROM (SELECT ts, host, mta, role, peer, version, verify, loopback FROM session_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, mta, role, peer, version, verify, loopback FROM all_session_rows
+          SELECT ts, host, mta, role, peer, version, verify, loopback FROM message_sessions
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, verify, loopback FROM delivery_sessions
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, verify, loopback FROM session_rows
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, verify, loopback FROM message_sessions
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, version, verify, loopback FROM delivery_sessions
           WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
             AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r

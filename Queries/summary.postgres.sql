@@ -76,15 +76,41 @@ session_src AS NOT MATERIALIZED (
       AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
-    FROM all_session_rows
+    FROM session_rows
     WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
-    FROM all_session_rows
+    FROM message_sessions
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM delivery_sessions
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
     WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
     UNION ALL
     SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
-    FROM all_session_rows
+    FROM message_sessions
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM delivery_sessions
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL) AND ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM session_rows
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL)
+      AND ((coalesce(:localtime, 0) <> 0) OR :mta IS NOT NULL) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM message_sessions
+    WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL)
+      AND ((coalesce(:localtime, 0) <> 0) OR :mta IS NOT NULL) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+    UNION ALL
+    SELECT ts / (SELECT step FROM options), host, mta, role, peer, loopback, version, cipher, cipher_bits, verify, 1, ts, ts
+    FROM delivery_sessions
     WHERE NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0) AND :since IS NULL AND :until IS NULL)
       AND ((coalesce(:localtime, 0) <> 0) OR :mta IS NOT NULL) AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
 ),
@@ -368,9 +394,17 @@ mta_sessions AS MATERIALIZED (
            sum((r.role = (SELECT id FROM texts WHERE value = 'client')
                AND r.verify IN (SELECT id FROM texts WHERE value IN ('OK', 'TRUSTED')))::int) AS client_ok,
            sum(CASE WHEN r.version IN (SELECT id FROM weak_texts) OR r.cipher IN (SELECT id FROM weak_texts) OR r.cipher_bits < 128 THEN 1 ELSE 0 END) AS weak
-    FROM all_session_rows AS r
-    WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period)
-      AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
+    -- Sessions in session_rows and those that live on message and delivery rows (all_session_rows),
+    -- each arm on its ts index.
+    FROM (SELECT mta, host, role, peer, version, verify, cipher, cipher_bits, loopback FROM session_rows
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period) AND mta <> 0
+          UNION ALL
+          SELECT mta, host, role, peer, version, verify, cipher, cipher_bits, loopback FROM message_sessions
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period) AND mta <> 0
+          UNION ALL
+          SELECT mta, host, role, peer, version, verify, cipher, cipher_bits, loopback FROM delivery_sessions
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period) AND mta <> 0) AS r
+    WHERE (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR r.role = (SELECT id FROM texts WHERE value = :role))
       AND (:peer IS NULL OR r.peer IN (SELECT id FROM texts WHERE glob(:peer, value)))
       AND (:mta IS NULL OR r.mta = (SELECT id FROM mtas WHERE name = :mta))

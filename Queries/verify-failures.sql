@@ -27,10 +27,26 @@ WITH
 failure_groups AS (
     SELECT r.mta, r.role, r.peer, r.verify, r.verifymsg, r.dane_status, r.dane_note, r.cert_issuer,
            count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-    FROM (SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM all_session_rows
+    FROM (SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
-          SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM all_session_rows
+          SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM message_sessions
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM delivery_sessions
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
+          SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM session_rows
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM message_sessions
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, peer, verify, verifymsg, dane_status, dane_note, cert_issuer, loopback FROM delivery_sessions
           WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
             AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r

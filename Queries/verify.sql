@@ -38,13 +38,31 @@ session_groups AS (
           WHERE :mta IS NULL AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
           -- With --mta (the rollup has no mta column) the whole days too come from the rows.
-          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM all_session_rows
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM session_rows
           WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
           UNION ALL
-          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM all_session_rows
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM message_sessions
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM delivery_sessions
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM session_rows
           WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM all_session_rows
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM message_sessions
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM delivery_sessions
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM message_sessions
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT host, mta, role, peer, loopback, verify, 1, ts, ts FROM delivery_sessions
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE 1 = 1
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))

@@ -35,13 +35,31 @@ session_groups AS (
           WHERE :mta IS NULL AND day >= (SELECT first_day FROM period) AND day < (SELECT end_day FROM period)
           UNION ALL
           -- With --mta (the rollup has no mta column) the whole days too come from the rows.
-          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM all_session_rows
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM session_rows
           WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
           UNION ALL
-          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM all_session_rows
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM message_sessions
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM delivery_sessions
+          WHERE :mta IS NOT NULL AND ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+          UNION ALL
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM session_rows
           WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM all_session_rows
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM message_sessions
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM delivery_sessions
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM session_rows
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM message_sessions
+          WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT ts / 86400, host, mta, role, peer, loopback, version, 1 FROM delivery_sessions
           WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE 1 = 1
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))

@@ -78,8 +78,10 @@ enum PostgresSchema {
             }
         }
         s.append("DROP VIEW \(CompactRows.sessions.view)")
-        s.append("DROP VIEW IF EXISTS \(CompactRows.allSessionRows)")   // a store whose record of v8 was lost
-        s.append(CompactRows.createAllSessionRows)
+        // IF EXISTS: a store whose record of v8 was lost.
+        s.append("DROP VIEW IF EXISTS \(CompactRows.allSessionRows)")
+        s += CompactRows.carrierSessions.map { "DROP VIEW IF EXISTS \($0.1)" }
+        s += CompactRows.createSessionViews
         for t in CompactRows.tables where t.columns.contains(where: { $0.added == 6 }) || t.base == CompactRows.sessions.base {
             if t.base != CompactRows.sessions.base { s.append("DROP VIEW \(t.view)") }
             s.append(createView(t, source: CompactRows.allRows(t)))

@@ -346,22 +346,33 @@ public enum CompactRows {
         "cipher_bits": "tls_bits", "cert_subject": "tls_cert_subject",
     ]
 
-    /// `CREATE VIEW all_session_rows`: `session_rows`, then the sessions of message and delivery rows.
-    package static var createAllSessionRows: String {
+    /// The views of the sessions that live on carrier rows, by carrier base table: one table each, so
+    /// SQLite flattens them into a query and reads them on the carrier's ts index (a compound view is
+    /// read whole where a bound is a subquery, as the reports' are: they read the three arms instead).
+    package static let carrierSessions = [("message_rows", "message_sessions"), ("delivery_rows", "delivery_sessions")]
+
+    /// `CREATE VIEW` of the carrier session views, then of `all_session_rows` over them.
+    package static var createSessionViews: [String] {
         let names = sessions.columns.flatMap(baseDefinitions).map { String($0.0.prefix { $0 != " " }) }
-        var arms = ["SELECT " + names.joined(separator: ", ") + " FROM \(sessions.base)"]
-        for carrier in tables where carrier.base == "message_rows" || carrier.base == "delivery_rows" {
+        var views: [String] = []
+        for (base, view) in carrierSessions {
+            let carrier = tables.first { $0.base == base }!
             let has = Set(carrier.columns.map(\.name))
             let exprs = names.map { n -> String in
-                if let c = carrierColumn[n] { return c }
-                if has.contains(n) { return n }
-                return n == "forged" ? "0" : "NULL"
+                // A typed NULL: PostgreSQL gives a bare NULL in a view the type text.
+                let c = carrierColumn[n] ?? (has.contains(n) ? n : n == "forged" ? "0" : "CAST(NULL AS INTEGER)")
+                return c == n ? n : "\(c) AS \(n)"
             }
-            arms.append("SELECT " + exprs.joined(separator: ", ") + " FROM \(carrier.base) WHERE session_role IS NOT NULL")
+            views.append("CREATE VIEW \(view) AS  -- The TLS sessions that live on \(base) (session_role set), "
+                + "as session_rows holds sessions\nSELECT " + exprs.joined(separator: ", ")
+                + " FROM \(base) WHERE session_role IS NOT NULL")
         }
-        return "CREATE VIEW \(allSessionRows) AS  -- Every TLS session in base-table form: session_rows, and the "
+        let columns = names.joined(separator: ", ")
+        views.append("CREATE VIEW \(allSessionRows) AS  -- Every TLS session in base-table form: session_rows, and the "
             + "sessions logged on the line of a message or delivery (Exim's <= and => lines with X=), which live on "
-            + "that row (session_role set)\n" + arms.joined(separator: "\nUNION ALL\n")
+            + "that row (message_sessions, delivery_sessions)\nSELECT \(columns) FROM \(sessions.base)"
+            + carrierSessions.map { "\nUNION ALL\nSELECT \(columns) FROM \($0.1)" }.joined())
+        return views
     }
 
     /// The index on a base table's time: a period's rows are found through it; from v5 it also holds
@@ -445,7 +456,7 @@ public enum CompactRows {
         var steps: [String] = []
         for t in tables { steps += addedColumns(t, version: 6) }
         steps.append("DROP VIEW \(sessions.view)")
-        steps.append(createAllSessionRows)
+        steps += createSessionViews
         for t in tables where t.columns.contains(where: { $0.added == 6 }) || t.base == sessions.base {
             if t.base != sessions.base { steps.append("DROP VIEW \(t.view)") }
             steps.append(createView(t, version: 6))
