@@ -18,6 +18,11 @@ import Testing
         "has \u{1} the marker 7",
         "Sent (Ok: queued as 4CDF19C24069)",
         "ünïcödé 12 ✓",
+        "250 2.0.0 Ok: queued as 000K1gLG",
+        "250 2.0.0 Ok: queued as 000K1gLH",
+        "250 2.0.0 Ok",
+        "250 2.0.0",
+        "250-",
     ]
 
     @Test func tokenIsTheSpanOfWordsWithDigits() {
@@ -28,7 +33,15 @@ import Testing
         #expect(token("Sent (OK  1793600378 9c808ef5c24e.463 - gsmtp)") == "1793600378 9c808ef5c24e.463")
         #expect(token("Sent") == nil)
         #expect(token("has \u{1} the marker 7") == nil)
-        #expect(token("250 2.0.0 Ok: queued as 000K1gLG") == "250 2.0.0 Ok: queued as 000K1gLG")
+        // A leading reply code and enhanced status code stay in the template.
+        #expect(token("250 2.0.0 Ok: queued as 000K1gLG") == "000K1gLG")
+        #expect(token("250 OK id=1v4c03-000CBD3D-19Qa") == "id=1v4c03-000CBD3D-19Qa")
+        #expect(token("250-2.1.5 Ok 4x") == "4x")
+        #expect(token("250 2.0.0 Ok") == nil)
+        #expect(token("250 2.0.0") == "2.0.0")   // no space after it: not a status code before a reply
+        #expect(token("250 2.0 Ok 7") == "2.0 Ok 7")   // two parts: not a status code
+        #expect(token("2500 queued 9") == "2500 queued 9")
+        #expect(token("451 4.7.0 TLS required 12") == "12")
         #expect(token("Ok id=1v4c03-000CBD3D-19Qa") == "id=1v4c03-000CBD3D-19Qa")
         #expect(token("x9") == "x9")
         #expect(token("queued as 9 ") == "9")
@@ -54,5 +67,6 @@ import Testing
         #expect(back == Self.stats)
         // The two "queued as" replies share one template.
         #expect(try store.database.scalarInt("SELECT count(DISTINCT stat) FROM delivery_rows WHERE stat_token LIKE '4CDF19C2406_)'") == 1)
+        #expect(try store.database.scalarInt("SELECT count(DISTINCT stat) FROM delivery_rows WHERE stat_token LIKE '000K1gL_'") == 1)
     }
 }
