@@ -37,7 +37,15 @@ event_groups AS (
     FROM (SELECT ts, host, mta, role, success, peer, authid, mech, encrypted, loopback FROM auth_rows
           WHERE :since IS NULL AND :until IS NULL
           UNION ALL
+          SELECT ts, host, mta, role, success, peer, authid, mech, encrypted, loopback FROM message_auth
+          WHERE :since IS NULL AND :until IS NULL
+          UNION ALL
           SELECT ts, host, mta, role, success, peer, authid, mech, encrypted, loopback FROM auth_rows
+          WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
+            AND ts < coalesce(unixepoch(:until), 9223372036854775807)
+            AND NOT (:since IS NULL AND :until IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, success, peer, authid, mech, encrypted, loopback FROM message_auth
           WHERE ts >= coalesce(unixepoch(:since), -9223372036854775808)
             AND ts < coalesce(unixepoch(:until), 9223372036854775807)
             AND NOT (:since IS NULL AND :until IS NULL)) AS r

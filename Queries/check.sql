@@ -141,15 +141,26 @@ auth_groups AS (
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
           WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL)
+          UNION ALL
           -- The whole days of a bounded period when the rollups cannot answer (--peer).
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
+          UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
             AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL)
           UNION ALL
           -- The seconds before and after the whole days.
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success <> 0
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')

@@ -294,15 +294,26 @@ auth_groups AS (
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
           WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth
+          WHERE :since IS NULL AND :until IS NULL AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
+          UNION ALL
           -- The whole days of a bounded period when they are not read from the rollups.
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows
+          WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
+            AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
+          UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth
           WHERE ts >= (SELECT a_end FROM period) AND ts < (SELECT b_start FROM period)
             AND NOT (:since IS NULL AND :until IS NULL) AND NOT (:peer IS NULL AND :mta IS NULL AND NOT (coalesce(:localtime, 0) <> 0))
           UNION ALL
           -- The seconds before and after the whole days.
           SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
           UNION ALL
-          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT a_end FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM auth_rows WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)
+          UNION ALL
+          SELECT ts, host, mta, role, success, peer, mech, encrypted, loopback FROM message_auth WHERE ts >= (SELECT b_start FROM period) AND ts < (SELECT hi FROM period)) AS r
     WHERE r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success <> 0
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')
@@ -441,8 +452,14 @@ mta_outbound AS MATERIALIZED (
 mta_auth AS MATERIALIZED (
     SELECT r.mta, count(*) AS n, sum(r.encrypted) AS over_tls,
            sum(NOT r.encrypted AND (coalesce(m.value, '') LIKE '%PLAIN%' OR coalesce(m.value, '') LIKE '%LOGIN%')) AS plaintext
-    FROM auth_rows AS r INDEXED BY auth_rows_ts LEFT JOIN texts AS m ON m.id = r.mech
-    WHERE r.ts >= (SELECT lo FROM period) AND r.ts < (SELECT hi FROM period)
+    -- AUTH in auth_rows and AUTH that lives on message rows (all_auth_rows), each arm on its ts index.
+    FROM (SELECT mta, host, role, success, peer, mech, encrypted, loopback FROM auth_rows INDEXED BY auth_rows_ts
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period) AND mta <> 0
+          UNION ALL
+          SELECT mta, host, role, success, peer, mech, encrypted, loopback FROM message_auth
+          WHERE ts >= (SELECT lo FROM period) AND ts < (SELECT hi FROM period) AND mta <> 0) AS r
+    LEFT JOIN texts AS m ON m.id = r.mech
+    WHERE true
       AND r.role = (SELECT id FROM texts WHERE value = 'server') AND r.success <> 0
       AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))
       AND (:role IS NULL OR :role = 'server')

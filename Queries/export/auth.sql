@@ -34,7 +34,7 @@ SELECT r.id,
        r.source_offset,
        r.loopback,
        r.encrypted
-FROM auth_rows AS r
+FROM all_auth_rows AS r
 LEFT JOIN texts AS host ON host.id = r.host
 LEFT JOIN mtas AS mta ON mta.id = r.mta
 LEFT JOIN texts AS role ON role.id = r.role

@@ -39,6 +39,9 @@ SELECT r.id,
        coalesce(tls_version_logged.value, tls_version.value) AS tls_version_logged,
        coalesce(tls_verify_logged.value, tls_verify.value) AS tls_verify_logged,
        session_role.value AS session_role,
+       auth_authid.value AS auth_authid,
+       auth_mech.value AS auth_mech,
+       auth_role.value AS auth_role,
        r.tls_session_id,
        r.source_id,
        r.source_offset,
@@ -61,6 +64,9 @@ LEFT JOIN texts AS tls_cert_subject ON tls_cert_subject.id = r.tls_cert_subject
 LEFT JOIN texts AS tls_version_logged ON tls_version_logged.id = r.tls_version_logged
 LEFT JOIN texts AS tls_verify_logged ON tls_verify_logged.id = r.tls_verify_logged
 LEFT JOIN texts AS session_role ON session_role.id = r.session_role
+LEFT JOIN texts AS auth_authid ON auth_authid.id = r.auth_authid
+LEFT JOIN texts AS auth_mech ON auth_mech.id = r.auth_mech
+LEFT JOIN texts AS auth_role ON auth_role.id = r.auth_role
 WHERE (:since IS NULL OR r.ts >= unixepoch(:since))
   AND (:until IS NULL OR r.ts < unixepoch(:until))
   AND (:host IS NULL OR r.host IN (SELECT id FROM texts WHERE glob(:host, value)))

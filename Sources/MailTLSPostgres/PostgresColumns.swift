@@ -44,9 +44,12 @@ struct MessageColumns {
     let id, queueID, sender, size, nrcpts, msgid, proto, daemon, peer, forged, auth, tlsVerify, tlsSessionID: Int
     let loopback, encrypted: Int
     let lineSession: LineSessionColumns
+    /// An AUTH that lives on the row (`LineMessage`).
+    let authAuthid, authMech, authRole: Int
     init(_ b: PostgresRowBuffer) {
         head = HeadColumns(b)
         lineSession = LineSessionColumns(b)
+        authAuthid = b.column("auth_authid"); authMech = b.column("auth_mech"); authRole = b.column("auth_role")
         id = b.column("id"); queueID = b.column("queue_id"); sender = b.column("sender"); size = b.column("size")
         nrcpts = b.column("nrcpts"); msgid = b.column("msgid"); proto = b.column("proto"); daemon = b.column("daemon")
         peer = relayColumns(b); forged = b.column("forged"); auth = b.column("auth"); tlsVerify = loggedTLSColumns(b)

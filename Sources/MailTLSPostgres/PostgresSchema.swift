@@ -67,9 +67,9 @@ enum PostgresSchema {
     }
 
     /// SQLite's v6 (`CompactRows.v6Steps`): the carrier columns (already in the base tables of a store
-    /// made since, which `createBase` makes with every column), `all_session_rows`, and `tls_sessions`
-    /// over it. The PostgreSQL writer still writes every session as a `session_rows` row; sessions on
-    /// carrier rows come from stores copied from SQLite (`mailtls copy`).
+    /// made since, which `createBase` makes with every column), the views of the rows that live on
+    /// carriers, and `tls_sessions` and `auth_events` over their unions. Both writers decide which rows
+    /// live on carriers alike (`LineSession`, `LineAuth`), so both stores hold the same rows.
     static var v8: [String] {
         var s: [String] = []
         for t in CompactRows.tables {
@@ -77,13 +77,13 @@ enum PostgresSchema {
                 s += baseColumns(c).map { "ALTER TABLE \(t.base) ADD COLUMN IF NOT EXISTS \($0.definition)" }
             }
         }
-        s.append("DROP VIEW \(CompactRows.sessions.view)")
+        let carried = Set(CompactRows.carried.map(\.table.base))
+        s += CompactRows.carried.map { "DROP VIEW \($0.table.view)" }
         // IF EXISTS: a store whose record of v8 was lost.
-        s.append("DROP VIEW IF EXISTS \(CompactRows.allSessionRows)")
-        s += CompactRows.carrierSessions.map { "DROP VIEW IF EXISTS \($0.1)" }
-        s += CompactRows.createSessionViews
-        for t in CompactRows.tables where t.columns.contains(where: { $0.added == 6 }) || t.base == CompactRows.sessions.base {
-            if t.base != CompactRows.sessions.base { s.append("DROP VIEW \(t.view)") }
+        s += CompactRows.carriedViewNames.map { "DROP VIEW IF EXISTS \($0)" }
+        s += CompactRows.createCarriedViews
+        for t in CompactRows.tables where t.columns.contains(where: { $0.added == 6 }) || carried.contains(t.base) {
+            if !carried.contains(t.base) { s.append("DROP VIEW \(t.view)") }
             s.append(createView(t, source: CompactRows.allRows(t)))
         }
         return s

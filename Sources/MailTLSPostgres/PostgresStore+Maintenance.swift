@@ -46,9 +46,12 @@ extension PostgresStore {
             try connection.execute("SELECT pg_advisory_xact_lock(\(Self.pruneNoteLock))")
             var pruned = PrunedSources(json: try state(ingestHost: "", Store.prunedBeforeKey))
             var removed: [(String, Int)] = []
-            // Sessions that live on message and delivery rows (`all_session_rows`) go with those rows:
-            // counted before any row goes.
-            let sessionCount = try connection.scalarInt("SELECT count(*) FROM \(CompactRows.allSessionRows) WHERE ts < \(cutoff)") ?? 0
+            // Sessions and AUTH that live on message and delivery rows (`CompactRows.carried`) go with
+            // those rows: counted before any row goes.
+            var carriedCounts: [String: Int] = [:]
+            for c in CompactRows.carried {
+                carriedCounts[c.table.base] = Int(try connection.scalarInt("SELECT count(*) FROM \(c.allRows) WHERE ts < \(cutoff)") ?? 0)
+            }
             for t in CompactRows.tables {
                 let rows = try connection.query(
                     "WITH d AS (DELETE FROM \(t.base) WHERE ts < $1 RETURNING source_id) SELECT source_id, count(*) FROM d GROUP BY 1",
@@ -58,7 +61,7 @@ extension PostgresStore {
                     if let id = r[0].flatMap({ Int64($0) }) { pruned.note(source: id, cutoff: cutoff) }
                     n += r[1].flatMap { Int($0) } ?? 0
                 }
-                removed.append((t.view, t.base == CompactRows.sessions.base ? Int(sessionCount) : n))
+                removed.append((t.view, carriedCounts[t.base] ?? n))
             }
             for r in try connection.query("WITH d AS (DELETE FROM local_mail WHERE day < $1 RETURNING source_id) SELECT DISTINCT source_id FROM d",
                                           [CivilTime.isoDate(cutoff)]) {

@@ -60,7 +60,16 @@ extension PostgresStore {
             WHERE source_offset IN (\(offsets.map(String.init).joined(separator: ","))) ORDER BY source_offset
             ON CONFLICT DO NOTHING RETURNING source_offset
             """)
-        return Set(rows.compactMap { $0[0].flatMap { Int64($0) } })
+        var restored = Set(rows.compactMap { $0[0].flatMap { Int64($0) } })
+        if table == "auth_rows" {
+            // An AUTH that lives on its message row (schema v6) comes back with that row.
+            let onMessages = try connection.query("""
+                SELECT source_offset FROM pg_temp.kept_message_rows WHERE auth_role IS NOT NULL
+                AND source_offset IN (\(offsets.map(String.init).joined(separator: ",")))
+                """)
+            restored.formUnion(onMessages.compactMap { $0[0].flatMap { Int64($0) } })
+        }
+        return restored
     }
 
     /// Adds (`sign` 1) or subtracts (-1) a source's rows to or from the rollups; rollup rows brought to

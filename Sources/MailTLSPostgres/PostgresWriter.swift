@@ -60,6 +60,8 @@ public final class PostgresWriter {
     /// The session written last, while a row of its own line may take it in (`LineSession`, as in
     /// `StoreWriter`: both stores hold the same rows).
     private var lineSession: LineSession?
+    /// The message written last, while an AUTH of its own line may live on its row (`LineMessage`).
+    private var lineMessage: LineMessage?
 
     /// `flushRows`: rows kept before they are sent (tests make it small to cross a flush).
     public init(store: PostgresStore, flushRows: Int = PostgresWriter.defaultFlushRows) throws {
@@ -150,6 +152,7 @@ public final class PostgresWriter {
         try? sender.drain()   // the part is given up: a failed COPY's error is the rollback's reason
         for b in buffers { b.removeAll() }
         lineSession = nil
+        lineMessage = nil
         texts.clearNew()
         localMail.removeAll()
         rollups.clear()
@@ -260,6 +263,25 @@ public final class PostgresWriter {
             b.set(row, c.role, dictionary: line.role)
             try update("DELETE FROM session_rows WHERE id = $1", [String(id)])
         }
+    }
+
+    /// Puts AUTH `ev` on the row of the message written last when `LineMessage` says it lives there (see
+    /// `StoreWriter.takeLineAuth`): on its waiting row, else (already handed over) by an UPDATE of that
+    /// row; returns whether it did.
+    private func takeLineAuth(_ ev: AuthEvent, _ r: LogRecord) throws -> Bool {
+        guard let message = lineMessage, message.takes(ev, of: r) else { return false }
+        lineMessage = nil
+        let b = messages
+        if let last = b.lastRow, b.int(last, m.id) == message.id {
+            b.set(last, m.authAuthid, dictionary: ev.authid)
+            b.set(last, m.authMech, dictionary: ev.mechanism)
+            b.set(last, m.authRole, dictionary: ev.role.rawValue)
+        } else {
+            try update("UPDATE message_rows SET auth_authid = $1, auth_mech = $2, auth_role = $3 WHERE id = $4",
+                       [try texts.id(ev.authid).map(String.init), try texts.id(ev.mechanism).map(String.init),
+                        try texts.id(ev.role.rawValue).map(String.init), String(message.id)])
+        }
+        return true
     }
 
     private func relay(_ b: PostgresRowBuffer, _ row: Int, peer: Int, _ relay: Relay?) -> Bool {
@@ -394,6 +416,7 @@ public final class PostgresWriter {
             b.set(row, m.encrypted, msg.isEncrypted(sessionID: r.sessionID))
             try takeLineSession(b, row, m.lineSession, r, relay: msg.relay, loggedTLS: msg.loggedTLS)
             b.endRow(row)
+            lineMessage = LineMessage(r, relay: msg.relay, encrypted: msg.isEncrypted(sessionID: r.sessionID), id: id)
             rollups.add(message: msg, of: r, local: local, encrypted: msg.isEncrypted(sessionID: r.sessionID))
             counts.messages += 1
 
@@ -443,6 +466,11 @@ public final class PostgresWriter {
             }
 
         case .auth(let ev):
+            if try takeLineAuth(ev, r) {
+                rollups.add(auth: ev, of: r, local: ev.relay?.isLoopback ?? false)
+                counts.auth += 1
+                break
+            }
             let b = auth, row = b.beginRow()
             let id = try authIDs.fresh()
             b.set(row, a.id, id)

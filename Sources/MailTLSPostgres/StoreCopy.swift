@@ -90,8 +90,10 @@ public final class StoreCopy {
                 summary.rows[t.view] = try copyRows(t, ids: ids.byBase[t.base]!, sessions: ids.sessions, texts: texts,
                                                     sources: sources, report)
             }
-            // Sessions that live on message and delivery rows (`all_session_rows`) came with those rows.
-            summary.rows[CompactRows.sessions.view] = try sqlite.database.scalarInt("SELECT count(*) FROM \(CompactRows.allSessionRows)")
+            // Sessions and AUTH that live on message and delivery rows (`CompactRows.carried`) came with those rows.
+            for c in CompactRows.carried {
+                summary.rows[c.table.view] = try sqlite.database.scalarInt("SELECT count(*) FROM \(c.allRows)")
+            }
             summary.rollupRows = try copyCounts(Rollups.tableNames, texts: texts, sources: sources, report)
             summary.localMailRows = try copyCounts(["local_mail"], texts: texts, sources: sources, report)
             summary.runs = try copyRuns(report)

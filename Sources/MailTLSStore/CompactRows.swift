@@ -147,6 +147,12 @@ public enum CompactRows {
             Column("tls_version_logged", .dictionaryOr("tls_version"), "", sessionHereComment("version_logged"), added: 6),
             Column("tls_verify_logged", .dictionaryOr("tls_verify"), "", sessionHereComment("verify_logged"), added: 6),
             Column("session_role", .dictionary, "", sessionRoleComment, added: 6),
+            Column("auth_authid", .dictionary, "", "with auth_role: the AUTH's authid (Exim A=NAME:USER: USER)", added: 6),
+            Column("auth_mech", .dictionary, "", "with auth_role: the AUTH's mech (PLAIN, LOGIN, or Exim's authenticator name)", added: 6),
+            Column("auth_role", .dictionary, "", """
+                server when this row's own line is also a successful AUTH (Exim's A= on a <= line): auth_events \
+                shows it with id -id; NULL otherwise (no AUTH, or an auth_rows row)
+                """, added: 6),
             Column("tls_session_id", .integer, "", "the STARTTLS=server session it came over (tls_sessions.id), or NULL"),
             Column("source_id", .integer),
             Column("source_offset", .integer),
@@ -326,53 +332,87 @@ public enum CompactRows {
     /// Where all of a table's rows are now: its base table, but `all_session_rows` for `tls_sessions`.
     package static func allRows(_ t: Table) -> String { viewSource(t, version: .max) }
 
-    /// What a table's view reads: its base table, but for `tls_sessions` from v6 `all_session_rows`.
+    /// What a table's view reads: its base table, but from v6 the union of it and the rows that live on
+    /// other tables' rows for `tls_sessions` and `auth_events` (`carried`).
     package static func viewSource(_ t: Table, version: Int) -> String {
-        t.base == sessions.base && version >= 6 ? allSessionRows : t.base
+        guard version >= 6, let c = carried.first(where: { $0.table.base == t.base }) else { return t.base }
+        return c.allRows
     }
 
-    /// The view of every TLS session in base-table form (schema v6): the rows of `session_rows` and the
-    /// sessions that live on a message or delivery row (`session_role` set; Exim's `<=` and `=>` lines
-    /// with `X=`). Reports read it where they read `session_rows` before; `tls_sessions` shows it as text.
+    /// Every TLS session in base-table form (schema v6): `session_rows` and the sessions that live on a
+    /// message or delivery row (`session_role` set; Exim's `<=` and `=>` lines with `X=`). Reports read its
+    /// parts where they read `session_rows` before; `tls_sessions` shows it as text.
     package static let allSessionRows = "all_session_rows"
+    /// Every AUTH event in base-table form (schema v6): `auth_rows` and the AUTH that lives on a message row
+    /// (`auth_role` set; Exim's `A=` on a `<=` line).
+    package static let allAuthRows = "all_auth_rows"
 
     package static var sessions: Table { tables[0] }
+    package static var authEvents: Table { tables.first { $0.base == "auth_rows" }! }
 
-    /// The session column each carrier column (message or delivery) holds, by session column name;
-    /// a session column missing here is NULL on a carrier row (or, `forged`, 0 where it has none).
-    static let carrierColumn: [String: String] = [
-        "id": "tls_session_id", "role": "session_role", "version": "tls_version", "verify": "tls_verify",
-        "version_logged": "tls_version_logged", "verify_logged": "tls_verify_logged", "cipher": "tls_cipher",
-        "cipher_bits": "tls_bits", "cert_subject": "tls_cert_subject",
+    /// A table some of whose rows live on the rows of other tables (schema v6), and how: what Exim logs
+    /// on a message's or delivery's line (a TLS session, an AUTH) is stored on that row instead of in a
+    /// row of its own, which would repeat the line's time, host, peer and origin.
+    package struct CarriedRows {
+        /// The table (`tls_sessions`, `auth_events`).
+        package let table: Table
+        /// The view of all its rows in base-table form.
+        package let allRows: String
+        /// Carrier base table and the view of the rows that live on it, with the carrier's column
+        /// that is set on those rows.
+        package let carriers: [(base: String, view: String, marker: String)]
+        /// The carrier's column (or expression) for a column of `table`; a column missing here is the
+        /// carrier's column of the same name, else NULL (`forged`: 0).
+        package let mapping: [String: String]
+    }
+
+    package static let carried: [CarriedRows] = [
+        CarriedRows(table: tables[0], allRows: allSessionRows,
+                    carriers: [("message_rows", "message_sessions", "session_role"),
+                               ("delivery_rows", "delivery_sessions", "session_role")],
+                    mapping: ["id": "tls_session_id", "role": "session_role", "version": "tls_version",
+                              "verify": "tls_verify", "version_logged": "tls_version_logged",
+                              "verify_logged": "tls_verify_logged", "cipher": "tls_cipher", "cipher_bits": "tls_bits",
+                              "cert_subject": "tls_cert_subject"]),
+        // An AUTH on its message row has the negative of the message's id: ids of auth_rows are positive.
+        CarriedRows(table: tables.first { $0.base == "auth_rows" }!, allRows: allAuthRows,
+                    carriers: [("message_rows", "message_auth", "auth_role")],
+                    mapping: ["id": "-id", "role": "auth_role", "success": "1", "authid": "auth_authid",
+                              "mech": "auth_mech"]),
     ]
 
-    /// The views of the sessions that live on carrier rows, by carrier base table: one table each, so
-    /// SQLite flattens them into a query and reads them on the carrier's ts index (a compound view is
-    /// read whole where a bound is a subquery, as the reports' are: they read the three arms instead).
-    package static let carrierSessions = [("message_rows", "message_sessions"), ("delivery_rows", "delivery_sessions")]
-
-    /// `CREATE VIEW` of the carrier session views, then of `all_session_rows` over them.
-    package static var createSessionViews: [String] {
-        let names = sessions.columns.flatMap(baseDefinitions).map { String($0.0.prefix { $0 != " " }) }
+    /// `CREATE VIEW` of the views of the rows that live on carriers (one table each, so SQLite flattens
+    /// them into a query and reads them on the carrier's ts index: a compound view is read whole where
+    /// a bound is a subquery, as the reports' are, so they read the parts side by side), then of the
+    /// unions (`all_session_rows`, `all_auth_rows`).
+    package static var createCarriedViews: [String] {
         var views: [String] = []
-        for (base, view) in carrierSessions {
-            let carrier = tables.first { $0.base == base }!
-            let has = Set(carrier.columns.map(\.name))
-            let exprs = names.map { n -> String in
-                // A typed NULL: PostgreSQL gives a bare NULL in a view the type text.
-                let c = carrierColumn[n] ?? (has.contains(n) ? n : n == "forged" ? "0" : "CAST(NULL AS INTEGER)")
-                return c == n ? n : "\(c) AS \(n)"
+        for c in carried {
+            let names = c.table.columns.flatMap(baseDefinitions).map { String($0.0.prefix { $0 != " " }) }
+            for (base, view, marker) in c.carriers {
+                let carrier = tables.first { $0.base == base }!
+                let has = Set(carrier.columns.map(\.name))
+                let exprs = names.map { n -> String in
+                    // A typed NULL: PostgreSQL gives a bare NULL in a view the type text.
+                    let e = c.mapping[n] ?? (has.contains(n) ? n : n == "forged" ? "0" : "CAST(NULL AS INTEGER)")
+                    return e == n ? n : "\(e) AS \(n)"
+                }
+                views.append("CREATE VIEW \(view) AS  -- The \(c.table.view) rows that live on \(base) (\(marker) set), "
+                    + "as \(c.table.base) holds them\nSELECT " + exprs.joined(separator: ", ")
+                    + " FROM \(base) WHERE \(marker) IS NOT NULL")
             }
-            views.append("CREATE VIEW \(view) AS  -- The TLS sessions that live on \(base) (session_role set), "
-                + "as session_rows holds sessions\nSELECT " + exprs.joined(separator: ", ")
-                + " FROM \(base) WHERE session_role IS NOT NULL")
+            let columns = names.joined(separator: ", ")
+            views.append("CREATE VIEW \(c.allRows) AS  -- Every \(c.table.view) row in base-table form: \(c.table.base), and "
+                + "those that live on the row of the line that logged them (" + c.carriers.map(\.view).joined(separator: ", ")
+                + ")\nSELECT \(columns) FROM \(c.table.base)"
+                + c.carriers.map { "\nUNION ALL\nSELECT \(columns) FROM \($0.view)" }.joined())
         }
-        let columns = names.joined(separator: ", ")
-        views.append("CREATE VIEW \(allSessionRows) AS  -- Every TLS session in base-table form: session_rows, and the "
-            + "sessions logged on the line of a message or delivery (Exim's <= and => lines with X=), which live on "
-            + "that row (message_sessions, delivery_sessions)\nSELECT \(columns) FROM \(sessions.base)"
-            + carrierSessions.map { "\nUNION ALL\nSELECT \(columns) FROM \($0.1)" }.joined())
         return views
+    }
+
+    /// The views `createCarriedViews` makes, the unions first (they read the others).
+    package static var carriedViewNames: [String] {
+        carried.map(\.allRows) + carried.flatMap { $0.carriers.map(\.view) }
     }
 
     /// The index on a base table's time: a period's rows are found through it; from v5 it also holds
@@ -447,18 +487,20 @@ public enum CompactRows {
 
     /// Migration v5 -> v6: a TLS session logged on the line of a message or delivery (Exim) lives on that
     /// row (`tls_bits`, `tls_cert_subject`, `tls_version_logged`, `tls_verify_logged`, `session_role`
-    /// beside the `tls_verify`, `tls_version` and `tls_cipher` it had), and `tls_sessions` reads
-    /// `all_session_rows`. Existing rows stay as they are: their sessions are `session_rows` rows.
+    /// beside the `tls_verify`, `tls_version` and `tls_cipher` it had), and so does an AUTH logged on a
+    /// message's line (`auth_authid`, `auth_mech`, `auth_role`); `tls_sessions` and `auth_events` read
+    /// `all_session_rows` and `all_auth_rows` (`carried`). Existing rows stay as they are.
     ///
-    /// An Exim log's MiB holds about 1.6 times the mail of a sendmail log's, and its session rows were a
-    /// third of its rows: without them it ingests faster per MiB than sendmail's (docs/performance.md).
+    /// An Exim log's MiB holds about 1.6 times the mail of a sendmail log's, and its session and AUTH
+    /// rows were two fifths of its rows: without them it ingests faster per MiB than sendmail's
+    /// (docs/performance.md).
     static var v6Steps: [String] {
         var steps: [String] = []
         for t in tables { steps += addedColumns(t, version: 6) }
-        steps.append("DROP VIEW \(sessions.view)")
-        steps += createSessionViews
-        for t in tables where t.columns.contains(where: { $0.added == 6 }) || t.base == sessions.base {
-            if t.base != sessions.base { steps.append("DROP VIEW \(t.view)") }
+        for c in carried { steps.append("DROP VIEW \(c.table.view)") }
+        steps += createCarriedViews
+        for t in tables where t.columns.contains(where: { $0.added == 6 }) || carried.contains(where: { $0.table.base == t.base }) {
+            if !carried.contains(where: { $0.table.base == t.base }) { steps.append("DROP VIEW \(t.view)") }
             steps.append(createView(t, version: 6))
         }
         return steps

@@ -155,7 +155,7 @@ public enum Rollups {
                    g.encrypted, \(sign) * g.n, \(span)
             FROM (SELECT \(day) AS day, r.host, r.role, r.loopback, r.success, r.mech, r.encrypted,
                          count(*) AS n, min(r.ts) AS first, max(r.ts) AS last
-                  FROM auth_rows AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7) AS g
+                  FROM \(CompactRows.allAuthRows) AS r WHERE \(filter) GROUP BY 1, 2, 3, 4, 5, 6, 7) AS g
             \(texts(["host", "role", "mech"]))
             WHERE true
             ON CONFLICT DO UPDATE SET n = n + excluded.n, \(upd)

@@ -12,12 +12,15 @@ extension Store {
             // The sources whose rows go (`PrunedSources`), found on the ts index before each delete.
             var pruned = PrunedSources(json: try state(Self.prunedBeforeKey))
             var removed: [(String, Int)] = []
-            // Sessions that live on message and delivery rows (`all_session_rows`) go with those rows:
-            // counted before any row goes.
-            let sessions = try database.prepare("SELECT count(*) FROM \(CompactRows.allSessionRows) WHERE ts < ?")
-            sessions.bind(1, cutoff)
-            _ = try sessions.step()
-            let sessionCount = Int(sessions.int64(0))
+            // Sessions and AUTH that live on message and delivery rows (`CompactRows.carried`) go with
+            // those rows: counted before any row goes.
+            var carriedCounts: [String: Int] = [:]
+            for c in CompactRows.carried {
+                let count = try database.prepare("SELECT count(*) FROM \(c.allRows) WHERE ts < ?")
+                count.bind(1, cutoff)
+                _ = try count.step()
+                carriedCounts[c.table.base] = Int(count.int64(0))
+            }
             for t in CompactRows.tables {
                 let found = try database.prepare("SELECT DISTINCT source_id FROM \(t.base) WHERE ts < ?")
                 found.bind(1, cutoff)
@@ -25,7 +28,7 @@ extension Store {
                 let s = try database.prepare("DELETE FROM \(t.base) WHERE ts < ?")
                 s.bind(1, cutoff)
                 try s.run()
-                removed.append((t.view, t.base == CompactRows.sessions.base ? sessionCount : database.changes))
+                removed.append((t.view, carriedCounts[t.base] ?? database.changes))
             }
             let found = try database.prepare("SELECT DISTINCT source_id FROM local_mail WHERE day < ?")
             found.bind(1, CivilTime.isoDate(cutoff))

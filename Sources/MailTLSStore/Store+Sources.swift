@@ -205,7 +205,8 @@ extension Store {
     }
 
     /// Puts back the kept rows of `table` read from the lines at `offsets` (`keepRowsForReingest`)
-    /// and returns the offsets put back. A failure row whose id is taken again stays out.
+    /// and returns the offsets put back. A failure row whose id is taken again stays out. For
+    /// `auth_rows`, the offsets of AUTH kept on their message rows count as put back (with those rows).
     public func restoreKeptRows(table: String, offsets: [Int64]) throws -> Set<Int64> {
         guard let keepsID = Self.keptTables.first(where: { $0.table == table })?.keepsID, !offsets.isEmpty else { return [] }
         var columns: [String] = []
@@ -220,6 +221,14 @@ extension Store {
             """)
         var restored = Set<Int64>()
         while try s.step() { restored.insert(s.int64(0)) }
+        if table == "auth_rows" {
+            // An AUTH that lives on its message row (schema v6) comes back with that row.
+            let onMessages = try database.prepare("""
+                SELECT source_offset FROM temp.kept_message_rows WHERE auth_role IS NOT NULL
+                AND source_offset IN (\(offsets.map(String.init).joined(separator: ",")))
+                """)
+            while try onMessages.step() { restored.insert(onMessages.int64(0)) }
+        }
         return restored
     }
 

@@ -59,6 +59,8 @@ public final class StoreWriter {
     private let updateCertificate: Statement
     /// Deletes a session row that moved onto its carrier after its batch was written (`takeLineSession`).
     private let deleteSession: Statement
+    /// Puts an AUTH on its message row after the row's batch was written (`takeLineAuth`).
+    private let updateMessageAuth: Statement
     private let completeFailure: Statement
     private let completeDelivery: Statement
     /// Adds an MTA to `mtas` when its first rows are written: the table lists the MTAs whose rows the
@@ -84,6 +86,10 @@ public final class StoreWriter {
     }
     /// The session written last, while a row of its own line may take it in (`LineSession`).
     private var lineSession: LineSession?
+    /// The message written last, while an AUTH of its own line may live on its row (`LineMessage`).
+    private var lineMessage: LineMessage?
+    /// Columns of a message row: its origin, and from `authAuthid` on auth_authid, auth_mech, auth_role.
+    private enum M { static let sourceID = 19, sourceOffset = 20, authAuthid = 29 }
     private enum D { static let recipients = 4, nrcpts = 5 }
     /// Where a message or delivery row holds the columns of a session that lives on it (`LineSession`).
     private struct CarrierColumns {
@@ -114,7 +120,8 @@ public final class StoreWriter {
             "ts", "host", "pid", "queue_id", "sender", "size", "nrcpts", "msgid", "proto", "daemon", "peer", "peer_ip",
             "relay", "forged", "auth", "tls_verify", "tls_version", "tls_cipher", "tls_session_id", "source_id",
             "source_offset", "loopback", "encrypted", "mta",
-            "tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role"])
+            "tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role",
+            "auth_authid", "auth_mech", "auth_role"])
         deliveries = try BatchInsert(db, table: "delivery_rows", columns: [
             "ts", "host", "pid", "queue_id", "recipients", "nrcpts", "mailer", "peer", "peer_ip", "relay", "dsn",
             "status", "stat", "delay", "xdelay", "tls_verify", "tls_version", "tls_cipher", "tls_session_id",
@@ -130,6 +137,11 @@ public final class StoreWriter {
             "loopback", "mta"], idColumn: "id")
         registerMTA = try db.prepare("INSERT OR IGNORE INTO mtas(id, name) VALUES (?, ?)")
         deleteSession = try db.prepare("DELETE FROM session_rows WHERE id = ?")
+        // The message written last has the highest rowid (message rows take max(rowid) + 1).
+        updateMessageAuth = try db.prepare("""
+            UPDATE message_rows SET auth_authid = ?, auth_mech = ?, auth_role = ?
+            WHERE rowid = (SELECT max(rowid) FROM message_rows) AND source_id = ? AND source_offset = ?
+            """)
         updateCertificate = try db.prepare(
             "UPDATE session_rows SET cert_subject = ?, cert_issuer = ?, verifymsg = ? WHERE id = ?")
         // Not twice: the re-read of a newer file (`--reingest`) meets again the rest of a list whose
@@ -190,6 +202,7 @@ public final class StoreWriter {
     public func discard() {
         for b in batches { b.discard() }
         lineSession = nil
+        lineMessage = nil
         localMail.clear()
         mtasWritten = 0
     }
@@ -305,6 +318,31 @@ public final class StoreWriter {
         }
     }
 
+    /// Puts AUTH `a` on the row of the message written last when `LineMessage` says it lives there (Exim's
+    /// `A=`), instead of an `auth_rows` row; returns whether it did. The row is the last one waiting in
+    /// `messages` (only the line's other records came between); should its batch have been written
+    /// since, an UPDATE of the newest message row does it.
+    private func takeLineAuth(_ a: AuthEvent, _ r: LogRecord) throws -> Bool {
+        guard let message = lineMessage, message.takes(a, of: r) else { return false }
+        lineMessage = nil
+        let authid = try texts.id(a.authid), mech = try texts.id(a.mechanism), role = try texts.id(a.role.rawValue)
+        let b = messages
+        if let last = b.lastRow, b.int(last, M.sourceOffset) == r.origin.offset, b.int(last, M.sourceID) == r.origin.source {
+            b.set(last, M.authAuthid, authid)
+            b.set(last, M.authAuthid + 1, mech)
+            b.set(last, M.authAuthid + 2, role)
+            return true
+        }
+        let s = updateMessageAuth
+        s.bind(1, authid)
+        s.bind(2, mech)
+        s.bind(3, role)
+        s.bind(4, r.origin.source)
+        s.bind(5, r.origin.offset)
+        try s.run()
+        return db.changes == 1
+    }
+
     /// Inserts one linked record (a copy of it: for tests and tools; ingest writes in place).
     public func write(_ r: LogRecord) throws {
         var r = r
@@ -394,6 +432,7 @@ public final class StoreWriter {
             mtasWritten |= 1 << UInt64(r.mta.code)
             try takeLineSession(b, row, Self.messageCarrier, r, relay: m.relay, loggedTLS: m.loggedTLS)
             b.endRow()
+            lineMessage = LineMessage(r, relay: m.relay, encrypted: encrypted)
             rollups.add(message: m, of: r, local: local, encrypted: encrypted)
             counts.messages += 1
 
@@ -446,6 +485,11 @@ public final class StoreWriter {
             }
 
         case .auth(let a):
+            if try takeLineAuth(a, r) {
+                rollups.add(auth: a, of: r, local: a.relay?.isLoopback ?? false)
+                counts.auth += 1
+                return
+            }
             let b = auth, row = try b.beginRow()
             try head(b, row, r)
             b.set(row, 4, try texts.id(a.role.rawValue))

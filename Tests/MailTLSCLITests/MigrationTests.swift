@@ -98,17 +98,23 @@ import Testing
         let sessionColumns = CompactRows.sessions.columns.map(\.name).joined(separator: ", ")
         var undo = ["INSERT INTO session_rows(\(sessionColumns)) SELECT \(sessionColumns) FROM all_session_rows "
                     + "WHERE id NOT IN (SELECT id FROM session_rows)"]
+        let movedAuth = try StoreDump.query(db, "SELECT count(*) FROM message_auth")
+        #expect(movedAuth != ["0"], "the Exim sample's AUTH lives on its message rows")
+        let authColumns = CompactRows.authEvents.columns.map(\.name).filter { $0 != "id" }.joined(separator: ", ")
+        undo.append("INSERT INTO auth_rows(\(authColumns)) SELECT \(authColumns) FROM message_auth ORDER BY id DESC")
         for base in ["message_rows", "delivery_rows"] {
             undo.append("UPDATE \(base) SET tls_verify = NULL, tls_version = NULL, tls_cipher = NULL WHERE mta = 2")
         }
-        undo += ["DROP VIEW tls_sessions", "DROP VIEW all_session_rows", "DROP VIEW message_sessions",
-                 "DROP VIEW delivery_sessions", "DROP VIEW messages", "DROP VIEW deliveries"]
+        undo += ["DROP VIEW tls_sessions", "DROP VIEW auth_events", "DROP VIEW all_session_rows", "DROP VIEW all_auth_rows",
+                 "DROP VIEW message_sessions", "DROP VIEW delivery_sessions", "DROP VIEW message_auth",
+                 "DROP VIEW messages", "DROP VIEW deliveries"]
         for base in ["message_rows", "delivery_rows"] {
             for c in ["tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role"] {
                 undo.append("ALTER TABLE \(base) DROP COLUMN \(c)")
             }
         }
-        undo += CompactRows.tables.filter { ["session_rows", "message_rows", "delivery_rows"].contains($0.base) }
+        for c in ["auth_authid", "auth_mech", "auth_role"] { undo.append("ALTER TABLE message_rows DROP COLUMN \(c)") }
+        undo += CompactRows.tables.filter { ["session_rows", "message_rows", "delivery_rows", "auth_rows"].contains($0.base) }
             .map { CompactRows.createView($0, version: 5) }
         // Back to v4's shape: what v4 made and v5 undoes.
         undo += ["INSERT OR IGNORE INTO mtas(id, name) VALUES (1, 'postfix')", "PRAGMA user_version = 4"]
@@ -118,7 +124,7 @@ import Testing
         }
         try (undo.joined(separator: ";\n") + ";\n").write(toFile: dir.path("undo.sql"), atomically: true, encoding: .utf8)
         try shOK("sqlite3 '\(db)' < '\(dir.path("undo.sql"))'")
-        #expect(try sh("sqlite3 '\(db)' \"SELECT count(*) FROM sqlite_master WHERE name IN ('all_session_rows', 'message_sessions', 'delivery_sessions')\"").output == "0\n")
+        #expect(try sh("sqlite3 '\(db)' \"SELECT count(*) FROM sqlite_master WHERE name IN ('all_session_rows', 'message_sessions', 'delivery_sessions', 'all_auth_rows', 'message_auth')\"").output == "0\n")
         #expect(try sh("sqlite3 '\(db)' \"SELECT count(*) FROM sqlite_master WHERE name LIKE '%_rows_mta'\"").output == "5\n")
 
         let empty = try dir.write("empty.log", "")
@@ -136,11 +142,14 @@ import Testing
         // The sessions v5 wrote stay rows; none lives on a carrier row.
         #expect(try StoreDump.query(db, "SELECT count(*) FROM all_session_rows WHERE id NOT IN (SELECT id FROM session_rows)") == ["0"])
         #expect(try StoreDump.query(db, "SELECT count(*) FROM session_rows WHERE mta = 2") == moved)
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM message_auth") == ["0"])
+        #expect(try StoreDump.query(db, "SELECT count(*) FROM auth_rows WHERE mta = 2") == movedAuth)
     }
 
     /// The columns schemas v4 and v6 added to the views (and exports).
     static let v4Columns: Set<String> = ["mta", "version_logged", "verify_logged", "tls_feature", "encrypted",
-                                         "tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role"]
+                                         "tls_bits", "tls_cert_subject", "tls_version_logged", "tls_verify_logged", "session_role",
+                                         "auth_authid", "auth_mech", "auth_role"]
 
     /// Splits an export's CSV into the CSV without the v4 columns and, per row, the v4 columns' values
     /// with the values of the columns they derive from.

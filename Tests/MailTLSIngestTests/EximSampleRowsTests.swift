@@ -78,7 +78,7 @@ import Testing
         let dir = try TempDir()
         let db = try Self.store(in: dir)
         #expect(try rows(db, """
-            SELECT authid, mech, tls_session_id IS NOT NULL, encrypted FROM auth_events WHERE success ORDER BY id
+            SELECT authid, mech, tls_session_id IS NOT NULL, encrypted FROM auth_events WHERE success ORDER BY source_offset
             """) == ["carol@example.org|PLAIN|1|1", "dave@example.org|LOGIN|0|0", "erin@example.org|cram_md5|0|0",
                      "carol@example.org|PLAIN|1|1", "dave@example.org|LOGIN|1|1"])
         // An arrival with X= links to its own session; without, it is in clear whatever its protocol.
