@@ -40,6 +40,9 @@ public enum Schema {
             -- trailing dot or '(may be forged)' (kept in the forged column); the IP when the relay has no name.
             -- Every row knows its input: source_id (sources.id) and source_offset (byte offset of its line),
             -- and the MTA that logged it: mta (sendmail, postfix or exim).
+            -- A TLS session or AUTH logged on the line of a message or delivery (Exim's X= and A=) lives on that
+            -- row (session_role, tls_*, auth_*) instead of a row of its own: all_session_rows and all_auth_rows
+            -- are every session and AUTH in base-table form.
 
             """
         guard let store = try? Store(path: ":memory:"),
