@@ -47,10 +47,17 @@ public final class StoreWriter {
     /// While an ingest writes, its connection checkpoints by itself only once the WAL holds this many
     /// pages (64 MiB of 16 KiB pages; SQLite's default is 1,000): the copying is `checkpointer`'s.
     static let ingestAutocheckpointPages = 4096
+    /// The ingest connection's page cache, KiB (SQLite's default is 2,000). A full cache spills dirty
+    /// pages into the WAL in the middle of a part, and the pages still filling (the last leaf of each
+    /// table and index) go in again and again: at 4 MiB a 200 MiB log's ingest made 14 % fewer `pwrite`
+    /// and 24 % fewer `pread` calls (sendmail), 24 % and 41 % fewer (Exim), for 2 MiB more memory.
+    static let ingestCacheKiB = 4096
     /// Copies committed parts from the WAL into the database file beside the ingest (nil in memory).
     private let checkpointer: WALCheckpointer?
     /// The connection's own threshold, set back when the writer ends.
     private let autocheckpointBefore: Int64
+    /// The connection's own page cache size, set back when the writer ends.
+    private let cacheSizeBefore: Int64
     private let sessions: BatchInsert
     private let messages: BatchInsert
     private let deliveries: BatchInsert
@@ -108,6 +115,8 @@ public final class StoreWriter {
         // bounds the WAL (it can only start again from its beginning after such a checkpoint).
         autocheckpointBefore = try db.scalarInt("PRAGMA wal_autocheckpoint") ?? 1000
         try db.execute("PRAGMA wal_autocheckpoint=\(Self.ingestAutocheckpointPages)")
+        cacheSizeBefore = try db.scalarInt("PRAGMA cache_size") ?? -2000
+        try db.execute("PRAGMA cache_size=-\(Self.ingestCacheKiB)")
         checkpointer = store.path == ":memory:" ? nil : WALCheckpointer(path: store.path)
         texts = try TextIDs(db)
         localMail = try LocalMailCounts(db)
@@ -163,6 +172,7 @@ public final class StoreWriter {
         checkpointer?.finish()
         // The store's connection checkpoints by itself again for whatever it writes next.
         try? db.execute("PRAGMA wal_autocheckpoint=\(autocheckpointBefore)")
+        try? db.execute("PRAGMA cache_size=\(cacheSizeBefore)")
     }
 
     private var batches: [BatchInsert] { [sessions, messages, deliveries, auth, failures] }

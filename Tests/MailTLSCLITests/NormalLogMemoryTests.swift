@@ -7,12 +7,14 @@ import Testing
 ///
 /// The debug binary peaked at 48-51 MiB once the rollup counts were bounded (`IngestStore.rollupKeys`),
 /// the read-ahead made 1 MiB and libpq loaded only for PostgreSQL; the release binary took 63.6 MiB
-/// for a 50 MiB log before (docs/performance.md, "Peak memory of ingest"). The bound here, 56 MiB,
-/// leaves room for the machine's noise and fails if one of those comes undone. About 13 CPU seconds.
+/// for a 50 MiB log before (docs/performance.md, "Peak memory of ingest"). Store v6's ingest gives
+/// SQLite a 4 MiB page cache instead of 2 MiB (`StoreWriter.ingestCacheKiB`: far fewer WAL writes), which
+/// took the debug binary to 57.5 MiB. The bound here, 60 MiB, leaves room for the machine's noise and
+/// fails if one of those comes undone. About 13 CPU seconds.
 @Suite struct NormalLogMemoryTests {
-    static let maxRSSKiB = 56 * 1024
+    static let maxRSSKiB = 60 * 1024
 
-    @Test("a 60 MiB generated log: exit 0, peak RSS within 56 MiB")
+    @Test("a 60 MiB generated log: exit 0, peak RSS within 60 MiB")
     func normalLargeLog() async throws {
         let dir = try Scratch()
         let log = dir.path("maillog")
