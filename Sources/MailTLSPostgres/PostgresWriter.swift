@@ -245,11 +245,15 @@ public final class PostgresWriter {
         lineSession = nil
         let id = try sessionIDs.global(line.id)
         if let last = sessions.lastRow, sessions.int(last, s.id) == id {
-            for (to, from) in [(c.verify, s.verify), (c.version, s.version), (c.cipher, s.cipher), (c.bits, s.cipherBits),
-                               (c.certSubject, s.certSubject), (c.versionLogged, s.versionLogged),
-                               (c.verifyLogged, s.verifyLogged), (c.role, s.role)] {
-                b.copy(row, to, from: sessions, last, from)
-            }
+            // Cell by cell: an array of column pairs here was an allocation per Exim line.
+            b.copy(row, c.verify, from: sessions, last, s.verify)
+            b.copy(row, c.version, from: sessions, last, s.version)
+            b.copy(row, c.cipher, from: sessions, last, s.cipher)
+            b.copy(row, c.bits, from: sessions, last, s.cipherBits)
+            b.copy(row, c.certSubject, from: sessions, last, s.certSubject)
+            b.copy(row, c.versionLogged, from: sessions, last, s.versionLogged)
+            b.copy(row, c.verifyLogged, from: sessions, last, s.verifyLogged)
+            b.copy(row, c.role, from: sessions, last, s.role)
             sessions.removeLastRow()
         } else {
             let t = line.session
@@ -359,8 +363,8 @@ public final class PostgresWriter {
             b.set(row, s.version, dictionary: t.version)
             b.set(row, s.verify, dictionary: t.verify)
             // NULL when the log wrote the normal form, as in SQLite (the view shows version/verify then).
-            b.set(row, s.versionLogged, dictionary: t.versionLogged == t.version ? nil : t.versionLogged)
-            b.set(row, s.verifyLogged, dictionary: t.verifyLogged == t.verify ? nil : t.verifyLogged)
+            b.set(row, s.versionLogged, dictionary: t.storedVersionLogged)
+            b.set(row, s.verifyLogged, dictionary: t.storedVerifyLogged)
             b.set(row, s.cipher, dictionary: t.cipher)
             b.set(row, s.algBits, t.algBits)
             b.set(row, s.cipherBits, t.cipherBits)

@@ -50,9 +50,15 @@ package final class LineSession {
 
     /// The role's text (`session_role`).
     package var role: String { session.role.rawValue }
-    /// The logged forms as stored: nil when the log wrote the normalised one.
-    package var versionLogged: String? { session.versionLogged == session.version ? nil : session.versionLogged }
-    package var verifyLogged: String? { session.verifyLogged == session.verify ? nil : session.verifyLogged }
+    package var versionLogged: String? { session.storedVersionLogged }
+    package var verifyLogged: String? { session.storedVerifyLogged }
+}
+
+extension TLSSession {
+    /// The logged forms as both stores keep them: nil when the log wrote the normalised one (the views
+    /// show `version` and `verify` then; a NULL costs no byte).
+    package var storedVersionLogged: String? { versionLogged == version ? nil : versionLogged }
+    package var storedVerifyLogged: String? { verifyLogged == verify ? nil : verifyLogged }
 }
 
 /// The message row written last, while an AUTH of its own line may still live on it (schema v6): both

@@ -389,8 +389,8 @@ public final class StoreWriter {
             b.set(row, 23, Int64(r.mta.code))
             mtasWritten |= 1 << UInt64(r.mta.code)
             // NULL when the log wrote the normalised form (the view shows `version` then): no byte.
-            b.set(row, 24, t.versionLogged == t.version ? nil as Int64? : try texts.id(t.versionLogged))
-            b.set(row, 25, t.verifyLogged == t.verify ? nil as Int64? : try texts.id(t.verifyLogged))
+            b.set(row, 24, try texts.id(t.storedVersionLogged))
+            b.set(row, 25, try texts.id(t.storedVerifyLogged))
             let peer = b.int(row, 5)
             b.endRow()
             rollups.add(session: t, of: r, local: local, ids: .init(host: host, role: role, version: version,
