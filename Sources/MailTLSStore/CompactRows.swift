@@ -347,6 +347,7 @@ public enum CompactRows {
     /// (`auth_role` set; Exim's `A=` on a `<=` line).
     package static let allAuthRows = "all_auth_rows"
 
+    package static var sessions: Table { tables[0] }
     package static var authEvents: Table { tables.first { $0.base == "auth_rows" }! }
 
     /// A table some of whose rows live on the rows of other tables (schema v6), and how: what Exim logs
